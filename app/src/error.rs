@@ -1,0 +1,68 @@
+//! `UiError`: how a `foxgate_core::Error` travels through a server function to the console.
+
+use foxgate_core::ErrorCode;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// The `{code, message}` of DESIGN §5, as a server-function error the UI can show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl std::fmt::Display for UiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl FromServerFnError for UiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let code = match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                ErrorCode::InvalidInput
+            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => ErrorCode::Internal,
+            _ => ErrorCode::Internal,
+        };
+        UiError {
+            code,
+            message: value.to_string(),
+        }
+    }
+}
+
+impl From<foxgate_core::Error> for UiError {
+    fn from(e: foxgate_core::Error) -> Self {
+        let body = e.body(None);
+        UiError {
+            code: body.error.code,
+            message: body.error.message,
+        }
+    }
+}
+
+/// The fixed sentence shown for an error code carried in a page's `?error=` query, so a
+/// crafted link can never put its own text on a Foxgate page.
+pub fn message_for(code: &str, field: Option<&str>) -> &'static str {
+    match (code, field) {
+        ("invalid_credentials", _) => "Wrong email or password.",
+        ("rate_limited", _) => "Too many attempts. Wait a few minutes and try again.",
+        ("conflict", _) => "Foxgate is already set up. Sign in instead.",
+        ("invalid_input", Some("setup_code")) => {
+            "The setup code does not match the one in the server log."
+        }
+        ("invalid_input", Some("org_slug")) => {
+            "The slug must be 2–40 lowercase letters, digits or '-', starting with a letter."
+        }
+        ("invalid_input", Some("org_name")) => "The organization name must be 1 to 100 characters.",
+        ("invalid_input", Some("email")) => "Enter a valid email address.",
+        ("invalid_input", Some("password")) => "The password must be at least 12 characters.",
+        ("invalid_input", _) => "Some fields are missing or invalid.",
+        _ => "Something went wrong. Try again.",
+    }
+}

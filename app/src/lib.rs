@@ -1,0 +1,48 @@
+//! Foxgate's admin console: the Leptos app (routes, pages, components) and the server
+//! functions it calls. Pages are plain forms first, so they work without JavaScript.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="foxgate" href="/pkg/foxgate.css" />
+        <Title formatter=|page: String| format!("{page} · Foxgate") />
+        <Router>
+            <Routes fallback=pages::NotFound>
+                // Async: the whole page is rendered before it is sent, so it reads complete without JavaScript.
+                <Route path=path!("/") view=pages::Dashboard ssr=SsrMode::Async />
+                <Route path=path!("/login") view=pages::Login />
+                <Route path=path!("/setup") view=pages::Setup />
+            </Routes>
+        </Router>
+    }
+}

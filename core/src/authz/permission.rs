@@ -1,0 +1,178 @@
+//! `Resource × Action` permissions and `PermissionSet`, a bitset with one bit per pair.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resource {
+    Org,
+    Teams,
+    Members,
+    Roles,
+    Tokens,
+    Sso,
+    Audit,
+    Sessions,
+    Settings,
+}
+
+impl Resource {
+    pub const ALL: [Resource; 9] = [
+        Self::Org,
+        Self::Teams,
+        Self::Members,
+        Self::Roles,
+        Self::Tokens,
+        Self::Sso,
+        Self::Audit,
+        Self::Sessions,
+        Self::Settings,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Org => "org",
+            Self::Teams => "teams",
+            Self::Members => "members",
+            Self::Roles => "roles",
+            Self::Tokens => "tokens",
+            Self::Sso => "sso",
+            Self::Audit => "audit",
+            Self::Sessions => "sessions",
+            Self::Settings => "settings",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Read,
+    Update,
+    Delete,
+}
+
+impl Action {
+    pub const ALL: [Action; 4] = [Self::Create, Self::Read, Self::Update, Self::Delete];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Read => "read",
+            Self::Update => "update",
+            Self::Delete => "delete",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Permission {
+    pub resource: Resource,
+    pub action: Action,
+}
+
+impl Permission {
+    pub const fn new(resource: Resource, action: Action) -> Self {
+        Self { resource, action }
+    }
+
+    fn bit(self) -> u64 {
+        1 << (self.resource as u64 * 4 + self.action as u64)
+    }
+
+    /// Every permission, in a stable order (resource, then action).
+    pub fn all() -> impl Iterator<Item = Permission> {
+        Resource::ALL
+            .into_iter()
+            .flat_map(|r| Action::ALL.into_iter().map(move |a| Permission::new(r, a)))
+    }
+}
+
+impl std::fmt::Display for Permission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.resource.as_str(), self.action.as_str())
+    }
+}
+
+/// A set of permissions as a bitset: membership and subset tests are one instruction each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PermissionSet(u64);
+
+impl PermissionSet {
+    pub const EMPTY: PermissionSet = PermissionSet(0);
+
+    pub fn all() -> Self {
+        Permission::all().collect()
+    }
+
+    pub fn contains(self, p: Permission) -> bool {
+        self.0 & p.bit() != 0
+    }
+
+    pub fn insert(&mut self, p: Permission) {
+        self.0 |= p.bit();
+    }
+
+    pub fn remove(&mut self, p: Permission) {
+        self.0 &= !p.bit();
+    }
+
+    pub fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    pub fn is_subset_of(self, other: Self) -> bool {
+        self.0 & !other.0 == 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Permission> {
+        Permission::all().filter(move |p| self.contains(*p))
+    }
+
+    /// True when the set holds anything beyond reading.
+    pub fn allows_writes(self) -> bool {
+        self.iter().any(|p| p.action != Action::Read)
+    }
+}
+
+impl FromIterator<Permission> for PermissionSet {
+    fn from_iter<I: IntoIterator<Item = Permission>>(iter: I) -> Self {
+        let mut set = Self::EMPTY;
+        for p in iter {
+            set.insert(p);
+        }
+        set
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_permission_has_its_own_bit() {
+        let bits: BTreeSet<u64> = Permission::all().map(|p| p.bit()).collect();
+        assert_eq!(bits.len(), Resource::ALL.len() * Action::ALL.len());
+    }
+
+    #[test]
+    fn set_operations() {
+        let read = Permission::new(Resource::Teams, Action::Read);
+        let del = Permission::new(Resource::Teams, Action::Delete);
+        let mut s = PermissionSet::EMPTY;
+        s.insert(read);
+        assert!(s.contains(read) && !s.contains(del));
+        assert!(!s.allows_writes());
+        assert!(s.is_subset_of(PermissionSet::all()));
+        assert!(!PermissionSet::all().is_subset_of(s));
+        s.remove(read);
+        assert!(s.is_empty());
+        assert_eq!(del.to_string(), "teams:delete");
+    }
+}

@@ -1,0 +1,103 @@
+//! The built-in roles, as data: one table of (role, permissions), never scattered `if`s.
+
+use super::{Action, Permission, PermissionSet, Resource};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BuiltinRole {
+    Owner,
+    Admin,
+    TeamAdmin,
+    Member,
+    Viewer,
+}
+
+impl BuiltinRole {
+    /// Ordered from most to least powerful; `Principal::role` picks the first one held.
+    pub const ALL: [BuiltinRole; 5] = [
+        Self::Owner,
+        Self::Admin,
+        Self::TeamAdmin,
+        Self::Member,
+        Self::Viewer,
+    ];
+
+    /// The id stored in `grants.role_id`; custom roles use generated ids that never clash.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::TeamAdmin => "team_admin",
+            Self::Member => "member",
+            Self::Viewer => "viewer",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Owner => "Org Owner",
+            Self::Admin => "Org Admin",
+            Self::TeamAdmin => "Team Admin",
+            Self::Member => "Member",
+            Self::Viewer => "Viewer",
+        }
+    }
+
+    pub fn permissions(self) -> PermissionSet {
+        use Action::*;
+        use Resource::*;
+        let all_of = |resources: &[Resource], actions: &[Action]| -> PermissionSet {
+            resources
+                .iter()
+                .flat_map(|r| actions.iter().map(move |a| Permission::new(*r, *a)))
+                .collect()
+        };
+        match self {
+            Self::Owner => PermissionSet::all(),
+            Self::Admin => {
+                let mut set = PermissionSet::all();
+                set.remove(Permission::new(Org, Create));
+                set.remove(Permission::new(Org, Delete));
+                set
+            }
+            Self::TeamAdmin => all_of(&[Members, Tokens], &[Create, Read, Update, Delete])
+                .union(all_of(&[Teams], &[Read, Update]))
+                .union(all_of(&[Org, Roles, Audit], &[Read])),
+            Self::Member => all_of(&[Org, Teams, Members, Roles], &[Read])
+                .union(all_of(&[Tokens], &[Create, Read])),
+            Self::Viewer => all_of(&[Org, Teams, Members, Roles, Tokens, Audit], &[Read]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_nest_from_owner_down() {
+        for pair in BuiltinRole::ALL.windows(2) {
+            let (more, less) = (pair[0].permissions(), pair[1].permissions());
+            if pair[1] != BuiltinRole::Viewer {
+                assert!(less.is_subset_of(more), "{:?} ⊄ {:?}", pair[1], pair[0]);
+            }
+        }
+        assert!(!BuiltinRole::Viewer.permissions().allows_writes());
+        assert!(!BuiltinRole::Admin
+            .permissions()
+            .contains(Permission::new(Resource::Org, Action::Delete)));
+    }
+
+    #[test]
+    fn ids_round_trip() {
+        for r in BuiltinRole::ALL {
+            assert_eq!(BuiltinRole::from_id(r.id()), Some(r));
+        }
+        assert_eq!(BuiltinRole::from_id("root"), None);
+    }
+}

@@ -1,0 +1,16 @@
+//! Foxgate's domain: the permission model, the error vocabulary and the plain data the
+//! console shares with the server; with feature `server`, the use-case services and the SQL store.
+
+pub mod authz;
+pub mod email;
+pub mod error;
+pub mod model;
+pub mod secret;
+pub mod slug;
+
+#[cfg(feature = "server")]
+pub mod service;
+#[cfg(feature = "server")]
+pub mod store;
+
+pub use error::{Error, ErrorCode};

@@ -1,0 +1,80 @@
+//! Plain data shared by the API, the server functions and the console (serde, no I/O).
+
+use crate::authz::{Principal, Scope};
+use serde::{Deserialize, Serialize};
+
+/// The answer of `GET /api/v1/auth/me`: who the caller is and what they may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub role: Option<String>,
+    pub auth_kind: crate::authz::AuthKind,
+    pub org_id: Option<String>,
+    pub team_id: Option<String>,
+    pub subject: Option<String>,
+    pub email: Option<String>,
+    pub can_write: bool,
+    /// `resource:action` at org scope, then `resource:action@team:<id>` for team grants.
+    pub permissions: Vec<String>,
+}
+
+impl Me {
+    pub fn of(p: &Principal) -> Self {
+        let (subject, email) = match &p.identity {
+            crate::authz::Identity::User { id, email, .. } => {
+                (Some(id.clone()), Some(email.clone()))
+            }
+            crate::authz::Identity::Anonymous => (None, None),
+        };
+        let org = p.grants.at(&Scope::Org);
+        let mut permissions: Vec<String> = org.iter().map(|perm| perm.to_string()).collect();
+        for (team, set) in p.grants.team_sets() {
+            permissions.extend(
+                set.iter()
+                    .filter(|perm| !org.contains(*perm))
+                    .map(|perm| format!("{perm}@team:{team}")),
+            );
+        }
+        Me {
+            role: p.role().map(|r| r.id().to_string()),
+            auth_kind: p.auth_kind,
+            org_id: p.org_id.clone(),
+            team_id: p.team_id.clone(),
+            subject,
+            email,
+            can_write: p.can_write(),
+            permissions,
+        }
+    }
+}
+
+/// What the console's dashboard shows about the signed-in user and their org.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleSummary {
+    pub org_name: String,
+    pub org_slug: String,
+    pub user_email: String,
+    pub user_name: String,
+    pub role_name: String,
+}
+
+/// The first organization and its owner, as asked for by `/setup`, the API and `foxgate bootstrap`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetupInput {
+    /// The one-time code from the server log; required through the web, ignored by `foxgate bootstrap`.
+    #[serde(default)]
+    pub setup_code: Option<crate::secret::Secret<String>>,
+    pub org_name: String,
+    pub org_slug: String,
+    pub email: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    pub password: crate::secret::Secret<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupDone {
+    pub org_id: String,
+    pub org_slug: String,
+    pub user_id: String,
+}

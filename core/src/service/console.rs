@@ -1,0 +1,32 @@
+//! What the console shows on its dashboard: the org and the signed-in user.
+
+use super::Services;
+use crate::authz::{Action, Identity, Permission, Principal, Resource, Scope};
+use crate::model::ConsoleSummary;
+use crate::store::orgs;
+use crate::Error;
+
+pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSummary, Error> {
+    principal.require(Permission::new(Resource::Org, Action::Read), &Scope::Org)?;
+    let org_id = principal.org_id.as_deref().ok_or(Error::NotFound)?;
+    let mut conn = s.db.pool().acquire().await?;
+    let org = orgs::get(&mut conn, org_id).await?.ok_or(Error::NotFound)?;
+    let (user_email, user_name) = match &principal.identity {
+        Identity::User {
+            email,
+            display_name,
+            ..
+        } => (email.clone(), display_name.clone()),
+        Identity::Anonymous => return Err(Error::Unauthorized),
+    };
+    Ok(ConsoleSummary {
+        org_name: org.name,
+        org_slug: org.slug,
+        user_email,
+        user_name,
+        role_name: principal
+            .role()
+            .map(|r| r.name().to_string())
+            .unwrap_or_else(|| "No role".into()),
+    })
+}

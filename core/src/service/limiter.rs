@@ -1,0 +1,143 @@
+//! Counting failures (sign-in, setup code) per key in fixed windows, to slow down guessing.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+#[derive(Debug)]
+pub struct FailureLimiter {
+    per_ip: Policy,
+    per_account: Policy,
+    windows: Mutex<HashMap<String, Window>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Policy {
+    max_failures: u32,
+    period: Duration,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    started: Instant,
+    failures: u32,
+}
+
+/// Beyond this many tracked keys, expired windows are swept on the next failure.
+const SWEEP_ABOVE: usize = 10_000;
+
+impl FailureLimiter {
+    /// 20 failures per IP per 10 minutes, 5 per account per 15 minutes.
+    pub fn signin() -> Self {
+        Self::new(
+            (20, Duration::from_secs(600)),
+            (5, Duration::from_secs(900)),
+        )
+    }
+
+    pub fn new(per_ip: (u32, Duration), per_account: (u32, Duration)) -> Self {
+        Self {
+            per_ip: Policy {
+                max_failures: per_ip.0,
+                period: per_ip.1,
+            },
+            per_account: Policy {
+                max_failures: per_account.0,
+                period: per_account.1,
+            },
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn keys<'a>(&self, ip: &'a str, account: &'a str) -> [(String, Policy); 2] {
+        [
+            (format!("ip:{ip}"), self.per_ip),
+            (format!("account:{account}"), self.per_account),
+        ]
+    }
+
+    /// Err(seconds to wait) when either the IP or the account is over its limit.
+    pub fn check(&self, ip: &str, account: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let wait = self
+            .keys(ip, account)
+            .iter()
+            .filter_map(|(key, policy)| {
+                let w = windows.get(key)?;
+                let ends = w.started + policy.period;
+                (w.failures >= policy.max_failures && ends > now)
+                    .then(|| (ends - now).as_secs().max(1))
+            })
+            .max();
+        wait.map_or(Ok(()), Err)
+    }
+
+    pub fn record_failure(&self, ip: &str, account: &str) {
+        let now = Instant::now();
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        if windows.len() > SWEEP_ABOVE {
+            let longest = self.per_ip.period.max(self.per_account.period);
+            windows.retain(|_, w| w.started + longest > now);
+        }
+        for (key, policy) in self.keys(ip, account) {
+            let w = windows.entry(key).or_insert(Window {
+                started: now,
+                failures: 0,
+            });
+            if w.started + policy.period <= now {
+                *w = Window {
+                    started: now,
+                    failures: 0,
+                };
+            }
+            w.failures += 1;
+        }
+    }
+
+    /// A success clears the account's failures (not the IP's: one good password from an
+    /// address must not reset its guessing budget on other accounts).
+    pub fn record_success(&self, account: &str) {
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        windows.remove(&format!("account:{account}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_limit_then_success_resets_it() {
+        let l = FailureLimiter::new((100, Duration::from_secs(60)), (3, Duration::from_secs(60)));
+        for _ in 0..3 {
+            assert!(l.check("1.1.1.1", "a@x").is_ok());
+            l.record_failure("1.1.1.1", "a@x");
+        }
+        let wait = l.check("2.2.2.2", "a@x").unwrap_err();
+        assert!((1..=60).contains(&wait));
+        assert!(
+            l.check("1.1.1.1", "b@x").is_ok(),
+            "other accounts are not limited by the account rule"
+        );
+        l.record_success("a@x");
+        assert!(l.check("1.1.1.1", "a@x").is_ok());
+    }
+
+    #[test]
+    fn ip_limit_spans_accounts() {
+        let l = FailureLimiter::new((2, Duration::from_secs(60)), (100, Duration::from_secs(60)));
+        l.record_failure("9.9.9.9", "a@x");
+        l.record_failure("9.9.9.9", "b@x");
+        assert!(l.check("9.9.9.9", "c@x").is_err());
+        assert!(l.check("8.8.8.8", "c@x").is_ok());
+    }
+
+    #[test]
+    fn windows_expire() {
+        let l = FailureLimiter::new((1, Duration::from_millis(1)), (1, Duration::from_millis(1)));
+        l.record_failure("1.1.1.1", "a@x");
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(l.check("1.1.1.1", "a@x").is_ok());
+    }
+}

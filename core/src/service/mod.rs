@@ -1,0 +1,37 @@
+//! The use cases: one async fn each, which authorizes first, validates, then writes the
+//! change and its audit event in one transaction. API routes and server functions both call these.
+
+pub mod console;
+pub mod limiter;
+pub mod password;
+pub mod principal;
+pub mod setup;
+pub mod signin;
+
+use crate::secret::Secret;
+use crate::store::Db;
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
+
+/// Everything the use cases need, shared by every request.
+#[derive(Debug)]
+pub struct Services {
+    pub db: Db,
+    /// Failed sign-ins per IP and per account.
+    pub signin_failures: limiter::FailureLimiter,
+    /// The one-time code that authorizes first-run setup through the web; None once set up.
+    setup_code: Mutex<Option<Secret<String>>>,
+    /// Set once setup is seen done; it never goes back, so the database is asked only until then.
+    setup_done: AtomicBool,
+}
+
+impl Services {
+    pub fn new(db: Db) -> Self {
+        Self {
+            db,
+            signin_failures: limiter::FailureLimiter::signin(),
+            setup_code: Mutex::new(None),
+            setup_done: AtomicBool::new(false),
+        }
+    }
+}

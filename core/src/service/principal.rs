@@ -1,0 +1,52 @@
+//! Building a Principal from stored facts: a session's user and org, with their grants.
+
+use super::Services;
+use crate::authz::{AuthKind, BuiltinRole, Grants, Identity, Principal, RequestContext};
+use crate::model::Me;
+use crate::store::{grants, users};
+use crate::Error;
+
+/// The principal of a session, or None when the user is gone, disabled, or no longer a
+/// member of the org (the session is then treated as signed out).
+pub async fn for_session(
+    s: &Services,
+    user_id: &str,
+    org_id: &str,
+    context: RequestContext,
+) -> Result<Option<Principal>, Error> {
+    let mut conn = s.db.pool().acquire().await?;
+    let Some(user) = users::get(&mut conn, user_id)
+        .await?
+        .filter(|u| !u.disabled)
+    else {
+        return Ok(None);
+    };
+    let rows = grants::of_member(&mut conn, org_id, user_id).await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let grants = Grants::from_builtin(
+        rows.iter()
+            .filter_map(|(role, team)| Some((BuiltinRole::from_id(role)?, team.as_deref()))),
+    );
+    Ok(Some(Principal {
+        identity: Identity::User {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+        },
+        auth_kind: AuthKind::Session,
+        org_id: Some(org_id.to_string()),
+        team_id: None,
+        grants,
+        context,
+    }))
+}
+
+/// What `/auth/me` tells a caller about themselves; anonymous callers are `unauthorized`.
+pub fn describe(p: &Principal) -> Result<Me, Error> {
+    if !p.is_authenticated() {
+        return Err(Error::Unauthorized);
+    }
+    Ok(Me::of(p))
+}

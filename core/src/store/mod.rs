@@ -1,0 +1,25 @@
+//! The SQL store: one module per table family, each a set of plain async fns over an
+//! `AnyConnection`, so the same SQL (with `$n` placeholders) runs on SQLite and PostgreSQL.
+
+pub mod audit;
+mod db;
+pub mod grants;
+pub mod orgs;
+pub mod users;
+
+pub use db::{Backend, Db};
+
+/// Current time as UTC unix milliseconds, the unit of every `*_at` column.
+pub fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// A new time-ordered id (UUIDv7), so ids sort by creation and index well.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// True when a database error is a unique-constraint violation (same meaning on both backends).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}

@@ -1,0 +1,46 @@
+//! Organizations and the one-row `instance` table that records first-run setup.
+
+use sqlx::AnyConnection;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgRow {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+/// Marks the instance as set up; fails with a unique violation if it already was.
+pub async fn mark_setup(conn: &mut AnyConnection, now: i64) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO instance (id, setup_at) VALUES (1, $1)")
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn is_setup(conn: &mut AnyConnection) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM instance")
+        .fetch_one(conn)
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn insert(conn: &mut AnyConnection, org: &OrgRow, now: i64) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO orgs (id, slug, name, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(&org.id)
+        .bind(&org.slug)
+        .bind(&org.name)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<OrgRow>> {
+    let row: Option<(String, String, String)> =
+        sqlx::query_as("SELECT id, slug, name FROM orgs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(id, slug, name)| OrgRow { id, slug, name }))
+}

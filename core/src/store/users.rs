@@ -1,0 +1,94 @@
+//! Users, their local (break-glass) credentials and their org memberships.
+
+use sqlx::AnyConnection;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub disabled: bool,
+}
+
+pub async fn insert(conn: &mut AnyConnection, user: &UserRow, now: i64) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO users (id, email, display_name, disabled, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&user.id)
+        .bind(&user.email)
+        .bind(&user.display_name)
+        .bind(user.disabled)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<UserRow>> {
+    let row: Option<(String, String, String, bool)> =
+        sqlx::query_as("SELECT id, email, display_name, disabled FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(id, email, display_name, disabled)| UserRow {
+        id,
+        email,
+        display_name,
+        disabled,
+    }))
+}
+
+pub async fn insert_local_credential(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    email_normalized: &str,
+    password_hash: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO local_credentials (user_id, email_normalized, password_hash, updated_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(user_id)
+    .bind(email_normalized)
+    .bind(password_hash)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// `(user_id, password_hash)` of the local account with this normalized email.
+pub async fn find_local_credential(
+    conn: &mut AnyConnection,
+    email_normalized: &str,
+) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as(
+        "SELECT user_id, password_hash FROM local_credentials WHERE email_normalized = $1",
+    )
+    .bind(email_normalized)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn insert_membership(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO memberships (org_id, user_id, created_at) VALUES ($1, $2, $3)")
+        .bind(org_id)
+        .bind(user_id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The orgs a user belongs to, oldest membership first.
+pub async fn org_ids(conn: &mut AnyConnection, user_id: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT org_id FROM memberships WHERE user_id = $1 ORDER BY created_at, org_id",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}

@@ -1,0 +1,20 @@
+//! The JSON API under `/api/v1`: thin handlers that take the Principal, call one
+//! `foxgate_core::service` fn and map its result.
+
+mod auth;
+mod json;
+mod setup;
+
+pub use json::ApiJson;
+
+use crate::api_error::ApiError;
+use crate::state::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/me", get(auth::me))
+        .route("/setup", post(setup::create))
+        .fallback(|| async { ApiError::from(foxgate_core::Error::NotFound) })
+}

@@ -1,0 +1,151 @@
+//! Configuration: command-line flags, their environment variables, and an optional
+//! `foxgate.toml`, in that order of precedence, with defaults for a local SQLite instance.
+
+use clap::Args;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Options shared by every subcommand. Each flag also reads an environment variable.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Options {
+    /// Configuration file (TOML with the same keys as the flags, in snake_case).
+    #[arg(long, env = "FOXGATE_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, env = "FOXGATE_ADDR", global = true)]
+    pub addr: Option<String>,
+    /// sqlite://… or postgres://…; default: a SQLite file in the data dir.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Where the SQLite file and the generated secret key live.
+    #[arg(long, env = "FOXGATE_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// The external origin (e.g. https://foxgate.example.com) used for redirects and Origin checks.
+    #[arg(long, env = "FOXGATE_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// The folder holding `pkg/` (the compiled wasm, JS and CSS).
+    #[arg(long, env = "FOXGATE_SITE_ROOT", global = true)]
+    pub site_root: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileOptions {
+    addr: Option<String>,
+    database_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    public_url: Option<String>,
+    site_root: Option<PathBuf>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: String,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    /// Scheme, host and port, without a trailing slash.
+    pub public_origin: String,
+    pub site_root: PathBuf,
+}
+
+impl Config {
+    pub fn https(&self) -> bool {
+        self.public_origin.starts_with("https://")
+    }
+
+    pub fn resolve(options: &Options) -> Result<Self, String> {
+        let explicit_file = options.config.clone();
+        let path = explicit_file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("foxgate.toml"));
+        let file = match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str::<FileOptions>(&text)
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+            Err(_) if explicit_file.is_none() => FileOptions::default(),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        let addr = options
+            .addr
+            .clone()
+            .or(file.addr)
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let data_dir = options
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = options
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| sqlite_url(&data_dir.join("foxgate.db")));
+        let public_url = options
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let site_root = options
+            .site_root
+            .clone()
+            .or(file.site_root)
+            .unwrap_or_else(|| PathBuf::from("target/site"));
+        Ok(Config {
+            addr,
+            database_url,
+            data_dir,
+            public_origin: origin_of(&public_url)?,
+            site_root,
+        })
+    }
+}
+
+fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// `scheme://host[:port]` of a URL, refusing anything but http(s) with a host.
+fn origin_of(url: &str) -> Result<String, String> {
+    let bad = || format!("public URL {url:?} must look like https://host[:port]");
+    let (scheme, rest) = url.split_once("://").ok_or_else(bad)?;
+    if scheme != "http" && scheme != "https" {
+        return Err(bad());
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || host.contains('@') {
+        return Err(bad());
+    }
+    Ok(format!("{scheme}://{}", host.to_ascii_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin_of("https://Fox.example.com/x?y").unwrap(),
+            "https://fox.example.com"
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:3000").unwrap(),
+            "http://127.0.0.1:3000"
+        );
+        for bad in ["fox.example.com", "ftp://x", "https://", "https://user@x"] {
+            assert!(origin_of(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn defaults_point_at_a_local_sqlite_file() {
+        let c = Config::resolve(&Options {
+            config: None,
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.addr, "127.0.0.1:3000");
+        assert_eq!(c.public_origin, "http://127.0.0.1:3000");
+        assert!(c.database_url.starts_with("sqlite://data/foxgate.db"));
+    }
+}

@@ -1,0 +1,129 @@
+//! The console's plain-HTML doors: `POST /login`, `POST /logout`, `POST /setup` (forms that
+//! work without JavaScript, answered with 303 redirects), and the redirects that send a
+//! visitor to setup, sign-in or the dashboard depending on where the instance and they stand.
+
+use crate::api_error::ApiError;
+use crate::principal::Caller;
+use crate::session_store::{ORG_ID, USER_ID};
+use crate::state::AppState;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use foxgate_core::authz::Principal;
+use foxgate_core::model::SetupInput;
+use foxgate_core::secret::Secret;
+use foxgate_core::service::{setup, signin};
+use foxgate_core::Error;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: Secret<String>,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Caller(p): Caller,
+    session: Session,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return Redirect::to("/login?error=invalid_credentials").into_response();
+    };
+    match signin::with_password(&state.services, &p.context, &form.email, &form.password).await {
+        Ok(signed_in) => match start_session(&session, &signed_in).await {
+            Ok(()) => Redirect::to("/").into_response(),
+            Err(e) => ApiError::from(e).into_response(),
+        },
+        Err(Error::Unauthorized) => {
+            Redirect::to("/login?error=invalid_credentials").into_response()
+        }
+        Err(Error::RateLimited { .. }) => Redirect::to("/login?error=rate_limited").into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// A new session id at every sign-in, so a planted cookie never becomes a signed-in one.
+async fn start_session(session: &Session, signed_in: &signin::SignedIn) -> Result<(), Error> {
+    let store_error =
+        |e: tower_sessions::session::Error| Error::internal(format!("session store: {e}"));
+    session.cycle_id().await.map_err(store_error)?;
+    session
+        .insert(USER_ID, &signed_in.user_id)
+        .await
+        .map_err(store_error)?;
+    session
+        .insert(ORG_ID, &signed_in.org_id)
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    Caller(p): Caller,
+    session: Session,
+) -> Response {
+    if p.is_authenticated() {
+        if let Err(e) = signin::sign_out(&state.services, &p).await {
+            return ApiError::from(e).into_response();
+        }
+    }
+    if let Err(e) = session.flush().await {
+        return ApiError::from(Error::internal(format!("session store: {e}"))).into_response();
+    }
+    Redirect::to("/login?notice=signed_out").into_response()
+}
+
+pub async fn setup(
+    State(state): State<AppState>,
+    Caller(p): Caller,
+    form: Result<Form<SetupInput>, FormRejection>,
+) -> Response {
+    let Ok(Form(input)) = form else {
+        return Redirect::to("/setup?error=invalid_input").into_response();
+    };
+    match setup::complete_with_code(&state.services, &p.context, input).await {
+        Ok(_) => Redirect::to("/login?notice=setup_done").into_response(),
+        Err(Error::InvalidInput { field, .. }) => {
+            Redirect::to(&format!("/setup?error=invalid_input&field={field}")).into_response()
+        }
+        Err(Error::RateLimited { .. }) => Redirect::to("/setup?error=rate_limited").into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// Sends page visits where they belong: to `/setup` until the instance is set up (and away
+/// from it afterwards), to `/login` when signed out, to `/` when already signed in.
+pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET || !matches!(req.uri().path(), "/" | "/login" | "/setup") {
+        return next.run(req).await;
+    }
+    let done = match setup::is_done(&state.services).await {
+        Ok(done) => done,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let signed_in = req
+        .extensions()
+        .get::<Principal>()
+        .is_some_and(Principal::is_authenticated);
+    let target = match (req.uri().path(), done, signed_in) {
+        ("/setup", true, _) => Some("/login"),
+        ("/" | "/login", false, _) => Some("/setup"),
+        ("/", true, false) => Some("/login"),
+        ("/login", true, true) => Some("/"),
+        _ => None,
+    };
+    match target {
+        Some(to) => Redirect::to(to).into_response(),
+        None => next.run(req).await,
+    }
+}

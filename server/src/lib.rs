@@ -1,0 +1,140 @@
+//! The Foxgate server: configuration, the HTTP router and its middleware, sessions, and
+//! the commands of the `foxgate` binary (serve, migrate, bootstrap).
+
+pub mod api;
+pub mod api_error;
+pub mod config;
+pub mod console;
+pub mod health;
+pub mod key;
+pub mod principal;
+pub mod request_id;
+pub mod router;
+pub mod security;
+pub mod session_store;
+pub mod state;
+
+use axum::Router;
+use config::Config;
+use foxgate_core::secret::Secret;
+use foxgate_core::service::{setup, Services};
+use foxgate_core::store::Db;
+use leptos::prelude::LeptosOptions;
+use state::AppState;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A ready-to-serve Foxgate: the router, its shared state, and the setup code when the
+/// instance still awaits first-run setup.
+pub struct Foxgate {
+    pub router: Router,
+    pub state: AppState,
+    pub sessions: session_store::SqlSessionStore,
+}
+
+/// Connects (lazily) and loads the key; does not touch the database yet.
+pub fn assemble(config: Config) -> Result<Foxgate, String> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+    let key = key::load(&config.data_dir)?;
+    let db = Db::connect_lazy(&config.database_url).map_err(|e| e.to_string())?;
+    let leptos = LeptosOptions::builder()
+        .output_name("foxgate")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .build();
+    let sessions = session_store::SqlSessionStore::new(db.clone(), key);
+    let state = AppState {
+        services: Arc::new(Services::new(db)),
+        config: Arc::new(config),
+        leptos,
+    };
+    let router = router::build(state.clone(), sessions.clone());
+    Ok(Foxgate {
+        router,
+        state,
+        sessions,
+    })
+}
+
+impl Foxgate {
+    /// Applies migrations, then issues the one-time setup code if nobody has set up the
+    /// instance yet (returned so `serve` can print it).
+    pub async fn migrate_and_issue_setup_code(&self) -> Result<Option<Secret<String>>, String> {
+        let services = &self.state.services;
+        services.db.migrate().await.map_err(|e| format!("{e:?}"))?;
+        setup::issue_code(services)
+            .await
+            .map_err(|e| format!("{e:?}"))
+    }
+}
+
+/// `foxgate serve`: listen until SIGINT/SIGTERM. A database that is down at start is
+/// retried in the background; `/readyz` says 503 until it is up and migrated.
+pub async fn serve(config: Config) -> Result<(), String> {
+    let addr = config.addr.clone();
+    let public = config.public_origin.clone();
+    let foxgate = assemble(config)?;
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!(%addr, public_url = %public, "Foxgate listening");
+
+    let preparer = Foxgate {
+        router: Router::new(),
+        state: foxgate.state.clone(),
+        sessions: foxgate.sessions.clone(),
+    };
+    tokio::spawn(async move {
+        loop {
+            match preparer.migrate_and_issue_setup_code().await {
+                Ok(Some(code)) => {
+                    tracing::warn!(
+                        "first-run setup: open {public}/setup and enter the setup code {}",
+                        code.expose()
+                    );
+                    break;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "database not ready; retrying in 5 s");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+            }
+        }
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if let Err(e) = preparer.sessions.delete_expired().await {
+                tracing::warn!(error = %e, "expired-session cleanup failed");
+            }
+        }
+    });
+
+    axum::serve(
+        listener,
+        foxgate
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,123 @@
+//! The `foxgate` command: `serve`, `migrate` and `bootstrap`.
+
+use clap::{Parser, Subcommand};
+use foxgate_core::authz::RequestContext;
+use foxgate_core::model::SetupInput;
+use foxgate_core::secret::Secret;
+use foxgate_core::service::setup::{self, SetupProof};
+use foxgate_server::config::{Config, Options};
+use std::io::Read;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "foxgate",
+    version,
+    about = "Foxgate: a self-hosted access-control plane"
+)]
+struct Cli {
+    #[command(flatten)]
+    options: Options,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the console and the API.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create the first organization and its owner without a browser.
+    Bootstrap {
+        #[arg(long)]
+        org_slug: String,
+        #[arg(long)]
+        org_name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the owner's password from standard input (required: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("foxgate: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::resolve(&cli.options)?;
+    match cli.command {
+        Command::Serve => foxgate_server::serve(config).await,
+        Command::Migrate => {
+            let foxgate = foxgate_server::assemble(config)?;
+            foxgate
+                .state
+                .services
+                .db
+                .migrate()
+                .await
+                .map_err(|e| format!("{e:?}"))?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Bootstrap {
+            org_slug,
+            org_name,
+            email,
+            display_name,
+            password_stdin: _,
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| format!("reading the password: {e}"))?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let foxgate = foxgate_server::assemble(config)?;
+            let services = &foxgate.state.services;
+            services.db.migrate().await.map_err(|e| format!("{e:?}"))?;
+            let input = SetupInput {
+                setup_code: None,
+                org_name,
+                org_slug,
+                email,
+                display_name,
+                password: Secret::new(password),
+            };
+            let context = RequestContext {
+                origin: Some("foxgate bootstrap".into()),
+                ..Default::default()
+            };
+            let done = setup::complete(services, &context, SetupProof::LocalOperator, input)
+                .await
+                .map_err(|e| match e {
+                    foxgate_core::Error::Conflict(_) => {
+                        "Foxgate is already set up; nothing was changed".to_string()
+                    }
+                    e => e.to_string(),
+                })?;
+            println!(
+                "created organization {} ({}) and its owner {}",
+                done.org_slug, done.org_id, done.user_id
+            );
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The Principal middleware (DESIGN §3): builds the caller's Principal once per request
+//! from the session cookie and puts it in the request extensions, where API extractors and
+//! server functions both read it.
+
+use crate::api_error::ApiError;
+use crate::request_id::RequestId;
+use crate::session_store::{ORG_ID, USER_ID};
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use foxgate_core::authz::{Principal, RequestContext};
+use foxgate_core::service::principal;
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+fn context_of(req: &Request) -> RequestContext {
+    let header_text = |name: header::HeaderName, max: usize| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(max).collect::<String>())
+    };
+    RequestContext {
+        ip: req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string()),
+        origin: header_text(header::ORIGIN, 200),
+        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+        user_agent: header_text(header::USER_AGENT, 300),
+    }
+}
+
+pub async fn attach(
+    State(state): State<AppState>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let context = context_of(&req);
+    let ids = (
+        session.get::<String>(USER_ID).await,
+        session.get::<String>(ORG_ID).await,
+    );
+    let principal = match ids {
+        (Ok(Some(user_id)), Ok(Some(org_id))) => {
+            match principal::for_session(&state.services, &user_id, &org_id, context.clone()).await
+            {
+                Ok(Some(p)) => p,
+                Ok(None) => {
+                    // The user was removed or disabled: the session dies with their access.
+                    if let Err(e) = session.flush().await {
+                        tracing::warn!(error = %e, "could not delete a dead session");
+                    }
+                    Principal::anonymous(context)
+                }
+                Err(e) => return ApiError::from(e).into_response(),
+            }
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            return ApiError::from(foxgate_core::Error::internal(format!("session store: {e}")))
+                .into_response()
+        }
+        _ => Principal::anonymous(context),
+    };
+    req.extensions_mut().insert(principal);
+    next.run(req).await
+}
+
+/// Extractor for API handlers: the request's Principal (anonymous when not signed in).
+pub struct Caller(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .map(Caller)
+            .ok_or_else(|| foxgate_core::Error::internal("principal middleware missing").into())
+    }
+}

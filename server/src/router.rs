@@ -1,0 +1,79 @@
+//! The HTTP surface: every route and the middleware stack around them, in one place.
+
+use crate::state::AppState;
+use crate::{api, console, health, principal, request_id, security};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use axum::Router;
+use foxgate_app::{shell, App};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Name of the session cookie; `__Host-` (which browsers accept only over https) pins it
+/// to this exact host and path.
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-foxgate_session"
+    } else {
+        "foxgate_session"
+    }
+}
+
+pub fn build(state: AppState, session_store: crate::session_store::SqlSessionStore) -> Router {
+    let https = state.config.https();
+    let sessions = SessionManagerLayer::new(session_store)
+        .with_name(session_cookie_name(https))
+        .with_secure(https)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+
+    let services = state.services.clone();
+    let leptos_context = move || {
+        provide_context(services.clone());
+        use_request_nonce();
+    };
+    let leptos_options = state.leptos.clone();
+
+    Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .route("/login", post(console::login))
+        .route("/logout", post(console::logout))
+        .route("/setup", post(console::setup))
+        .nest("/api/v1", api::routes())
+        .leptos_routes_with_context(
+            &state,
+            generate_route_list(App),
+            leptos_context.clone(),
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(leptos_context, shell))
+        // Outermost last: request id → headers → origin check → session → principal → page gate.
+        .layer(from_fn_with_state(state.clone(), console::gate))
+        .layer(from_fn_with_state(state.clone(), principal::attach))
+        .layer(sessions)
+        .layer(from_fn_with_state(
+            state.clone(),
+            security::same_origin_writes,
+        ))
+        .layer(from_fn_with_state(state.clone(), security::headers))
+        .layer(from_fn(request_id::assign))
+        .with_state(state)
+}
+
+/// Hands the nonce that `security::headers` put in the CSP to Leptos, so its inline
+/// hydration scripts carry the same one.
+fn use_request_nonce() {
+    let nonce = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<security::CspNonce>().cloned());
+    if let Some(security::CspNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
+}

@@ -1,0 +1,99 @@
+//! Browser-facing protections (DESIGN §8): security headers with a per-response CSP nonce,
+//! and the refusal of cross-site state-changing requests.
+
+use crate::api_error::ApiError;
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use rand::RngCore;
+
+/// The nonce that this response's inline scripts (Leptos hydration) carry and its CSP allows.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+/// CSP for everything that is not an HTML page: nothing may load, nothing may frame it.
+const STRICT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let static_asset = req.uri().path().starts_with("/pkg/");
+
+    let mut response = next.run(req).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let csp = if is_html {
+        format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+             img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+        )
+    } else {
+        STRICT_CSP.to_string()
+    };
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !static_asset && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.https() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses state-changing requests that a browser marks as coming from another site, or
+/// whose `Origin` is not Foxgate's public origin. Requests without either header (curl,
+/// services with bearer tokens) carry no ambient browser credentials to abuse, so they pass.
+pub async fn same_origin_writes(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if changes_state(req.method()) {
+        let headers = req.headers();
+        let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+        if matches!(fetch_site, Some("cross-site" | "same-site")) {
+            return refuse("the request comes from another site");
+        }
+        if let Some(origin) = headers.get(header::ORIGIN) {
+            let origin = origin.to_str().unwrap_or("");
+            if !origin.eq_ignore_ascii_case(&state.config.public_origin) {
+                tracing::warn!(origin, expected = %state.config.public_origin, "cross-origin write refused");
+                return refuse("the request's Origin is not this Foxgate's public URL");
+            }
+        }
+    }
+    next.run(req).await
+}
+
+fn refuse(why: &str) -> Response {
+    ApiError::from(foxgate_core::Error::Forbidden)
+        .with_message(format!("cross-origin request refused: {why}"))
+        .into_response()
+}

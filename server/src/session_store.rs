@@ -1,0 +1,142 @@
+//! Server-side sessions for tower-sessions in Foxgate's own database. Rows are keyed by an
+//! HMAC of the session id, so a copy of the database holds no usable session cookie, and
+//! carry the user id so that all of a user's sessions can be found and ended.
+
+use async_trait::async_trait;
+use base64::Engine;
+use foxgate_core::store::{is_unique_violation, Db};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{Error, Result};
+use tower_sessions::SessionStore;
+
+use crate::key::SecretKey;
+
+/// The session key under which the signed-in user's id is kept.
+pub const USER_ID: &str = "user_id";
+/// The session key of the org the user is currently working in.
+pub const ORG_ID: &str = "org_id";
+
+#[derive(Clone)]
+pub struct SqlSessionStore {
+    db: Db,
+    key: SecretKey,
+}
+
+impl std::fmt::Debug for SqlSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlSessionStore").finish_non_exhaustive()
+    }
+}
+
+impl SqlSessionStore {
+    pub fn new(db: Db, key: SecretKey) -> Self {
+        Self { db, key }
+    }
+
+    fn row_id(&self, id: &Id) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.key.expose())
+            .expect("HMAC takes any key length");
+        mac.update(b"session:");
+        mac.update(id.to_string().as_bytes());
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// Deletes expired sessions; run periodically by the server.
+    pub async fn delete_expired(&self) -> sqlx::Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(foxgate_core::store::now_ms())
+            .execute(self.db.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> Error {
+    Error::Backend(e.to_string())
+}
+
+fn expiry_ms(record: &Record) -> i64 {
+    (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+fn user_of(record: &Record) -> Option<String> {
+    record
+        .data
+        .get(USER_ID)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+#[async_trait]
+impl SessionStore for SqlSessionStore {
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        // A fresh random id colliding is astronomically unlikely, but never overwrite another session.
+        loop {
+            let inserted = sqlx::query(
+                "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(self.row_id(&record.id))
+            .bind(user_of(record))
+            .bind(&data)
+            .bind(expiry_ms(record))
+            .execute(self.db.pool())
+            .await;
+            match inserted {
+                Ok(_) => return Ok(()),
+                Err(e) if is_unique_violation(&e) => record.id = Id::default(),
+                Err(e) => return Err(backend(e)),
+            }
+        }
+    }
+
+    async fn save(&self, record: &Record) -> Result<()> {
+        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .bind(self.row_id(&record.id))
+        .bind(user_of(record))
+        .bind(&data)
+        .bind(expiry_ms(record))
+        .execute(self.db.pool())
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
+        )
+        .bind(self.row_id(id))
+        .bind(foxgate_core::store::now_ms())
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(backend)?;
+        let Some((data, expires_at)) = row else {
+            return Ok(None);
+        };
+        let data = serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?;
+        let expiry_date =
+            time::OffsetDateTime::from_unix_timestamp_nanos(expires_at as i128 * 1_000_000)
+                .map_err(|e| Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(self.row_id(id))
+            .execute(self.db.pool())
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
