@@ -18,7 +18,7 @@ CREATE TABLE users (
     id TEXT PRIMARY KEY,
     email TEXT NOT NULL,
     display_name TEXT NOT NULL,
-    disabled BOOLEAN NOT NULL DEFAULT FALSE,
+    disabled_at BIGINT,
     created_at BIGINT NOT NULL
 );
 

@@ -17,7 +17,7 @@ pub async fn for_session(
     let mut conn = s.db.pool().acquire().await?;
     let Some(user) = users::get(&mut conn, user_id)
         .await?
-        .filter(|u| !u.disabled)
+        .filter(|u| u.disabled_at.is_none())
     else {
         return Ok(None);
     };

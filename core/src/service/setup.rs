@@ -124,7 +124,7 @@ pub async fn complete(
         id: store::new_id(),
         email: owner_email,
         display_name,
-        disabled: false,
+        disabled_at: None,
     };
     let mut tx = s.db.pool().begin().await?;
     orgs::mark_setup(&mut tx, now).await.map_err(|e| {

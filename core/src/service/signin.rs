@@ -42,7 +42,7 @@ pub async fn with_password(
     let refusal = match (&user, &org_id) {
         (None, _) => Some("unknown_account"),
         _ if !password_ok => Some("bad_password"),
-        (Some(u), _) if u.disabled => Some("account_disabled"),
+        (Some(u), _) if u.disabled_at.is_some() => Some("account_disabled"),
         (_, None) => Some("no_membership"),
         _ => None,
     };

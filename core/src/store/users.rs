@@ -7,15 +7,16 @@ pub struct UserRow {
     pub id: String,
     pub email: String,
     pub display_name: String,
-    pub disabled: bool,
+    /// When the account was disabled; a disabled user cannot sign in and their sessions die.
+    pub disabled_at: Option<i64>,
 }
 
 pub async fn insert(conn: &mut AnyConnection, user: &UserRow, now: i64) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO users (id, email, display_name, disabled, created_at) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO users (id, email, display_name, disabled_at, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&user.id)
         .bind(&user.email)
         .bind(&user.display_name)
-        .bind(user.disabled)
+        .bind(user.disabled_at)
         .bind(now)
         .execute(conn)
         .await?;
@@ -23,16 +24,16 @@ pub async fn insert(conn: &mut AnyConnection, user: &UserRow, now: i64) -> sqlx:
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<UserRow>> {
-    let row: Option<(String, String, String, bool)> =
-        sqlx::query_as("SELECT id, email, display_name, disabled FROM users WHERE id = $1")
+    let row: Option<(String, String, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, email, display_name, disabled_at FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(conn)
             .await?;
-    Ok(row.map(|(id, email, display_name, disabled)| UserRow {
+    Ok(row.map(|(id, email, display_name, disabled_at)| UserRow {
         id,
         email,
         display_name,
-        disabled,
+        disabled_at,
     }))
 }
 
