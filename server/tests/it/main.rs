@@ -1,1 +1,8 @@
-//! it
+//! Black-box HTTP tests of the real router on SQLite and PostgreSQL (one binary, DESIGN §9).
+
+mod harness;
+
+mod auth;
+mod health;
+mod security;
+mod setup;

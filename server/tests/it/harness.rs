@@ -1,0 +1,337 @@
+//! Starts a real Foxgate on a free 127.0.0.1 port over a fresh SQLite file or a fresh
+//! PostgreSQL database, and speaks HTTP to it. PostgreSQL comes from
+//! `FOXGATE_TEST_DATABASE_URL`, else from a throwaway cluster this process starts (and a
+//! watchdog stops when the process ends).
+
+use foxgate_server::config::Config;
+use foxgate_server::state::AppState;
+use reqwest::header::HeaderMap;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs one async test body against both databases.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::harness::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::harness::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+pub const OWNER_EMAIL: &str = "owner@acme.test";
+pub const OWNER_PASSWORD: &str = "correct-horse-battery";
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub setup_code: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+/// A database URL for a brand-new, empty database on the backend.
+pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("foxgate.db").display()),
+        Backend::Postgres => {
+            use sqlx::Connection;
+            let admin = postgres_admin_url();
+            let name = format!("fg_{}", uuid::Uuid::now_v7().simple());
+            let mut conn = sqlx::PgConnection::connect(admin)
+                .await
+                .expect("connect to the test PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create database");
+            let (base, _) = admin.rsplit_once('/').expect("URL has a database path");
+            format!("{base}/{name}")
+        }
+    }
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, None, true).await
+    }
+
+    /// `public_origin` None: the server's own http origin. `migrate` false leaves the database empty.
+    pub async fn start_with(backend: Backend, public_origin: Option<&str>, migrate: bool) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = fresh_database(backend, dir.path()).await;
+        Self::start_on(database_url, dir, public_origin, migrate).await
+    }
+
+    pub async fn start_on(
+        database_url: String,
+        dir: tempfile::TempDir,
+        public_origin: Option<&str>,
+        migrate: bool,
+    ) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let config = Config {
+            addr: base.trim_start_matches("http://").to_string(),
+            database_url,
+            data_dir: dir.path().to_path_buf(),
+            public_origin: public_origin.unwrap_or(&base).to_string(),
+            site_root: dir.path().to_path_buf(),
+        };
+        let foxgate = foxgate_server::assemble(config).unwrap();
+        let setup_code = if migrate {
+            foxgate
+                .migrate_and_issue_setup_code()
+                .await
+                .unwrap()
+                .map(|c| c.expose().clone())
+        } else {
+            None
+        };
+        let state = foxgate.state.clone();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                foxgate
+                    .router
+                    .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestServer {
+            base,
+            client,
+            state,
+            setup_code,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.get(self.url(path));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// A same-origin form post, as a browser on the console would send it.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        self.post_form_from(path, form, cookie, Some(&self.base.clone()))
+            .await
+    }
+
+    pub async fn post_form_from(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+        origin: Option<&str>,
+    ) -> reqwest::Response {
+        let mut req = self.client.post(self.url(path)).form(form);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn complete_setup(&self) -> reqwest::Response {
+        let code = self.setup_code.clone().expect("instance awaits setup");
+        self.post_form(
+            "/setup",
+            &[
+                ("setup_code", &code),
+                ("org_name", "Acme"),
+                ("org_slug", "acme"),
+                ("display_name", "Olive Owner"),
+                ("email", OWNER_EMAIL),
+                ("password", OWNER_PASSWORD),
+            ],
+            None,
+        )
+        .await
+    }
+
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        self.post_form(
+            "/login",
+            &[("email", email), ("password", password)],
+            cookie,
+        )
+        .await
+    }
+
+    /// Sets up the instance and signs the owner in; returns the session cookie (`name=value`).
+    pub async fn signed_in_owner(&self) -> String {
+        assert_eq!(self.complete_setup().await.status(), 303);
+        let res = self.login(OWNER_EMAIL, OWNER_PASSWORD, None).await;
+        assert_eq!(location(res.headers()), "/");
+        session_cookie(res.headers()).expect("a session cookie at sign-in")
+    }
+
+    /// The actions of the audit log, oldest first.
+    pub async fn audit_actions(&self) -> Vec<(String, String, Option<String>)> {
+        sqlx::query_as("SELECT action, outcome, ip FROM audit_events ORDER BY id")
+            .fetch_all(self.state.services.db.pool())
+            .await
+            .unwrap()
+    }
+}
+
+pub fn location(headers: &HeaderMap) -> String {
+    headers
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+/// The full Set-Cookie line of the session cookie, if the response sets it.
+pub fn session_set_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.contains("foxgate_session="))
+}
+
+/// `name=value` of the session cookie, ready for a Cookie header.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    session_set_cookie(headers).map(|line| line.split(';').next().unwrap().to_string())
+}
+
+fn postgres_admin_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        std::env::var("FOXGATE_TEST_DATABASE_URL").unwrap_or_else(|_| start_cluster())
+    })
+}
+
+fn postgres_bin_dir() -> PathBuf {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL server binaries are missing: run `cargo xtask test`, which installs them, or set FOXGATE_TEST_DATABASE_URL")
+        .flatten()
+        .map(|d| d.path().join("bin"))
+        .filter(|p| p.join("initdb").exists())
+        .collect();
+    dirs.sort();
+    dirs.pop()
+        .expect("no initdb under /usr/lib/postgresql/*/bin")
+}
+
+/// PostgreSQL refuses to run as root; as root, the cluster runs as the `postgres` user.
+fn as_postgres(program: PathBuf) -> Command {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    if is_root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn start_cluster() -> String {
+    let bin = postgres_bin_dir();
+    let dir = std::env::temp_dir().join(format!("foxgate-pg-{}", std::process::id()));
+    let data = dir.join("data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let _ = Command::new("chown")
+        .args(["-R", "postgres:postgres"])
+        .arg(&dir)
+        .status();
+    let ok = as_postgres(bin.join("initdb"))
+        .args([
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "-D",
+        ])
+        .arg(&data)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(ok.success(), "initdb failed");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let options = format!(
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+        dir.display()
+    );
+    let ok = as_postgres(bin.join("pg_ctl"))
+        .args(["-w", "-D"])
+        .arg(&data)
+        .args(["-l"])
+        .arg(dir.join("log"))
+        .args(["-o", &options, "start"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(
+        ok.success(),
+        "pg_ctl start failed; see {}/log",
+        dir.display()
+    );
+    // The cluster must not outlive this test process: a watchdog stops it and removes it.
+    let stop = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {runuser} {pg_ctl} -D {data} stop -m immediate >/dev/null 2>&1; rm -rf {dir}",
+        pid = std::process::id(),
+        runuser = if Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n")) { "runuser -u postgres --" } else { "" },
+        pg_ctl = bin.join("pg_ctl").display(),
+        data = data.display(),
+        dir = dir.display(),
+    );
+    Command::new("sh")
+        .args(["-c", &stop])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    format!("postgres://postgres@127.0.0.1:{port}/postgres")
+}
