@@ -1,0 +1,57 @@
+// Starts the foxgate binary (FOXGATE_BIN) with a throwaway data dir on a free port, waits
+// for the setup code it prints, and hands base URL and code to the tests through a file.
+const { spawn } = require("node:child_process");
+const fs = require("node:fs");
+const net = require("node:net");
+const os = require("node:os");
+const path = require("node:path");
+
+const STATE = path.join(__dirname, "test-results", "server.json");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+module.exports = async () => {
+  const bin = process.env.FOXGATE_BIN;
+  if (!bin) throw new Error("FOXGATE_BIN is not set: run the browser tests through `cargo xtask test`");
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "foxgate-e2e-"));
+  const child = spawn(bin, ["serve"], {
+    env: {
+      ...process.env,
+      FOXGATE_ADDR: `127.0.0.1:${port}`,
+      FOXGATE_PUBLIC_URL: base,
+      FOXGATE_DATA_DIR: dataDir,
+      RUST_LOG: "info",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log = fs.createWriteStream(path.join(dataDir, "server.log"));
+  const setupCode = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("foxgate printed no setup code within 30 s")), 30_000);
+    let seen = "";
+    child.stdout.on("data", (chunk) => {
+      log.write(chunk);
+      seen += chunk.toString();
+      const m = seen.match(/setup code ([A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.stderr.on("data", (chunk) => log.write(chunk));
+    child.on("exit", (code) => reject(new Error(`foxgate exited early with ${code}`)));
+  });
+  fs.mkdirSync(path.dirname(STATE), { recursive: true });
+  fs.writeFileSync(STATE, JSON.stringify({ base, setupCode, pid: child.pid, dataDir }));
+  child.unref();
+};

@@ -1,0 +1,93 @@
+// The console in a real browser: first-run setup with the code from the log, sign-in,
+// the dashboard, sign-out; and the same sign-in with JavaScript disabled.
+const { test, expect } = require("@playwright/test");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const server = () => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "test-results", "server.json"), "utf8"));
+const OWNER = { email: "owner@acme.test", password: "correct-horse-battery" };
+const shots = path.join(__dirname, "..", "artifacts");
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page) {
+  await page.fill("#email", OWNER.email);
+  await page.fill("#password", OWNER.password);
+  await page.click("button[type=submit]");
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("setup with the code, sign in, dashboard, sign out", async ({ page }) => {
+  const { base, setupCode } = server();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+
+  // The page hydrates: the wasm loads (CSP allows it) and runs without errors.
+  const wasm = page.waitForResponse((r) => r.url().endsWith("/pkg/foxgate.wasm"));
+  await page.goto(base + "/");
+  await expect(page).toHaveURL(/\/setup$/);
+  expect((await wasm).status()).toBe(200);
+  await shot(page, "01-setup");
+
+  // A wrong code is refused with a clear message and nothing is created.
+  await page.fill("#setup_code", "AAAAA-BBBBB-CCCCC");
+  await page.fill("#org_name", "Acme");
+  await page.fill("#org_slug", "acme");
+  await page.fill("#email", OWNER.email);
+  await page.fill("#password", OWNER.password);
+  await page.click("button[type=submit]");
+  await expect(page.getByRole("alert")).toContainText("setup code does not match");
+
+  await page.fill("#setup_code", setupCode);
+  await page.fill("#org_name", "Acme");
+  await page.fill("#org_slug", "acme");
+  await page.fill("#display_name", "Olive Owner");
+  await page.fill("#email", OWNER.email);
+  await page.fill("#password", OWNER.password);
+  await page.click("button[type=submit]");
+  await expect(page).toHaveURL(/\/login\?notice=setup_done$/);
+  await expect(page.getByRole("alert")).toContainText("Foxgate is set up");
+  await shot(page, "02-login");
+
+  await signIn(page);
+  await expect(page).toHaveURL(base + "/");
+  await expect(page.getByTestId("org-name")).toHaveText("Acme");
+  await expect(page.getByTestId("stat-role")).toHaveText("Org Owner");
+  await shot(page, "03-dashboard");
+
+  await page.getByTestId("user-menu").click();
+  await expect(page.getByTestId("user-email")).toHaveText(OWNER.email);
+  await shot(page, "04-user-menu");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=signed_out$/);
+  await shot(page, "05-signed-out");
+
+  // The dashboard is closed again.
+  await page.goto(base + "/");
+  await expect(page).toHaveURL(/\/login$/);
+  expect(errors, "no script errors (hydration, CSP)").toEqual([]);
+});
+
+test("sign in and out with JavaScript disabled", async ({ browser }) => {
+  const { base } = server();
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(base + "/login");
+  await page.fill("#email", OWNER.email);
+  await page.fill("#password", "wrong-password-here");
+  await page.click("button[type=submit]");
+  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+
+  await signIn(page);
+  await expect(page).toHaveURL(base + "/");
+  await expect(page.getByTestId("stat-org")).toHaveText("Acme");
+  await shot(page, "06-dashboard-no-js");
+  await page.locator("summary").click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=signed_out$/);
+  await context.close();
+});
