@@ -190,6 +190,7 @@ fn serve(args: &[String]) -> Result<(), String> {
 
 fn test() -> Result<(), String> {
     let started = std::time::Instant::now();
+    run(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))?;
     tools::ensure_postgres()?;
     tools::ensure_chromium()?;
     tools::ensure_npm_packages()?;

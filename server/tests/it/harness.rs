@@ -254,13 +254,16 @@ fn postgres_bin_dir() -> PathBuf {
         .expect("no initdb under /usr/lib/postgresql/*/bin")
 }
 
-/// PostgreSQL refuses to run as root; as root, the cluster runs as the `postgres` user.
-fn as_postgres(program: PathBuf) -> Command {
-    let is_root = Command::new("id")
+fn is_root() -> bool {
+    Command::new("id")
         .arg("-u")
         .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
-    if is_root {
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+/// PostgreSQL refuses to run as root; as root, the cluster runs as the `postgres` user.
+fn as_postgres(program: PathBuf) -> Command {
+    if is_root() {
         let mut c = Command::new("runuser");
         c.args(["-u", "postgres", "--"]).arg(program);
         c
@@ -321,11 +324,13 @@ fn start_cluster() -> String {
     let stop = format!(
         "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {runuser} {pg_ctl} -D {data} stop -m immediate >/dev/null 2>&1; rm -rf {dir}",
         pid = std::process::id(),
-        runuser = if Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n")) { "runuser -u postgres --" } else { "" },
+        runuser = if is_root() { "runuser -u postgres --" } else { "" },
         pg_ctl = bin.join("pg_ctl").display(),
         data = data.display(),
         dir = dir.display(),
     );
+    // Not waited for on purpose: the watchdog must outlive this process.
+    #[allow(clippy::zombie_processes)]
     Command::new("sh")
         .args(["-c", &stop])
         .stdin(Stdio::null())
