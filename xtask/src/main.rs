@@ -60,10 +60,11 @@ pub fn target_dir() -> PathBuf {
 
 /// Runs a command in the workspace root, failing with its name when it fails.
 pub fn run(cmd: &mut Command) -> Result<(), String> {
-    let status = cmd
-        .current_dir(workspace_root())
-        .status()
-        .map_err(|e| format!("{cmd:?}: {e}"))?;
+    // Commands that name their own directory (npm, Playwright in end2end/) keep it.
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(workspace_root());
+    }
+    let status = cmd.status().map_err(|e| format!("{cmd:?}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
