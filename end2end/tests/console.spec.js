@@ -18,6 +18,16 @@ async function signIn(page) {
   await page.click("button[type=submit]");
 }
 
+async function submitSetup(page, code) {
+  await page.fill("#setup_code", code);
+  await page.fill("#org_name", "Acme");
+  await page.fill("#org_slug", "acme");
+  await page.fill("#display_name", "Olive Owner");
+  await page.fill("#email", OWNER.email);
+  await page.fill("#password", OWNER.password);
+  await page.click("button[type=submit]");
+}
+
 test.describe.configure({ mode: "serial" });
 
 test("setup with the code, sign in, dashboard, sign out", async ({ page }) => {
@@ -34,21 +44,10 @@ test("setup with the code, sign in, dashboard, sign out", async ({ page }) => {
   await shot(page, "01-setup");
 
   // A wrong code is refused with a clear message and nothing is created.
-  await page.fill("#setup_code", "AAAAA-BBBBB-CCCCC");
-  await page.fill("#org_name", "Acme");
-  await page.fill("#org_slug", "acme");
-  await page.fill("#email", OWNER.email);
-  await page.fill("#password", OWNER.password);
-  await page.click("button[type=submit]");
+  await submitSetup(page, "AAAAA-BBBBB-CCCCC");
   await expect(page.getByRole("alert")).toContainText("setup code does not match");
 
-  await page.fill("#setup_code", setupCode);
-  await page.fill("#org_name", "Acme");
-  await page.fill("#org_slug", "acme");
-  await page.fill("#display_name", "Olive Owner");
-  await page.fill("#email", OWNER.email);
-  await page.fill("#password", OWNER.password);
-  await page.click("button[type=submit]");
+  await submitSetup(page, setupCode);
   await expect(page).toHaveURL(/\/login\?notice=setup_done$/);
   await expect(page.getByRole("alert")).toContainText("Foxgate is set up");
   await shot(page, "02-login");
