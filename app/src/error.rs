@@ -1,48 +1,57 @@
 //! `UiError`: how a `foxgate_core::Error` travels through a server function to the console.
 
+use foxgate_core::error::{ErrorBody, ErrorDetail};
 use foxgate_core::ErrorCode;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-/// The `{code, message}` of DESIGN §5, as a server-function error the UI can show.
+/// A server-function error: on the wire exactly the API's `{"error":{"code","message"}}`
+/// (DESIGN §5), so both doors answer in one shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UiError {
-    pub code: ErrorCode,
-    pub message: String,
+#[serde(transparent)]
+pub struct UiError(pub ErrorBody);
+
+impl UiError {
+    pub fn code(&self) -> ErrorCode {
+        self.0.error.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.0.error.message
+    }
 }
 
 impl std::fmt::Display for UiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(self.message())
     }
 }
 
 impl FromServerFnError for UiError {
     type Encoder = JsonEncoding;
 
+    /// Failures of the server-function machinery itself: arguments that do not decode are
+    /// the caller's fault, anything else is ours.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let code = match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
                 ErrorCode::InvalidInput
             }
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => ErrorCode::Internal,
             _ => ErrorCode::Internal,
         };
-        UiError {
-            code,
-            message: value.to_string(),
-        }
+        UiError(ErrorBody {
+            error: ErrorDetail {
+                code,
+                message: value.to_string(),
+            },
+        })
     }
 }
 
 impl From<foxgate_core::Error> for UiError {
     fn from(e: foxgate_core::Error) -> Self {
-        let body = e.body(None);
-        UiError {
-            code: body.error.code,
-            message: body.error.message,
-        }
+        UiError(e.body(None))
     }
 }
 

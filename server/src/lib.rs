@@ -24,8 +24,7 @@ use state::AppState;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// A ready-to-serve Foxgate: the router, its shared state, and the setup code when the
-/// instance still awaits first-run setup.
+/// A ready-to-serve Foxgate: the router, its shared state and the session store.
 pub struct Foxgate {
     pub router: Router,
     pub state: AppState,
@@ -57,16 +56,13 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
     })
 }
 
-impl Foxgate {
-    /// Applies migrations, then issues the one-time setup code if nobody has set up the
-    /// instance yet (returned so `serve` can print it).
-    pub async fn migrate_and_issue_setup_code(&self) -> Result<Option<Secret<String>>, String> {
-        let services = &self.state.services;
-        services.db.migrate().await.map_err(|e| format!("{e:?}"))?;
-        setup::issue_code(services)
-            .await
-            .map_err(|e| format!("{e:?}"))
-    }
+/// Applies migrations, then issues the one-time setup code if nobody has set up the
+/// instance yet (returned so `serve` can print it).
+pub async fn prepare_database(services: &Services) -> Result<Option<Secret<String>>, String> {
+    services.db.migrate().await.map_err(|e| format!("{e:?}"))?;
+    setup::issue_code(services)
+        .await
+        .map_err(|e| format!("{e:?}"))
 }
 
 /// `foxgate serve`: listen until SIGINT/SIGTERM. A database that is down at start is
@@ -80,14 +76,11 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!(%addr, public_url = %public, "Foxgate listening");
 
-    let preparer = Foxgate {
-        router: Router::new(),
-        state: foxgate.state.clone(),
-        sessions: foxgate.sessions.clone(),
-    };
+    let services = foxgate.state.services.clone();
+    let sessions = foxgate.sessions.clone();
     tokio::spawn(async move {
         loop {
-            match preparer.migrate_and_issue_setup_code().await {
+            match prepare_database(&services).await {
                 Ok(Some(code)) => {
                     tracing::warn!(
                         "first-run setup: open {public}/setup and enter the setup code {}",
@@ -105,7 +98,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         let mut every = tokio::time::interval(Duration::from_secs(600));
         loop {
             every.tick().await;
-            if let Err(e) = preparer.sessions.delete_expired().await {
+            if let Err(e) = sessions.delete_expired().await {
                 tracing::warn!(error = %e, "expired-session cleanup failed");
             }
         }

@@ -189,9 +189,39 @@ fn serve(args: &[String]) -> Result<(), String> {
         .args(passthrough))
 }
 
+const CLIPPY_SERVER: &[&str] = &[
+    "clippy",
+    "-p",
+    "foxgate-core",
+    "-p",
+    "foxgate-server",
+    "-p",
+    "foxgate-style",
+    "-p",
+    "xtask",
+    "--all-targets",
+    "--",
+    "-D",
+    "warnings",
+];
+const CLIPPY_WASM: &[&str] = &[
+    "clippy",
+    "-p",
+    "foxgate-frontend",
+    "--target",
+    "wasm32-unknown-unknown",
+    "--",
+    "-D",
+    "warnings",
+];
+
 fn test() -> Result<(), String> {
     let started = std::time::Instant::now();
     run(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))?;
+    tools::ensure_wasm_toolchain()?;
+    println!("xtask: clippy (server side, then the wasm side)");
+    run(Command::new("cargo").args(CLIPPY_SERVER))?;
+    run(Command::new("cargo").args(CLIPPY_WASM))?;
     tools::ensure_postgres()?;
     tools::ensure_chromium()?;
     tools::ensure_npm_packages()?;

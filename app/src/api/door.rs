@@ -23,7 +23,11 @@ pub async fn enter() -> Result<(Arc<Services>, Principal), UiError> {
     Ok((services, principal))
 }
 
-pub fn leave<T>(result: Result<T, foxgate_core::Error>) -> Result<T, UiError> {
+/// Maps a service result; an internal error names the request id its cause was logged under.
+pub fn leave<T>(
+    principal: &Principal,
+    result: Result<T, foxgate_core::Error>,
+) -> Result<T, UiError> {
     result.map_err(|e| {
         if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
             options.set_status(
@@ -34,6 +38,6 @@ pub fn leave<T>(result: Result<T, foxgate_core::Error>) -> Result<T, UiError> {
         if let foxgate_core::Error::Internal(cause) = &e {
             tracing::error!(%cause, "server function failed");
         }
-        UiError::from(e)
+        UiError(e.body(principal.context.request_id.as_deref()))
     })
 }

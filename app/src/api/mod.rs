@@ -12,7 +12,10 @@ use leptos::prelude::*;
 #[server(prefix = "/fn", endpoint = "dashboard_summary")]
 pub async fn dashboard_summary() -> Result<ConsoleSummary, UiError> {
     let (services, principal) = door::enter().await?;
-    door::leave(foxgate_core::service::console::summary(&services, &principal).await)
+    door::leave(
+        &principal,
+        foxgate_core::service::console::summary(&services, &principal).await,
+    )
 }
 
 /// Answers the current page with 404 (server side; a no-op in the browser).

@@ -19,8 +19,8 @@ pub fn Dashboard() -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok(s) => view! { <Overview summary=s /> }.into_any(),
-                        Err(e) if e.code == ErrorCode::Unauthorized => view! { <Redirect path="/login" /> }.into_any(),
-                        Err(e) => view! { <div class="p-6"><Alert>{e.message}</Alert></div> }.into_any(),
+                        Err(e) if e.code() == ErrorCode::Unauthorized => view! { <Redirect path="/login" /> }.into_any(),
+                        Err(e) => view! { <div class="p-6"><Alert>{e.message().to_string()}</Alert></div> }.into_any(),
                     })
             }}
         </Suspense>

@@ -1,7 +1,8 @@
 //! Local sign-in, sessions, sign-out, `/api/v1/auth/me`, and the audit events they write.
 
 use crate::harness::{
-    location, session_cookie, session_set_cookie, Backend, TestServer, OWNER_EMAIL, OWNER_PASSWORD,
+    json, location, session_cookie, session_set_cookie, Backend, TestServer, OWNER_EMAIL,
+    OWNER_PASSWORD,
 };
 use crate::on_both_databases;
 
@@ -9,17 +10,12 @@ async fn me_is_401_anonymous_and_describes_the_signed_in_owner(backend: Backend)
     let s = TestServer::start(backend).await;
     let anonymous = s.get("/api/v1/auth/me", None).await;
     assert_eq!(anonymous.status(), 401);
-    let body: serde_json::Value = anonymous.json().await.unwrap();
+    let body = json(anonymous).await;
     assert_eq!(body["error"]["code"], "unauthorized");
     assert!(body["error"]["message"].is_string());
 
     let cookie = s.signed_in_owner().await;
-    let me: serde_json::Value = s
-        .get("/api/v1/auth/me", Some(&cookie))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me = json(s.get("/api/v1/auth/me", Some(&cookie)).await).await;
     assert_eq!(me["role"], "owner");
     assert_eq!(me["auth_kind"], "session");
     assert_eq!(me["email"], OWNER_EMAIL);

@@ -94,8 +94,7 @@ impl TestServer {
         };
         let foxgate = foxgate_server::assemble(config).unwrap();
         let setup_code = if migrate {
-            foxgate
-                .migrate_and_issue_setup_code()
+            foxgate_server::prepare_database(&foxgate.state.services)
                 .await
                 .unwrap()
                 .map(|c| c.expose().clone())
@@ -134,6 +133,24 @@ impl TestServer {
         let mut req = self.client.get(self.url(path));
         if let Some(c) = cookie {
             req = req.header("cookie", c);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// Any request with extra headers (cookie, origin, fetch metadata…) and an optional JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        json: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut req = self.client.request(method, self.url(path));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        if let Some(body) = json {
+            req = req.json(&body);
         }
         req.send().await.unwrap()
     }
@@ -212,6 +229,20 @@ impl TestServer {
             .await
             .unwrap()
     }
+}
+
+/// The JSON body of a response.
+pub async fn json(res: reqwest::Response) -> serde_json::Value {
+    res.json().await.expect("a JSON body")
+}
+
+/// The `error.code` of an error answer (API and server functions share the shape).
+pub async fn error_code(res: reqwest::Response) -> String {
+    let body = json(res).await;
+    body["error"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not an error body: {body}"))
+        .to_string()
 }
 
 pub fn location(headers: &HeaderMap) -> String {

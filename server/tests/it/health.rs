@@ -1,6 +1,6 @@
 //! `/healthz` and `/readyz`.
 
-use crate::harness::{Backend, TestServer};
+use crate::harness::{json, Backend, TestServer};
 use crate::on_both_databases;
 
 async fn live_and_ready(backend: Backend) {
@@ -8,10 +8,7 @@ async fn live_and_ready(backend: Backend) {
     assert_eq!(s.get("/healthz", None).await.status(), 200);
     let ready = s.get("/readyz", None).await;
     assert_eq!(ready.status(), 200);
-    assert_eq!(
-        ready.json::<serde_json::Value>().await.unwrap()["status"],
-        "ready"
-    );
+    assert_eq!(json(ready).await["status"], "ready");
 }
 on_both_databases!(live_and_ready);
 
@@ -20,7 +17,7 @@ async fn not_ready_before_migrations(backend: Backend) {
     assert_eq!(s.get("/healthz", None).await.status(), 200);
     let ready = s.get("/readyz", None).await;
     assert_eq!(ready.status(), 503);
-    let body: serde_json::Value = ready.json().await.unwrap();
+    let body = json(ready).await;
     assert!(
         body["reason"].as_str().unwrap().contains("migration"),
         "{body}"
@@ -50,7 +47,7 @@ async fn not_ready_when_the_database_is_down(backend: Backend) {
     assert_eq!(s.get("/healthz", None).await.status(), 200);
     let ready = s.get("/readyz", None).await;
     assert_eq!(ready.status(), 503);
-    let body: serde_json::Value = ready.json().await.unwrap();
+    let body = json(ready).await;
     assert_eq!(body["status"], "unavailable");
 }
 on_both_databases!(not_ready_when_the_database_is_down);

@@ -1,7 +1,10 @@
 //! First-run setup through the web form, the API and `foxgate bootstrap`.
 
-use crate::harness::{fresh_database, location, Backend, TestServer, OWNER_EMAIL, OWNER_PASSWORD};
+use crate::harness::{
+    error_code, fresh_database, json, location, Backend, TestServer, OWNER_EMAIL, OWNER_PASSWORD,
+};
 use crate::on_both_databases;
+use reqwest::Method;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -45,21 +48,18 @@ async fn setup_needs_the_code_and_happens_once(backend: Backend) {
 
     let again = s.complete_setup().await;
     assert_eq!(again.status(), 409);
-    let body: serde_json::Value = again.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "conflict");
+    assert_eq!(error_code(again).await, "conflict");
 
     let api = s
-        .client
-        .post(s.url("/api/v1/setup"))
-        .json(&serde_json::json!({"setup_code": "X", "org_name": "B", "org_slug": "bb", "email": "b@b.test", "password": "long enough password"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::POST,
+            "/api/v1/setup",
+            &[],
+            Some(setup_body("X", &[])),
+        )
+        .await;
     assert_eq!(api.status(), 409);
-    assert_eq!(
-        api.json::<serde_json::Value>().await.unwrap()["error"]["code"],
-        "conflict"
-    );
+    assert_eq!(error_code(api).await, "conflict");
 
     let actions = s.audit_actions().await;
     assert_eq!(
@@ -72,14 +72,29 @@ async fn setup_needs_the_code_and_happens_once(backend: Backend) {
 }
 on_both_databases!(setup_needs_the_code_and_happens_once);
 
+/// A valid JSON setup request, with some fields replaced.
+fn setup_body(code: &str, replace: &[(&str, serde_json::Value)]) -> serde_json::Value {
+    let mut body = serde_json::json!({
+        "setup_code": code,
+        "org_name": "Acme",
+        "org_slug": "acme",
+        "email": OWNER_EMAIL,
+        "password": OWNER_PASSWORD,
+    });
+    for (field, value) in replace {
+        body[*field] = value.clone();
+    }
+    body
+}
+
 async fn api_setup_validates_its_input(backend: Backend) {
     let s = TestServer::start(backend).await;
     let code = s.setup_code.clone().unwrap();
-    let post = |body: serde_json::Value| s.client.post(s.url("/api/v1/setup")).json(&body).send();
+    let post = |body: serde_json::Value| s.send(Method::POST, "/api/v1/setup", &[], Some(body));
 
-    let unknown_field = post(serde_json::json!({"setup_code": code, "org_name": "A", "org_slug": "acme", "email": "a@a.test", "password": "long enough password", "is_admin": true})).await.unwrap();
+    let unknown_field = post(setup_body(&code, &[("is_admin", true.into())])).await;
     assert_eq!(unknown_field.status(), 422);
-    let body: serde_json::Value = unknown_field.json().await.unwrap();
+    let body = json(unknown_field).await;
     assert_eq!(body["error"]["code"], "invalid_input");
     assert!(
         body["error"]["message"]
@@ -89,16 +104,14 @@ async fn api_setup_validates_its_input(backend: Backend) {
         "{body}"
     );
 
-    let bad_slug = post(serde_json::json!({"setup_code": code, "org_name": "A", "org_slug": "Acme Inc", "email": "a@a.test", "password": "long enough password"})).await.unwrap();
+    let bad_slug = post(setup_body(&code, &[("org_slug", "Acme Inc".into())])).await;
     assert_eq!(bad_slug.status(), 422);
-    assert!(
-        bad_slug.json::<serde_json::Value>().await.unwrap()["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("org_slug")
-    );
+    assert!(json(bad_slug).await["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("org_slug"));
 
-    let short_password = post(serde_json::json!({"setup_code": code, "org_name": "A", "org_slug": "acme", "email": "a@a.test", "password": "short"})).await.unwrap();
+    let short_password = post(setup_body(&code, &[("password", "short".into())])).await;
     assert_eq!(short_password.status(), 422);
 
     let garbage = s
@@ -106,21 +119,20 @@ async fn api_setup_validates_its_input(backend: Backend) {
         .post(s.url("/api/v1/setup"))
         .header("content-type", "application/json")
         .body("{nope")
-        .send()
+        .send();
+    let garbage = garbage.await.unwrap();
+    assert_eq!(garbage.status(), 422);
+    assert_eq!(error_code(garbage).await, "invalid_input");
+
+    let nothing_created: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orgs")
+        .fetch_one(s.state.services.db.pool())
         .await
         .unwrap();
-    assert_eq!(garbage.status(), 422);
-    assert_eq!(
-        garbage.json::<serde_json::Value>().await.unwrap()["error"]["code"],
-        "invalid_input"
-    );
+    assert_eq!(nothing_created, 0);
 
-    let ok = post(serde_json::json!({"setup_code": code, "org_name": "Acme", "org_slug": "acme", "email": OWNER_EMAIL, "password": OWNER_PASSWORD})).await.unwrap();
+    let ok = post(setup_body(&code, &[])).await;
     assert_eq!(ok.status(), 201);
-    assert_eq!(
-        ok.json::<serde_json::Value>().await.unwrap()["org_slug"],
-        "acme"
-    );
+    assert_eq!(json(ok).await["org_slug"], "acme");
 }
 on_both_databases!(api_setup_validates_its_input);
 
