@@ -29,6 +29,8 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
+        // Sessions are saved only when they change (sign-in), so this is a 12 h lifetime
+        // from sign-in without a database write per request; idle timeouts come with SSO.
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
 
     let services = state.services.clone();
