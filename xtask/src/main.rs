@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
+        Some("docs") => write_docs(),
         Some("build") => {
             build(Profile::from_flag(args.iter().any(|a| a == "--release"))).map(|_| ())
         }
@@ -175,6 +176,21 @@ fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> 
         }
     }
     out.sort();
+    Ok(())
+}
+
+/// Regenerates the documents derived from code (a core test fails when they are stale).
+fn write_docs() -> Result<(), String> {
+    let doc = format!(
+        "# Built-in roles\n\nGenerated from `foxgate_core::authz::BuiltinRole` by `cargo xtask docs`; do not edit.\n\
+         Letters are the actions granted: C create, R read, U update, D delete. Team Admin applies\n\
+         inside the team it is granted for; the others may be granted org-wide or for one team.\n\n{}",
+        foxgate_core::authz::builtin_roles_table()
+    );
+    let path = workspace_root().join("docs/roles.md");
+    std::fs::create_dir_all(workspace_root().join("docs")).map_err(|e| e.to_string())?;
+    std::fs::write(&path, doc).map_err(|e| e.to_string())?;
+    println!("xtask: wrote {}", path.display());
     Ok(())
 }
 

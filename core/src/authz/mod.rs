@@ -7,4 +7,4 @@ mod role;
 
 pub use permission::{Action, Permission, PermissionSet, Resource};
 pub use principal::{AuthKind, Grants, Identity, Principal, RequestContext, Scope};
-pub use role::BuiltinRole;
+pub use role::{builtin_roles_table, BuiltinRole};

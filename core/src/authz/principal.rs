@@ -147,6 +147,19 @@ impl Principal {
         }
     }
 
+    /// The escalation guard (DESIGN §4): handing out `wanted` at `scope` — giving a role,
+    /// editing one, minting a token — needs every one of those permissions held there.
+    pub fn require_all(&self, wanted: PermissionSet, scope: &Scope) -> Result<(), Error> {
+        if !self.is_authenticated() {
+            return Err(Error::Unauthorized);
+        }
+        if wanted.is_subset_of(self.grants.at(scope)) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
     /// The signed-in user's id, or `unauthorized`.
     pub fn user_id(&self) -> Result<&str, Error> {
         match &self.identity {

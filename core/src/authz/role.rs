@@ -75,6 +75,38 @@ impl BuiltinRole {
     }
 }
 
+/// The built-in roles as a Markdown table (one row per resource, one column per role),
+/// the source of `docs/roles.md`.
+pub fn builtin_roles_table() -> String {
+    let mut out = String::from("| resource |");
+    for role in BuiltinRole::ALL {
+        out.push_str(&format!(" {} |", role.name()));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---|".repeat(BuiltinRole::ALL.len()));
+    out.push('\n');
+    for resource in Resource::ALL {
+        out.push_str(&format!("| {} |", resource.as_str()));
+        for role in BuiltinRole::ALL {
+            let letters: String = Action::ALL
+                .into_iter()
+                .filter(|a| role.permissions().contains(Permission::new(resource, *a)))
+                .map(|a| a.as_str()[..1].to_ascii_uppercase())
+                .collect();
+            out.push_str(&format!(
+                " {} |",
+                if letters.is_empty() {
+                    "–".to_string()
+                } else {
+                    letters
+                }
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +123,16 @@ mod tests {
         assert!(!BuiltinRole::Admin
             .permissions()
             .contains(Permission::new(Resource::Org, Action::Delete)));
+    }
+
+    #[test]
+    fn the_roles_document_matches_the_code() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/roles.md");
+        let doc = std::fs::read_to_string(path).expect("docs/roles.md exists");
+        assert!(
+            doc.contains(&builtin_roles_table()),
+            "docs/roles.md is stale: run `cargo xtask docs` to regenerate it"
+        );
     }
 
     #[test]
