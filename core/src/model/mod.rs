@@ -78,3 +78,64 @@ pub struct SetupDone {
     pub org_slug: String,
     pub user_id: String,
 }
+
+/// A team as the API and the console show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTeam {
+    pub slug: String,
+    pub name: String,
+}
+
+/// A partial update: absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamChanges {
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// A local (email + password) account created by an admin inside their org.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewLocalMember {
+    pub email: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    pub password: crate::secret::Secret<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+}
+
+/// A role to give a member: org-wide (`team` absent) or for one team (slug or id).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewGrant {
+    pub user_id: String,
+    pub role: String,
+    #[serde(default)]
+    pub team: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantView {
+    pub id: String,
+    pub user_id: String,
+    pub role: String,
+    pub team_id: Option<String>,
+}

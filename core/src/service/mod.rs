@@ -3,10 +3,13 @@
 
 pub mod console;
 pub mod limiter;
+pub mod members;
 pub mod password;
 pub mod principal;
+pub mod scope;
 pub mod setup;
 pub mod signin;
+pub mod teams;
 
 use crate::secret::Secret;
 use crate::store::Db;

@@ -94,6 +94,17 @@ impl AuditEvent {
         self
     }
 
+    pub fn team(mut self, team_id: &str) -> Self {
+        self.team_id = Some(team_id.to_string());
+        self
+    }
+
+    /// The entity's last state, recorded on delete. Never include a secret.
+    pub fn snapshot(mut self, value: serde_json::Value) -> Self {
+        self.snapshot = Some(value);
+        self
+    }
+
     pub fn failed(mut self, reason: &'static str) -> Self {
         self.outcome = Outcome::Failure;
         self.reason = Some(reason);

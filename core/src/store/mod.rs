@@ -5,6 +5,7 @@ pub mod audit;
 mod db;
 pub mod grants;
 pub mod orgs;
+pub mod teams;
 pub mod users;
 
 pub use db::{Backend, Db};

@@ -44,3 +44,13 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<OrgR
             .await?;
     Ok(row.map(|(id, slug, name)| OrgRow { id, slug, name }))
 }
+
+/// An org by slug or by id.
+pub async fn find(conn: &mut AnyConnection, slug_or_id: &str) -> sqlx::Result<Option<OrgRow>> {
+    let row: Option<(String, String, String)> =
+        sqlx::query_as("SELECT id, slug, name FROM orgs WHERE slug = $1 OR id = $1")
+            .bind(slug_or_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(id, slug, name)| OrgRow { id, slug, name }))
+}

@@ -3,7 +3,9 @@
 
 mod auth;
 mod json;
+mod members;
 mod setup;
+mod teams;
 
 pub use json::ApiJson;
 
@@ -16,5 +18,12 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/auth/me", get(auth::me))
         .route("/setup", post(setup::create))
+        .route("/orgs/{org}/teams", get(teams::list).post(teams::create))
+        .route(
+            "/orgs/{org}/teams/{team}",
+            get(teams::get).patch(teams::update).delete(teams::delete),
+        )
+        .route("/orgs/{org}/members", post(members::create))
+        .route("/orgs/{org}/grants", post(members::grant))
         .fallback(|| async { ApiError::from(foxgate_core::Error::NotFound) })
 }

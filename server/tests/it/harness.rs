@@ -155,6 +155,19 @@ impl TestServer {
         req.send().await.unwrap()
     }
 
+    /// A same-origin API call with a session cookie, as the console or a script would make it.
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        cookie: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let base = self.base.clone();
+        self.send(method, path, &[("cookie", cookie), ("origin", &base)], body)
+            .await
+    }
+
     /// A same-origin form post, as a browser on the console would send it.
     pub async fn post_form(
         &self,

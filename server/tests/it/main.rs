@@ -6,3 +6,4 @@ mod auth;
 mod health;
 mod security;
 mod setup;
+mod teams;
