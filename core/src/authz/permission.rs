@@ -95,6 +95,23 @@ impl std::fmt::Display for Permission {
     }
 }
 
+impl std::str::FromStr for Permission {
+    type Err = String;
+
+    /// Parses `resource:action`, e.g. `teams:read`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (r, a) = text
+            .split_once(':')
+            .ok_or_else(|| format!("{text:?} is not resource:action"))?;
+        let resource = Resource::ALL.into_iter().find(|x| x.as_str() == r);
+        let action = Action::ALL.into_iter().find(|x| x.as_str() == a);
+        match (resource, action) {
+            (Some(resource), Some(action)) => Ok(Permission::new(resource, action)),
+            _ => Err(format!("{text:?} is not a known permission")),
+        }
+    }
+}
+
 /// A set of permissions as a bitset: membership and subset tests are one instruction each.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PermissionSet(u64);
@@ -132,6 +149,19 @@ impl PermissionSet {
 
     pub fn iter(self) -> impl Iterator<Item = Permission> {
         Permission::all().filter(move |p| self.contains(*p))
+    }
+
+    /// The stored and wire form: `resource:action` words in a stable order.
+    pub fn to_words(self) -> Vec<String> {
+        self.iter().map(|p| p.to_string()).collect()
+    }
+
+    /// Parses `resource:action` words; the error names the first unknown one.
+    pub fn from_words<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Result<Self, String> {
+        words
+            .into_iter()
+            .map(|w| w.as_ref().parse::<Permission>())
+            .collect()
     }
 
     /// True when the set holds anything beyond reading.
@@ -174,5 +204,14 @@ mod tests {
         s.remove(read);
         assert!(s.is_empty());
         assert_eq!(del.to_string(), "teams:delete");
+    }
+
+    #[test]
+    fn words_round_trip_and_unknown_words_are_named() {
+        let all = PermissionSet::all();
+        assert_eq!(PermissionSet::from_words(all.to_words()).unwrap(), all);
+        let err = PermissionSet::from_words(["teams:read", "teams:fly"]).unwrap_err();
+        assert!(err.contains("teams:fly"), "{err}");
+        assert!("teams".parse::<Permission>().is_err());
     }
 }

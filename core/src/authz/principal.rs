@@ -60,12 +60,16 @@ impl Grants {
         let mut out = Grants::default();
         for (role, team) in grants {
             out.add(role.permissions(), team);
-            if !out.roles.contains(&role) {
-                out.roles.push(role);
-            }
+            out.note_role(role);
         }
-        out.roles.sort();
         out
+    }
+
+    /// Records that a built-in role is held (for display); its permissions come via `add`.
+    pub fn note_role(&mut self, role: BuiltinRole) {
+        if let Err(i) = self.roles.binary_search(&role) {
+            self.roles.insert(i, role);
+        }
     }
 
     /// Adds a permission set at org scope (`team` None) or for one team.
@@ -133,6 +137,16 @@ impl Principal {
 
     pub fn can(&self, p: Permission, scope: &Scope) -> bool {
         self.grants.at(scope).contains(p)
+    }
+
+    /// True when `p` is granted org-wide or in at least one team.
+    pub fn can_anywhere(&self, p: Permission) -> bool {
+        self.grants.org.contains(p)
+            || self
+                .grants
+                .team_sets()
+                .iter()
+                .any(|(_, set)| set.contains(p))
     }
 
     /// Deny by default: anonymous callers get `unauthorized`, others `forbidden`.

@@ -4,8 +4,10 @@
 pub mod console;
 pub mod limiter;
 pub mod members;
+pub mod orgs;
 pub mod password;
 pub mod principal;
+pub mod roles;
 pub mod scope;
 pub mod setup;
 pub mod signin;

@@ -1,7 +1,7 @@
 //! Building a Principal from stored facts: a session's user and org, with their grants.
 
 use super::Services;
-use crate::authz::{AuthKind, BuiltinRole, Grants, Identity, Principal, RequestContext};
+use crate::authz::{AuthKind, Grants, Identity, Principal, RequestContext};
 use crate::model::Me;
 use crate::store::{grants, users};
 use crate::Error;
@@ -21,14 +21,17 @@ pub async fn for_session(
     else {
         return Ok(None);
     };
-    let rows = grants::of_member(&mut conn, org_id, user_id).await?;
-    if rows.is_empty() {
+    if !users::is_member(&mut conn, org_id, user_id).await? {
         return Ok(None);
     }
-    let grants = Grants::from_builtin(
-        rows.iter()
-            .filter_map(|(role, team)| Some((BuiltinRole::from_id(role)?, team.as_deref()))),
-    );
+    let rows = grants::of_member(&mut conn, org_id, user_id).await?;
+    let mut grants = Grants::default();
+    for row in &rows {
+        grants.add(row.permissions(), row.team_id.as_deref());
+        if let Some(role) = row.builtin() {
+            grants.note_role(role);
+        }
+    }
     Ok(Some(Principal {
         identity: Identity::User {
             id: user.id,

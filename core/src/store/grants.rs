@@ -1,6 +1,48 @@
 //! Grants: a role given to a member at org scope or for one team.
 
+use crate::authz::{BuiltinRole, PermissionSet};
 use sqlx::AnyConnection;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantRow {
+    pub id: String,
+    pub user_id: String,
+    pub role_id: String,
+    pub team_id: Option<String>,
+    /// The custom role's permission words; None for built-in roles.
+    pub custom_permissions: Option<String>,
+}
+
+impl GrantRow {
+    /// The built-in role, if this grant is of one.
+    pub fn builtin(&self) -> Option<BuiltinRole> {
+        BuiltinRole::from_id(&self.role_id)
+    }
+
+    /// What the grant allows.
+    pub fn permissions(&self) -> PermissionSet {
+        match (self.builtin(), &self.custom_permissions) {
+            (Some(role), _) => role.permissions(),
+            (None, Some(words)) => super::roles::parse_words(words),
+            (None, None) => PermissionSet::EMPTY,
+        }
+    }
+}
+
+type Row = (String, String, String, Option<String>, Option<String>);
+
+fn from_row((id, user_id, role_id, team_id, custom_permissions): Row) -> GrantRow {
+    GrantRow {
+        id,
+        user_id,
+        role_id,
+        team_id,
+        custom_permissions,
+    }
+}
+
+const SELECT: &str = "SELECT g.id, g.user_id, g.role_id, g.team_id, r.permissions FROM grants g \
+     LEFT JOIN roles r ON r.id = g.role_id AND r.org_id = g.org_id";
 
 pub async fn insert(
     conn: &mut AnyConnection,
@@ -23,15 +65,63 @@ pub async fn insert(
     Ok(id)
 }
 
-/// `(role_id, team_id)` of every grant a member holds in an org.
+/// Every grant a member holds in an org, with custom roles' permissions joined in.
 pub async fn of_member(
     conn: &mut AnyConnection,
     org_id: &str,
     user_id: &str,
-) -> sqlx::Result<Vec<(String, Option<String>)>> {
-    sqlx::query_as("SELECT role_id, team_id FROM grants WHERE org_id = $1 AND user_id = $2")
+) -> sqlx::Result<Vec<GrantRow>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{SELECT} WHERE g.org_id = $1 AND g.user_id = $2 ORDER BY g.id"
+    ))
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+/// Every grant in an org, for member lists.
+pub async fn of_org(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<GrantRow>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} WHERE g.org_id = $1 ORDER BY g.id"))
         .bind(org_id)
-        .bind(user_id)
         .fetch_all(conn)
-        .await
+        .await?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+pub async fn get(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<GrantRow>> {
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE g.org_id = $1 AND g.id = $2"))
+        .bind(org_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(from_row))
+}
+
+pub async fn delete(conn: &mut AnyConnection, id: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM grants WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// How many members hold `role_id` org-wide (the last-owner guard counts owners).
+pub async fn count_org_wide_holders(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    role_id: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT user_id) FROM grants WHERE org_id = $1 AND role_id = $2 AND team_id IS NULL",
+    )
+    .bind(org_id)
+    .bind(role_id)
+    .fetch_one(conn)
+    .await
 }

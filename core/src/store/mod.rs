@@ -5,6 +5,7 @@ pub mod audit;
 mod db;
 pub mod grants;
 pub mod orgs;
+pub mod roles;
 pub mod teams;
 pub mod users;
 

@@ -54,3 +54,23 @@ pub async fn find(conn: &mut AnyConnection, slug_or_id: &str) -> sqlx::Result<Op
             .await?;
     Ok(row.map(|(id, slug, name)| OrgRow { id, slug, name }))
 }
+
+/// Takes the org's row lock until the transaction ends, serializing changes that must see
+/// each other (two owners removing each other at once). Same statement on both backends.
+pub async fn lock(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE orgs SET slug = slug WHERE id = $1")
+        .bind(org_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn update(conn: &mut AnyConnection, org: &OrgRow) -> sqlx::Result<()> {
+    sqlx::query("UPDATE orgs SET slug = $1, name = $2 WHERE id = $3")
+        .bind(&org.slug)
+        .bind(&org.name)
+        .bind(&org.id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

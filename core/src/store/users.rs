@@ -93,3 +93,56 @@ pub async fn org_ids(conn: &mut AnyConnection, user_id: &str) -> sqlx::Result<Ve
     .fetch_all(conn)
     .await
 }
+
+pub async fn is_member(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_id: &str,
+) -> sqlx::Result<bool> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(org_id)
+            .bind(user_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(n > 0)
+}
+
+/// Members of an org with their account details, by email.
+pub async fn members_of(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<UserRow>> {
+    let rows: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT u.id, u.email, u.display_name, u.disabled_at FROM users u \
+         JOIN memberships m ON m.user_id = u.id WHERE m.org_id = $1 ORDER BY u.email",
+    )
+    .bind(org_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, email, display_name, disabled_at)| UserRow {
+            id,
+            email,
+            display_name,
+            disabled_at,
+        })
+        .collect())
+}
+
+/// Removes a member from an org with their grants there (the account itself stays).
+pub async fn remove_membership(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_id: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM grants WHERE org_id = $1 AND user_id = $2")
+        .bind(org_id)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
+        .bind(org_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use foxgate_core::model::{GrantView, Member, NewGrant, NewLocalMember};
+use foxgate_core::model::{GrantView, Member, MemberGrants, NewGrant, NewLocalMember};
 use foxgate_core::service::members;
 
 pub async fn create(
@@ -32,4 +32,30 @@ pub async fn grant(
         StatusCode::CREATED,
         Json(members::grant(&st.services, &p, &org, input).await?),
     ))
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Path(org): Path<String>,
+) -> Result<Json<Vec<MemberGrants>>, ApiError> {
+    Ok(Json(members::list(&st.services, &p, &org).await?))
+}
+
+pub async fn remove(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Path((org, user)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    members::remove(&st.services, &p, &org, &user).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn revoke(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Path((org, grant)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    members::revoke(&st.services, &p, &org, &grant).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -4,6 +4,8 @@
 mod auth;
 mod json;
 mod members;
+mod orgs;
+mod roles;
 mod setup;
 mod teams;
 
@@ -11,7 +13,7 @@ pub use json::ApiJson;
 
 use crate::api_error::ApiError;
 use crate::state::AppState;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
 pub fn routes() -> Router<AppState> {
@@ -23,7 +25,18 @@ pub fn routes() -> Router<AppState> {
             "/orgs/{org}/teams/{team}",
             get(teams::get).patch(teams::update).delete(teams::delete),
         )
-        .route("/orgs/{org}/members", post(members::create))
+        .route("/orgs/{org}", get(orgs::get).patch(orgs::update))
+        .route(
+            "/orgs/{org}/members",
+            get(members::list).post(members::create),
+        )
+        .route("/orgs/{org}/members/{user}", delete(members::remove))
         .route("/orgs/{org}/grants", post(members::grant))
+        .route("/orgs/{org}/grants/{grant}", delete(members::revoke))
+        .route("/orgs/{org}/roles", get(roles::list).post(roles::create))
+        .route(
+            "/orgs/{org}/roles/{role}",
+            patch(roles::update).delete(roles::delete),
+        )
         .fallback(|| async { ApiError::from(foxgate_core::Error::NotFound) })
 }

@@ -279,6 +279,42 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
     session_set_cookie(headers).map(|line| line.split(';').next().unwrap().to_string())
 }
 
+/// Creates a local member and returns their user id.
+pub async fn add_member(s: &TestServer, by: &str, email: &str) -> String {
+    let res = s
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/orgs/acme/members",
+            by,
+            Some(serde_json::json!({"email": email, "password": "member-password-1"})),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    json(res).await["user_id"].as_str().unwrap().to_string()
+}
+
+pub async fn grant(
+    s: &TestServer,
+    by: &str,
+    user_id: &str,
+    role: &str,
+    team: Option<&str>,
+) -> reqwest::Response {
+    s.api(
+        reqwest::Method::POST,
+        "/api/v1/orgs/acme/grants",
+        by,
+        Some(serde_json::json!({"user_id": user_id, "role": role, "team": team})),
+    )
+    .await
+}
+
+pub async fn sign_in(s: &TestServer, email: &str) -> String {
+    let res = s.login(email, "member-password-1", None).await;
+    assert_eq!(location(res.headers()), "/");
+    session_cookie(res.headers()).unwrap()
+}
+
 fn postgres_admin_url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
     URL.get_or_init(|| {

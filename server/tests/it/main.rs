@@ -4,6 +4,7 @@ mod harness;
 
 mod auth;
 mod health;
+mod roles;
 mod security;
 mod setup;
 mod teams;

@@ -1,7 +1,7 @@
 //! Teams and grants through the API: CRUD with audit, validation, and what a team admin
 //! of one team can (not) see or do in another.
 
-use crate::harness::{error_code, json, location, session_cookie, Backend, TestServer};
+use crate::harness::{add_member, error_code, grant, json, sign_in, Backend, TestServer};
 use crate::on_both_databases;
 use reqwest::Method;
 use serde_json::json as body;
@@ -125,42 +125,6 @@ async fn teams_crud_writes_one_event_per_change(backend: Backend) {
     );
 }
 on_both_databases!(teams_crud_writes_one_event_per_change);
-
-/// Creates a local member and returns their user id.
-async fn add_member(s: &TestServer, by: &str, email: &str) -> String {
-    let res = s
-        .api(
-            Method::POST,
-            "/api/v1/orgs/acme/members",
-            by,
-            Some(body!({"email": email, "password": "member-password-1"})),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    json(res).await["user_id"].as_str().unwrap().to_string()
-}
-
-async fn grant(
-    s: &TestServer,
-    by: &str,
-    user_id: &str,
-    role: &str,
-    team: Option<&str>,
-) -> reqwest::Response {
-    s.api(
-        Method::POST,
-        "/api/v1/orgs/acme/grants",
-        by,
-        Some(body!({"user_id": user_id, "role": role, "team": team})),
-    )
-    .await
-}
-
-async fn sign_in(s: &TestServer, email: &str) -> String {
-    let res = s.login(email, "member-password-1", None).await;
-    assert_eq!(location(res.headers()), "/");
-    session_cookie(res.headers()).unwrap()
-}
 
 async fn a_team_admin_sees_only_their_team(backend: Backend) {
     let s = TestServer::start(backend).await;

@@ -1,0 +1,194 @@
+//! Roles: the built-in ones (read-only, from code) and an org's custom roles, whose
+//! permission grid is changed under the escalation guard. Holders see a change on their
+//! next request, since the Principal is rebuilt from the database every time.
+
+use super::{scope, Services};
+use crate::authz::{Action, BuiltinRole, Permission, PermissionSet, Principal, Resource, Scope};
+use crate::model::{NewRole, Role, RoleChanges};
+use crate::store::{self, audit::AuditEvent, roles::RoleRow};
+use crate::Error;
+
+const READ: Permission = Permission::new(Resource::Roles, Action::Read);
+const CREATE: Permission = Permission::new(Resource::Roles, Action::Create);
+const UPDATE: Permission = Permission::new(Resource::Roles, Action::Update);
+const DELETE: Permission = Permission::new(Resource::Roles, Action::Delete);
+
+fn view(r: RoleRow) -> Role {
+    Role {
+        id: r.id,
+        name: r.name,
+        description: r.description,
+        permissions: r.permissions.to_words(),
+        builtin: false,
+    }
+}
+
+fn builtin_view(r: BuiltinRole) -> Role {
+    Role {
+        id: r.id().into(),
+        name: r.name().into(),
+        description: "Built in".into(),
+        permissions: r.permissions().to_words(),
+        builtin: true,
+    }
+}
+
+fn validate_name(name: &str) -> Result<String, Error> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(Error::invalid("name", "must be 1 to 60 characters"));
+    }
+    if BuiltinRole::ALL
+        .iter()
+        .any(|b| b.name().eq_ignore_ascii_case(name) || b.id() == name)
+    {
+        return Err(Error::invalid("name", "is the name of a built-in role"));
+    }
+    Ok(name.to_string())
+}
+
+fn validate_description(text: &str) -> Result<String, Error> {
+    let text = text.trim();
+    if text.chars().count() > 500 {
+        return Err(Error::invalid(
+            "description",
+            "must be at most 500 characters",
+        ));
+    }
+    Ok(text.to_string())
+}
+
+fn parse_permissions(words: &[String]) -> Result<PermissionSet, Error> {
+    PermissionSet::from_words(words).map_err(|e| Error::invalid("permissions", e))
+}
+
+fn name_taken(e: sqlx::Error) -> Error {
+    if store::is_unique_violation(&e) {
+        Error::Conflict("name: another role of this organization already uses it".into())
+    } else {
+        e.into()
+    }
+}
+
+/// Built-in roles first, then the org's custom roles by name. Anyone who may read roles
+/// somewhere (org-wide or in a team) may read the definitions.
+pub async fn list(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<Role>, Error> {
+    let mut conn = s.db.pool().acquire().await?;
+    let org = scope::org(&mut conn, p, org_ref).await?;
+    if !p.can_anywhere(READ) {
+        return Err(Error::Forbidden);
+    }
+    let custom = store::roles::list(&mut conn, &org.id).await?;
+    Ok(BuiltinRole::ALL
+        .into_iter()
+        .map(builtin_view)
+        .chain(custom.into_iter().map(view))
+        .collect())
+}
+
+pub async fn create(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    input: NewRole,
+) -> Result<Role, Error> {
+    let mut tx = s.db.pool().begin().await?;
+    let org = scope::org(&mut tx, p, org_ref).await?;
+    p.require(CREATE, &Scope::Org)?;
+    let permissions = parse_permissions(&input.permissions)?;
+    p.require_all(permissions, &Scope::Org)?;
+    let role = RoleRow {
+        id: store::new_id(),
+        org_id: org.id,
+        name: validate_name(&input.name)?,
+        description: validate_description(&input.description)?,
+        permissions,
+    };
+    store::roles::insert(&mut tx, &role, store::now_ms())
+        .await
+        .map_err(name_taken)?;
+    AuditEvent::by(p, "role.created")
+        .entity("role", &role.id, &role.name)
+        .insert(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(view(role))
+}
+
+/// Editing a role needs every permission involved — the ones it had and the ones it gets.
+pub async fn update(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    role_id: &str,
+    changes: RoleChanges,
+) -> Result<Role, Error> {
+    let mut tx = s.db.pool().begin().await?;
+    let org = scope::org(&mut tx, p, org_ref).await?;
+    let mut role = find_custom(&mut tx, p, &org.id, role_id).await?;
+    p.require(UPDATE, &Scope::Org)?;
+    let before = role.permissions;
+    if let Some(words) = &changes.permissions {
+        role.permissions = parse_permissions(words)?;
+    }
+    p.require_all(before.union(role.permissions), &Scope::Org)?;
+    if let Some(name) = &changes.name {
+        role.name = validate_name(name)?;
+    }
+    if let Some(description) = &changes.description {
+        role.description = validate_description(description)?;
+    }
+    store::roles::update(&mut tx, &role, store::now_ms())
+        .await
+        .map_err(name_taken)?;
+    AuditEvent::by(p, "role.updated")
+        .entity("role", &role.id, &role.name)
+        .insert(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(view(role))
+}
+
+/// Deletes a custom role and its grants; the audit event keeps the role's definition.
+pub async fn delete(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    role_id: &str,
+) -> Result<(), Error> {
+    let mut tx = s.db.pool().begin().await?;
+    let org = scope::org(&mut tx, p, org_ref).await?;
+    let role = find_custom(&mut tx, p, &org.id, role_id).await?;
+    p.require(DELETE, &Scope::Org)?;
+    p.require_all(role.permissions, &Scope::Org)?;
+    store::roles::delete(&mut tx, &role.id).await?;
+    let snapshot = serde_json::json!({
+        "id": role.id, "name": role.name, "description": role.description, "permissions": role.permissions.to_words(),
+    });
+    AuditEvent::by(p, "role.deleted")
+        .entity("role", &role.id, &role.name)
+        .snapshot(snapshot)
+        .insert(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A custom role of the org; built-in roles are read-only (`invalid_input`), unknown ids `not_found`.
+async fn find_custom(
+    conn: &mut sqlx::AnyConnection,
+    p: &Principal,
+    org_id: &str,
+    role_id: &str,
+) -> Result<RoleRow, Error> {
+    if BuiltinRole::from_id(role_id).is_some() {
+        return Err(Error::invalid("role", "built-in roles cannot be changed"));
+    }
+    let role = store::roles::get(conn, org_id, role_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !p.can_anywhere(READ) {
+        return Err(Error::NotFound);
+    }
+    Ok(role)
+}

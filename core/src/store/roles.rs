@@ -1,0 +1,102 @@
+//! Custom roles of an org (built-in roles live in code, see `authz::BuiltinRole`).
+
+use crate::authz::PermissionSet;
+use sqlx::AnyConnection;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleRow {
+    pub id: String,
+    pub org_id: String,
+    pub name: String,
+    pub description: String,
+    pub permissions: PermissionSet,
+}
+
+type Row = (String, String, String, String, String);
+
+/// Stored words this build does not know (a newer version's permission) are ignored rather
+/// than failing every request of every holder.
+pub fn parse_words(words: &str) -> PermissionSet {
+    words
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect()
+}
+
+fn from_row((id, org_id, name, description, words): Row) -> RoleRow {
+    RoleRow {
+        id,
+        org_id,
+        name,
+        description,
+        permissions: parse_words(&words),
+    }
+}
+
+pub fn words(set: PermissionSet) -> String {
+    set.to_words().join(" ")
+}
+
+pub async fn insert(conn: &mut AnyConnection, role: &RoleRow, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO roles (id, org_id, name, description, permissions, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(&role.id)
+    .bind(&role.org_id)
+    .bind(&role.name)
+    .bind(&role.description)
+    .bind(words(role.permissions))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<RoleRow>> {
+    let rows: Vec<Row> =
+        sqlx::query_as("SELECT id, org_id, name, description, permissions FROM roles WHERE org_id = $1 ORDER BY name")
+            .bind(org_id)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+pub async fn get(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<RoleRow>> {
+    let row: Option<Row> =
+        sqlx::query_as("SELECT id, org_id, name, description, permissions FROM roles WHERE org_id = $1 AND id = $2")
+            .bind(org_id)
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(from_row))
+}
+
+pub async fn update(conn: &mut AnyConnection, role: &RoleRow, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE roles SET name = $1, description = $2, permissions = $3, updated_at = $4 WHERE id = $5")
+        .bind(&role.name)
+        .bind(&role.description)
+        .bind(words(role.permissions))
+        .bind(now)
+        .bind(&role.id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the role and every grant of it.
+pub async fn delete(conn: &mut AnyConnection, role_id: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM grants WHERE role_id = $1")
+        .bind(role_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM roles WHERE id = $1")
+        .bind(role_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

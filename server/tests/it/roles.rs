@@ -1,0 +1,335 @@
+//! Custom roles, member lists, revocation, removal, the last-owner guard and org settings.
+
+use crate::harness::{add_member, error_code, grant, json, sign_in, Backend, TestServer};
+use crate::on_both_databases;
+use reqwest::Method;
+use serde_json::json as body;
+
+const ROLES: &str = "/api/v1/orgs/acme/roles";
+
+fn words(me: &serde_json::Value) -> Vec<String> {
+    me["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn custom_roles_apply_on_the_next_request(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let create = |b: serde_json::Value| s.api(Method::POST, ROLES, &owner, Some(b));
+
+    let unknown =
+        create(body!({"name": "Auditor", "permissions": ["audit:read", "audit:fly"]})).await;
+    assert_eq!(unknown.status(), 422);
+    assert!(json(unknown).await["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("audit:fly"));
+    assert_eq!(
+        create(body!({"name": "Org Owner", "permissions": []}))
+            .await
+            .status(),
+        422
+    );
+    let made = create(body!({"name": "Auditor", "description": "Reads the log", "permissions": ["audit:read", "teams:read"]})).await;
+    assert_eq!(made.status(), 201);
+    let role = json(made).await;
+    let role_id = role["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        error_code(create(body!({"name": "Auditor", "permissions": []})).await).await,
+        "conflict"
+    );
+
+    let listed = json(s.api(Method::GET, ROLES, &owner, None).await).await;
+    let builtin = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["builtin"] == true)
+        .count();
+    assert_eq!(builtin, 5);
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["name"] == "Auditor"));
+    let builtin_edit = s
+        .api(
+            Method::PATCH,
+            &format!("{ROLES}/owner"),
+            &owner,
+            Some(body!({"name": "Boss"})),
+        )
+        .await;
+    assert_eq!(builtin_edit.status(), 422, "built-in roles are read-only");
+
+    let carol = add_member(&s, &owner, "carol@acme.test").await;
+    assert_eq!(
+        grant(&s, &owner, &carol, &role_id, None).await.status(),
+        201
+    );
+    let c = sign_in(&s, "carol@acme.test").await;
+    let me = json(s.api(Method::GET, "/api/v1/auth/me", &c, None).await).await;
+    assert!(words(&me).contains(&"audit:read".into()), "{me}");
+    assert_eq!(me["can_write"], false);
+
+    let edited = s
+        .api(
+            Method::PATCH,
+            &format!("{ROLES}/{role_id}"),
+            &owner,
+            Some(body!({"permissions": ["teams:read"]})),
+        )
+        .await;
+    assert_eq!(edited.status(), 200);
+    let me = json(s.api(Method::GET, "/api/v1/auth/me", &c, None).await).await;
+    assert_eq!(
+        words(&me),
+        ["teams:read"],
+        "the edit applies on her next request"
+    );
+
+    assert_eq!(
+        s.api(Method::DELETE, &format!("{ROLES}/{role_id}"), &owner, None)
+            .await
+            .status(),
+        204
+    );
+    let me = json(s.api(Method::GET, "/api/v1/auth/me", &c, None).await).await;
+    assert!(
+        words(&me).is_empty(),
+        "deleting the role takes its grants: {me}"
+    );
+    let snapshot: Option<String> =
+        sqlx::query_scalar("SELECT snapshot FROM audit_events WHERE action = 'role.deleted'")
+            .fetch_one(s.state.services.db.pool())
+            .await
+            .unwrap();
+    assert!(snapshot.unwrap().contains("teams:read"));
+}
+on_both_databases!(custom_roles_apply_on_the_next_request);
+
+async fn an_admin_cannot_define_or_edit_beyond_their_reach(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let dave = add_member(&s, &owner, "dave@acme.test").await;
+    assert_eq!(grant(&s, &owner, &dave, "admin", None).await.status(), 201);
+    let d = sign_in(&s, "dave@acme.test").await;
+
+    let too_much = s
+        .api(
+            Method::POST,
+            ROLES,
+            &d,
+            Some(body!({"name": "Wrecker", "permissions": ["org:delete"]})),
+        )
+        .await;
+    assert_eq!(too_much.status(), 403);
+    let owners_role = s
+        .api(
+            Method::POST,
+            ROLES,
+            &owner,
+            Some(body!({"name": "Closer", "permissions": ["org:delete"]})),
+        )
+        .await;
+    let closer = json(owners_role).await["id"].as_str().unwrap().to_string();
+    let shrink = s
+        .api(
+            Method::PATCH,
+            &format!("{ROLES}/{closer}"),
+            &d,
+            Some(body!({"permissions": []})),
+        )
+        .await;
+    assert_eq!(
+        shrink.status(),
+        403,
+        "editing involves the permissions the role had"
+    );
+    assert_eq!(
+        grant(&s, &d, &dave, "owner", None).await.status(),
+        403,
+        "no self-promotion"
+    );
+    assert_eq!(grant(&s, &d, &dave, &closer, None).await.status(), 403);
+    let fine = s
+        .api(
+            Method::POST,
+            ROLES,
+            &d,
+            Some(body!({"name": "Team reader", "permissions": ["teams:read"]})),
+        )
+        .await;
+    assert_eq!(fine.status(), 201);
+}
+on_both_databases!(an_admin_cannot_define_or_edit_beyond_their_reach);
+
+async fn an_org_always_keeps_an_owner(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let members = json(
+        s.api(Method::GET, "/api/v1/orgs/acme/members", &owner, None)
+            .await,
+    )
+    .await;
+    let me = &members.as_array().unwrap()[0];
+    let (my_id, my_grant) = (
+        me["user_id"].as_str().unwrap(),
+        me["grants"][0]["id"].as_str().unwrap(),
+    );
+    assert_eq!(me["grants"][0]["role"], "owner");
+
+    let revoke = s
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/orgs/acme/grants/{my_grant}"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(revoke.status(), 409);
+    assert_eq!(error_code(revoke).await, "conflict");
+    let leave = s
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/orgs/acme/members/{my_id}"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(leave.status(), 409);
+
+    let eve = add_member(&s, &owner, "eve@acme.test").await;
+    assert_eq!(grant(&s, &owner, &eve, "owner", None).await.status(), 201);
+    let e = sign_in(&s, "eve@acme.test").await;
+    assert_eq!(
+        s.api(
+            Method::DELETE,
+            &format!("/api/v1/orgs/acme/grants/{my_grant}"),
+            &owner,
+            None
+        )
+        .await
+        .status(),
+        204
+    );
+    // Eve is now the last owner: removing her is refused, removing the first account works.
+    assert_eq!(
+        s.api(
+            Method::DELETE,
+            &format!("/api/v1/orgs/acme/members/{eve}"),
+            &e,
+            None
+        )
+        .await
+        .status(),
+        409
+    );
+    assert_eq!(
+        s.api(
+            Method::DELETE,
+            &format!("/api/v1/orgs/acme/members/{my_id}"),
+            &e,
+            None
+        )
+        .await
+        .status(),
+        204
+    );
+    assert_eq!(
+        s.get("/api/v1/auth/me", Some(&owner)).await.status(),
+        401,
+        "a removed member's session ends"
+    );
+    let left = json(
+        s.api(Method::GET, "/api/v1/orgs/acme/members", &e, None)
+            .await,
+    )
+    .await;
+    assert_eq!(left.as_array().unwrap().len(), 1);
+}
+on_both_databases!(an_org_always_keeps_an_owner);
+
+async fn org_settings(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let renamed = s
+        .api(
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            &owner,
+            Some(body!({"name": "Acme Corp"})),
+        )
+        .await;
+    assert_eq!(json(renamed).await["name"], "Acme Corp");
+    let bad = s
+        .api(
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            &owner,
+            Some(body!({"slug": "-x"})),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let moved = s
+        .api(
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            &owner,
+            Some(body!({"slug": "acme-corp"})),
+        )
+        .await;
+    assert_eq!(moved.status(), 200);
+    assert_eq!(
+        s.api(Method::GET, "/api/v1/orgs/acme-corp", &owner, None)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        s.api(Method::GET, "/api/v1/orgs/acme", &owner, None)
+            .await
+            .status(),
+        404
+    );
+
+    let vic = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/acme-corp/members",
+            &owner,
+            Some(body!({"email": "vic@acme.test", "password": "member-password-1"})),
+        )
+        .await;
+    let vic = json(vic).await["user_id"].as_str().unwrap().to_string();
+    let granted = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/acme-corp/grants",
+            &owner,
+            Some(body!({"user_id": vic, "role": "viewer"})),
+        )
+        .await;
+    assert_eq!(granted.status(), 201);
+    let v = sign_in(&s, "vic@acme.test").await;
+    assert_eq!(
+        s.api(Method::GET, "/api/v1/orgs/acme-corp", &v, None)
+            .await
+            .status(),
+        200
+    );
+    let refused = s
+        .api(
+            Method::PATCH,
+            "/api/v1/orgs/acme-corp",
+            &v,
+            Some(body!({"name": "Mine"})),
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+}
+on_both_databases!(org_settings);
