@@ -61,7 +61,11 @@ pub fn message_for(code: &str, field: Option<&str>) -> &'static str {
     match (code, field) {
         ("invalid_credentials", _) => "Wrong email or password.",
         ("rate_limited", _) => "Too many attempts. Wait a few minutes and try again.",
-        ("conflict", _) => "Foxgate is already set up. Sign in instead.",
+        ("conflict", _) => {
+            "That conflicts with what exists: a name or slug already in use, or the last owner."
+        }
+        ("forbidden", _) => "You do not have permission to do this.",
+        ("not_found", _) => "That no longer exists, or you cannot see it.",
         ("invalid_input", Some("setup_code")) => {
             "The setup code does not match the one in the server log."
         }
@@ -71,6 +75,15 @@ pub fn message_for(code: &str, field: Option<&str>) -> &'static str {
         ("invalid_input", Some("org_name")) => "The organization name must be 1 to 100 characters.",
         ("invalid_input", Some("email")) => "Enter a valid email address.",
         ("invalid_input", Some("password")) => "The password must be at least 12 characters.",
+        ("invalid_input", Some("slug")) => {
+            "The slug must be 2–40 lowercase letters, digits or '-', starting with a letter."
+        }
+        ("invalid_input", Some("name")) => "The name is empty, too long, or reserved.",
+        ("invalid_input", Some("role")) => {
+            "Pick a role of this organization (built-in roles cannot be edited)."
+        }
+        ("invalid_input", Some("team")) => "Team Admin is given for one team: pick the team.",
+        ("invalid_input", Some("permissions")) => "One of the permissions is not known.",
         ("invalid_input", _) => "Some fields are missing or invalid.",
         _ => "Something went wrong. Try again.",
     }

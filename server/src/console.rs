@@ -104,7 +104,11 @@ pub async fn setup(
 /// Sends page visits where they belong: to `/setup` until the instance is set up (and away
 /// from it afterwards), to `/login` when signed out, to `/` when already signed in.
 pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != Method::GET || !matches!(req.uri().path(), "/" | "/login" | "/setup") {
+    const CONSOLE: [&str; 4] = ["/", "/teams", "/members", "/roles"];
+    let path = req.uri().path();
+    if req.method() != Method::GET
+        || !(CONSOLE.contains(&path) || path == "/login" || path == "/setup")
+    {
         return next.run(req).await;
     }
     let done = match setup::is_done(&state.services).await {
@@ -115,11 +119,13 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
         .extensions()
         .get::<Principal>()
         .is_some_and(Principal::is_authenticated);
-    let target = match (req.uri().path(), done, signed_in) {
+    let target = match (path, done, signed_in) {
         ("/setup", true, _) => Some("/login"),
-        ("/" | "/login", false, _) => Some("/setup"),
-        ("/", true, false) => Some("/login"),
+        ("/setup", false, _) => None,
+        (_, false, _) => Some("/setup"),
         ("/login", true, true) => Some("/"),
+        ("/login", true, false) => None,
+        (_, true, false) => Some("/login"),
         _ => None,
     };
     match target {

@@ -23,21 +23,61 @@ pub async fn enter() -> Result<(Arc<Services>, Principal), UiError> {
     Ok((services, principal))
 }
 
+/// The org the console works in: the session's. Anonymous callers get `unauthorized` from
+/// the service, which checks this before anything else.
+pub fn org(principal: &Principal) -> &str {
+    principal.org_id.as_deref().unwrap_or_default()
+}
+
 /// Maps a service result; an internal error names the request id its cause was logged under.
+/// A plain HTML form post (no JavaScript) that fails is sent back to its page with
+/// `?error=<code>[&field=<field>]`, which the page turns into a fixed message.
 pub fn leave<T>(
     principal: &Principal,
     result: Result<T, foxgate_core::Error>,
 ) -> Result<T, UiError> {
     result.map_err(|e| {
-        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-            options.set_status(
-                axum::http::StatusCode::from_u16(e.code().http_status())
-                    .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-            );
-        }
         if let foxgate_core::Error::Internal(cause) = &e {
             tracing::error!(%cause, "server function failed");
         }
+        match form_page() {
+            Some(page) => {
+                let field = match &e {
+                    foxgate_core::Error::InvalidInput { field, .. } => format!("&field={field}"),
+                    _ => String::new(),
+                };
+                leptos_axum::redirect(&format!("{page}?error={}{field}", e.code().as_str()));
+            }
+            None => {
+                if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+                    options.set_status(
+                        axum::http::StatusCode::from_u16(e.code().http_status())
+                            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+                    );
+                }
+            }
+        }
         UiError(e.body(principal.context.request_id.as_deref()))
     })
+}
+
+/// The path of the console page that posted a plain form, if this call is one. Only a
+/// local path is ever returned, so the redirect cannot leave Foxgate.
+fn form_page() -> Option<String> {
+    use axum::http::header::{ACCEPT, REFERER};
+    let parts = use_context::<axum::http::request::Parts>()?;
+    let header = |name| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+    };
+    if !header(ACCEPT)?.contains("text/html") {
+        return None;
+    }
+    let referer = header(REFERER)?;
+    let after_scheme = referer.split_once("://").map_or(referer, |(_, rest)| rest);
+    let path = &after_scheme[after_scheme.find('/')?..];
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
 }

@@ -3,6 +3,9 @@
 
 #[cfg(feature = "ssr")]
 mod door;
+pub mod members;
+pub mod roles;
+pub mod teams;
 
 use crate::error::UiError;
 use foxgate_core::model::ConsoleSummary;

@@ -1,6 +1,16 @@
 //! Small building blocks shared by the console's pages: cards, form fields, alerts, the header.
 
+mod frame;
+
+pub use frame::{failure, use_summary, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel};
+
 use leptos::prelude::*;
+
+/// Classes of the console's compact form controls.
+pub const INPUT: &str = "rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-950";
+pub const BUTTON: &str =
+    "rounded-lg bg-orange-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-orange-700";
+pub const QUIET: &str = "rounded-lg border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
 
 /// A centered card, the frame of the sign-in and setup pages.
 #[component]

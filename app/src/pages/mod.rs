@@ -2,13 +2,19 @@
 
 mod dashboard;
 mod login;
+mod members;
 mod not_found;
+mod roles;
 mod setup;
+mod teams;
 
 pub use dashboard::Dashboard;
 pub use login::Login;
+pub use members::Members;
 pub use not_found::NotFound;
+pub use roles::Roles;
 pub use setup::Setup;
+pub use teams::Teams;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

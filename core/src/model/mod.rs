@@ -55,6 +55,9 @@ pub struct ConsoleSummary {
     pub user_email: String,
     pub user_name: String,
     pub role_name: String,
+    /// What the viewer holds, so the console can hide what they cannot do (the server
+    /// still refuses it).
+    pub grants: crate::authz::Grants,
 }
 
 /// The first organization and its owner, as asked for by `/setup`, the API and `foxgate bootstrap`.

@@ -1,13 +1,19 @@
 //! What the console shows on its dashboard: the org and the signed-in user.
 
 use super::Services;
-use crate::authz::{Action, Identity, Permission, Principal, Resource, Scope};
+use crate::authz::{Action, Identity, Permission, Principal, Resource};
 use crate::model::ConsoleSummary;
 use crate::store::orgs;
 use crate::Error;
 
 pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSummary, Error> {
-    principal.require(Permission::new(Resource::Org, Action::Read), &Scope::Org)?;
+    if !principal.is_authenticated() {
+        return Err(Error::Unauthorized);
+    }
+    // Every member who may read anything of the org sees its name, team admins included.
+    if !principal.can_anywhere(Permission::new(Resource::Org, Action::Read)) {
+        return Err(Error::Forbidden);
+    }
     let org_id = principal.org_id.as_deref().ok_or(Error::NotFound)?;
     let mut conn = s.db.pool().acquire().await?;
     let org = orgs::get(&mut conn, org_id).await?.ok_or(Error::NotFound)?;
@@ -27,6 +33,7 @@ pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSumma
         role_name: principal
             .role()
             .map(|r| r.name().to_string())
-            .unwrap_or_else(|| "No role".into()),
+            .unwrap_or_else(|| "Custom role".into()),
+        grants: principal.grants.clone(),
     })
 }

@@ -3,6 +3,7 @@
 mod harness;
 
 mod auth;
+mod doors;
 mod health;
 mod roles;
 mod security;

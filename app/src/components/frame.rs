@@ -1,0 +1,129 @@
+//! The frame of every console page: header with the user menu, the navigation, and the
+//! messages a page shows after a form post (from the `?error=` query without JavaScript,
+//! or from a failed action with it).
+
+use super::{Alert, Header};
+use crate::api::dashboard_summary;
+use crate::error::message_for;
+use foxgate_core::authz::{Permission, Scope};
+use foxgate_core::model::ConsoleSummary;
+use foxgate_core::ErrorCode;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+const PAGES: [(&str, &str); 4] = [
+    ("/", "Dashboard"),
+    ("/teams", "Teams"),
+    ("/members", "Members"),
+    ("/roles", "Roles"),
+];
+
+/// Loads the summary once for the page, provides it to the page as a `Resource`, and
+/// sends signed-out visitors to `/login`.
+#[component]
+pub fn ConsoleFrame(active: &'static str, children: Children) -> impl IntoView {
+    let summary = Resource::new(|| (), |_| dashboard_summary());
+    provide_context(summary);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                summary
+                    .get()
+                    .map(|result| match result {
+                        Ok(s) => view! { <Header org_name=s.org_name user_name=s.user_name user_email=s.user_email /> }.into_any(),
+                        Err(e) if e.code() == ErrorCode::Unauthorized => view! { <Redirect path="/login" /> }.into_any(),
+                        Err(e) => view! { <div class="p-6"><Alert>{e.message().to_string()}</Alert></div> }.into_any(),
+                    })
+            }}
+        </Suspense>
+        <nav class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" aria-label="Console">
+            <div class="mx-auto flex max-w-5xl gap-1 px-6">
+                {PAGES
+                    .into_iter()
+                    .map(|(href, label)| {
+                        let class = if href == active {
+                            "border-b-2 border-orange-500 px-3 py-2 text-sm font-medium"
+                        } else {
+                            "border-b-2 border-transparent px-3 py-2 text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
+                        };
+                        view! { <a href=href class=class>{label}</a> }
+                    })
+                    .collect_view()}
+            </div>
+        </nav>
+        <main class="mx-auto max-w-5xl px-6 py-8">
+            <QueryError />
+            {children()}
+        </main>
+    }
+}
+
+/// The page's summary, loaded by `ConsoleFrame`.
+pub fn use_summary() -> Resource<Result<ConsoleSummary, crate::error::UiError>> {
+    expect_context()
+}
+
+/// Whether the viewer holds `permission` at `scope`, to hide what they cannot do.
+pub fn viewer_can(permission: Permission, scope: Scope) -> Signal<bool> {
+    let summary = use_summary();
+    Signal::derive(move || {
+        summary
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|s| s.grants.at(&scope).contains(permission))
+    })
+}
+
+/// The message of a form post that failed without JavaScript (`?error=…&field=…`).
+#[component]
+fn QueryError() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        let q = query.read();
+        q.get("error").map(|code| {
+            let field = q.get("field");
+            view! { <Alert>{message_for(&code, field.as_deref())}</Alert> }
+        })
+    }
+}
+
+/// The message of the last failed action, when JavaScript runs the forms.
+#[component]
+pub fn ActionError(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || message.get().map(|m| view! { <Alert>{m}</Alert> })
+}
+
+/// The error message of a server action's last result, if it failed.
+pub fn failure<S>(action: ServerAction<S>) -> Signal<Option<String>>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::UiError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.message().to_string())
+    })
+}
+
+#[component]
+pub fn PageHeading(title: &'static str, subtitle: &'static str) -> impl IntoView {
+    view! {
+        <h1 class="text-2xl font-semibold">{title}</h1>
+        <p class="mt-1 mb-6 text-sm text-slate-600 dark:text-slate-400">{subtitle}</p>
+    }
+}
+
+/// A titled white box holding a table or a form.
+#[component]
+pub fn Panel(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <section class="mb-6 rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
+            <h2 class="mb-4 text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{title}</h2>
+            {children()}
+        </section>
+    }
+}

@@ -1,0 +1,206 @@
+//! `/members`: the org's members with their roles — add local accounts, give and take
+//! back roles (org-wide or for one team), remove members.
+
+use crate::api::members::{list_members, CreateMember, GrantRole, RemoveMember, RevokeGrant};
+use crate::api::roles::list_roles;
+use crate::api::teams::list_teams;
+use crate::components::{
+    failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+};
+use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
+use foxgate_core::model::{MemberGrants, Role, Team};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn Members() -> impl IntoView {
+    view! {
+        <Title text="Members" />
+        <ConsoleFrame active="/members">
+            <PageHeading title="Members" subtitle="People of your organization and the roles they hold." />
+            <MembersBody />
+        </ConsoleFrame>
+    }
+}
+
+#[component]
+fn MembersBody() -> impl IntoView {
+    let create = ServerAction::<CreateMember>::new();
+    let grant = ServerAction::<GrantRole>::new();
+    let revoke = ServerAction::<RevokeGrant>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let data = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                grant.version().get(),
+                revoke.version().get(),
+                remove.version().get(),
+            )
+        },
+        |_| async move {
+            let (members, roles, teams) =
+                futures_join(list_members(), list_roles(), list_teams()).await;
+            Ok::<_, crate::error::UiError>((members?, roles?, teams?))
+        },
+    );
+    let may_create = viewer_can(Permission::new(R::Members, Action::Create), Scope::Org);
+    view! {
+        <ActionError message=failure(create) />
+        <ActionError message=failure(grant) />
+        <ActionError message=failure(revoke) />
+        <ActionError message=failure(remove) />
+        <Show when=move || may_create.get()>
+            <Panel title="Add a local account">
+                <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
+                    <label class="text-sm">"Email" <input name="email" type="email" required class=INPUT /></label>
+                    <label class="text-sm">"Name" <input name="display_name" class=INPUT /></label>
+                    <label class="text-sm">
+                        "Password" <input name="password" type="password" required minlength="12" class=INPUT autocomplete="new-password" />
+                    </label>
+                    <button type="submit" class=BUTTON>"Add member"</button>
+                </ActionForm>
+            </Panel>
+        </Show>
+        <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
+            {move || {
+                data.get()
+                    .map(|result| match result {
+                        Ok((members, roles, teams)) => view! {
+                            <GrantForm grant members=members.clone() roles=roles.clone() teams=teams.clone() />
+                            <MemberTable members roles teams revoke remove />
+                        }
+                        .into_any(),
+                        Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// Runs three server calls at once.
+async fn futures_join<A, B, C>(
+    a: impl std::future::Future<Output = A>,
+    b: impl std::future::Future<Output = B>,
+    c: impl std::future::Future<Output = C>,
+) -> (A, B, C) {
+    let (a, (b, c)) = futures::join!(a, async { futures::join!(b, c) });
+    (a, b, c)
+}
+
+#[component]
+fn GrantForm(
+    grant: ServerAction<GrantRole>,
+    members: Vec<MemberGrants>,
+    roles: Vec<Role>,
+    teams: Vec<Team>,
+) -> impl IntoView {
+    view! {
+        <Panel title="Give a role">
+            <ActionForm action=grant attr:class="flex flex-wrap items-end gap-3">
+                <label class="text-sm">
+                    "Member"
+                    <select name="user_id" class=INPUT>
+                        {members.into_iter().map(|m| view! { <option value=m.user_id>{m.email}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="text-sm">
+                    "Role"
+                    <select name="role" class=INPUT>
+                        {roles.into_iter().map(|r| view! { <option value=r.id>{r.name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="text-sm">
+                    "Where"
+                    <select name="team" class=INPUT>
+                        <option value="">"Whole organization"</option>
+                        {teams.into_iter().map(|t| view! { <option value=t.id>{format!("Team {}", t.name)}</option> }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class=BUTTON>"Give role"</button>
+            </ActionForm>
+        </Panel>
+    }
+}
+
+#[component]
+fn MemberTable(
+    members: Vec<MemberGrants>,
+    roles: Vec<Role>,
+    teams: Vec<Team>,
+    revoke: ServerAction<RevokeGrant>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let may_remove = viewer_can(Permission::new(R::Members, Action::Delete), Scope::Org);
+    let role_name = move |id: &str| {
+        roles
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| id.to_string(), |r| r.name.clone())
+    };
+    let place = move |team: &Option<String>| match team {
+        None => "whole organization".to_string(),
+        Some(id) => teams
+            .iter()
+            .find(|t| &t.id == id)
+            .map_or_else(|| id.clone(), |t| format!("team {}", t.name)),
+    };
+    let rows = members
+        .into_iter()
+        .map(|m| {
+            let grants = m
+                .grants
+                .iter()
+                .map(|g| {
+                    let label = format!("{} · {}", role_name(&g.role), place(&g.team_id));
+                    let id = g.id.clone();
+                    view! {
+                        <li class="flex items-center gap-2">
+                            <span>{label}</span>
+                            <ActionForm action=revoke>
+                                <input type="hidden" name="grant" value=id />
+                                <button type="submit" class="text-xs text-red-700 hover:underline dark:text-red-400">"revoke"</button>
+                            </ActionForm>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let user_id = m.user_id.clone();
+            let remove_form = move || {
+                let user_id = user_id.clone();
+                may_remove.get().then(move || {
+                    view! {
+                        <ActionForm action=remove>
+                            <input type="hidden" name="user_id" value=user_id />
+                            <button type="submit" class=QUIET>"Remove"</button>
+                        </ActionForm>
+                    }
+                })
+            };
+            view! {
+                <tr>
+                    <td class="py-2 align-top">
+                        <div class="font-medium">{m.display_name}</div>
+                        <div class="text-xs text-slate-500">{m.email}</div>
+                    </td>
+                    <td class="py-2 align-top"><ul class="space-y-1">{grants}</ul></td>
+                    <td class="py-2 text-right align-top">{remove_form}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <Panel title="Members">
+            <table class="w-full text-left text-sm" data-testid="members-table">
+                <thead>
+                    <tr class="text-xs uppercase text-slate-500">
+                        <th class="py-2">"Member"</th>
+                        <th class="py-2">"Roles"</th>
+                        <th class="py-2"></th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{rows}</tbody>
+            </table>
+        </Panel>
+    }
+}

@@ -1,0 +1,169 @@
+//! `/roles`: built-in roles (read-only) and the org's custom roles, edited as a grid of
+//! resource × create/read/update/delete checkboxes.
+
+use crate::api::roles::{list_roles, CreateRole, DeleteRole, UpdateRole};
+use crate::components::{
+    failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+};
+use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
+use foxgate_core::model::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn Roles() -> impl IntoView {
+    view! {
+        <Title text="Roles" />
+        <ConsoleFrame active="/roles">
+            <PageHeading
+                title="Roles"
+                subtitle="A role is a set of permissions. Give it org-wide or for one team on the Members page."
+            />
+            <RolesBody />
+        </ConsoleFrame>
+    }
+}
+
+#[component]
+fn RolesBody() -> impl IntoView {
+    let create = ServerAction::<CreateRole>::new();
+    let update = ServerAction::<UpdateRole>::new();
+    let delete = ServerAction::<DeleteRole>::new();
+    let roles = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                delete.version().get(),
+            )
+        },
+        |_| list_roles(),
+    );
+    let may_create = viewer_can(Permission::new(R::Roles, Action::Create), Scope::Org);
+    let may_update = viewer_can(Permission::new(R::Roles, Action::Update), Scope::Org);
+    view! {
+        <ActionError message=failure(create) />
+        <ActionError message=failure(update) />
+        <ActionError message=failure(delete) />
+        <Show when=move || may_create.get()>
+            <Panel title="New custom role">
+                <ActionForm action=create attr:class="space-y-3">
+                    <div class="flex flex-wrap gap-3">
+                        <label class="text-sm">"Name" <input name="name" required class=INPUT /></label>
+                        <label class="text-sm">"Description" <input name="description" class=INPUT /></label>
+                    </div>
+                    <Grid granted=Vec::new() editable=true />
+                    <button type="submit" class=BUTTON>"Create role"</button>
+                </ActionForm>
+            </Panel>
+        </Show>
+        <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
+            {move || {
+                roles
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) => list
+                            .into_iter()
+                            .map(|role| view! { <RoleCard role update delete editable=may_update.get() /> })
+                            .collect_view()
+                            .into_any(),
+                        Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RoleCard(
+    role: Role,
+    update: ServerAction<UpdateRole>,
+    delete: ServerAction<DeleteRole>,
+    editable: bool,
+) -> impl IntoView {
+    let title = if role.builtin {
+        format!("{} (built in)", role.name)
+    } else {
+        role.name.clone()
+    };
+    let body = if role.builtin || !editable {
+        view! {
+            <p class="mb-3 text-sm text-slate-600 dark:text-slate-400">{role.description.clone()}</p>
+            <Grid granted=role.permissions.clone() editable=false />
+        }
+        .into_any()
+    } else {
+        let id = role.id.clone();
+        view! {
+            <ActionForm action=update attr:class="space-y-3">
+                <input type="hidden" name="role" value=role.id.clone() />
+                <div class="flex flex-wrap gap-3">
+                    <label class="text-sm">"Name" <input name="name" required class=INPUT value=role.name.clone() /></label>
+                    <label class="text-sm">"Description" <input name="description" class=INPUT value=role.description.clone() /></label>
+                </div>
+                <Grid granted=role.permissions.clone() editable=true />
+                <button type="submit" class=BUTTON>"Save role"</button>
+            </ActionForm>
+            <ActionForm action=delete attr:class="mt-3">
+                <input type="hidden" name="role" value=id />
+                <button type="submit" class=QUIET>"Delete role"</button>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="mb-6 rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900" data-testid="role-card">
+            <h2 class="mb-2 font-semibold">{title}</h2>
+            {body}
+        </section>
+    }
+}
+
+/// The permission grid: one row per resource, one checkbox per action. Checkboxes post as
+/// `permissions[]=resource:action`.
+#[component]
+fn Grid(granted: Vec<String>, editable: bool) -> impl IntoView {
+    let rows = R::ALL
+        .into_iter()
+        .map(|resource| {
+            let cells = Action::ALL
+                .into_iter()
+                .map(|action| {
+                    let word = Permission::new(resource, action).to_string();
+                    let checked = granted.contains(&word);
+                    view! {
+                        <td class="px-2 py-1 text-center">
+                            <input
+                                type="checkbox"
+                                name="permissions[]"
+                                value=word.clone()
+                                checked=checked
+                                disabled=!editable
+                                aria-label=word
+                            />
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <th class="py-1 pr-4 text-left font-mono text-xs font-normal">{resource.as_str()}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <Panel title="Permissions">
+            <table class="text-sm">
+                <thead>
+                    <tr class="text-xs uppercase text-slate-500">
+                        <th></th>
+                        {Action::ALL.into_iter().map(|a| view! { <th class="px-2">{a.as_str()}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </Panel>
+    }
+}

@@ -1,0 +1,126 @@
+//! `/teams`: the teams of the org — create, rename, delete. Plain forms that post to the
+//! server functions; with JavaScript they run in place and the list refreshes.
+
+use crate::api::teams::{list_teams, CreateTeam, DeleteTeam, RenameTeam};
+use crate::components::{
+    failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+};
+use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
+use foxgate_core::model::Team;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn Teams() -> impl IntoView {
+    view! {
+        <Title text="Teams" />
+        <ConsoleFrame active="/teams">
+            <PageHeading title="Teams" subtitle="Workspaces inside your organization. Roles can be given for one team." />
+            <TeamsBody />
+        </ConsoleFrame>
+    }
+}
+
+#[component]
+fn TeamsBody() -> impl IntoView {
+    let create = ServerAction::<CreateTeam>::new();
+    let rename = ServerAction::<RenameTeam>::new();
+    let delete = ServerAction::<DeleteTeam>::new();
+    let teams = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                rename.version().get(),
+                delete.version().get(),
+            )
+        },
+        |_| list_teams(),
+    );
+    let may_create = viewer_can(Permission::new(R::Teams, Action::Create), Scope::Org);
+    view! {
+        <ActionError message=failure(create) />
+        <ActionError message=failure(rename) />
+        <ActionError message=failure(delete) />
+        <Show when=move || may_create.get()>
+            <Panel title="New team">
+                <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
+                    <label class="text-sm">"Name" <input name="name" required class=INPUT /></label>
+                    <label class="text-sm">"Slug" <input name="slug" required class=INPUT placeholder="payments" /></label>
+                    <button type="submit" class=BUTTON>"Create team"</button>
+                </ActionForm>
+            </Panel>
+        </Show>
+        <Panel title="Teams">
+            <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
+                {move || {
+                    teams
+                        .get()
+                        .map(|result| match result {
+                            Ok(list) if list.is_empty() => view! { <p class="text-sm text-slate-500">"No teams yet."</p> }.into_any(),
+                            Ok(list) => view! {
+                                <table class="w-full text-left text-sm" data-testid="teams-table">
+                                    <thead>
+                                        <tr class="text-xs uppercase text-slate-500">
+                                            <th class="py-2">"Name"</th>
+                                            <th class="py-2">"Slug"</th>
+                                            <th class="py-2"></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
+                                        {list.into_iter().map(|team| view! { <TeamRow team rename delete /> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                            .into_any(),
+                            Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                        })
+                }}
+            </Suspense>
+        </Panel>
+    }
+}
+
+#[component]
+fn TeamRow(
+    team: Team,
+    rename: ServerAction<RenameTeam>,
+    delete: ServerAction<DeleteTeam>,
+) -> impl IntoView {
+    let scope = Scope::Team(team.id.clone());
+    let may_update = viewer_can(Permission::new(R::Teams, Action::Update), scope.clone());
+    let may_delete = viewer_can(Permission::new(R::Teams, Action::Delete), scope);
+    let (id, name) = (team.id.clone(), team.name.clone());
+    let rename_form = move || {
+        let (id, name) = (id.clone(), name.clone());
+        may_update.get().then(move || {
+            view! {
+                <ActionForm action=rename attr:class="flex gap-2">
+                    <input type="hidden" name="team" value=id />
+                    <input name="name" required class=INPUT aria-label="New name" value=name />
+                    <button type="submit" class=QUIET>"Rename"</button>
+                </ActionForm>
+            }
+        })
+    };
+    let id = team.id.clone();
+    let delete_form = move || {
+        let id = id.clone();
+        may_delete.get().then(move || {
+            view! {
+                <ActionForm action=delete>
+                    <input type="hidden" name="team" value=id />
+                    <button type="submit" class=QUIET>"Delete"</button>
+                </ActionForm>
+            }
+        })
+    };
+    view! {
+        <tr>
+            <td class="py-2 font-medium">{team.name}</td>
+            <td class="py-2 font-mono text-xs">{team.slug}</td>
+            <td class="py-2">
+                <div class="flex justify-end gap-2">{rename_form} {delete_form}</div>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,346 @@
+//! The permission matrix: every mutating use case, through both doors (the JSON API and
+//! the console's server function), refused without its permission and done with it.
+
+use crate::harness::{add_member, grant, json, sign_in, Backend, TestServer};
+use crate::on_both_databases;
+use reqwest::Method;
+use serde_json::{json as body, Value};
+
+/// One use case as reached through each door.
+struct Case {
+    name: &'static str,
+    api: (Method, String, Option<Value>),
+    server_fn: (&'static str, Vec<(&'static str, String)>),
+}
+
+async fn call_fn(
+    s: &TestServer,
+    cookie: &str,
+    endpoint: &str,
+    form: &[(&'static str, String)],
+) -> reqwest::Response {
+    s.client
+        .post(s.url(&format!("/fn/{endpoint}")))
+        .header("cookie", cookie)
+        .header("origin", &s.base)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn create(s: &TestServer, cookie: &str, path: &str, b: Value) -> String {
+    let res = s.api(Method::POST, path, cookie, Some(b)).await;
+    assert!(res.status().is_success(), "{path}: {}", res.status());
+    let v = json(res).await;
+    v["id"]
+        .as_str()
+        .or(v["user_id"].as_str())
+        .unwrap()
+        .to_string()
+}
+
+async fn every_use_case_through_both_doors(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let teams = "/api/v1/orgs/acme/teams";
+    let roles = "/api/v1/orgs/acme/roles";
+    for slug in ["alpha", "beta", "gamma"] {
+        create(&s, &owner, teams, body!({"slug": slug, "name": slug})).await;
+    }
+    let mut role_ids = Vec::new();
+    for name in ["R1", "R2", "R3"] {
+        role_ids.push(
+            create(
+                &s,
+                &owner,
+                roles,
+                body!({"name": name, "permissions": ["teams:read"]}),
+            )
+            .await,
+        );
+    }
+    let viewer = add_member(&s, &owner, "viewer@acme.test").await;
+    assert_eq!(
+        grant(&s, &owner, &viewer, "viewer", None).await.status(),
+        201
+    );
+    let (u1, u2) = (
+        add_member(&s, &owner, "u1@acme.test").await,
+        add_member(&s, &owner, "u2@acme.test").await,
+    );
+    let g1 = json(grant(&s, &owner, &u1, "member", None).await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let g2 = json(grant(&s, &owner, &u2, "member", None).await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let v = sign_in(&s, "viewer@acme.test").await;
+
+    let o = |p: &str| format!("/api/v1/orgs/acme{p}");
+    let cases = vec![
+        Case {
+            name: "teams.create",
+            api: (
+                Method::POST,
+                o("/teams"),
+                Some(body!({"slug": "api-team", "name": "API"})),
+            ),
+            server_fn: (
+                "create_team",
+                vec![("slug", "fn-team".into()), ("name", "Fn".into())],
+            ),
+        },
+        Case {
+            name: "teams.update",
+            api: (
+                Method::PATCH,
+                o("/teams/alpha"),
+                Some(body!({"name": "Alpha 2"})),
+            ),
+            server_fn: (
+                "rename_team",
+                vec![("team", "alpha".into()), ("name", "Alpha 3".into())],
+            ),
+        },
+        Case {
+            name: "teams.delete",
+            api: (Method::DELETE, o("/teams/beta"), None),
+            server_fn: ("delete_team", vec![("team", "gamma".into())]),
+        },
+        Case {
+            name: "members.create",
+            api: (
+                Method::POST,
+                o("/members"),
+                Some(body!({"email": "a1@acme.test", "password": "member-password-1"})),
+            ),
+            server_fn: (
+                "create_member",
+                vec![
+                    ("email", "f1@acme.test".into()),
+                    ("display_name", "F".into()),
+                    ("password", "member-password-1".into()),
+                ],
+            ),
+        },
+        Case {
+            name: "grants.create",
+            api: (
+                Method::POST,
+                o("/grants"),
+                Some(body!({"user_id": u1, "role": "viewer"})),
+            ),
+            server_fn: (
+                "grant_role",
+                vec![
+                    ("user_id", u2.clone()),
+                    ("role", "viewer".into()),
+                    ("team", String::new()),
+                ],
+            ),
+        },
+        Case {
+            name: "grants.revoke",
+            api: (Method::DELETE, o(&format!("/grants/{g1}")), None),
+            server_fn: ("revoke_grant", vec![("grant", g2.clone())]),
+        },
+        Case {
+            name: "roles.create",
+            api: (
+                Method::POST,
+                o("/roles"),
+                Some(body!({"name": "R-api", "permissions": ["teams:read"]})),
+            ),
+            server_fn: (
+                "create_role",
+                vec![
+                    ("name", "R-fn".into()),
+                    ("description", String::new()),
+                    ("permissions[]", "teams:read".into()),
+                ],
+            ),
+        },
+        Case {
+            name: "roles.update",
+            api: (
+                Method::PATCH,
+                o(&format!("/roles/{}", role_ids[0])),
+                Some(body!({"permissions": ["audit:read"]})),
+            ),
+            server_fn: (
+                "update_role",
+                vec![
+                    ("role", role_ids[0].clone()),
+                    ("name", "R1".into()),
+                    ("description", "edited".into()),
+                    ("permissions[]", "sso:read".into()),
+                ],
+            ),
+        },
+        Case {
+            name: "roles.delete",
+            api: (Method::DELETE, o(&format!("/roles/{}", role_ids[1])), None),
+            server_fn: ("delete_role", vec![("role", role_ids[2].clone())]),
+        },
+        Case {
+            name: "members.remove",
+            api: (Method::DELETE, o(&format!("/members/{u1}")), None),
+            server_fn: ("remove_member", vec![("user_id", u2.clone())]),
+        },
+    ];
+
+    // A viewer holds none of these: both doors refuse, and nothing changes.
+    let events = s.audit_actions().await.len();
+    for case in &cases {
+        let (method, path, b) = &case.api;
+        let api = s.api(method.clone(), path, &v, b.clone()).await;
+        assert_eq!(api.status(), 403, "{} via API", case.name);
+        assert_eq!(
+            json(api).await["error"]["code"],
+            "forbidden",
+            "{}",
+            case.name
+        );
+        let via_fn = call_fn(&s, &v, case.server_fn.0, &case.server_fn.1).await;
+        assert_eq!(via_fn.status(), 403, "{} via server function", case.name);
+        assert_eq!(
+            json(via_fn).await["error"]["code"],
+            "forbidden",
+            "{}",
+            case.name
+        );
+    }
+    assert_eq!(
+        s.audit_actions().await.len(),
+        events,
+        "refusals change nothing"
+    );
+
+    // The owner holds all of them: both doors succeed, each writing one audit event.
+    for case in &cases {
+        let (method, path, b) = &case.api;
+        let before = s.audit_actions().await.len();
+        let api = s.api(method.clone(), path, &owner, b.clone()).await;
+        assert!(
+            api.status().is_success(),
+            "{} via API: {}",
+            case.name,
+            api.status()
+        );
+        let via_fn = call_fn(&s, &owner, case.server_fn.0, &case.server_fn.1).await;
+        let status = via_fn.status();
+        assert!(
+            status.is_success(),
+            "{} via server function: {status} {}",
+            case.name,
+            via_fn.text().await.unwrap()
+        );
+        assert_eq!(
+            s.audit_actions().await.len(),
+            before + 2,
+            "{}: one event per change",
+            case.name
+        );
+    }
+    let r1 = json(s.api(Method::GET, roles, &owner, None).await).await;
+    let r1 = r1
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "R1")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        r1["permissions"],
+        body!(["sso:read"]),
+        "the grid posted as permissions[] is applied"
+    );
+}
+on_both_databases!(every_use_case_through_both_doors);
+
+/// A team admin of alpha asking the server functions about beta gets what a missing team gets.
+async fn server_functions_do_not_reveal_other_teams(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    for slug in ["alpha", "beta"] {
+        create(
+            &s,
+            &owner,
+            "/api/v1/orgs/acme/teams",
+            body!({"slug": slug, "name": slug}),
+        )
+        .await;
+    }
+    let alice = add_member(&s, &owner, "alice@acme.test").await;
+    assert_eq!(
+        grant(&s, &owner, &alice, "team_admin", Some("alpha"))
+            .await
+            .status(),
+        201
+    );
+    let a = sign_in(&s, "alice@acme.test").await;
+    for (endpoint, extra) in [
+        ("rename_team", Some(("name", "x".to_string()))),
+        ("delete_team", None),
+    ] {
+        let form = |team: &str| {
+            let mut f = vec![("team", team.to_string())];
+            f.extend(extra.clone());
+            f
+        };
+        let beta = call_fn(&s, &a, endpoint, &form("beta")).await;
+        let ghost = call_fn(&s, &a, endpoint, &form("ghost")).await;
+        assert_eq!(beta.status(), 404, "{endpoint}");
+        assert_eq!(ghost.status(), 404, "{endpoint}");
+        assert_eq!(
+            beta.text().await.unwrap(),
+            ghost.text().await.unwrap(),
+            "{endpoint}"
+        );
+    }
+    let listed = json(call_fn(&s, &a, "list_teams", &[]).await).await;
+    let slugs: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["alpha"]);
+}
+on_both_databases!(server_functions_do_not_reveal_other_teams);
+
+/// Without JavaScript a failed form post returns to its page with the error in the query.
+async fn plain_form_posts_come_back_with_the_error(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let res = s
+        .client
+        .post(s.url("/fn/create_team"))
+        .header("cookie", &owner)
+        .header("origin", &s.base)
+        .header("accept", "text/html")
+        .header("referer", format!("{}/teams", s.base))
+        .form(&[("slug", "Not A Slug"), ("name", "X")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(
+        crate::harness::location(res.headers()),
+        "/teams?error=invalid_input&field=slug"
+    );
+    let page = s
+        .get("/teams?error=invalid_input&field=slug", Some(&owner))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("The slug must be"),
+        "the page shows a fixed message"
+    );
+}
+on_both_databases!(plain_form_posts_come_back_with_the_error);
