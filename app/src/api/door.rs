@@ -40,6 +40,11 @@ pub fn leave<T>(
         if let foxgate_core::Error::Internal(cause) = &e {
             tracing::error!(%cause, "server function failed");
         }
+        // While a page renders, its server functions run in-process: the page keeps its
+        // own status and shows the error itself. Only direct calls to /fn/… answer with it.
+        if !direct_call() {
+            return UiError(e.body(principal.context.request_id.as_deref()));
+        }
         match form_page() {
             Some(page) => {
                 let field = match &e {
@@ -59,6 +64,11 @@ pub fn leave<T>(
         }
         UiError(e.body(principal.context.request_id.as_deref()))
     })
+}
+
+fn direct_call() -> bool {
+    use_context::<axum::http::request::Parts>()
+        .is_some_and(|parts| parts.uri.path().starts_with("/fn/"))
 }
 
 /// The path of the console page that posted a plain form, if this call is one. Only a

@@ -1,7 +1,7 @@
 //! What the console shows on its dashboard: the org and the signed-in user.
 
 use super::Services;
-use crate::authz::{Action, Identity, Permission, Principal, Resource};
+use crate::authz::{Identity, Principal};
 use crate::model::ConsoleSummary;
 use crate::store::orgs;
 use crate::Error;
@@ -10,10 +10,8 @@ pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSumma
     if !principal.is_authenticated() {
         return Err(Error::Unauthorized);
     }
-    // Every member who may read anything of the org sees its name, team admins included.
-    if !principal.can_anywhere(Permission::new(Resource::Org, Action::Read)) {
-        return Err(Error::Forbidden);
-    }
+    // Every member sees which org they are in and who they are, whatever their roles:
+    // the Principal exists only for a current member.
     let org_id = principal.org_id.as_deref().ok_or(Error::NotFound)?;
     let mut conn = s.db.pool().acquire().await?;
     let org = orgs::get(&mut conn, org_id).await?.ok_or(Error::NotFound)?;

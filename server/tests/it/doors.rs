@@ -344,3 +344,44 @@ async fn plain_form_posts_come_back_with_the_error(backend: Backend) {
     );
 }
 on_both_databases!(plain_form_posts_come_back_with_the_error);
+
+/// While a page renders, a failing server function neither redirects nor changes the page's
+/// status (a redirect there would loop between the page and its referer).
+async fn pages_show_their_own_errors(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    add_member(&s, &owner, "nobody@acme.test").await;
+    let n = sign_in(&s, "nobody@acme.test").await;
+    let page = s
+        .send(
+            Method::GET,
+            "/members",
+            &[
+                ("cookie", n.as_str()),
+                ("accept", "text/html"),
+                ("referer", &format!("{}/login", s.base)),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(page.status(), 200);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("do not have permission"));
+    let home = s
+        .send(
+            Method::GET,
+            "/",
+            &[("cookie", n.as_str()), ("accept", "text/html")],
+            None,
+        )
+        .await;
+    assert_eq!(
+        home.status(),
+        200,
+        "a member without roles still sees where they are"
+    );
+}
+on_both_databases!(pages_show_their_own_errors);

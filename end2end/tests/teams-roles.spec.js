@@ -1,0 +1,90 @@
+// Teams, custom roles and members in the console (runs after console.spec.js, which set up
+// the instance): the owner builds a team and a role with the grid, adds a member and gives
+// them the role in that team; the member then sees only what the role allows, and a server
+// function called directly without the permission answers `forbidden`.
+const { test, expect } = require("@playwright/test");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const server = () => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "test-results", "server.json"), "utf8"));
+const shots = path.join(__dirname, "..", "artifacts");
+const OWNER = { email: "owner@acme.test", password: "correct-horse-battery" };
+const CAROL = { email: "carol@acme.test", password: "carol-password-1" };
+
+async function signIn(page, who) {
+  await page.goto(server().base + "/login");
+  await page.fill("#email", who.email);
+  await page.fill("#password", who.password);
+  await page.click("button[type=submit]");
+  await expect(page).toHaveURL(server().base + "/");
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("owner creates a team, a custom role and a member with that role", async ({ page }) => {
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const { base } = server();
+  await signIn(page, OWNER);
+
+  await page.goto(base + "/teams");
+  const newTeam = page.locator("section", { hasText: "New team" });
+  await newTeam.locator("input[name=name]").fill("Payments");
+  await newTeam.locator("input[name=slug]").fill("payments");
+  await newTeam.getByRole("button", { name: "Create team" }).click();
+  await expect(page.getByTestId("teams-table")).toContainText("payments");
+  await page.screenshot({ path: path.join(shots, "10-teams.png"), fullPage: true });
+
+  await page.goto(base + "/roles");
+  const newRole = page.locator("section", { hasText: "New custom role" });
+  await newRole.locator("input[name=name]").fill("Team reader");
+  await newRole.locator("input[name=description]").fill("Sees teams and members");
+  await newRole.getByLabel("teams:read").check();
+  await newRole.getByLabel("members:read").check();
+  await newRole.getByRole("button", { name: "Create role" }).click();
+  const card = page.getByTestId("role-card").filter({ hasText: "Save role" });
+  await expect(card).toHaveCount(1);
+  await expect(card.getByLabel("teams:read")).toBeChecked();
+  await expect(card.getByLabel("teams:update")).not.toBeChecked();
+  await page.screenshot({ path: path.join(shots, "11-roles.png"), fullPage: true });
+
+  await page.goto(base + "/members");
+  const add = page.locator("section", { hasText: "Add a local account" });
+  await add.locator("input[name=email]").fill(CAROL.email);
+  await add.locator("input[name=display_name]").fill("Carol");
+  await add.locator("input[name=password]").fill(CAROL.password);
+  await add.getByRole("button", { name: "Add member" }).click();
+  await expect(page.getByTestId("members-table")).toContainText(CAROL.email);
+
+  const give = page.locator("section", { hasText: "Give a role" });
+  await give.locator("select[name=user_id]").selectOption({ label: CAROL.email });
+  await give.locator("select[name=role]").selectOption({ label: "Team reader" });
+  await give.locator("select[name=team]").selectOption({ label: "Team Payments" });
+  await give.getByRole("button", { name: "Give role" }).click();
+  await expect(page.getByTestId("members-table")).toContainText("Team reader · team Payments");
+  await page.screenshot({ path: path.join(shots, "12-members.png"), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test("the member sees only what the role allows", async ({ page }) => {
+  const { base } = server();
+  await signIn(page, CAROL);
+  await page.goto(base + "/teams");
+  await expect(page.getByTestId("teams-table")).toContainText("Payments");
+  await expect(page.locator("section", { hasText: "New team" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Rename" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Delete" })).toHaveCount(0);
+  await page.screenshot({ path: path.join(shots, "13-member-teams.png"), fullPage: true });
+
+  // Hiding is not the control: the server function itself refuses.
+  const answer = await page.evaluate(async () => {
+    const res = await fetch("/fn/create_team", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "slug=sneaky&name=Sneaky",
+    });
+    return { status: res.status, body: await res.json() };
+  });
+  expect(answer.status).toBe(403);
+  expect(answer.body.error.code).toBe("forbidden");
+});
