@@ -15,7 +15,7 @@ use axum::Form;
 use foxgate_core::authz::Principal;
 use foxgate_core::model::SetupInput;
 use foxgate_core::secret::Secret;
-use foxgate_core::service::{setup, signin};
+use foxgate_core::service::{orgs, setup, signin};
 use foxgate_core::Error;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -97,6 +97,33 @@ pub async fn setup(
             Redirect::to(&format!("/setup?error=invalid_input&field={field}")).into_response()
         }
         Err(Error::RateLimited { .. }) => Redirect::to("/setup?error=rate_limited").into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchForm {
+    org: String,
+}
+
+/// `POST /orgs/switch`: the console works in another org the user belongs to.
+pub async fn switch_org(
+    State(state): State<AppState>,
+    Caller(p): Caller,
+    session: Session,
+    form: Result<Form<SwitchForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return ApiError::from(Error::invalid("org", "missing")).into_response();
+    };
+    match orgs::switchable(&state.services, &p, &form.org).await {
+        Ok(org) => match session.insert(ORG_ID, &org.id).await {
+            Ok(()) => Redirect::to("/").into_response(),
+            Err(e) => {
+                ApiError::from(Error::internal(format!("session store: {e}"))).into_response()
+            }
+        },
         Err(e) => ApiError::from(e).into_response(),
     }
 }

@@ -46,6 +46,7 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         .route("/login", post(console::login))
         .route("/logout", post(console::logout))
         .route("/setup", post(console::setup))
+        .route("/orgs/switch", post(console::switch_org))
         .nest("/api/v1", api::routes())
         .leptos_routes_with_context(
             &state,

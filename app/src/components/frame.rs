@@ -31,7 +31,7 @@ pub fn ConsoleFrame(active: &'static str, children: Children) -> impl IntoView {
                 summary
                     .get()
                     .map(|result| match result {
-                        Ok(s) => view! { <Header org_name=s.org_name user_name=s.user_name user_email=s.user_email /> }.into_any(),
+                        Ok(s) => view! { <Header summary=s /> }.into_any(),
                         Err(e) if e.code() == ErrorCode::Unauthorized => view! { <Redirect path="/login" /> }.into_any(),
                         Err(e) => view! { <div class="p-6"><Alert>{e.message().to_string()}</Alert></div> }.into_any(),
                     })

@@ -4,6 +4,7 @@ mod frame;
 
 pub use frame::{failure, use_summary, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel};
 
+use foxgate_core::model::{ConsoleSummary, Org};
 use leptos::prelude::*;
 
 /// Classes of the console's compact form controls.
@@ -76,17 +77,51 @@ pub fn Alert(#[prop(default = true)] error: bool, children: Children) -> impl In
     view! { <div role="alert" class=class>{children()}</div> }
 }
 
-/// The console's top bar: the org, and a user menu with sign-out (a `<details>`, so it
-/// opens without JavaScript).
+/// The console's top bar: the org (a switcher when the viewer has several), and a user
+/// menu with sign-out. Both are `<details>` with plain forms, so they work without JavaScript.
 #[component]
-pub fn Header(org_name: String, user_name: String, user_email: String) -> impl IntoView {
+pub fn Header(summary: ConsoleSummary) -> impl IntoView {
+    let ConsoleSummary {
+        org_name,
+        org_slug,
+        user_name,
+        user_email,
+        orgs,
+        ..
+    } = summary;
+    let others: Vec<Org> = orgs.into_iter().filter(|o| o.slug != org_slug).collect();
+    let org = if others.is_empty() {
+        view! { <span class="font-medium" data-testid="org-name">{org_name}</span> }.into_any()
+    } else {
+        view! {
+            <details class="relative">
+                <summary class="cursor-pointer list-none font-medium" data-testid="org-name">{org_name}</summary>
+                <div class="absolute left-0 z-10 mt-2 w-64 rounded-xl border border-slate-200 bg-white p-2 shadow-lg dark:border-slate-800 dark:bg-slate-900">
+                    {others
+                        .into_iter()
+                        .map(|o| {
+                            view! {
+                                <form method="post" action="/orgs/switch">
+                                    <input type="hidden" name="org" value=o.slug />
+                                    <button type="submit" class="w-full rounded-lg px-3 py-2 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800">
+                                        {format!("Switch to {}", o.name)}
+                                    </button>
+                                </form>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </details>
+        }
+        .into_any()
+    };
     view! {
         <header class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
             <div class="mx-auto flex max-w-5xl items-center justify-between px-6 py-3">
                 <div class="flex items-center gap-3">
                     <span class="font-semibold text-orange-600 dark:text-orange-400">"Foxgate"</span>
                     <span class="text-slate-400">"/"</span>
-                    <span class="font-medium" data-testid="org-name">{org_name}</span>
+                    {org}
                 </div>
                 <details class="relative">
                     <summary class="cursor-pointer list-none rounded-lg px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800" data-testid="user-menu">

@@ -58,6 +58,8 @@ pub struct ConsoleSummary {
     /// What the viewer holds, so the console can hide what they cannot do (the server
     /// still refuses it).
     pub grants: crate::authz::Grants,
+    /// Every org the viewer belongs to, for the org switcher.
+    pub orgs: Vec<Org>,
 }
 
 /// The first organization and its owner, as asked for by `/setup`, the API and `foxgate bootstrap`.
@@ -197,4 +199,11 @@ pub struct OrgChanges {
     pub slug: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrg {
+    pub slug: String,
+    pub name: String,
 }

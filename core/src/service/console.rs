@@ -33,5 +33,6 @@ pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSumma
             .map(|r| r.name().to_string())
             .unwrap_or_else(|| "Custom role".into()),
         grants: principal.grants.clone(),
+        orgs: super::orgs::mine(s, principal).await?,
     })
 }

@@ -1,9 +1,10 @@
 //! Organization settings: its name and slug.
 
 use super::{scope, Services};
+use crate::authz::BuiltinRole;
 use crate::authz::{Action, Permission, Principal, Resource, Scope};
-use crate::model::{Org, OrgChanges};
-use crate::store::{self, audit::AuditEvent, orgs::OrgRow};
+use crate::model::{NewOrg, Org, OrgChanges};
+use crate::store::{self, audit::AuditEvent, grants, orgs::OrgRow, users};
 use crate::{slug, Error};
 
 fn view(o: OrgRow) -> Org {
@@ -48,6 +49,74 @@ pub async fn update(
         }
     })?;
     AuditEvent::by(p, "org.updated")
+        .entity("org", &org.id, &org.name)
+        .insert(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(view(org))
+}
+
+/// The orgs the signed-in user belongs to, for the org switcher.
+pub async fn mine(s: &Services, p: &Principal) -> Result<Vec<Org>, Error> {
+    let user_id = p.user_id()?;
+    let mut conn = s.db.pool().acquire().await?;
+    let mut out = Vec::new();
+    for id in users::org_ids(&mut conn, user_id).await? {
+        if let Some(org) = store::orgs::get(&mut conn, &id).await? {
+            out.push(view(org));
+        }
+    }
+    Ok(out)
+}
+
+/// An org the user may switch their session to: one they are a member of.
+pub async fn switchable(s: &Services, p: &Principal, org_ref: &str) -> Result<Org, Error> {
+    let user_id = p.user_id()?;
+    let mut conn = s.db.pool().acquire().await?;
+    let org = store::orgs::find(&mut conn, org_ref)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !users::is_member(&mut conn, &org.id, user_id).await? {
+        return Err(Error::NotFound);
+    }
+    Ok(view(org))
+}
+
+/// Creates an organization; its creator becomes its owner. Needs `org:create` where the
+/// creator works now (owners have it).
+pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, Error> {
+    let user_id = p.user_id()?.to_string();
+    p.require(Permission::new(Resource::Org, Action::Create), &Scope::Org)?;
+    let name = input.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Error::invalid("name", "must be 1 to 100 characters"));
+    }
+    let org = OrgRow {
+        id: store::new_id(),
+        slug: slug::validate("slug", &input.slug)?,
+        name,
+    };
+    let now = store::now_ms();
+    let mut tx = s.db.pool().begin().await?;
+    store::orgs::insert(&mut tx, &org, now).await.map_err(|e| {
+        if store::is_unique_violation(&e) {
+            Error::Conflict("slug: another organization already uses it".into())
+        } else {
+            e.into()
+        }
+    })?;
+    users::insert_membership(&mut tx, &org.id, &user_id, now).await?;
+    grants::insert(
+        &mut tx,
+        &org.id,
+        &user_id,
+        BuiltinRole::Owner.id(),
+        None,
+        now,
+    )
+    .await?;
+    AuditEvent::by(p, "org.created")
+        .org(&org.id)
         .entity("org", &org.id, &org.name)
         .insert(&mut tx)
         .await?;

@@ -333,3 +333,65 @@ async fn org_settings(backend: Backend) {
     assert_eq!(refused.status(), 403);
 }
 on_both_databases!(org_settings);
+
+async fn a_user_in_several_orgs_switches_between_them(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let created = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs",
+            &owner,
+            Some(body!({"slug": "globex", "name": "Globex"})),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let taken = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs",
+            &owner,
+            Some(body!({"slug": "globex", "name": "Again"})),
+        )
+        .await;
+    assert_eq!(error_code(taken).await, "conflict");
+    let mine = json(s.api(Method::GET, "/api/v1/orgs", &owner, None).await).await;
+    let slugs: Vec<&str> = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["acme", "globex"]);
+    assert!(s
+        .get("/", Some(&owner))
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Switch to Globex"));
+
+    add_member(&s, &owner, "zed@acme.test").await;
+    let switched = s
+        .post_form("/orgs/switch", &[("org", "globex")], Some(&owner))
+        .await;
+    assert_eq!(crate::harness::location(switched.headers()), "/");
+    let me = json(s.get("/api/v1/auth/me", Some(&owner)).await).await;
+    let globex = mine.as_array().unwrap()[1]["id"].clone();
+    assert_eq!(me["org_id"], globex);
+    assert_eq!(me["role"], "owner");
+    assert_eq!(
+        s.api(Method::GET, "/api/v1/orgs/globex/teams", &owner, None)
+            .await
+            .status(),
+        200
+    );
+
+    // A member of acme only cannot switch into globex, which looks like it does not exist.
+    let z = sign_in(&s, "zed@acme.test").await;
+    let refused = s
+        .post_form("/orgs/switch", &[("org", "globex")], Some(&z))
+        .await;
+    assert_eq!(refused.status(), 404);
+}
+on_both_databases!(a_user_in_several_orgs_switches_between_them);
