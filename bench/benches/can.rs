@@ -164,10 +164,7 @@ fn main() {
         g.finish();
     }
     c.final_summary();
-    if let (Some(ours), Some(theirs)) = (
-        median_ns(&c, "can", "foxgate"),
-        median_ns(&c, "can", "casbin"),
-    ) {
+    if let (Some(ours), Some(theirs)) = (median_ns("can", "foxgate"), median_ns("can", "casbin")) {
         println!("Principal::can median {ours:.1} ns; casbin enforce median {theirs:.1} ns; ratio {:.0}x", theirs / ours);
     }
 }
