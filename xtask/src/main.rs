@@ -187,9 +187,20 @@ fn write_docs() -> Result<(), String> {
          inside the team it is granted for; the others may be granted org-wide or for one team.\n\n{}",
         foxgate_core::authz::builtin_roles_table()
     );
-    let path = workspace_root().join("docs/roles.md");
+    write_doc("docs/roles.md", &doc)?;
+    let doc = format!(
+        "# Use cases and their permissions\n\nGenerated from `foxgate_core::use_cases` by `cargo xtask docs`; do not edit.\n\
+         Every use case is authorized inside its service function, which the API and the console's\n\
+         server functions both call. \"plus\" marks the escalation and last-owner guards.\n\n{}",
+        foxgate_core::use_cases::markdown_table()
+    );
+    write_doc("docs/permissions.md", &doc)
+}
+
+fn write_doc(relative: &str, text: &str) -> Result<(), String> {
+    let path = workspace_root().join(relative);
     std::fs::create_dir_all(workspace_root().join("docs")).map_err(|e| e.to_string())?;
-    std::fs::write(&path, doc).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text).map_err(|e| e.to_string())?;
     println!("xtask: wrote {}", path.display());
     Ok(())
 }

@@ -4,6 +4,7 @@
 #[cfg(feature = "ssr")]
 mod door;
 pub mod members;
+pub mod orgs;
 pub mod roles;
 pub mod teams;
 

@@ -1,6 +1,10 @@
 //! `/`: the console's home: which org you are in, who you are, and your role.
 
-use crate::components::{use_summary, ConsoleFrame};
+use crate::api::orgs::{CreateOrg, UpdateOrg};
+use crate::components::{
+    failure, use_summary, viewer_can, ActionError, ConsoleFrame, Panel, BUTTON, INPUT,
+};
+use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -29,15 +33,61 @@ fn Overview() -> impl IntoView {
                             <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
                                 "You are signed in to " {s.org_name.clone()} "."
                             </p>
-                            <dl class="mt-8 grid gap-4 md:grid-cols-3">
-                                <Stat label="Organization" value=s.org_name testid="stat-org" />
-                                <Stat label="Slug" value=s.org_slug testid="stat-slug" />
+                            <dl class="mt-8 mb-8 grid gap-4 md:grid-cols-3">
+                                <Stat label="Organization" value=s.org_name.clone() testid="stat-org" />
+                                <Stat label="Slug" value=s.org_slug.clone() testid="stat-slug" />
                                 <Stat label="Your role" value=s.role_name testid="stat-role" />
                             </dl>
+                            <OrgSettings name=s.org_name slug=s.org_slug />
                         }
                     })
             }}
         </Suspense>
+    }
+}
+
+/// Renaming the org and creating another one, for those who may.
+#[component]
+fn OrgSettings(name: String, slug: String) -> impl IntoView {
+    let update = ServerAction::<UpdateOrg>::new();
+    let create = ServerAction::<CreateOrg>::new();
+    let may_update = viewer_can(Permission::new(R::Org, Action::Update), Scope::Org);
+    let may_create = viewer_can(Permission::new(R::Org, Action::Create), Scope::Org);
+    let (name, slug) = (StoredValue::new(name), StoredValue::new(slug));
+    view! {
+        <ActionError message=failure(update) />
+        <ActionError message=failure(create) />
+        <Show when=move || may_update.get()>
+            <Panel title="Organization settings">
+                <ActionForm action=update attr:class="flex flex-wrap items-end gap-3">
+                    <label class="text-sm">"Name" <input name="name" required class=INPUT value=name.get_value() /></label>
+                    <label class="text-sm">"Slug" <input name="slug" required class=INPUT value=slug.get_value() /></label>
+                    <button type="submit" class=BUTTON>"Save"</button>
+                </ActionForm>
+            </Panel>
+        </Show>
+        <Show when=move || may_create.get()>
+            <Panel title="New organization">
+                <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
+                    <label class="text-sm">"Name" <input name="name" required class=INPUT /></label>
+                    <label class="text-sm">"Slug" <input name="slug" required class=INPUT /></label>
+                    <button type="submit" class=BUTTON>"Create organization"</button>
+                </ActionForm>
+                {move || {
+                    create
+                        .value()
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|org| {
+                            view! {
+                                <p class="mt-3 text-sm">
+                                    {format!("Created {}. Switch to it from the organization menu at the top.", org.name)}
+                                </p>
+                            }
+                        })
+                }}
+            </Panel>
+        </Show>
     }
 }
 

@@ -1,15 +1,17 @@
 //! Members of an org: local accounts created by admins, and the roles granted to them.
 
 use super::{password, scope, Services};
-use crate::authz::{Action, BuiltinRole, Permission, PermissionSet, Principal, Resource, Scope};
+use crate::authz::{BuiltinRole, Permission, PermissionSet, Principal, Scope};
 use crate::model::{GrantView, Member, MemberGrants, NewGrant, NewLocalMember};
 use crate::store::{self, audit::AuditEvent, grants, roles, users};
+use crate::use_cases;
 use crate::{email, Error};
 
-const READ: Permission = Permission::new(Resource::Members, Action::Read);
-const CREATE: Permission = Permission::new(Resource::Members, Action::Create);
-const DELETE: Permission = Permission::new(Resource::Members, Action::Delete);
-const UPDATE: Permission = Permission::new(Resource::Members, Action::Update);
+const READ: Permission = use_cases::MEMBERS_READ.permission;
+const CREATE: Permission = use_cases::MEMBERS_CREATE.permission;
+const DELETE: Permission = use_cases::MEMBERS_REMOVE.permission;
+const GRANT: Permission = use_cases::GRANTS_CREATE.permission;
+const REVOKE: Permission = use_cases::GRANTS_REVOKE.permission;
 
 /// Creates a local account that belongs to the org, with no role yet.
 pub async fn create_local(
@@ -125,7 +127,7 @@ pub async fn grant(
         None => None,
     };
     let target = team_id.clone().map_or(Scope::Org, Scope::Team);
-    p.require(UPDATE, &target)?;
+    p.require(GRANT, &target)?;
     if input.role == BuiltinRole::TeamAdmin.id() && team_id.is_none() {
         return Err(Error::invalid("team", "Team Admin is granted for one team"));
     }
@@ -173,7 +175,7 @@ pub async fn revoke(
     if !p.can(READ, &target) {
         return Err(Error::NotFound);
     }
-    p.require(UPDATE, &target)?;
+    p.require(REVOKE, &target)?;
     p.require_all(grant.permissions(), &target)?;
     if grant.builtin() == Some(BuiltinRole::Owner) && grant.team_id.is_none() {
         keep_an_owner(&mut tx, &org.id, &grant.user_id).await?;

@@ -1,10 +1,10 @@
 //! Organization settings: its name and slug.
 
 use super::{scope, Services};
-use crate::authz::BuiltinRole;
-use crate::authz::{Action, Permission, Principal, Resource, Scope};
+use crate::authz::{BuiltinRole, Principal, Scope};
 use crate::model::{NewOrg, Org, OrgChanges};
 use crate::store::{self, audit::AuditEvent, grants, orgs::OrgRow, users};
+use crate::use_cases;
 use crate::{slug, Error};
 
 fn view(o: OrgRow) -> Org {
@@ -18,7 +18,7 @@ fn view(o: OrgRow) -> Org {
 pub async fn get(s: &Services, p: &Principal, org_ref: &str) -> Result<Org, Error> {
     let mut conn = s.db.pool().acquire().await?;
     let org = scope::org(&mut conn, p, org_ref).await?;
-    p.require(Permission::new(Resource::Org, Action::Read), &Scope::Org)?;
+    p.require(use_cases::ORG_READ.permission, &Scope::Org)?;
     Ok(view(org))
 }
 
@@ -30,7 +30,7 @@ pub async fn update(
 ) -> Result<Org, Error> {
     let mut tx = s.db.pool().begin().await?;
     let mut org = scope::org(&mut tx, p, org_ref).await?;
-    p.require(Permission::new(Resource::Org, Action::Update), &Scope::Org)?;
+    p.require(use_cases::ORG_UPDATE.permission, &Scope::Org)?;
     if let Some(slug) = &changes.slug {
         org.slug = slug::validate("slug", slug)?;
     }
@@ -86,7 +86,7 @@ pub async fn switchable(s: &Services, p: &Principal, org_ref: &str) -> Result<Or
 /// creator works now (owners have it).
 pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, Error> {
     let user_id = p.user_id()?.to_string();
-    p.require(Permission::new(Resource::Org, Action::Create), &Scope::Org)?;
+    p.require(use_cases::ORG_CREATE.permission, &Scope::Org)?;
     let name = input.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::invalid("name", "must be 1 to 100 characters"));

@@ -3,15 +3,16 @@
 //! next request, since the Principal is rebuilt from the database every time.
 
 use super::{scope, Services};
-use crate::authz::{Action, BuiltinRole, Permission, PermissionSet, Principal, Resource, Scope};
+use crate::authz::{BuiltinRole, Permission, PermissionSet, Principal, Scope};
 use crate::model::{NewRole, Role, RoleChanges};
 use crate::store::{self, audit::AuditEvent, roles::RoleRow};
+use crate::use_cases;
 use crate::Error;
 
-const READ: Permission = Permission::new(Resource::Roles, Action::Read);
-const CREATE: Permission = Permission::new(Resource::Roles, Action::Create);
-const UPDATE: Permission = Permission::new(Resource::Roles, Action::Update);
-const DELETE: Permission = Permission::new(Resource::Roles, Action::Delete);
+const READ: Permission = use_cases::ROLES_READ.permission;
+const CREATE: Permission = use_cases::ROLES_CREATE.permission;
+const UPDATE: Permission = use_cases::ROLES_UPDATE.permission;
+const DELETE: Permission = use_cases::ROLES_DELETE.permission;
 
 fn view(r: RoleRow) -> Role {
     Role {

@@ -2,7 +2,7 @@
 //! anything outside the caller's org, or a team they cannot read, is `not_found` — the same
 //! answer whether it exists or not, so ids cannot be probed.
 
-use crate::authz::{Action, Permission, Principal, Resource, Scope};
+use crate::authz::{Principal, Scope};
 use crate::store::{orgs, teams};
 use crate::Error;
 use sqlx::AnyConnection;
@@ -35,7 +35,7 @@ pub async fn team(
         .await?
         .ok_or(Error::NotFound)?;
     if !p.can(
-        Permission::new(Resource::Teams, Action::Read),
+        crate::use_cases::TEAMS_READ.permission,
         &Scope::Team(team.id.clone()),
     ) {
         return Err(Error::NotFound);

@@ -2,15 +2,16 @@
 //! written with its audit event in one transaction.
 
 use super::{scope, Services};
-use crate::authz::{Action, Permission, Principal, Resource, Scope};
+use crate::authz::{Permission, Principal, Scope};
 use crate::model::{NewTeam, Team, TeamChanges};
 use crate::store::{self, audit::AuditEvent, teams::TeamRow};
+use crate::use_cases;
 use crate::{slug, Error};
 
-const READ: Permission = Permission::new(Resource::Teams, Action::Read);
-const CREATE: Permission = Permission::new(Resource::Teams, Action::Create);
-const UPDATE: Permission = Permission::new(Resource::Teams, Action::Update);
-const DELETE: Permission = Permission::new(Resource::Teams, Action::Delete);
+const READ: Permission = use_cases::TEAMS_READ.permission;
+const CREATE: Permission = use_cases::TEAMS_CREATE.permission;
+const UPDATE: Permission = use_cases::TEAMS_UPDATE.permission;
+const DELETE: Permission = use_cases::TEAMS_DELETE.permission;
 
 fn view(t: TeamRow) -> Team {
     Team {

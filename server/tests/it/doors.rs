@@ -190,7 +190,34 @@ async fn every_use_case_through_both_doors(backend: Backend) {
             api: (Method::DELETE, o(&format!("/members/{u1}")), None),
             server_fn: ("remove_member", vec![("user_id", u2.clone())]),
         },
+        Case {
+            name: "org.update",
+            api: (Method::PATCH, o(""), Some(body!({"name": "Acme 2"}))),
+            server_fn: (
+                "update_org",
+                vec![("name", "Acme 3".into()), ("slug", "acme".into())],
+            ),
+        },
+        Case {
+            name: "org.create",
+            api: (
+                Method::POST,
+                "/api/v1/orgs".into(),
+                Some(body!({"slug": "org-api", "name": "Org API"})),
+            ),
+            server_fn: (
+                "create_org",
+                vec![("slug", "org-fn".into()), ("name", "Org Fn".into())],
+            ),
+        },
     ];
+    for uc in foxgate_core::use_cases::ALL.iter().filter(|uc| uc.mutates) {
+        assert!(
+            cases.iter().any(|c| c.name == uc.name),
+            "the matrix misses use case {}",
+            uc.name
+        );
+    }
 
     // A viewer holds none of these: both doors refuse, and nothing changes.
     let events = s.audit_actions().await.len();

@@ -1,0 +1,27 @@
+//! Server functions for the organization panel of the dashboard.
+
+#[cfg(feature = "ssr")]
+use super::door;
+use crate::error::UiError;
+use foxgate_core::model::Org;
+use leptos::prelude::*;
+
+#[server(prefix = "/fn", endpoint = "update_org")]
+pub async fn update_org(name: String, slug: String) -> Result<Org, UiError> {
+    let (s, p) = door::enter().await?;
+    let changes = foxgate_core::model::OrgChanges {
+        name: Some(name),
+        slug: Some(slug),
+    };
+    door::leave(
+        &p,
+        foxgate_core::service::orgs::update(&s, &p, door::org(&p), changes).await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "create_org")]
+pub async fn create_org(slug: String, name: String) -> Result<Org, UiError> {
+    let (s, p) = door::enter().await?;
+    let input = foxgate_core::model::NewOrg { slug, name };
+    door::leave(&p, foxgate_core::service::orgs::create(&s, &p, input).await)
+}

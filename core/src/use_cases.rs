@@ -1,0 +1,227 @@
+//! The one table of use cases and the permission each needs (DESIGN §3). Pure, so the
+//! docs can be generated without the server. Services take
+//! their permission from here, the permission-matrix test walks it through both doors,
+//! and `docs/permissions.md` is generated from it.
+
+use crate::authz::{Action, Permission, Resource};
+
+/// Where a use case checks its permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// Org-wide grants only.
+    Org,
+    /// The team concerned: org-wide grants or grants for that team.
+    Team,
+    /// Org-wide, or for the team concerned when one is named.
+    OrgOrTeam,
+    /// Held anywhere in the org (reading role definitions).
+    Anywhere,
+}
+
+impl At {
+    fn describe(self) -> &'static str {
+        match self {
+            At::Org => "org",
+            At::Team => "the team",
+            At::OrgOrTeam => "org, or the team named",
+            At::Anywhere => "org or any team",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct UseCase {
+    pub name: &'static str,
+    pub permission: Permission,
+    pub at: At,
+    /// Changes something (and writes an audit event).
+    pub mutates: bool,
+    pub summary: &'static str,
+}
+
+const fn case(
+    name: &'static str,
+    r: Resource,
+    a: Action,
+    at: At,
+    summary: &'static str,
+) -> UseCase {
+    UseCase {
+        name,
+        permission: Permission::new(r, a),
+        at,
+        mutates: !matches!(a, Action::Read),
+        summary,
+    }
+}
+
+pub const ORG_READ: UseCase = case(
+    "org.read",
+    Resource::Org,
+    Action::Read,
+    At::Org,
+    "see the org's settings",
+);
+pub const ORG_UPDATE: UseCase = case(
+    "org.update",
+    Resource::Org,
+    Action::Update,
+    At::Org,
+    "rename the org or change its slug",
+);
+pub const ORG_CREATE: UseCase = case(
+    "org.create",
+    Resource::Org,
+    Action::Create,
+    At::Org,
+    "create another org (its creator owns it)",
+);
+pub const TEAMS_READ: UseCase = case(
+    "teams.read",
+    Resource::Teams,
+    Action::Read,
+    At::Team,
+    "list and see teams (only those readable)",
+);
+pub const TEAMS_CREATE: UseCase = case(
+    "teams.create",
+    Resource::Teams,
+    Action::Create,
+    At::Org,
+    "create a team",
+);
+pub const TEAMS_UPDATE: UseCase = case(
+    "teams.update",
+    Resource::Teams,
+    Action::Update,
+    At::Team,
+    "rename a team",
+);
+pub const TEAMS_DELETE: UseCase = case(
+    "teams.delete",
+    Resource::Teams,
+    Action::Delete,
+    At::Team,
+    "delete a team and its grants",
+);
+pub const MEMBERS_READ: UseCase = case(
+    "members.read",
+    Resource::Members,
+    Action::Read,
+    At::Org,
+    "list members and their grants",
+);
+pub const MEMBERS_CREATE: UseCase = case(
+    "members.create",
+    Resource::Members,
+    Action::Create,
+    At::Org,
+    "create a local account in the org",
+);
+pub const MEMBERS_REMOVE: UseCase = case(
+    "members.remove",
+    Resource::Members,
+    Action::Delete,
+    At::Org,
+    "remove a member (plus every permission they hold; last-owner guard)",
+);
+pub const GRANTS_CREATE: UseCase = case(
+    "grants.create",
+    Resource::Members,
+    Action::Update,
+    At::OrgOrTeam,
+    "give a role (plus every permission of the role there)",
+);
+pub const GRANTS_REVOKE: UseCase = case(
+    "grants.revoke",
+    Resource::Members,
+    Action::Update,
+    At::OrgOrTeam,
+    "take a role back (plus its permissions there; last-owner guard)",
+);
+pub const ROLES_READ: UseCase = case(
+    "roles.read",
+    Resource::Roles,
+    Action::Read,
+    At::Anywhere,
+    "list built-in and custom roles",
+);
+pub const ROLES_CREATE: UseCase = case(
+    "roles.create",
+    Resource::Roles,
+    Action::Create,
+    At::Org,
+    "define a custom role (plus its permissions)",
+);
+pub const ROLES_UPDATE: UseCase = case(
+    "roles.update",
+    Resource::Roles,
+    Action::Update,
+    At::Org,
+    "edit a custom role (plus every permission it had or gets)",
+);
+pub const ROLES_DELETE: UseCase = case(
+    "roles.delete",
+    Resource::Roles,
+    Action::Delete,
+    At::Org,
+    "delete a custom role and its grants",
+);
+
+pub const ALL: &[UseCase] = &[
+    ORG_READ,
+    ORG_UPDATE,
+    ORG_CREATE,
+    TEAMS_READ,
+    TEAMS_CREATE,
+    TEAMS_UPDATE,
+    TEAMS_DELETE,
+    MEMBERS_READ,
+    MEMBERS_CREATE,
+    MEMBERS_REMOVE,
+    GRANTS_CREATE,
+    GRANTS_REVOKE,
+    ROLES_READ,
+    ROLES_CREATE,
+    ROLES_UPDATE,
+    ROLES_DELETE,
+];
+
+/// The table as Markdown, the source of `docs/permissions.md`.
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| use case | permission | checked at | what |\n|---|---|---|---|\n");
+    for uc in ALL {
+        out.push_str(&format!(
+            "| `{}` | `{}` | {} | {} |\n",
+            uc.name,
+            uc.permission,
+            uc.at.describe(),
+            uc.summary
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique() {
+        let mut names: Vec<_> = ALL.iter().map(|u| u.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
+    }
+
+    #[test]
+    fn the_permissions_document_matches_the_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/permissions.md");
+        let doc = std::fs::read_to_string(path).expect("docs/permissions.md exists");
+        assert!(
+            doc.contains(&markdown_table()),
+            "docs/permissions.md is stale: run `cargo xtask docs`"
+        );
+    }
+}
