@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::Login />
                 <Route path=path!("/setup") view=pages::Setup />
                 <Route path=path!("/teams") view=pages::Teams ssr=SsrMode::Async />
+                <Route path=path!("/teams/:team") view=pages::TeamDetail ssr=SsrMode::Async />
                 <Route path=path!("/members") view=pages::Members ssr=SsrMode::Async />
                 <Route path=path!("/roles") view=pages::Roles ssr=SsrMode::Async />
             </Routes>

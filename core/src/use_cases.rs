@@ -111,6 +111,13 @@ pub const MEMBERS_READ: UseCase = case(
     At::Org,
     "list members and their grants",
 );
+pub const TEAM_MEMBERS_READ: UseCase = case(
+    "teams.members",
+    Resource::Members,
+    Action::Read,
+    At::Team,
+    "see a team's members and the roles they hold there",
+);
 pub const MEMBERS_CREATE: UseCase = case(
     "members.create",
     Resource::Members,
@@ -177,6 +184,7 @@ pub const ALL: &[UseCase] = &[
     TEAMS_UPDATE,
     TEAMS_DELETE,
     MEMBERS_READ,
+    TEAM_MEMBERS_READ,
     MEMBERS_CREATE,
     MEMBERS_REMOVE,
     GRANTS_CREATE,

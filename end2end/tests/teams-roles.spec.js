@@ -19,11 +19,18 @@ async function signIn(page, who) {
   await expect(page).toHaveURL(server().base + "/");
 }
 
+/// Page errors and console errors (hydration mismatches show up there) of a page.
+function watchErrors(page) {
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  return errors;
+}
+
 test.describe.configure({ mode: "serial" });
 
 test("owner creates a team, a custom role and a member with that role", async ({ page }) => {
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  const errors = watchErrors(page);
   const { base } = server();
   await signIn(page, OWNER);
 
@@ -63,10 +70,16 @@ test("owner creates a team, a custom role and a member with that role", async ({
   await give.getByRole("button", { name: "Give role" }).click();
   await expect(page.getByTestId("members-table")).toContainText("Team reader · team Payments");
   await page.screenshot({ path: path.join(shots, "12-members.png"), fullPage: true });
+
+  await page.goto(base + "/teams");
+  await page.getByRole("link", { name: "Payments" }).click();
+  await expect(page.getByTestId("team-members")).toContainText(CAROL.email);
+  await expect(page.getByTestId("team-members")).toContainText("Team reader");
   expect(errors).toEqual([]);
 });
 
 test("the member sees only what the role allows", async ({ page }) => {
+  const errors = watchErrors(page);
   const { base } = server();
   await signIn(page, CAROL);
   await page.goto(base + "/teams");
@@ -87,4 +100,5 @@ test("the member sees only what the role allows", async ({ page }) => {
   });
   expect(answer.status).toBe(403);
   expect(answer.body.error.code).toBe("forbidden");
+  expect(errors.filter((e) => !e.includes("403")), "no script or hydration errors").toEqual([]);
 });

@@ -133,9 +133,8 @@ pub async fn switch_org(
 pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
     const CONSOLE: [&str; 4] = ["/", "/teams", "/members", "/roles"];
     let path = req.uri().path();
-    if req.method() != Method::GET
-        || !(CONSOLE.contains(&path) || path == "/login" || path == "/setup")
-    {
+    let console_page = CONSOLE.contains(&path) || path.starts_with("/teams/");
+    if req.method() != Method::GET || !(console_page || path == "/login" || path == "/setup") {
         return next.run(req).await;
     }
     let done = match setup::is_done(&state.services).await {

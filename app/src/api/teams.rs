@@ -46,3 +46,21 @@ pub async fn delete_team(team: String) -> Result<(), UiError> {
         foxgate_core::service::teams::delete(&s, &p, door::org(&p), &team).await,
     )
 }
+
+/// A team with its members and the roles they hold there.
+#[server(prefix = "/fn", endpoint = "team_detail")]
+pub async fn team_detail(
+    team: String,
+) -> Result<(Team, Vec<foxgate_core::model::MemberGrants>), UiError> {
+    let (s, p) = door::enter().await?;
+    let org = door::org(&p);
+    let found = door::leave(
+        &p,
+        foxgate_core::service::teams::get(&s, &p, org, &team).await,
+    )?;
+    let members = door::leave(
+        &p,
+        foxgate_core::service::teams::members(&s, &p, org, &team).await,
+    )?;
+    Ok((found, members))
+}

@@ -54,7 +54,9 @@ pub fn ConsoleFrame(active: &'static str, children: Children) -> impl IntoView {
         </nav>
         <main class="mx-auto max-w-5xl px-6 py-8">
             <QueryError />
-            {children()}
+            // Pages read the summary (to hide what the viewer cannot do) while they render:
+            // inside Suspense, hydration waits for it instead of guessing.
+            <Suspense fallback=|| ()>{children()}</Suspense>
         </main>
     }
 }

@@ -6,6 +6,7 @@ mod members;
 mod not_found;
 mod roles;
 mod setup;
+mod team;
 mod teams;
 
 pub use dashboard::Dashboard;
@@ -14,6 +15,7 @@ pub use members::Members;
 pub use not_found::NotFound;
 pub use roles::Roles;
 pub use setup::Setup;
+pub use team::TeamDetail;
 pub use teams::Teams;
 
 use leptos::prelude::*;

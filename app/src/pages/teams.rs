@@ -116,7 +116,11 @@ fn TeamRow(
     };
     view! {
         <tr>
-            <td class="py-2 font-medium">{team.name}</td>
+            <td class="py-2 font-medium">
+                <a href=format!("/teams/{}", team.slug) class="hover:underline">
+                    {team.name}
+                </a>
+            </td>
             <td class="py-2 font-mono text-xs">{team.slug}</td>
             <td class="py-2">
                 <div class="flex justify-end gap-2">{rename_form} {delete_form}</div>

@@ -3,8 +3,8 @@
 
 use super::{scope, Services};
 use crate::authz::{Permission, Principal, Scope};
-use crate::model::{NewTeam, Team, TeamChanges};
-use crate::store::{self, audit::AuditEvent, teams::TeamRow};
+use crate::model::{GrantView, MemberGrants, NewTeam, Team, TeamChanges};
+use crate::store::{self, audit::AuditEvent, grants, teams::TeamRow, users};
 use crate::use_cases;
 use crate::{slug, Error};
 
@@ -137,4 +137,46 @@ pub async fn delete(
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The team's members: everyone holding a role for this team, with those roles.
+pub async fn members(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    team_ref: &str,
+) -> Result<Vec<MemberGrants>, Error> {
+    let mut conn = s.db.pool().acquire().await?;
+    let (org, team) = scope::team(&mut conn, p, org_ref, team_ref).await?;
+    p.require(
+        use_cases::TEAM_MEMBERS_READ.permission,
+        &Scope::Team(team.id.clone()),
+    )?;
+    let in_team: Vec<_> = grants::of_org(&mut conn, &org.id)
+        .await?
+        .into_iter()
+        .filter(|g| g.team_id.as_deref() == Some(team.id.as_str()))
+        .collect();
+    Ok(users::members_of(&mut conn, &org.id)
+        .await?
+        .into_iter()
+        .filter_map(|u| {
+            let held: Vec<GrantView> = in_team
+                .iter()
+                .filter(|g| g.user_id == u.id)
+                .map(|g| GrantView {
+                    id: g.id.clone(),
+                    user_id: g.user_id.clone(),
+                    role: g.role_id.clone(),
+                    team_id: g.team_id.clone(),
+                })
+                .collect();
+            (!held.is_empty()).then_some(MemberGrants {
+                user_id: u.id,
+                email: u.email,
+                display_name: u.display_name,
+                grants: held,
+            })
+        })
+        .collect())
 }

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
             "/orgs/{org}/teams/{team}",
             get(teams::get).patch(teams::update).delete(teams::delete),
         )
+        .route("/orgs/{org}/teams/{team}/members", get(teams::members))
         .route("/orgs", get(orgs::mine).post(orgs::create))
         .route("/orgs/{org}", get(orgs::get).patch(orgs::update))
         .route(

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use foxgate_core::model::{NewTeam, Team, TeamChanges};
+use foxgate_core::model::{MemberGrants, NewTeam, Team, TeamChanges};
 use foxgate_core::service::teams;
 
 pub async fn list(
@@ -56,4 +56,12 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     teams::delete(&st.services, &p, &org, &team).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn members(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Path((org, team)): Path<(String, String)>,
+) -> Result<Json<Vec<MemberGrants>>, ApiError> {
+    Ok(Json(teams::members(&st.services, &p, &org, &team).await?))
 }

@@ -328,6 +328,13 @@ async fn server_functions_do_not_reveal_other_teams(backend: Backend) {
             "{endpoint}"
         );
     }
+    assert_eq!(s.get("/teams/alpha", Some(&a)).await.status(), 200);
+    assert_eq!(
+        s.get("/teams/beta", Some(&a)).await.status(),
+        404,
+        "the console page too"
+    );
+    assert_eq!(s.get("/teams/ghost", Some(&a)).await.status(), 404);
     let listed = json(call_fn(&s, &a, "list_teams", &[]).await).await;
     let slugs: Vec<&str> = listed
         .as_array()

@@ -249,3 +249,84 @@ async fn a_team_admin_sees_only_their_team(backend: Backend) {
     assert!(!perms.contains(&"teams:update"), "{perms:?}");
 }
 on_both_databases!(a_team_admin_sees_only_their_team);
+
+async fn a_team_lists_its_members_and_their_roles(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    for slug in ["alpha", "beta"] {
+        let res = s
+            .api(
+                Method::POST,
+                "/api/v1/orgs/acme/teams",
+                &owner,
+                Some(body!({"slug": slug, "name": slug})),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let alice = add_member(&s, &owner, "alice@acme.test").await;
+    let bob = add_member(&s, &owner, "bob@acme.test").await;
+    assert_eq!(
+        grant(&s, &owner, &alice, "team_admin", Some("alpha"))
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        grant(&s, &owner, &bob, "member", Some("beta"))
+            .await
+            .status(),
+        201
+    );
+
+    let alpha = json(
+        s.api(
+            Method::GET,
+            "/api/v1/orgs/acme/teams/alpha/members",
+            &owner,
+            None,
+        )
+        .await,
+    )
+    .await;
+    let alpha = alpha.as_array().unwrap();
+    assert_eq!(alpha.len(), 1);
+    assert_eq!(alpha[0]["email"], "alice@acme.test");
+    assert_eq!(alpha[0]["grants"][0]["role"], "team_admin");
+
+    let a = sign_in(&s, "alice@acme.test").await;
+    assert_eq!(
+        s.api(
+            Method::GET,
+            "/api/v1/orgs/acme/teams/alpha/members",
+            &a,
+            None
+        )
+        .await
+        .status(),
+        200
+    );
+    let beta = s
+        .api(
+            Method::GET,
+            "/api/v1/orgs/acme/teams/beta/members",
+            &a,
+            None,
+        )
+        .await;
+    let ghost = s
+        .api(
+            Method::GET,
+            "/api/v1/orgs/acme/teams/ghost/members",
+            &a,
+            None,
+        )
+        .await;
+    assert_eq!(beta.status(), 404);
+    assert_eq!(
+        beta.text().await.unwrap(),
+        ghost.text().await.unwrap(),
+        "nested paths reveal nothing either"
+    );
+}
+on_both_databases!(a_team_lists_its_members_and_their_roles);
