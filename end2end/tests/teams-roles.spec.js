@@ -102,3 +102,24 @@ test("the member sees only what the role allows", async ({ page }) => {
   expect(answer.body.error.code).toBe("forbidden");
   expect(errors.filter((e) => !e.includes("403")), "no script or hydration errors").toEqual([]);
 });
+
+test("teams work without JavaScript: a failed form comes back with its message", async ({ browser }) => {
+  const { base } = server();
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, OWNER);
+  await page.goto(base + "/teams");
+  const newTeam = page.locator("section", { hasText: "New team" });
+  await newTeam.locator("input[name=name]").fill("Bad");
+  await newTeam.locator("input[name=slug]").fill("Not A Slug");
+  await newTeam.getByRole("button", { name: "Create team" }).click();
+  await expect(page).toHaveURL(/\/teams\?error=invalid_input&field=slug$/);
+  await expect(page.getByRole("alert")).toContainText("The slug must be");
+
+  await newTeam.locator("input[name=name]").fill("Ledger");
+  await newTeam.locator("input[name=slug]").fill("ledger");
+  await newTeam.getByRole("button", { name: "Create team" }).click();
+  await expect(page.getByTestId("teams-table")).toContainText("ledger");
+  await page.screenshot({ path: path.join(shots, "14-teams-no-js.png"), fullPage: true });
+  await context.close();
+});

@@ -185,6 +185,30 @@ async fn a_team_admin_sees_only_their_team(backend: Backend) {
             "{method}"
         );
     }
+    // By id as well as by slug.
+    let all = json(s.api(Method::GET, teams, &owner, None).await).await;
+    let beta_id = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["slug"] == "beta")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let by_id = s
+        .api(Method::GET, &format!("{teams}/{beta_id}"), &a, None)
+        .await;
+    let made_up = s
+        .api(
+            Method::GET,
+            &format!("{teams}/01a20000-0000-7000-8000-000000000000"),
+            &a,
+            None,
+        )
+        .await;
+    assert_eq!(by_id.status(), 404);
+    assert_eq!(by_id.text().await.unwrap(), made_up.text().await.unwrap());
     let beta_grant = grant(&s, &a, &bob, "member", Some("beta")).await;
     let ghost_grant = grant(&s, &a, &bob, "member", Some("ghost")).await;
     assert_eq!(beta_grant.status(), 404);
