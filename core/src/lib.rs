@@ -7,6 +7,7 @@ pub mod error;
 pub mod model;
 pub mod secret;
 pub mod slug;
+pub mod token;
 pub mod use_cases;
 
 #[cfg(feature = "server")]
