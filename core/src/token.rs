@@ -99,12 +99,16 @@ fn check_of(body: &str) -> String {
 /// Builds a token from fresh random bytes (10 for the id, 20 for the secret). Pure: the
 /// caller brings the randomness, so tests can be deterministic.
 pub fn assemble(kind: TokenKind, id_bytes: &[u8; 10], secret_bytes: &[u8; 20]) -> Secret<String> {
-    let body = format!(
-        "{}_{}_{}",
-        kind.prefix(),
-        encode(id_bytes, ID_LEN),
-        encode(secret_bytes, SECRET_LEN)
-    );
+    seal(
+        kind,
+        &encode(id_bytes, ID_LEN),
+        &encode(secret_bytes, SECRET_LEN),
+    )
+}
+
+/// Joins already-encoded parts and appends their checksum.
+pub fn seal(kind: TokenKind, id: &str, secret: &str) -> Secret<String> {
+    let body = format!("{}_{id}_{secret}", kind.prefix());
     let check = check_of(&body);
     Secret::new(format!("{body}_{check}"))
 }

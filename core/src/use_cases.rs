@@ -175,6 +175,28 @@ pub const ROLES_DELETE: UseCase = case(
     "delete a custom role and its grants",
 );
 
+pub const TOKENS_READ: UseCase = case(
+    "tokens.read",
+    Resource::Tokens,
+    Action::Read,
+    At::OrgOrTeam,
+    "list tokens (never their secrets)",
+);
+pub const TOKENS_CREATE: UseCase = case(
+    "tokens.create",
+    Resource::Tokens,
+    Action::Create,
+    At::OrgOrTeam,
+    "mint a team or org admin token (plus every permission of its roles there)",
+);
+pub const TOKENS_REVOKE: UseCase = case(
+    "tokens.revoke",
+    Resource::Tokens,
+    Action::Delete,
+    At::OrgOrTeam,
+    "revoke a token at once",
+);
+
 pub const ALL: &[UseCase] = &[
     ORG_READ,
     ORG_UPDATE,
@@ -193,6 +215,9 @@ pub const ALL: &[UseCase] = &[
     ROLES_CREATE,
     ROLES_UPDATE,
     ROLES_DELETE,
+    TOKENS_READ,
+    TOKENS_CREATE,
+    TOKENS_REVOKE,
 ];
 
 /// The table as Markdown, the source of `docs/permissions.md`.

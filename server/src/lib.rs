@@ -42,9 +42,9 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .build();
-    let sessions = session_store::SqlSessionStore::new(db.clone(), key);
+    let sessions = session_store::SqlSessionStore::new(db.clone(), key.clone());
     let state = AppState {
-        services: Arc::new(Services::new(db)),
+        services: Arc::new(Services::new(db, key)),
         config: Arc::new(config),
         leptos,
     };

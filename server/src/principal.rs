@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use foxgate_core::authz::{Principal, RequestContext};
-use foxgate_core::service::principal;
+use foxgate_core::service::{principal, tokens};
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
@@ -34,6 +34,15 @@ fn context_of(req: &Request) -> RequestContext {
     }
 }
 
+/// The token of an `Authorization: Bearer` header, if the request carries one.
+fn bearer(req: &Request) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
 pub async fn attach(
     State(state): State<AppState>,
     session: Session,
@@ -41,6 +50,16 @@ pub async fn attach(
     next: Next,
 ) -> Response {
     let context = context_of(&req);
+    // A bearer token is the whole identity of its request: no session is consulted.
+    if let Some(token) = bearer(&req) {
+        return match tokens::authenticate(&state.services, &token, context).await {
+            Ok(principal) => {
+                req.extensions_mut().insert(principal);
+                next.run(req).await
+            }
+            Err(e) => ApiError::from(e).into_response(),
+        };
+    }
     let ids = (
         session.get::<String>(USER_ID).await,
         session.get::<String>(ORG_ID).await,

@@ -7,6 +7,7 @@ pub mod members;
 pub mod orgs;
 pub mod roles;
 pub mod teams;
+pub mod tokens;
 
 use crate::error::UiError;
 use foxgate_core::model::ConsoleSummary;

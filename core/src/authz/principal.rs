@@ -26,6 +26,11 @@ pub enum AuthKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Identity {
     Anonymous,
+    /// An API token, known by its public id and name (never its secret).
+    Token {
+        id: String,
+        name: String,
+    },
     User {
         id: String,
         email: String,

@@ -23,7 +23,9 @@ impl Me {
             crate::authz::Identity::User { id, email, .. } => {
                 (Some(id.clone()), Some(email.clone()))
             }
-            crate::authz::Identity::Anonymous => (None, None),
+            crate::authz::Identity::Anonymous | crate::authz::Identity::Token { .. } => {
+                (None, None)
+            }
         };
         let org = p.grants.at(&Scope::Org);
         let mut permissions: Vec<String> = org.iter().map(|perm| perm.to_string()).collect();
@@ -35,7 +37,11 @@ impl Me {
             );
         }
         Me {
-            role: p.role().map(|r| r.id().to_string()),
+            role: match p.auth_kind {
+                crate::authz::AuthKind::TeamToken => Some("team".to_string()),
+                crate::authz::AuthKind::OrgToken => Some("org_admin".to_string()),
+                _ => p.role().map(|r| r.id().to_string()),
+            },
             auth_kind: p.auth_kind,
             org_id: p.org_id.clone(),
             team_id: p.team_id.clone(),
@@ -206,4 +212,38 @@ pub struct OrgChanges {
 pub struct NewOrg {
     pub slug: String,
     pub name: String,
+}
+
+/// A token to mint: org-wide (`team` absent, an org admin token) or for one team.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    pub name: String,
+    #[serde(default)]
+    pub team: Option<String>,
+    /// Role ids (built-in or custom) the token carries.
+    pub roles: Vec<String>,
+    /// Days until it expires; absent means it never does.
+    #[serde(default)]
+    pub expires_in_days: Option<u32>,
+}
+
+/// A token as listed: never its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub kind: crate::token::TokenKind,
+    pub name: String,
+    pub team_id: Option<String>,
+    pub roles: Vec<String>,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// The answer to minting: the only time the secret is ever shown.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: String,
+    pub info: TokenInfo,
 }

@@ -21,6 +21,7 @@ pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSumma
             display_name,
             ..
         } => (email.clone(), display_name.clone()),
+        Identity::Token { id, name } => (format!("token {id}"), name.clone()),
         Identity::Anonymous => return Err(Error::Unauthorized),
     };
     Ok(ConsoleSummary {

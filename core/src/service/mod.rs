@@ -12,6 +12,7 @@ pub mod scope;
 pub mod setup;
 pub mod signin;
 pub mod teams;
+pub mod tokens;
 
 use crate::secret::Secret;
 use crate::store::Db;
@@ -26,16 +27,19 @@ pub struct Services {
     pub signin_failures: limiter::FailureLimiter,
     /// The one-time code that authorizes first-run setup through the web; None once set up.
     setup_code: Mutex<Option<Secret<String>>>,
+    /// Keys the stored hashes of token secrets (HMAC-SHA-256).
+    token_key: Secret<[u8; 32]>,
     /// Set once setup is seen done; it never goes back, so the database is asked only until then.
     setup_done: AtomicBool,
 }
 
 impl Services {
-    pub fn new(db: Db) -> Self {
+    pub fn new(db: Db, token_key: Secret<[u8; 32]>) -> Self {
         Self {
             db,
             signin_failures: limiter::FailureLimiter::signin(),
             setup_code: Mutex::new(None),
+            token_key,
             setup_done: AtomicBool::new(false),
         }
     }

@@ -88,7 +88,7 @@ pub async fn sign_out(s: &Services, principal: &Principal) -> Result<(), Error> 
     let user_id = principal.user_id()?.to_string();
     let label = match &principal.identity {
         crate::authz::Identity::User { email, .. } => email.clone(),
-        crate::authz::Identity::Anonymous => String::new(),
+        crate::authz::Identity::Anonymous | crate::authz::Identity::Token { .. } => String::new(),
     };
     let mut tx = s.db.pool().begin().await?;
     AuditEvent::by(principal, "signout.succeeded")

@@ -44,6 +44,7 @@ impl AuditEvent {
     pub fn by(principal: &Principal, action: &'static str) -> Self {
         let (kind, id, label) = match &principal.identity {
             Identity::User { id, email, .. } => ("user", Some(id.clone()), Some(email.clone())),
+            Identity::Token { id, name } => ("token", Some(id.clone()), Some(name.clone())),
             Identity::Anonymous => ("anonymous", None, None),
         };
         Self {

@@ -7,6 +7,7 @@ pub mod grants;
 pub mod orgs;
 pub mod roles;
 pub mod teams;
+pub mod tokens;
 pub mod users;
 
 pub use db::{Backend, Db};

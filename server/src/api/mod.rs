@@ -8,6 +8,7 @@ mod orgs;
 mod roles;
 mod setup;
 mod teams;
+mod tokens;
 
 pub use json::ApiJson;
 
@@ -34,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/orgs/{org}/members/{user}", delete(members::remove))
         .route("/orgs/{org}/grants", post(members::grant))
+        .route("/orgs/{org}/tokens", get(tokens::list).post(tokens::create))
+        .route("/orgs/{org}/tokens/{token}", delete(tokens::revoke))
         .route("/orgs/{org}/grants/{grant}", delete(members::revoke))
         .route("/orgs/{org}/roles", get(roles::list).post(roles::create))
         .route(

@@ -78,6 +78,18 @@ async fn every_use_case_through_both_doors(backend: Backend) {
         .unwrap()
         .to_string();
     let v = sign_in(&s, "viewer@acme.test").await;
+    let mut token_ids = Vec::new();
+    for name in ["t1", "t2"] {
+        let res = s
+            .api(
+                Method::POST,
+                "/api/v1/orgs/acme/tokens",
+                &owner,
+                Some(body!({"name": name, "roles": ["viewer"]})),
+            )
+            .await;
+        token_ids.push(json(res).await["info"]["id"].as_str().unwrap().to_string());
+    }
 
     let o = |p: &str| format!("/api/v1/orgs/acme{p}");
     let cases = vec![
@@ -189,6 +201,32 @@ async fn every_use_case_through_both_doors(backend: Backend) {
             name: "members.remove",
             api: (Method::DELETE, o(&format!("/members/{u1}")), None),
             server_fn: ("remove_member", vec![("user_id", u2.clone())]),
+        },
+        Case {
+            name: "tokens.create",
+            api: (
+                Method::POST,
+                o("/tokens"),
+                Some(body!({"name": "api", "team": "alpha", "roles": ["member"]})),
+            ),
+            server_fn: (
+                "create_token",
+                vec![
+                    ("name", "fn".into()),
+                    ("team", String::new()),
+                    ("roles[]", "viewer".into()),
+                    ("expires_in_days", "30".into()),
+                ],
+            ),
+        },
+        Case {
+            name: "tokens.revoke",
+            api: (
+                Method::DELETE,
+                o(&format!("/tokens/{}", token_ids[0])),
+                None,
+            ),
+            server_fn: ("revoke_token", vec![("token", token_ids[1].clone())]),
         },
         Case {
             name: "org.update",

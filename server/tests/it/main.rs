@@ -9,3 +9,4 @@ mod roles;
 mod security;
 mod setup;
 mod teams;
+mod tokens;

@@ -1,0 +1,257 @@
+//! API tokens: minted once, used as bearer, scoped to their team, revoked at once.
+
+use crate::harness::{add_member, error_code, grant, json, sign_in, Backend, TestServer};
+use crate::on_both_databases;
+use reqwest::Method;
+use serde_json::json as body;
+
+const TOKENS: &str = "/api/v1/orgs/acme/tokens";
+
+async fn bearer(
+    s: &TestServer,
+    method: Method,
+    path: &str,
+    token: &str,
+    b: Option<serde_json::Value>,
+) -> reqwest::Response {
+    let auth = format!("Bearer {token}");
+    s.send(method, path, &[("authorization", auth.as_str())], b)
+        .await
+}
+
+async fn a_team_token_from_mint_to_revocation(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    for slug in ["alpha", "beta"] {
+        let res = s
+            .api(
+                Method::POST,
+                "/api/v1/orgs/acme/teams",
+                &owner,
+                Some(body!({"slug": slug, "name": slug})),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let minted = s
+        .api(
+            Method::POST,
+            TOKENS,
+            &owner,
+            Some(body!({"name": "ci", "team": "alpha", "roles": ["team_admin"]})),
+        )
+        .await;
+    assert_eq!(minted.status(), 201);
+    let minted = json(minted).await;
+    let token = minted["token"].as_str().unwrap().to_string();
+    assert!(token.starts_with("fgt_"), "{token}");
+    let secret = token.split('_').nth(2).unwrap().to_string();
+
+    let me = json(bearer(&s, Method::GET, "/api/v1/auth/me", &token, None).await).await;
+    assert_eq!(me["role"], "team");
+    assert_eq!(me["auth_kind"], "team_token");
+    assert_eq!(me["team_id"], minted["info"]["team_id"]);
+    assert!(me["org_id"].is_string());
+    assert_eq!(me["subject"], serde_json::Value::Null);
+    assert_eq!(me["email"], serde_json::Value::Null);
+    assert_eq!(me["can_write"], true);
+
+    // Its team only: another team is invisible, org settings and new teams are refused.
+    assert_eq!(
+        bearer(
+            &s,
+            Method::GET,
+            "/api/v1/orgs/acme/teams/alpha",
+            &token,
+            None
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        bearer(
+            &s,
+            Method::GET,
+            "/api/v1/orgs/acme/teams/beta",
+            &token,
+            None
+        )
+        .await
+        .status(),
+        404
+    );
+    let settings = bearer(
+        &s,
+        Method::PATCH,
+        "/api/v1/orgs/acme",
+        &token,
+        Some(body!({"name": "Mine"})),
+    )
+    .await;
+    assert_eq!(settings.status(), 403);
+    let new_team = bearer(
+        &s,
+        Method::POST,
+        "/api/v1/orgs/acme/teams",
+        &token,
+        Some(body!({"slug": "x1", "name": "X"})),
+    )
+    .await;
+    assert_eq!(new_team.status(), 403);
+
+    // The secret appears nowhere after minting: not in lists, not in the audit log.
+    let listed = s
+        .api(Method::GET, TOKENS, &owner, None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        listed.contains("ci") && !listed.contains(&secret),
+        "{listed}"
+    );
+    let audit: Vec<(String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT action, entity_label, snapshot FROM audit_events")
+            .fetch_all(s.state.services.db.pool())
+            .await
+            .unwrap();
+    assert!(audit.iter().any(|(a, _, _)| a == "token.created"));
+    assert!(!format!("{audit:?}").contains(&secret));
+    let stored: String = sqlx::query_scalar("SELECT secret_hash FROM tokens")
+        .fetch_one(s.state.services.db.pool())
+        .await
+        .unwrap();
+    assert!(!stored.contains(&secret), "only a keyed hash is stored");
+
+    // Unknown id, wrong secret and revoked get the same answer; a typo never reaches the database.
+    let id = minted["info"]["id"].as_str().unwrap();
+    let unknown_id =
+        foxgate_core::token::assemble(foxgate_core::token::TokenKind::Team, &[1; 10], &[2; 20]);
+    let wrong_secret =
+        foxgate_core::token::seal(foxgate_core::token::TokenKind::Team, id, &"z".repeat(32));
+    assert!(
+        foxgate_core::token::parse(wrong_secret.expose()).is_ok(),
+        "well-formed, only the secret is wrong"
+    );
+    let unknown = bearer(
+        &s,
+        Method::GET,
+        "/api/v1/auth/me",
+        unknown_id.expose(),
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status(), 401);
+    let unknown_body = unknown.text().await.unwrap();
+    let wrong = bearer(
+        &s,
+        Method::GET,
+        "/api/v1/auth/me",
+        wrong_secret.expose(),
+        None,
+    )
+    .await;
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(
+        wrong.text().await.unwrap(),
+        unknown_body,
+        "wrong secret looks like unknown id"
+    );
+    let typo = format!("{}x", &token[..token.len() - 1]);
+    let typo = bearer(&s, Method::GET, "/api/v1/auth/me", &typo, None).await;
+    assert_eq!(typo.status(), 401);
+    assert_eq!(typo.text().await.unwrap(), unknown_body);
+
+    assert_eq!(
+        s.api(Method::DELETE, &format!("{TOKENS}/{id}"), &owner, None)
+            .await
+            .status(),
+        204
+    );
+    let revoked = bearer(&s, Method::GET, "/api/v1/auth/me", &token, None).await;
+    assert_eq!(revoked.status(), 401);
+    assert_eq!(
+        revoked.text().await.unwrap(),
+        unknown_body,
+        "revoked looks like unknown"
+    );
+}
+on_both_databases!(a_team_token_from_mint_to_revocation);
+
+async fn expired_tokens_say_so_and_nobody_mints_beyond_their_reach(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let res = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/acme/teams",
+            &owner,
+            Some(body!({"slug": "alpha", "name": "Alpha"})),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let expired = s
+        .api(
+            Method::POST,
+            TOKENS,
+            &owner,
+            Some(body!({"name": "old", "roles": ["viewer"], "expires_in_days": 0})),
+        )
+        .await;
+    let expired = json(expired).await["token"].as_str().unwrap().to_string();
+    assert!(expired.starts_with("fga_"));
+    let res = bearer(&s, Method::GET, "/api/v1/auth/me", &expired, None).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(error_code(res).await, "token_expired");
+
+    let alice = add_member(&s, &owner, "alice@acme.test").await;
+    assert_eq!(
+        grant(&s, &owner, &alice, "team_admin", Some("alpha"))
+            .await
+            .status(),
+        201
+    );
+    let a = sign_in(&s, "alice@acme.test").await;
+    let too_much = s
+        .api(
+            Method::POST,
+            TOKENS,
+            &a,
+            Some(body!({"name": "x", "team": "alpha", "roles": ["admin"]})),
+        )
+        .await;
+    assert_eq!(
+        too_much.status(),
+        403,
+        "no token with permissions its creator lacks"
+    );
+    let org_wide = s
+        .api(
+            Method::POST,
+            TOKENS,
+            &a,
+            Some(body!({"name": "x", "roles": ["viewer"]})),
+        )
+        .await;
+    assert_eq!(org_wide.status(), 403);
+    let fine = s
+        .api(
+            Method::POST,
+            TOKENS,
+            &a,
+            Some(body!({"name": "x", "team": "alpha", "roles": ["member"]})),
+        )
+        .await;
+    assert_eq!(fine.status(), 201);
+    let unknown_role = s
+        .api(
+            Method::POST,
+            TOKENS,
+            &owner,
+            Some(body!({"name": "x", "roles": ["wizard"]})),
+        )
+        .await;
+    assert_eq!(unknown_role.status(), 422);
+}
+on_both_databases!(expired_tokens_say_so_and_nobody_mints_beyond_their_reach);
