@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/teams/:team") view=pages::TeamDetail ssr=SsrMode::Async />
                 <Route path=path!("/members") view=pages::Members ssr=SsrMode::Async />
                 <Route path=path!("/roles") view=pages::Roles ssr=SsrMode::Async />
+                <Route path=path!("/tokens") view=pages::Tokens ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

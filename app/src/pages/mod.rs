@@ -8,6 +8,7 @@ mod roles;
 mod setup;
 mod team;
 mod teams;
+mod tokens;
 
 pub use dashboard::Dashboard;
 pub use login::Login;
@@ -17,6 +18,7 @@ pub use roles::Roles;
 pub use setup::Setup;
 pub use team::TeamDetail;
 pub use teams::Teams;
+pub use tokens::Tokens;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
