@@ -42,7 +42,9 @@ test("mint, copy, use, revoke", async ({ browser }) => {
   expect(body.auth_kind).toBe("team_token");
   expect(body.role).toBe("team");
 
+  await page.reload();
   const row = page.getByTestId("token-row").filter({ hasText: "ci-deploy" });
+  await expect(row.getByTestId("token-last-used")).toContainText("from 127.0.0.1");
   await row.getByRole("button", { name: "Revoke" }).click();
   await expect(row.getByTestId("token-status")).toHaveText("revoked");
   const after = await api.get(base + "/api/v1/auth/me", { headers: { authorization: `Bearer ${token}` } });

@@ -12,6 +12,9 @@ CREATE TABLE tokens (
     created_by TEXT,
     created_at BIGINT NOT NULL,
     expires_at BIGINT,
-    revoked_at BIGINT
+    revoked_at BIGINT,
+    -- Recorded at most once a minute per token, so using a token is not a write per request.
+    last_used_at BIGINT,
+    last_used_ip TEXT
 );
 CREATE INDEX tokens_org ON tokens(org_id, created_at);

@@ -7,7 +7,7 @@ use crate::components::{
     failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
 };
 use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
-use foxgate_core::model::{Role, Team, TokenInfo};
+use foxgate_core::model::{format_utc, Role, Team, TokenInfo};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -148,6 +148,13 @@ fn TokenTable(tokens: Vec<TokenInfo>, revoke: ServerAction<RevokeToken>) -> impl
                     <td class="py-2">{if t.team_id.is_some() { "team" } else { "org admin" }}</td>
                     <td class="py-2">{t.roles.join(", ")}</td>
                     <td class="py-2" data-testid="token-status">{status}</td>
+                    <td class="py-2 text-xs" data-testid="token-last-used">
+                        {match (t.last_used_at, t.last_used_ip) {
+                            (Some(at), ip) => format!("{} from {}", format_utc(at), ip.unwrap_or_default()),
+                            (None, _) => "never".to_string(),
+                        }}
+                    </td>
+                    <td class="py-2 text-xs">{t.expires_at.map_or_else(|| "never".to_string(), format_utc)}</td>
                     <td class="py-2 text-right">
                         {live.then(|| view! {
                             <ActionForm action=revoke>
@@ -170,6 +177,8 @@ fn TokenTable(tokens: Vec<TokenInfo>, revoke: ServerAction<RevokeToken>) -> impl
                         <th class="py-2">"Kind"</th>
                         <th class="py-2">"Roles"</th>
                         <th class="py-2">"Status"</th>
+                        <th class="py-2">"Last used"</th>
+                        <th class="py-2">"Expires"</th>
                         <th class="py-2"></th>
                     </tr>
                 </thead>

@@ -35,6 +35,15 @@ impl FailureLimiter {
         )
     }
 
+    /// 50 failed bearer tokens per IP per minute. Not per token: token ids are public, so a
+    /// per-token limit would let anyone lock out someone else's token.
+    pub fn bearer() -> Self {
+        Self::new(
+            (50, Duration::from_secs(60)),
+            (u32::MAX, Duration::from_secs(60)),
+        )
+    }
+
     pub fn new(per_ip: (u32, Duration), per_account: (u32, Duration)) -> Self {
         Self {
             per_ip: Policy {

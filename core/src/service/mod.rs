@@ -25,6 +25,10 @@ pub struct Services {
     pub db: Db,
     /// Failed sign-ins per IP and per account.
     pub signin_failures: limiter::FailureLimiter,
+    /// Failed bearer tokens per IP.
+    pub token_failures: limiter::FailureLimiter,
+    /// When each token's last use was written, so it is written at most once a minute.
+    pub token_usage: tokens::UsageThrottle,
     /// The one-time code that authorizes first-run setup through the web; None once set up.
     setup_code: Mutex<Option<Secret<String>>>,
     /// Keys the stored hashes of token secrets (HMAC-SHA-256).
@@ -38,6 +42,8 @@ impl Services {
         Self {
             db,
             signin_failures: limiter::FailureLimiter::signin(),
+            token_failures: limiter::FailureLimiter::bearer(),
+            token_usage: tokens::UsageThrottle::default(),
             setup_code: Mutex::new(None),
             token_key,
             setup_done: AtomicBool::new(false),

@@ -14,9 +14,37 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// A token's last use is written at most this often.
+const USAGE_EVERY: Duration = Duration::from_secs(60);
+
+/// Remembers when each token's use was last written (per process), so verification does
+/// not write to the database on every request.
+#[derive(Debug, Default)]
+pub struct UsageThrottle(Mutex<HashMap<String, Instant>>);
+
+impl UsageThrottle {
+    /// True when the use should be written now (and notes that it is).
+    fn due(&self, token_id: &str) -> bool {
+        let now = Instant::now();
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.len() > 100_000 {
+            seen.retain(|_, at| now.duration_since(*at) < USAGE_EVERY);
+        }
+        match seen.get(token_id) {
+            Some(at) if now.duration_since(*at) < USAGE_EVERY => false,
+            _ => {
+                seen.insert(token_id.to_string(), now);
+                true
+            }
+        }
+    }
+}
 
 fn secret_hash(s: &Services, secret: &str) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(s.token_key.expose())
@@ -36,6 +64,8 @@ fn info(t: &TokenRow) -> TokenInfo {
         created_at: t.created_at,
         expires_at: t.expires_at,
         revoked_at: t.revoked_at,
+        last_used_at: t.last_used_at,
+        last_used_ip: t.last_used_ip.clone(),
     }
 }
 
@@ -116,6 +146,8 @@ pub async fn create(
         created_at: now,
         expires_at: input.expires_in_days.map(|d| now + i64::from(d) * DAY_MS),
         revoked_at: None,
+        last_used_at: None,
+        last_used_ip: None,
     };
     store::tokens::insert(&mut tx, &row).await?;
     let mut event = AuditEvent::by(p, "token.created").entity("token", &row.id, &row.name);
@@ -178,7 +210,15 @@ pub async fn authenticate(
     presented: &str,
     context: RequestContext,
 ) -> Result<Principal, Error> {
-    let parsed = token::parse(presented).map_err(|_| Error::Unauthorized)?;
+    let ip = context.ip.clone().unwrap_or_else(|| "unknown".into());
+    s.token_failures
+        .check(&ip, "")
+        .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
+    let refuse = || {
+        s.token_failures.record_failure(&ip, "");
+        Error::Unauthorized
+    };
+    let parsed = token::parse(presented).map_err(|_| refuse())?;
     let mut conn = s.db.pool().acquire().await?;
     let row = store::tokens::get(&mut conn, &parsed.id).await?;
     let expected = row
@@ -190,10 +230,14 @@ pub async fn authenticate(
         .into();
     let row = match row {
         Some(row) if matches && row.revoked_at.is_none() => row,
-        _ => return Err(Error::Unauthorized),
+        _ => return Err(refuse()),
     };
     if row.expires_at.is_some_and(|at| at <= store::now_ms()) {
         return Err(Error::TokenExpired);
+    }
+    if s.token_usage.due(&row.id) {
+        store::tokens::record_use(&mut conn, &row.id, store::now_ms(), context.ip.as_deref())
+            .await?;
     }
     let permissions = permissions_of(&mut conn, &row.org_id, &row.role_ids)
         .await

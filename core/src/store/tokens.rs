@@ -16,6 +16,8 @@ pub struct TokenRow {
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub last_used_ip: Option<String>,
 }
 
 fn kind_text(kind: TokenKind) -> &'static str {
@@ -46,6 +48,8 @@ type Row = (
     i64,
     Option<i64>,
     Option<i64>,
+    Option<i64>,
+    Option<String>,
 );
 
 fn from_row(r: Row) -> TokenRow {
@@ -61,6 +65,8 @@ fn from_row(r: Row) -> TokenRow {
         created_at,
         expires_at,
         revoked_at,
+        last_used_at,
+        last_used_ip,
     ) = r;
     TokenRow {
         id,
@@ -74,12 +80,14 @@ fn from_row(r: Row) -> TokenRow {
         created_at,
         expires_at,
         revoked_at,
+        last_used_at,
+        last_used_ip,
     }
 }
 
 const SELECT: &str =
     "SELECT id, org_id, kind, team_id, name, secret_hash, role_ids, created_by, created_at, \
-     expires_at, revoked_at FROM tokens";
+     expires_at, revoked_at, last_used_at, last_used_ip FROM tokens";
 
 pub async fn insert(conn: &mut AnyConnection, t: &TokenRow) -> sqlx::Result<()> {
     sqlx::query(
@@ -122,6 +130,21 @@ pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<To
 pub async fn revoke(conn: &mut AnyConnection, id: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn record_use(
+    conn: &mut AnyConnection,
+    id: &str,
+    at: i64,
+    ip: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE tokens SET last_used_at = $1, last_used_ip = $2 WHERE id = $3")
+        .bind(at)
+        .bind(ip)
         .bind(id)
         .execute(conn)
         .await?;

@@ -255,3 +255,86 @@ async fn expired_tokens_say_so_and_nobody_mints_beyond_their_reach(backend: Back
     assert_eq!(unknown_role.status(), 422);
 }
 on_both_databases!(expired_tokens_say_so_and_nobody_mints_beyond_their_reach);
+
+async fn first_token(s: &TestServer, cookie: &str) -> serde_json::Value {
+    json(s.api(Method::GET, TOKENS, cookie, None).await).await[0].clone()
+}
+
+async fn last_use_is_recorded_at_most_once_a_minute(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let minted = json(
+        s.api(
+            Method::POST,
+            TOKENS,
+            &owner,
+            Some(body!({"name": "bot", "roles": ["viewer"]})),
+        )
+        .await,
+    )
+    .await;
+    let token = minted["token"].as_str().unwrap().to_string();
+    assert_eq!(
+        first_token(&s, &owner).await["last_used_at"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        bearer(&s, Method::GET, "/api/v1/auth/me", &token, None)
+            .await
+            .status(),
+        200
+    );
+    let first = first_token(&s, &owner).await;
+    assert_eq!(first["last_used_ip"], "127.0.0.1");
+    assert!(first["last_used_at"].is_i64());
+    assert_eq!(
+        bearer(&s, Method::GET, "/api/v1/auth/me", &token, None)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        first_token(&s, &owner).await["last_used_at"],
+        first["last_used_at"],
+        "no second write within the minute"
+    );
+}
+on_both_databases!(last_use_is_recorded_at_most_once_a_minute);
+
+async fn repeated_failures_from_one_address_are_rate_limited(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let good = json(
+        s.api(
+            Method::POST,
+            TOKENS,
+            &owner,
+            Some(body!({"name": "bot", "roles": ["viewer"]})),
+        )
+        .await,
+    )
+    .await;
+    let good = good["token"].as_str().unwrap().to_string();
+    for i in 0..50 {
+        let res = bearer(
+            &s,
+            Method::GET,
+            "/api/v1/auth/me",
+            &format!("fgt_guess_{i}"),
+            None,
+        )
+        .await;
+        assert_eq!(res.status(), 401);
+    }
+    let limited = bearer(&s, Method::GET, "/api/v1/auth/me", "fgt_guess_again", None).await;
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().get("retry-after").is_some());
+    assert_eq!(error_code(limited).await, "rate_limited");
+    let blocked = bearer(&s, Method::GET, "/api/v1/auth/me", &good, None).await;
+    assert_eq!(
+        blocked.status(),
+        429,
+        "the address waits, whatever it sends"
+    );
+}
+on_both_databases!(repeated_failures_from_one_address_are_rate_limited);
