@@ -44,6 +44,7 @@ impl FromServerFnError for UiError {
             error: ErrorDetail {
                 code,
                 message: value.to_string(),
+                field: None,
             },
         })
     }
@@ -82,8 +83,20 @@ pub fn message_for(code: &str, field: Option<&str>) -> &'static str {
         ("invalid_input", Some("role")) => {
             "Pick a role of this organization (built-in roles cannot be edited)."
         }
-        ("invalid_input", Some("team")) => "Team Admin is given for one team: pick the team.",
-        ("invalid_input", Some("permissions")) => "One of the permissions is not known.",
+        ("invalid_input", Some("team")) => {
+            "Pick the team: Team Admin grants and team tokens belong to one team."
+        }
+        ("invalid_input", Some("permissions")) => {
+            "Pick permissions you hold (personal tokens only; others take roles)."
+        }
+        ("invalid_input", Some("roles")) => "Pick at least one role for the token.",
+        ("invalid_input", Some("expires_in_days" | "expires_on")) => {
+            "Pick an expiry within the organization's maximum token lifetime (a date from today on)."
+        }
+        ("invalid_input", Some("grace_hours")) => "The grace period is 0 to 24 hours.",
+        ("invalid_input", Some("max_token_lifetime_days")) => {
+            "The maximum token lifetime is 1 to 3650 days, or empty for no limit."
+        }
         ("invalid_input", _) => "Some fields are missing or invalid.",
         _ => "Something went wrong. Try again.",
     }

@@ -64,6 +64,7 @@ fn principal_of(u: usize) -> Principal {
         auth_kind: AuthKind::Session,
         org_id: Some("o".into()),
         team_id: None,
+        via_token: None,
         grants,
         context: RequestContext::default(),
     }

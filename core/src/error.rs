@@ -101,6 +101,10 @@ impl Error {
             error: ErrorDetail {
                 code: self.code(),
                 message,
+                field: match self {
+                    Self::InvalidInput { field, .. } => Some((*field).to_string()),
+                    _ => None,
+                },
             },
         }
     }
@@ -116,6 +120,9 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     pub code: ErrorCode,
     pub message: String,
+    /// The input at fault, for `invalid_input`, so a form can point at it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 #[cfg(feature = "server")]

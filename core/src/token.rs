@@ -106,6 +106,11 @@ pub fn assemble(kind: TokenKind, id_bytes: &[u8; 10], secret_bytes: &[u8; 20]) -
     )
 }
 
+/// A token with an existing id and a fresh secret (rotation).
+pub fn reseal(kind: TokenKind, id: &str, secret_bytes: &[u8; 20]) -> Secret<String> {
+    seal(kind, id, &encode(secret_bytes, SECRET_LEN))
+}
+
 /// Joins already-encoded parts and appends their checksum.
 pub fn seal(kind: TokenKind, id: &str, secret: &str) -> Secret<String> {
     let body = format!("{}_{id}_{secret}", kind.prefix());

@@ -189,6 +189,13 @@ pub const TOKENS_CREATE: UseCase = case(
     At::OrgOrTeam,
     "mint a team or org admin token (plus every permission of its roles there)",
 );
+pub const TOKENS_ROTATE: UseCase = case(
+    "tokens.rotate",
+    Resource::Tokens,
+    Action::Update,
+    At::OrgOrTeam,
+    "regenerate a team or org admin token's secret (plus every permission of its roles there)",
+);
 pub const TOKENS_REVOKE: UseCase = case(
     "tokens.revoke",
     Resource::Tokens,
@@ -217,6 +224,7 @@ pub const ALL: &[UseCase] = &[
     ROLES_DELETE,
     TOKENS_READ,
     TOKENS_CREATE,
+    TOKENS_ROTATE,
     TOKENS_REVOKE,
 ];
 
@@ -233,6 +241,11 @@ pub fn markdown_table() -> String {
             uc.summary
         ));
     }
+    out.push_str(
+        "\nPersonal tokens need no permission: any member mints, rotates and revokes their own. \
+         They name permissions the member holds, and on every request they can do only what \
+         the member can still do, within those. Org-wide `tokens:delete` revokes anyone's.\n",
+    );
     out
 }
 

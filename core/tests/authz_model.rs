@@ -45,6 +45,7 @@ impl Reference {
             auth_kind: AuthKind::Session,
             org_id: Some("o".into()),
             team_id: None,
+            via_token: None,
             grants,
             context: RequestContext::default(),
         }

@@ -3,6 +3,7 @@
 
 use crate::error::UiError;
 use foxgate_core::authz::Principal;
+use foxgate_core::model::CreatedToken;
 use foxgate_core::service::Services;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -64,6 +65,48 @@ pub fn leave<T>(
         }
         UiError(e.body(principal.context.request_id.as_deref()))
     })
+}
+
+/// The session key of a secret minted by a plain form post, waiting for the next page load.
+const NEW_TOKEN: &str = "new_token";
+/// A flashed secret not picked up within this time is dropped.
+const NEW_TOKEN_TTL_MS: i64 = 5 * 60 * 1000;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Flashed {
+    created: CreatedToken,
+    at_ms: i64,
+}
+
+fn session() -> Option<tower_sessions::Session> {
+    use_context::<axum::http::request::Parts>()?
+        .extensions
+        .get::<tower_sessions::Session>()
+        .cloned()
+}
+
+/// After a token is minted or rotated by a plain form post (no JavaScript), the browser
+/// is redirected back to its page and would never see the answer: keep the secret in the
+/// session for that one page load. With JavaScript the answer is shown in place instead.
+pub async fn flash_secret(created: CreatedToken) -> CreatedToken {
+    if direct_call() && form_page().is_some() {
+        if let Some(session) = session() {
+            let flashed = Flashed {
+                created: created.clone(),
+                at_ms: foxgate_core::store::now_ms(),
+            };
+            if let Err(e) = session.insert(NEW_TOKEN, flashed).await {
+                tracing::warn!(error = %e, "could not keep a new token for the next page");
+            }
+        }
+    }
+    created
+}
+
+/// Takes (removes) the flashed secret, if a fresh one is waiting.
+pub async fn take_flashed_secret() -> Option<CreatedToken> {
+    let flashed: Flashed = session()?.remove(NEW_TOKEN).await.ok()??;
+    (foxgate_core::store::now_ms() - flashed.at_ms < NEW_TOKEN_TTL_MS).then_some(flashed.created)
 }
 
 fn direct_call() -> bool {

@@ -1,4 +1,6 @@
-//! Server functions for tokens: the console door to the same services as the API.
+//! Server functions for tokens: the console door to the same services as the API. A token
+//! minted by a plain form post (no JavaScript) is handed to the next page load through a
+//! one-time entry in the session, so the secret can still be shown once.
 
 #[cfg(feature = "ssr")]
 use super::door;
@@ -6,44 +8,75 @@ use crate::error::UiError;
 use foxgate_core::model::{CreatedToken, TokenInfo};
 use leptos::prelude::*;
 
+/// `team` and `status` empty mean every team and every status.
 #[server(prefix = "/fn", endpoint = "list_tokens")]
-pub async fn list_tokens() -> Result<Vec<TokenInfo>, UiError> {
+pub async fn list_tokens(team: String, status: String) -> Result<Vec<TokenInfo>, UiError> {
     let (s, p) = door::enter().await?;
+    let filter = foxgate_core::model::TokenFilter {
+        team: Some(team).filter(|t| !t.is_empty()),
+        status: foxgate_core::model::TokenStatus::parse(&status),
+    };
     door::leave(
         &p,
-        foxgate_core::service::tokens::list(&s, &p, door::org(&p)).await,
+        foxgate_core::service::tokens::list(&s, &p, door::org(&p), &filter).await,
     )
 }
 
-/// `team` empty means an org admin token; `expires_in_days` empty means it never expires.
+/// `kind` is `personal`, or anything else for a team token (`team` set) or an org admin
+/// token. `expires` is a number of days, `date` (then `expires_on` applies) or `never`.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "create_token")]
 pub async fn create_token(
     name: String,
-    team: String,
+    #[server(default)] kind: String,
+    #[server(default)] team: String,
     #[server(default)] roles: Vec<String>,
-    expires_in_days: String,
+    #[server(default)] permissions: Vec<String>,
+    expires: String,
+    #[server(default)] expires_on: String,
 ) -> Result<CreatedToken, UiError> {
     let (s, p) = door::enter().await?;
-    let expires_in_days = match expires_in_days.trim() {
-        "" => None,
-        days => Some(days.parse::<u32>().map_err(|_| {
-            UiError::from(foxgate_core::Error::invalid(
-                "expires_in_days",
-                "must be a whole number of days",
-            ))
-        })?),
+    let personal = kind == "personal";
+    let (expires_in_days, expires_on) = match expires.trim() {
+        "never" | "" => (None, None),
+        "date" => (None, Some(expires_on)),
+        days => (
+            Some(days.parse::<u32>().map_err(|_| {
+                UiError::from(foxgate_core::Error::invalid(
+                    "expires_in_days",
+                    "must be a whole number of days",
+                ))
+            })?),
+            None,
+        ),
     };
-    let team = Some(team).filter(|t| !t.is_empty());
     let input = foxgate_core::model::NewToken {
         name,
-        team,
-        roles,
+        kind: personal.then_some(foxgate_core::token::TokenKind::Personal),
+        team: Some(team).filter(|t| !t.is_empty() && !personal),
+        roles: if personal { Vec::new() } else { roles },
+        permissions: if personal { permissions } else { Vec::new() },
         expires_in_days,
+        expires_on,
     };
-    door::leave(
-        &p,
-        foxgate_core::service::tokens::create(&s, &p, door::org(&p), input).await,
-    )
+    let created = foxgate_core::service::tokens::create(&s, &p, door::org(&p), input).await;
+    Ok(door::flash_secret(door::leave(&p, created)?).await)
+}
+
+/// Regenerates a token's secret; the old one works for `grace_hours` more (0 to 24).
+#[server(prefix = "/fn", endpoint = "rotate_token")]
+pub async fn rotate_token(token: String, grace_hours: String) -> Result<CreatedToken, UiError> {
+    let (s, p) = door::enter().await?;
+    let grace_hours = grace_hours.trim().parse::<u32>().map_err(|_| {
+        UiError::from(foxgate_core::Error::invalid(
+            "grace_hours",
+            "must be a whole number of hours",
+        ))
+    })?;
+    let rotation = foxgate_core::model::TokenRotation { grace_hours };
+    let rotated =
+        foxgate_core::service::tokens::rotate(&s, &p, door::org(&p), &token, rotation).await;
+    Ok(door::flash_secret(door::leave(&p, rotated)?).await)
 }
 
 #[server(prefix = "/fn", endpoint = "revoke_token")]
@@ -53,4 +86,10 @@ pub async fn revoke_token(token: String) -> Result<(), UiError> {
         &p,
         foxgate_core::service::tokens::revoke(&s, &p, door::org(&p), &token).await,
     )
+}
+
+/// The secret minted by the last plain form post, once; None when there is none.
+#[server(prefix = "/fn", endpoint = "take_new_token")]
+pub async fn take_new_token() -> Result<Option<CreatedToken>, UiError> {
+    Ok(door::take_flashed_secret().await)
 }

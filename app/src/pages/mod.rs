@@ -24,7 +24,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// The value of one query parameter, reactive.
-fn query_param(name: &'static str) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+pub(crate) fn query_param(
+    name: &'static str,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || query.read().get(name)
 }

@@ -1,13 +1,16 @@
-//! `/tokens`: API tokens — mint one (its secret is shown once, right here), list, revoke.
+//! `/tokens`: API tokens — mint one (its secret is shown once, right here), list with
+//! filters, regenerate, revoke.
 
 use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
-use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
+use crate::api::tokens::{list_tokens, take_new_token, CreateToken, RevokeToken, RotateToken};
 use crate::components::{
-    failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+    failure, use_summary, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
 };
-use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
-use foxgate_core::model::{format_utc, Role, Team, TokenInfo};
+use crate::pages::query_param;
+use foxgate_core::authz::{Action, Grants, Permission, Resource as R};
+use foxgate_core::model::{format_utc, CreatedToken, Role, Team, TokenInfo, TokenStatus};
+use foxgate_core::token::TokenKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,39 +19,69 @@ pub fn Tokens() -> impl IntoView {
     view! {
         <Title text="Tokens" />
         <ConsoleFrame active="/tokens">
-            <PageHeading title="API tokens" subtitle="Credentials for programs. Each carries roles in one team or the whole organization." />
+            <PageHeading title="API tokens" subtitle="Credentials for programs: roles in one team or the whole organization, or a personal token that acts as you." />
             <TokensBody />
         </ConsoleFrame>
     }
 }
 
+/// Everything the page shows, loaded together.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct PageData {
+    tokens: Vec<TokenInfo>,
+    roles: Vec<Role>,
+    teams: Vec<Team>,
+    /// A secret minted by a plain form post, handed over through the session once.
+    flashed: Option<CreatedToken>,
+}
+
 #[component]
 fn TokensBody() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
+    let rotate = ServerAction::<RotateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
+    let (team, status) = (query_param("team"), query_param("status"));
     let data = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| async move {
-            let (tokens, roles, teams) = futures::join!(list_tokens(), list_roles(), list_teams());
-            Ok::<_, crate::error::UiError>((
-                tokens?,
-                roles.unwrap_or_default(),
-                teams.unwrap_or_default(),
-            ))
+        move || {
+            (
+                team().unwrap_or_default(),
+                status().unwrap_or_default(),
+                create.version().get() + rotate.version().get() + revoke.version().get(),
+            )
+        },
+        |(team, status, _)| async move {
+            let (tokens, roles, teams, flashed) = futures::join!(
+                list_tokens(team, status),
+                list_roles(),
+                list_teams(),
+                take_new_token()
+            );
+            Ok::<_, crate::error::UiError>(PageData {
+                tokens: tokens?,
+                roles: roles.unwrap_or_default(),
+                teams: teams.unwrap_or_default(),
+                flashed: flashed.unwrap_or_default(),
+            })
         },
     );
-    let may_create = viewer_can(Permission::new(R::Tokens, Action::Create), Scope::Org);
+    let summary = use_summary();
     view! {
         <ActionError message=failure(create) />
+        <ActionError message=failure(rotate) />
         <ActionError message=failure(revoke) />
-        <NewSecret create />
+        <NewSecret created=Signal::derive(move || create.value().get().and_then(Result::ok)) />
+        <NewSecret created=Signal::derive(move || rotate.value().get().and_then(Result::ok)) />
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
+                let policy = summary.get().and_then(Result::ok).map(|s| (s.grants, s.max_token_lifetime_days));
                 data.get()
-                    .map(|result| match result {
-                        Ok((tokens, roles, teams)) => view! {
-                            {move || may_create.get().then(|| view! { <MintForm create roles=roles.clone() teams=teams.clone() /> })}
-                            <TokenTable tokens revoke />
+                    .zip(policy)
+                    .map(|(result, (grants, lifetime))| match result {
+                        Ok(page) => view! {
+                            <NewSecret created=Signal::stored(page.flashed.clone()) />
+                            <MintForm create grants roles=page.roles.clone() teams=page.teams.clone() lifetime />
+                            <Filters teams=page.teams.clone() />
+                            <TokenTable tokens=page.tokens teams=page.teams rotate revoke />
                         }
                         .into_any(),
                         Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
@@ -60,9 +93,9 @@ fn TokensBody() -> impl IntoView {
 
 /// The one moment a secret is visible: plain selectable text, with a copy button.
 #[component]
-fn NewSecret(create: ServerAction<CreateToken>) -> impl IntoView {
+fn NewSecret(#[prop(into)] created: Signal<Option<CreatedToken>>) -> impl IntoView {
     move || {
-        create.value().get().and_then(Result::ok).map(|created| {
+        created.get().map(|created| {
             let secret = created.token.clone();
             let copy = move |_| {
                 #[cfg(feature = "hydrate")]
@@ -75,9 +108,14 @@ fn NewSecret(create: ServerAction<CreateToken>) -> impl IntoView {
                 #[cfg(not(feature = "hydrate"))]
                 let _ = &secret;
             };
+            let grace = created
+                .info
+                .previous_valid_until
+                .map(|until| format!(" The previous secret keeps working until {}.", format_utc(until)))
+                .unwrap_or_default();
             view! {
                 <div role="dialog" aria-label="New token" class="mb-6 rounded-xl border border-amber-300 bg-amber-50 p-5 dark:border-amber-800 dark:bg-amber-950">
-                    <p class="mb-2 text-sm font-semibold">{format!("Token “{}” created. Copy it now: you will not see it again.", created.info.name)}</p>
+                    <p class="mb-2 text-sm font-semibold">{format!("Token “{}” is ready. Copy it now: you will not see it again.{grace}", created.info.name)}</p>
                     <code class="block break-all rounded-lg bg-white p-3 font-mono text-sm select-all dark:bg-slate-950" data-testid="new-token">
                         {created.token}
                     </code>
@@ -88,39 +126,90 @@ fn NewSecret(create: ServerAction<CreateToken>) -> impl IntoView {
     }
 }
 
+/// The mint form. Without JavaScript every field shows (each says which kind it is for);
+/// once hydrated, only the fields of the chosen kind do.
 #[component]
 fn MintForm(
     create: ServerAction<CreateToken>,
+    grants: Grants,
     roles: Vec<Role>,
     teams: Vec<Team>,
+    lifetime: Option<u32>,
 ) -> impl IntoView {
+    let tokens_create = Permission::new(R::Tokens, Action::Create);
+    let org_tokens = grants.org.contains(tokens_create);
+    let team_tokens = org_tokens
+        || grants
+            .team_sets()
+            .iter()
+            .any(|(_, s)| s.contains(tokens_create));
+    let kind = RwSignal::new(if team_tokens { "team" } else { "personal" }.to_string());
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let shown = move |for_kinds: &'static [&'static str]| {
+        move || {
+            if !hydrated.get() || for_kinds.contains(&kind.get().as_str()) {
+                ""
+            } else {
+                "hidden"
+            }
+        }
+    };
+    let mine: Vec<Permission> = Permission::all()
+        .filter(|perm| {
+            grants.org.contains(*perm) || grants.team_sets().iter().any(|(_, s)| s.contains(*perm))
+        })
+        .collect();
+    let presets: Vec<u32> = [7, 30, 90]
+        .into_iter()
+        .filter(|d| lifetime.is_none_or(|max| *d <= max))
+        .collect();
     view! {
         <Panel title="New token">
             <ActionForm action=create attr:class="space-y-3">
                 <div class="flex flex-wrap items-end gap-3">
                     <label class="text-sm">"Name" <input name="name" required class=INPUT placeholder="ci-deploy" /></label>
                     <label class="text-sm">
-                        "Where"
-                        <select name="team" class=INPUT>
-                            <option value="">"Whole organization (org admin token)"</option>
-                            {teams.into_iter().map(|t| view! { <option value=t.id>{format!("Team {}", t.name)}</option> }).collect_view()}
+                        "Kind"
+                        <select name="kind" class=INPUT on:change=move |ev| kind.set(event_target_value(&ev))>
+                            {team_tokens.then(|| view! { <option value="team" selected>"Team token"</option> })}
+                            {org_tokens.then(|| view! { <option value="org_admin">"Org admin token"</option> })}
+                            <option value="personal" selected=!team_tokens>"Personal token (acts as you)"</option>
                         </select>
                     </label>
+                    {team_tokens.then(|| view! {
+                        <label class=move || format!("text-sm {}", shown(&["team"])())>
+                            "Team (team tokens)"
+                            <select name="team" class=INPUT>
+                                {teams.into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
+                            </select>
+                        </label>
+                    })}
                     <label class="text-sm">
                         "Expires"
-                        <select name="expires_in_days" class=INPUT>
-                            <option value="7">"in 7 days"</option>
-                            <option value="30" selected>"in 30 days"</option>
-                            <option value="90">"in 90 days"</option>
-                            <option value="">"never"</option>
+                        <select name="expires" class=INPUT>
+                            {presets.iter().map(|d| view! { <option value=d.to_string() selected=*d == 30>{format!("in {d} days")}</option> }).collect_view()}
+                            <option value="date" selected=presets.is_empty()>"on the date below"</option>
+                            {lifetime.is_none().then(|| view! { <option value="never">"never"</option> })}
                         </select>
                     </label>
+                    <label class="text-sm">"Date (last day, UTC)" <input type="date" name="expires_on" class=INPUT /></label>
                 </div>
-                <fieldset class="flex flex-wrap gap-4 text-sm">
-                    <legend class="mb-1 font-medium">"Roles"</legend>
-                    {roles
+                {lifetime.map(|days| view! { <p class="text-xs text-slate-500">{format!("This organization's tokens expire within {days} days.")}</p> })}
+                {team_tokens.then(|| view! {
+                    <fieldset class=move || format!("flex flex-wrap gap-4 text-sm {}", shown(&["team", "org_admin"])())>
+                        <legend class="mb-1 font-medium">"Roles (team and org admin tokens)"</legend>
+                        {roles
+                            .into_iter()
+                            .map(|r| view! { <label class="flex items-center gap-1"><input type="checkbox" name="roles[]" value=r.id />{r.name}</label> })
+                            .collect_view()}
+                    </fieldset>
+                })}
+                <fieldset class=move || format!("flex flex-wrap gap-4 text-sm {}", shown(&["personal"])())>
+                    <legend class="mb-1 font-medium">"Permissions (personal tokens: never more than you hold)"</legend>
+                    {mine
                         .into_iter()
-                        .map(|r| view! { <label class="flex items-center gap-1"><input type="checkbox" name="roles[]" value=r.id />{r.name}</label> })
+                        .map(|perm| view! { <label class="flex items-center gap-1 font-mono text-xs"><input type="checkbox" name="permissions[]" value=perm.to_string() />{perm.to_string()}</label> })
                         .collect_view()}
                 </fieldset>
                 <button type="submit" class=BUTTON>"Create token"</button>
@@ -129,38 +218,105 @@ fn MintForm(
     }
 }
 
+/// Narrows the list by team and status: a plain GET form, so it works without JavaScript.
 #[component]
-fn TokenTable(tokens: Vec<TokenInfo>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+fn Filters(teams: Vec<Team>) -> impl IntoView {
+    let (team, status) = (query_param("team"), query_param("status"));
+    let chosen_team = team().unwrap_or_default();
+    let chosen_status = status().unwrap_or_default();
+    view! {
+        <form method="get" action="/tokens" class="mb-3 flex flex-wrap items-end gap-3" data-testid="token-filters">
+            <label class="text-sm">
+                "Team"
+                <select name="team" class=INPUT>
+                    <option value="">"All"</option>
+                    {teams.into_iter().map(|t| {
+                        let selected = t.id == chosen_team || t.slug == chosen_team;
+                        view! { <option value=t.slug selected=selected>{t.name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="text-sm">
+                "Status"
+                <select name="status" class=INPUT>
+                    <option value="">"All"</option>
+                    {TokenStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=s.as_str() == chosen_status>{s.as_str()}</option> }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class=QUIET>"Filter"</button>
+        </form>
+    }
+}
+
+fn kind_label(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Team => "team",
+        TokenKind::OrgAdmin => "org admin",
+        TokenKind::Personal => "personal",
+    }
+}
+
+#[component]
+fn TokenTable(
+    tokens: Vec<TokenInfo>,
+    teams: Vec<Team>,
+    rotate: ServerAction<RotateToken>,
+    revoke: ServerAction<RevokeToken>,
+) -> impl IntoView {
+    let team_name = |id: &str| {
+        teams
+            .iter()
+            .find(|t| t.id == id)
+            .map_or_else(|| id.to_string(), |t| t.name.clone())
+    };
     let rows = tokens
         .into_iter()
         .map(|t| {
-            let status = if t.revoked_at.is_some() {
-                "revoked"
+            let live = t.status == TokenStatus::Active;
+            let (rotate_id, revoke_id) = (t.id.clone(), t.id.clone());
+            let powers = if t.kind == TokenKind::Personal {
+                t.permissions.join(", ")
             } else {
-                "active"
+                t.roles.join(", ")
             };
-            let live = t.revoked_at.is_none();
-            let id = t.id.clone();
             view! {
                 <tr data-testid="token-row">
                     <td class="py-2 font-medium">{t.name}</td>
                     <td class="py-2 font-mono text-xs">{t.id}</td>
-                    <td class="py-2">{if t.team_id.is_some() { "team" } else { "org admin" }}</td>
-                    <td class="py-2">{t.roles.join(", ")}</td>
-                    <td class="py-2" data-testid="token-status">{status}</td>
+                    <td class="py-2">{kind_label(t.kind)}</td>
+                    <td class="py-2">{t.team_id.as_deref().map(&team_name).unwrap_or_else(|| "—".into())}</td>
+                    <td class="py-2 text-xs">{powers}</td>
+                    <td class="py-2 text-xs" data-testid="token-created">
+                        {format!("{} by {}", format_utc(t.created_at), t.created_by_email.unwrap_or_else(|| "a token".into()))}
+                    </td>
+                    <td class="py-2 text-xs">{t.expires_at.map_or_else(|| "never".to_string(), format_utc)}</td>
                     <td class="py-2 text-xs" data-testid="token-last-used">
                         {match (t.last_used_at, t.last_used_ip) {
                             (Some(at), ip) => format!("{} from {}", format_utc(at), ip.unwrap_or_default()),
                             (None, _) => "never".to_string(),
                         }}
                     </td>
-                    <td class="py-2 text-xs">{t.expires_at.map_or_else(|| "never".to_string(), format_utc)}</td>
+                    <td class="py-2" data-testid="token-status">
+                        {t.status.as_str()}
+                        {t.previous_valid_until.map(|until| view! { <span class="block text-xs text-slate-500">{format!("old secret until {}", format_utc(until))}</span> })}
+                    </td>
                     <td class="py-2 text-right">
                         {live.then(|| view! {
-                            <ActionForm action=revoke>
-                                <input type="hidden" name="token" value=id />
-                                <button type="submit" class=QUIET>"Revoke"</button>
-                            </ActionForm>
+                            <div class="flex justify-end gap-2">
+                                <ActionForm action=rotate attr:class="flex gap-1">
+                                    <input type="hidden" name="token" value=rotate_id />
+                                    <select name="grace_hours" class=INPUT aria-label="Old secret keeps working">
+                                        <option value="0">"old stops now"</option>
+                                        <option value="1">"old works 1 h"</option>
+                                        <option value="24">"old works 24 h"</option>
+                                    </select>
+                                    <button type="submit" class=QUIET>"Regenerate"</button>
+                                </ActionForm>
+                                <ActionForm action=revoke>
+                                    <input type="hidden" name="token" value=revoke_id />
+                                    <button type="submit" class=QUIET>"Revoke"</button>
+                                </ActionForm>
+                            </div>
                         })}
                     </td>
                 </tr>
@@ -175,10 +331,12 @@ fn TokenTable(tokens: Vec<TokenInfo>, revoke: ServerAction<RevokeToken>) -> impl
                         <th class="py-2">"Name"</th>
                         <th class="py-2">"Id"</th>
                         <th class="py-2">"Kind"</th>
-                        <th class="py-2">"Roles"</th>
-                        <th class="py-2">"Status"</th>
-                        <th class="py-2">"Last used"</th>
+                        <th class="py-2">"Team"</th>
+                        <th class="py-2">"Roles / permissions"</th>
+                        <th class="py-2">"Created"</th>
                         <th class="py-2">"Expires"</th>
+                        <th class="py-2">"Last used"</th>
+                        <th class="py-2">"Status"</th>
                         <th class="py-2"></th>
                     </tr>
                 </thead>

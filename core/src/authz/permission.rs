@@ -139,6 +139,10 @@ impl PermissionSet {
         Self(self.0 | other.0)
     }
 
+    pub fn intersection(self, other: Self) -> Self {
+        Self(self.0 & other.0)
+    }
+
     pub fn is_subset_of(self, other: Self) -> bool {
         self.0 & !other.0 == 0
     }

@@ -103,6 +103,17 @@ impl Grants {
         }
     }
 
+    /// Keeps only `allowed`, at org scope and in every team: a personal token's chosen
+    /// subset of its user's current grants. Built-in role names no longer describe what is
+    /// held, so they are dropped.
+    pub fn restrict(&mut self, allowed: PermissionSet) {
+        self.org = self.org.intersection(allowed);
+        for (_, set) in &mut self.teams {
+            *set = set.intersection(allowed);
+        }
+        self.roles.clear();
+    }
+
     pub fn team_sets(&self) -> &[(String, PermissionSet)] {
         &self.teams
     }
@@ -120,6 +131,8 @@ pub struct Principal {
     pub org_id: Option<String>,
     /// Set only for team tokens: the one team they belong to.
     pub team_id: Option<String>,
+    /// The personal token a user's request came with (its public id), for the audit log.
+    pub via_token: Option<String>,
     pub grants: Grants,
     pub context: RequestContext,
 }
@@ -131,6 +144,7 @@ impl Principal {
             auth_kind: AuthKind::Anonymous,
             org_id: None,
             team_id: None,
+            via_token: None,
             grants: Grants::default(),
             context,
         }
@@ -217,6 +231,7 @@ mod tests {
             auth_kind: AuthKind::Session,
             org_id: Some("o1".into()),
             team_id: None,
+            via_token: None,
             grants,
             context: RequestContext::default(),
         }

@@ -40,6 +40,7 @@ impl Me {
             role: match p.auth_kind {
                 crate::authz::AuthKind::TeamToken => Some("team".to_string()),
                 crate::authz::AuthKind::OrgToken => Some("org_admin".to_string()),
+                crate::authz::AuthKind::PersonalToken => Some("personal".to_string()),
                 _ => p.role().map(|r| r.id().to_string()),
             },
             auth_kind: p.auth_kind,
@@ -66,6 +67,8 @@ pub struct ConsoleSummary {
     pub grants: crate::authz::Grants,
     /// Every org the viewer belongs to, for the org switcher.
     pub orgs: Vec<Org>,
+    /// The org's token lifetime policy: new tokens must expire within this many days.
+    pub max_token_lifetime_days: Option<u32>,
 }
 
 /// The first organization and its owner, as asked for by `/setup`, the API and `foxgate bootstrap`.
@@ -196,6 +199,8 @@ pub struct Org {
     pub id: String,
     pub slug: String,
     pub name: String,
+    /// Every new token must expire within this many days; None allows tokens that never do.
+    pub max_token_lifetime_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -205,6 +210,18 @@ pub struct OrgChanges {
     pub slug: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
+    /// Absent: unchanged; `null`: no limit; a number: the new limit in days.
+    #[serde(default, deserialize_with = "present")]
+    pub max_token_lifetime_days: Option<Option<u32>>,
+}
+
+/// Tells an explicit `null` (Some(None)) from an absent field (None, via `default`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -214,18 +231,70 @@ pub struct NewOrg {
     pub name: String,
 }
 
-/// A token to mint: org-wide (`team` absent, an org admin token) or for one team.
-#[derive(Debug, Clone, Deserialize)]
+/// A token to mint. `kind` defaults to a team token when `team` is given and to an org
+/// admin token otherwise; a personal token names `permissions` instead of `roles`.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     pub name: String,
     #[serde(default)]
+    pub kind: Option<crate::token::TokenKind>,
+    #[serde(default)]
     pub team: Option<String>,
-    /// Role ids (built-in or custom) the token carries.
+    /// Role ids (built-in or custom) a team or org admin token carries.
+    #[serde(default)]
     pub roles: Vec<String>,
-    /// Days until it expires; absent means it never does.
+    /// `resource:action` words a personal token may use (of its user's permissions).
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    /// Days until it expires. With `expires_on` absent too, it never expires.
     #[serde(default)]
     pub expires_in_days: Option<u32>,
+    /// The last day (`YYYY-MM-DD`, UTC) it works.
+    #[serde(default)]
+    pub expires_on: Option<String>,
+}
+
+/// Regenerating a token's secret; the old one keeps working for `grace_hours` (0 to 24).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRotation {
+    #[serde(default)]
+    pub grace_hours: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenStatus {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl TokenStatus {
+    pub const ALL: [TokenStatus; 3] = [Self::Active, Self::Expired, Self::Revoked];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// Which tokens a list shows: all when a field is None.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenFilter {
+    #[serde(default)]
+    pub team: Option<String>,
+    #[serde(default)]
+    pub status: Option<TokenStatus>,
 }
 
 /// A token as listed: never its secret.
@@ -236,9 +305,18 @@ pub struct TokenInfo {
     pub name: String,
     pub team_id: Option<String>,
     pub roles: Vec<String>,
+    /// A personal token's user and the permissions it may use of theirs.
+    pub user_id: Option<String>,
+    pub permissions: Vec<String>,
+    pub status: TokenStatus,
+    pub created_by: Option<String>,
+    pub created_by_email: Option<String>,
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub rotated_at: Option<i64>,
+    /// Until then the secret replaced by the last rotation still works.
+    pub previous_valid_until: Option<i64>,
     pub last_used_at: Option<i64>,
     pub last_used_ip: Option<String>,
 }
@@ -272,9 +350,67 @@ pub fn format_utc(ms: i64) -> String {
     )
 }
 
+/// Unix milliseconds at 00:00 UTC of a `YYYY-MM-DD` date, or None when it is not a real date.
+pub fn parse_utc_date(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let mut next = |len: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<i64>().ok())
+    };
+    let (year, month, day) = (next(4)?, next(2)?, next(2)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&month) || day < 1 || day > month_days[(month - 1) as usize] {
+        return None;
+    }
+    // Days since 1970-01-01 from a civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400_000)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::format_utc;
+    use super::{format_utc, parse_utc_date};
+
+    #[test]
+    fn parses_dates_as_utc_midnight_and_refuses_impossible_ones() {
+        for ms in [0, 951_782_400_000, 1_795_392_000_000, 4_102_358_400_000] {
+            let text = &format_utc(ms)[..10];
+            assert_eq!(parse_utc_date(text), Some(ms), "{text}");
+        }
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-01",
+            "26-01-01",
+            "x",
+            "",
+        ] {
+            assert_eq!(parse_utc_date(bad), None, "{bad}");
+        }
+        assert_eq!(parse_utc_date("2028-02-29"), Some(1_835_395_200_000));
+    }
 
     #[test]
     fn formats_utc_minutes() {

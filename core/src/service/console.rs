@@ -25,8 +25,8 @@ pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSumma
         Identity::Anonymous => return Err(Error::Unauthorized),
     };
     Ok(ConsoleSummary {
-        org_name: org.name,
-        org_slug: org.slug,
+        org_name: org.name.clone(),
+        org_slug: org.slug.clone(),
         user_email,
         user_name,
         role_name: principal
@@ -35,5 +35,8 @@ pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSumma
             .unwrap_or_else(|| "Custom role".into()),
         grants: principal.grants.clone(),
         orgs: super::orgs::mine(s, principal).await?,
+        max_token_lifetime_days: org
+            .max_token_lifetime_days
+            .and_then(|d| u32::try_from(d).ok()),
     })
 }

@@ -219,6 +219,8 @@ pub async fn remove(
     }
     let user = users::get(&mut tx, user_id).await?.ok_or(Error::NotFound)?;
     users::remove_membership(&mut tx, &org.id, user_id).await?;
+    // Their personal tokens die with the membership, even if they are added back later.
+    store::tokens::revoke_personal(&mut tx, &org.id, user_id, store::now_ms()).await?;
     let snapshot = serde_json::json!({
         "user_id": user.id, "email": user.email,
         "grants": held.iter().map(|g| serde_json::json!({"role": g.role_id, "team_id": g.team_id})).collect::<Vec<_>>(),

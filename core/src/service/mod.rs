@@ -29,6 +29,8 @@ pub struct Services {
     pub token_failures: limiter::FailureLimiter,
     /// When each token's last use was written, so it is written at most once a minute.
     pub token_usage: tokens::UsageThrottle,
+    /// When a refused token was last audited, so a flood of failures is one event a minute.
+    pub token_refusals: tokens::UsageThrottle,
     /// The one-time code that authorizes first-run setup through the web; None once set up.
     setup_code: Mutex<Option<Secret<String>>>,
     /// Keys the stored hashes of token secrets (HMAC-SHA-256).
@@ -44,6 +46,7 @@ impl Services {
             signin_failures: limiter::FailureLimiter::signin(),
             token_failures: limiter::FailureLimiter::bearer(),
             token_usage: tokens::UsageThrottle::default(),
+            token_refusals: tokens::UsageThrottle::default(),
             setup_code: Mutex::new(None),
             token_key,
             setup_done: AtomicBool::new(false),

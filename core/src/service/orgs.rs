@@ -1,4 +1,4 @@
-//! Organization settings: its name and slug.
+//! Organization settings: its name, slug and token lifetime policy.
 
 use super::{scope, Services};
 use crate::authz::{BuiltinRole, Principal, Scope};
@@ -7,11 +7,17 @@ use crate::store::{self, audit::AuditEvent, grants, orgs::OrgRow, users};
 use crate::use_cases;
 use crate::{slug, Error};
 
+/// The longest lifetime policy an org may set (ten years).
+pub const MAX_TOKEN_LIFETIME_DAYS: u32 = 3650;
+
 fn view(o: OrgRow) -> Org {
     Org {
         id: o.id,
         slug: o.slug,
         name: o.name,
+        max_token_lifetime_days: o
+            .max_token_lifetime_days
+            .and_then(|d| u32::try_from(d).ok()),
     }
 }
 
@@ -40,6 +46,15 @@ pub async fn update(
             return Err(Error::invalid("name", "must be 1 to 100 characters"));
         }
         org.name = name.to_string();
+    }
+    if let Some(limit) = changes.max_token_lifetime_days {
+        if limit.is_some_and(|days| !(1..=MAX_TOKEN_LIFETIME_DAYS).contains(&days)) {
+            return Err(Error::invalid(
+                "max_token_lifetime_days",
+                format!("must be 1 to {MAX_TOKEN_LIFETIME_DAYS} days, or null for no limit"),
+            ));
+        }
+        org.max_token_lifetime_days = limit.map(i64::from);
     }
     store::orgs::update(&mut tx, &org).await.map_err(|e| {
         if store::is_unique_violation(&e) {
@@ -95,6 +110,7 @@ pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, E
         id: store::new_id(),
         slug: slug::validate("slug", &input.slug)?,
         name,
+        max_token_lifetime_days: None,
     };
     let now = store::now_ms();
     let mut tx = s.db.pool().begin().await?;

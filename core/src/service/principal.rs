@@ -15,16 +15,27 @@ pub async fn for_session(
     context: RequestContext,
 ) -> Result<Option<Principal>, Error> {
     let mut conn = s.db.pool().acquire().await?;
-    let Some(user) = users::get(&mut conn, user_id)
+    of_member(&mut conn, user_id, org_id, context).await
+}
+
+/// A user's principal in an org on a connection already held, or None when they are gone,
+/// disabled or not a member.
+pub async fn of_member(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    org_id: &str,
+    context: RequestContext,
+) -> Result<Option<Principal>, Error> {
+    let Some(user) = users::get(&mut *conn, user_id)
         .await?
         .filter(|u| u.disabled_at.is_none())
     else {
         return Ok(None);
     };
-    if !users::is_member(&mut conn, org_id, user_id).await? {
+    if !users::is_member(&mut *conn, org_id, user_id).await? {
         return Ok(None);
     }
-    let rows = grants::of_member(&mut conn, org_id, user_id).await?;
+    let rows = grants::of_member(&mut *conn, org_id, user_id).await?;
     let mut grants = Grants::default();
     for row in &rows {
         grants.add(row.permissions(), row.team_id.as_deref());
@@ -41,6 +52,7 @@ pub async fn for_session(
         auth_kind: AuthKind::Session,
         org_id: Some(org_id.to_string()),
         team_id: None,
+        via_token: None,
         grants,
         context,
     }))

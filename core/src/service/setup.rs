@@ -119,6 +119,7 @@ pub async fn complete(
         id: store::new_id(),
         slug: org_slug,
         name: org_name,
+        max_token_lifetime_days: None,
     };
     let user = users::UserRow {
         id: store::new_id(),

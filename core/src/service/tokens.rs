@@ -1,11 +1,13 @@
-//! API tokens: minting (shown once, under the escalation guard), listing, revoking, and
-//! turning a presented bearer token into a Principal.
+//! API tokens: minting (shown once, under the escalation guard, within the org's lifetime
+//! policy), listing, rotating, revoking, and turning a presented bearer token into a Principal.
 
 use super::{scope, Services};
 use crate::authz::{
     AuthKind, BuiltinRole, Grants, Identity, PermissionSet, Principal, RequestContext, Scope,
 };
-use crate::model::{CreatedToken, NewToken, TokenInfo};
+use crate::model::{
+    parse_utc_date, CreatedToken, NewToken, TokenFilter, TokenInfo, TokenRotation, TokenStatus,
+};
 use crate::store::{self, audit::AuditEvent, roles, tokens::TokenRow};
 use crate::token::{self, TokenKind};
 use crate::use_cases;
@@ -19,12 +21,17 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+const HOUR_MS: i64 = 60 * 60 * 1000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+/// The longest any token may live when it expires at all (ten years).
+const MAX_LIFETIME_DAYS: u32 = super::orgs::MAX_TOKEN_LIFETIME_DAYS;
+/// The longest a rotated-out secret keeps working.
+pub const MAX_GRACE_HOURS: u32 = 24;
 /// A token's last use is written at most this often.
 const USAGE_EVERY: Duration = Duration::from_secs(60);
 
-/// Remembers when each token's use was last written (per process), so verification does
-/// not write to the database on every request.
+/// Remembers, per token and per process, when something was last written about it (its
+/// last use, a refusal), so a busy or attacked token costs at most one write a minute.
 #[derive(Debug, Default)]
 pub struct UsageThrottle(Mutex<HashMap<String, Instant>>);
 
@@ -54,16 +61,33 @@ fn secret_hash(s: &Services, secret: &str) -> String {
     base64::engine::general_purpose::STANDARD_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
-fn info(t: &TokenRow) -> TokenInfo {
+fn status(t: &TokenRow, now: i64) -> TokenStatus {
+    if t.revoked_at.is_some() {
+        TokenStatus::Revoked
+    } else if t.expires_at.is_some_and(|at| at <= now) {
+        TokenStatus::Expired
+    } else {
+        TokenStatus::Active
+    }
+}
+
+fn info(t: &TokenRow, created_by_email: Option<String>, now: i64) -> TokenInfo {
     TokenInfo {
         id: t.id.clone(),
         kind: t.kind,
         name: t.name.clone(),
         team_id: t.team_id.clone(),
         roles: t.role_ids.clone(),
+        user_id: t.user_id.clone(),
+        permissions: t.permissions.clone(),
+        status: status(t, now),
+        created_by: t.created_by.clone(),
+        created_by_email,
         created_at: t.created_at,
         expires_at: t.expires_at,
         revoked_at: t.revoked_at,
+        rotated_at: t.rotated_at,
+        previous_valid_until: t.previous_valid_until.filter(|until| *until > now),
         last_used_at: t.last_used_at,
         last_used_ip: t.last_used_ip.clone(),
     }
@@ -71,6 +95,13 @@ fn info(t: &TokenRow) -> TokenInfo {
 
 fn scope_of(t: &TokenRow) -> Scope {
     t.team_id.clone().map_or(Scope::Org, Scope::Team)
+}
+
+/// Whether the caller may see a token: a personal token by its user or an org-wide token
+/// reader, the others by a token reader at their scope.
+fn visible(p: &Principal, t: &TokenRow) -> bool {
+    let own = t.user_id.is_some() && p.user_id().ok() == t.user_id.as_deref();
+    own || p.can(use_cases::TOKENS_READ.permission, &scope_of(t))
 }
 
 /// What a set of role ids (built-in or custom roles of the org) allows together.
@@ -98,6 +129,156 @@ async fn permissions_of(
     Ok(set)
 }
 
+/// What a new token may do: its team, roles, and (personal tokens) chosen permissions.
+struct Powers {
+    team_id: Option<String>,
+    role_ids: Vec<String>,
+    permissions: PermissionSet,
+}
+
+/// Authorizes minting a team or org admin token and resolves what it will carry. The
+/// escalation guard: the creator holds tokens:create and every permission of its roles there.
+async fn role_powers(
+    conn: &mut sqlx::AnyConnection,
+    p: &Principal,
+    org_ref: &str,
+    org_id: &str,
+    input: &NewToken,
+    kind: TokenKind,
+) -> Result<Powers, Error> {
+    let team_id = match (&input.team, kind) {
+        (Some(team_ref), TokenKind::Team) => {
+            Some(scope::team(conn, p, org_ref, team_ref).await?.1.id)
+        }
+        (None, TokenKind::Team) => {
+            return Err(Error::invalid("team", "a team token needs its team"))
+        }
+        (Some(_), _) => return Err(Error::invalid("team", "only team tokens belong to a team")),
+        (None, _) => None,
+    };
+    let target = team_id.clone().map_or(Scope::Org, Scope::Team);
+    p.require(use_cases::TOKENS_CREATE.permission, &target)?;
+    if !input.permissions.is_empty() {
+        return Err(Error::invalid(
+            "permissions",
+            "only personal tokens take permissions; give roles",
+        ));
+    }
+    if input.roles.is_empty() {
+        return Err(Error::invalid("roles", "a token needs at least one role"));
+    }
+    let wanted = permissions_of(conn, org_id, &input.roles).await?;
+    p.require_all(wanted, &target)?;
+    Ok(Powers {
+        team_id,
+        role_ids: input.roles.clone(),
+        permissions: wanted,
+    })
+}
+
+/// A personal token is minted by its signed-in user (never by another token) and may only
+/// name permissions the user holds somewhere; it is re-limited to theirs on every request.
+fn personal_powers(p: &Principal, input: &NewToken) -> Result<Powers, Error> {
+    p.user_id()?;
+    if p.auth_kind != AuthKind::Session {
+        return Err(Error::Forbidden);
+    }
+    if input.team.is_some() || !input.roles.is_empty() {
+        return Err(Error::invalid(
+            "permissions",
+            "a personal token acts as you: choose permissions, not a team or roles",
+        ));
+    }
+    if input.permissions.is_empty() {
+        return Err(Error::invalid(
+            "permissions",
+            "a personal token needs at least one permission",
+        ));
+    }
+    let wanted = PermissionSet::from_words(&input.permissions)
+        .map_err(|e| Error::invalid("permissions", e))?;
+    if !wanted.iter().all(|perm| p.can_anywhere(perm)) {
+        return Err(Error::Forbidden);
+    }
+    Ok(Powers {
+        team_id: None,
+        role_ids: Vec::new(),
+        permissions: wanted,
+    })
+}
+
+/// When a new token expires (unix ms), within the org's maximum lifetime.
+fn expiry(limit_days: Option<i64>, input: &NewToken, now: i64) -> Result<Option<i64>, Error> {
+    let max = i64::from(MAX_LIFETIME_DAYS);
+    // (field, expiry instant, the instant compared with the policy)
+    let chosen = match (input.expires_in_days, &input.expires_on) {
+        (Some(_), Some(_)) => {
+            return Err(Error::invalid(
+                "expires_on",
+                "give expires_in_days or expires_on, not both",
+            ))
+        }
+        (Some(days), None) => {
+            if !(1..=max).contains(&i64::from(days)) {
+                return Err(Error::invalid(
+                    "expires_in_days",
+                    format!("must be 1 to {max} days"),
+                ));
+            }
+            let at = now + i64::from(days) * DAY_MS;
+            Some(("expires_in_days", at, at))
+        }
+        (None, Some(date)) => {
+            let day = parse_utc_date(date)
+                .ok_or_else(|| Error::invalid("expires_on", "must be a date written YYYY-MM-DD"))?;
+            // The token works through the whole of its last day (UTC).
+            let at = day + DAY_MS;
+            if at <= now || day > now + max * DAY_MS {
+                return Err(Error::invalid(
+                    "expires_on",
+                    format!("must be from today to {max} days ahead"),
+                ));
+            }
+            Some(("expires_on", at, day))
+        }
+        (None, None) => None,
+    };
+    match (limit_days, chosen) {
+        (Some(limit), None) => Err(Error::invalid(
+            "expires_in_days",
+            format!("this organization requires tokens to expire within {limit} days"),
+        )),
+        (Some(limit), Some((field, _, compared))) if compared > now + limit * DAY_MS => {
+            Err(Error::invalid(
+                field,
+                format!("this organization allows tokens to live at most {limit} days"),
+            ))
+        }
+        (_, chosen) => Ok(chosen.map(|(_, at, _)| at)),
+    }
+}
+
+fn creator_email(p: &Principal) -> Option<String> {
+    match &p.identity {
+        Identity::User { email, .. } => Some(email.clone()),
+        Identity::Token { .. } | Identity::Anonymous => None,
+    }
+}
+
+fn fresh_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
+fn event(p: &Principal, action: &'static str, t: &TokenRow) -> AuditEvent {
+    let event = AuditEvent::by(p, action).entity("token", &t.id, &t.name);
+    match &t.team_id {
+        Some(team) => event.team(team),
+        None => event,
+    }
+}
+
 /// Mints a token and returns its secret — the only time anyone sees it.
 pub async fn create(
     s: &Services,
@@ -107,74 +288,100 @@ pub async fn create(
 ) -> Result<CreatedToken, Error> {
     let mut tx = s.db.pool().begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
-    let team_id = match &input.team {
-        Some(team_ref) => Some(scope::team(&mut tx, p, org_ref, team_ref).await?.1.id),
-        None => None,
+    let kind = input.kind.unwrap_or(if input.team.is_some() {
+        TokenKind::Team
+    } else {
+        TokenKind::OrgAdmin
+    });
+    let powers = match kind {
+        TokenKind::Personal => personal_powers(p, &input)?,
+        _ => role_powers(&mut tx, p, org_ref, &org.id, &input, kind).await?,
     };
-    let target = team_id.clone().map_or(Scope::Org, Scope::Team);
-    p.require(use_cases::TOKENS_CREATE.permission, &target)?;
     let name = input.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::invalid("name", "must be 1 to 100 characters"));
     }
-    if input.roles.is_empty() {
-        return Err(Error::invalid("roles", "a token needs at least one role"));
-    }
-    let wanted = permissions_of(&mut tx, &org.id, &input.roles).await?;
-    p.require_all(wanted, &target)?;
-    let kind = if team_id.is_some() {
-        TokenKind::Team
-    } else {
-        TokenKind::OrgAdmin
-    };
-    let (mut id_bytes, mut secret_bytes) = ([0u8; 10], [0u8; 20]);
-    rand::rngs::OsRng.fill_bytes(&mut id_bytes);
-    rand::rngs::OsRng.fill_bytes(&mut secret_bytes);
-    let presented = token::assemble(kind, &id_bytes, &secret_bytes);
+    let now = store::now_ms();
+    let expires_at = expiry(org.max_token_lifetime_days, &input, now)?;
+    let presented = token::assemble(kind, &fresh_bytes(), &fresh_bytes());
     let parsed = token::parse(presented.expose())
         .map_err(|e| Error::internal(format!("fresh token unparsable: {e:?}")))?;
-    let now = store::now_ms();
+    let creator = p.user_id().ok().map(str::to_string);
     let row = TokenRow {
         id: parsed.id,
         org_id: org.id,
         kind,
-        team_id,
+        team_id: powers.team_id,
+        user_id: (kind == TokenKind::Personal)
+            .then(|| creator.clone())
+            .flatten(),
         name,
         secret_hash: secret_hash(s, parsed.secret.expose()),
-        role_ids: input.roles,
-        created_by: p.user_id().ok().map(str::to_string),
+        role_ids: powers.role_ids,
+        permissions: if kind == TokenKind::Personal {
+            powers.permissions.to_words()
+        } else {
+            Vec::new()
+        },
+        created_by: creator,
         created_at: now,
-        expires_at: input.expires_in_days.map(|d| now + i64::from(d) * DAY_MS),
+        expires_at,
         revoked_at: None,
+        rotated_at: None,
+        previous_secret_hash: None,
+        previous_valid_until: None,
         last_used_at: None,
         last_used_ip: None,
     };
     store::tokens::insert(&mut tx, &row).await?;
-    let mut event = AuditEvent::by(p, "token.created").entity("token", &row.id, &row.name);
-    if let Some(team) = &row.team_id {
-        event = event.team(team);
-    }
-    event.insert(&mut tx).await?;
+    event(p, "token.created", &row).insert(&mut tx).await?;
     tx.commit().await?;
     Ok(CreatedToken {
         token: presented.expose().clone(),
-        info: info(&row),
+        info: info(&row, creator_email(p), now),
     })
 }
 
-/// The org's tokens the caller may read (every one with an org-wide grant).
-pub async fn list(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<TokenInfo>, Error> {
+/// The org's tokens the caller may see, narrowed by the filter.
+pub async fn list(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    filter: &TokenFilter,
+) -> Result<Vec<TokenInfo>, Error> {
     let mut conn = s.db.pool().acquire().await?;
     let org = scope::org(&mut conn, p, org_ref).await?;
+    let team_id = match &filter.team {
+        Some(team_ref) => Some(scope::team(&mut conn, p, org_ref, team_ref).await?.1.id),
+        None => None,
+    };
+    let now = store::now_ms();
     let all = store::tokens::list(&mut conn, &org.id).await?;
     Ok(all
-        .iter()
-        .filter(|t| p.can(use_cases::TOKENS_READ.permission, &scope_of(t)))
-        .map(info)
+        .into_iter()
+        .filter(|(t, _)| visible(p, t))
+        .filter(|(t, _)| team_id.is_none() || t.team_id == team_id)
+        .filter(|(t, _)| filter.status.is_none_or(|want| status(t, now) == want))
+        .map(|(t, email)| info(&t, email, now))
         .collect())
 }
 
-/// Revokes a token: refused on its very next request.
+/// A token of the org the caller may see, or `not_found` whether it exists or not.
+async fn visible_token(
+    conn: &mut sqlx::AnyConnection,
+    p: &Principal,
+    org_ref: &str,
+    token_id: &str,
+) -> Result<TokenRow, Error> {
+    let org = scope::org(conn, p, org_ref).await?;
+    store::tokens::get(conn, token_id)
+        .await?
+        .filter(|t| t.org_id == org.id && visible(p, t))
+        .ok_or(Error::NotFound)
+}
+
+/// Revokes a token: refused on its very next request. A personal token's user may revoke
+/// it; org-wide token revokers may revoke any token, for incident response.
 pub async fn revoke(
     s: &Services,
     p: &Principal,
@@ -182,29 +389,114 @@ pub async fn revoke(
     token_id: &str,
 ) -> Result<(), Error> {
     let mut tx = s.db.pool().begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    let row = store::tokens::get(&mut tx, token_id)
-        .await?
-        .filter(|t| t.org_id == org.id)
-        .ok_or(Error::NotFound)?;
-    let target = scope_of(&row);
-    if !p.can(use_cases::TOKENS_READ.permission, &target) {
-        return Err(Error::NotFound);
+    let row = visible_token(&mut tx, p, org_ref, token_id).await?;
+    let own = row.user_id.is_some() && p.user_id().ok() == row.user_id.as_deref();
+    if !own {
+        p.require(use_cases::TOKENS_REVOKE.permission, &scope_of(&row))?;
     }
-    p.require(use_cases::TOKENS_REVOKE.permission, &target)?;
     store::tokens::revoke(&mut tx, &row.id, store::now_ms()).await?;
-    let mut event = AuditEvent::by(p, "token.revoked").entity("token", &row.id, &row.name);
-    if let Some(team) = &row.team_id {
-        event = event.team(team);
-    }
-    event.insert(&mut tx).await?;
+    event(p, "token.revoked", &row).insert(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
 
+/// Regenerates a token's secret (same id, kind, roles and expiry) and returns the new one,
+/// shown once. The old secret keeps working for `grace_hours` (at most 24), or stops now.
+/// Only its user regenerates a personal token; others need tokens:update where the token
+/// lives and every permission it carries, as for minting it.
+pub async fn rotate(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    token_id: &str,
+    rotation: TokenRotation,
+) -> Result<CreatedToken, Error> {
+    let mut tx = s.db.pool().begin().await?;
+    let row = visible_token(&mut tx, p, org_ref, token_id).await?;
+    match &row.user_id {
+        Some(user) if p.user_id().ok() != Some(user.as_str()) => return Err(Error::Forbidden),
+        Some(_) => {}
+        None => {
+            let target = scope_of(&row);
+            p.require(use_cases::TOKENS_ROTATE.permission, &target)?;
+            p.require_all(
+                permissions_of(&mut tx, &row.org_id, &row.role_ids).await?,
+                &target,
+            )?;
+        }
+    }
+    if rotation.grace_hours > MAX_GRACE_HOURS {
+        return Err(Error::invalid(
+            "grace_hours",
+            format!("must be 0 to {MAX_GRACE_HOURS} hours"),
+        ));
+    }
+    let now = store::now_ms();
+    if status(&row, now) != TokenStatus::Active {
+        return Err(Error::Conflict(format!(
+            "the token is {}; mint a new one instead",
+            status(&row, now).as_str()
+        )));
+    }
+    let presented = token::reseal(row.kind, &row.id, &fresh_bytes());
+    let parsed = token::parse(presented.expose())
+        .map_err(|e| Error::internal(format!("fresh token unparsable: {e:?}")))?;
+    let grace_until =
+        (rotation.grace_hours > 0).then(|| now + i64::from(rotation.grace_hours) * HOUR_MS);
+    let new_hash = secret_hash(s, parsed.secret.expose());
+    store::tokens::rotate(&mut tx, &row, &new_hash, now, grace_until).await?;
+    let mut e = event(p, "token.rotated", &row);
+    e.reason = grace_until.map(|_| "with_grace");
+    e.insert(&mut tx).await?;
+    tx.commit().await?;
+    let rotated = TokenRow {
+        rotated_at: Some(now),
+        previous_valid_until: grace_until,
+        ..row
+    };
+    Ok(CreatedToken {
+        token: presented.expose().clone(),
+        info: info(&rotated, None, now),
+    })
+}
+
+/// Why a genuine token (its id exists) was refused, for the audit log.
+fn refusal_reason(row: &TokenRow, secret_ok: bool, now: i64) -> Option<&'static str> {
+    if !secret_ok {
+        Some("wrong_secret")
+    } else if row.revoked_at.is_some() {
+        Some("revoked")
+    } else if row.expires_at.is_some_and(|at| at <= now) {
+        Some("expired")
+    } else {
+        None
+    }
+}
+
+/// Records a refused token in its org's log, at most once a minute per token, so a flood
+/// of bad attempts is one event and not a write per request.
+async fn audit_refusal(
+    s: &Services,
+    conn: &mut sqlx::AnyConnection,
+    row: &TokenRow,
+    reason: &'static str,
+    context: &RequestContext,
+) -> Result<(), Error> {
+    if !s.token_refusals.due(&row.id) {
+        return Ok(());
+    }
+    let mut event = AuditEvent::anonymous("token.auth_failed", context.clone())
+        .org(&row.org_id)
+        .entity("token", &row.id, &row.name)
+        .failed(reason);
+    event.team_id = row.team_id.clone();
+    event.insert(conn).await?;
+    Ok(())
+}
+
 /// The Principal of a bearer token. A malformed token or bad checksum is refused before any
-/// query; unknown id, wrong secret and revoked all answer the same `unauthorized`; only a
-/// genuine token past its expiry says `token_expired`.
+/// query; unknown id, wrong secret, revoked and a personal token whose user is gone all
+/// answer the same `unauthorized`; only a genuine token past its expiry says `token_expired`.
 pub async fn authenticate(
     s: &Services,
     presented: &str,
@@ -220,43 +512,75 @@ pub async fn authenticate(
     };
     let parsed = token::parse(presented).map_err(|_| refuse())?;
     let mut conn = s.db.pool().acquire().await?;
-    let row = store::tokens::get(&mut conn, &parsed.id).await?;
-    let expected = row
-        .as_ref()
-        .map_or_else(String::new, |r| r.secret_hash.clone());
-    let matches: bool = secret_hash(s, parsed.secret.expose())
-        .as_bytes()
-        .ct_eq(expected.as_bytes())
-        .into();
-    let row = match row {
-        Some(row) if matches && row.revoked_at.is_none() => row,
-        _ => return Err(refuse()),
+    let Some(row) = store::tokens::get(&mut conn, &parsed.id)
+        .await?
+        .filter(|r| r.kind == parsed.kind)
+    else {
+        tracing::info!(token_id = %parsed.id, %ip, "bearer token refused: unknown id");
+        return Err(refuse());
     };
-    if row.expires_at.is_some_and(|at| at <= store::now_ms()) {
-        return Err(Error::TokenExpired);
-    }
-    if s.token_usage.due(&row.id) {
-        store::tokens::record_use(&mut conn, &row.id, store::now_ms(), context.ip.as_deref())
-            .await?;
-    }
-    let permissions = permissions_of(&mut conn, &row.org_id, &row.role_ids)
-        .await
-        .unwrap_or(PermissionSet::EMPTY);
-    let mut grants = Grants::default();
-    grants.add(permissions, row.team_id.as_deref());
-    Ok(Principal {
-        identity: Identity::Token {
-            id: row.id,
-            name: row.name,
-        },
-        auth_kind: if row.kind == TokenKind::Team {
-            AuthKind::TeamToken
+    let now = store::now_ms();
+    let presented_hash = secret_hash(s, parsed.secret.expose());
+    let current: bool = presented_hash
+        .as_bytes()
+        .ct_eq(row.secret_hash.as_bytes())
+        .into();
+    // During a rotation's grace period the replaced secret still works.
+    let previous = row
+        .previous_secret_hash
+        .as_deref()
+        .filter(|_| row.previous_valid_until.is_some_and(|until| until > now))
+        .unwrap_or_default();
+    let in_grace: bool = presented_hash.as_bytes().ct_eq(previous.as_bytes()).into();
+    if let Some(reason) = refusal_reason(&row, current | in_grace, now) {
+        audit_refusal(s, &mut conn, &row, reason, &context).await?;
+        return Err(if reason == "expired" {
+            Error::TokenExpired
         } else {
-            AuthKind::OrgToken
-        },
-        org_id: Some(row.org_id),
-        team_id: row.team_id,
-        grants,
-        context,
-    })
+            refuse()
+        });
+    }
+    let principal = match &row.user_id {
+        Some(user_id) => {
+            let Some(mut user) =
+                super::principal::of_member(&mut conn, user_id, &row.org_id, context.clone())
+                    .await?
+            else {
+                audit_refusal(s, &mut conn, &row, "user_gone", &context).await?;
+                return Err(refuse());
+            };
+            let chosen = PermissionSet::from_words(&row.permissions).unwrap_or_default();
+            user.grants.restrict(chosen);
+            user.auth_kind = AuthKind::PersonalToken;
+            user.via_token = Some(row.id.clone());
+            user
+        }
+        None => {
+            let permissions = permissions_of(&mut conn, &row.org_id, &row.role_ids)
+                .await
+                .unwrap_or(PermissionSet::EMPTY);
+            let mut grants = Grants::default();
+            grants.add(permissions, row.team_id.as_deref());
+            Principal {
+                identity: Identity::Token {
+                    id: row.id.clone(),
+                    name: row.name.clone(),
+                },
+                auth_kind: if row.kind == TokenKind::Team {
+                    AuthKind::TeamToken
+                } else {
+                    AuthKind::OrgToken
+                },
+                org_id: Some(row.org_id.clone()),
+                team_id: row.team_id.clone(),
+                via_token: None,
+                grants,
+                context: context.clone(),
+            }
+        }
+    };
+    if s.token_usage.due(&row.id) {
+        store::tokens::record_use(&mut conn, &row.id, now, context.ip.as_deref()).await?;
+    }
+    Ok(principal)
 }

@@ -43,7 +43,14 @@ impl AuditEvent {
     /// An event whose actor is the principal.
     pub fn by(principal: &Principal, action: &'static str) -> Self {
         let (kind, id, label) = match &principal.identity {
-            Identity::User { id, email, .. } => ("user", Some(id.clone()), Some(email.clone())),
+            Identity::User { id, email, .. } => match &principal.via_token {
+                Some(token) => (
+                    "personal_token",
+                    Some(id.clone()),
+                    Some(format!("{email} (token {token})")),
+                ),
+                None => ("user", Some(id.clone()), Some(email.clone())),
+            },
             Identity::Token { id, name } => ("token", Some(id.clone()), Some(name.clone())),
             Identity::Anonymous => ("anonymous", None, None),
         };

@@ -7,6 +7,18 @@ pub struct OrgRow {
     pub id: String,
     pub slug: String,
     pub name: String,
+    pub max_token_lifetime_days: Option<i64>,
+}
+
+type Row = (String, String, String, Option<i64>);
+
+fn from_row((id, slug, name, max_token_lifetime_days): Row) -> OrgRow {
+    OrgRow {
+        id,
+        slug,
+        name,
+        max_token_lifetime_days,
+    }
 }
 
 /// Marks the instance as set up; fails with a unique violation if it already was.
@@ -37,22 +49,23 @@ pub async fn insert(conn: &mut AnyConnection, org: &OrgRow, now: i64) -> sqlx::R
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<OrgRow>> {
-    let row: Option<(String, String, String)> =
-        sqlx::query_as("SELECT id, slug, name FROM orgs WHERE id = $1")
+    let row: Option<Row> =
+        sqlx::query_as("SELECT id, slug, name, max_token_lifetime_days FROM orgs WHERE id = $1")
             .bind(id)
             .fetch_optional(conn)
             .await?;
-    Ok(row.map(|(id, slug, name)| OrgRow { id, slug, name }))
+    Ok(row.map(from_row))
 }
 
 /// An org by slug or by id.
 pub async fn find(conn: &mut AnyConnection, slug_or_id: &str) -> sqlx::Result<Option<OrgRow>> {
-    let row: Option<(String, String, String)> =
-        sqlx::query_as("SELECT id, slug, name FROM orgs WHERE slug = $1 OR id = $1")
-            .bind(slug_or_id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(|(id, slug, name)| OrgRow { id, slug, name }))
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, slug, name, max_token_lifetime_days FROM orgs WHERE slug = $1 OR id = $1",
+    )
+    .bind(slug_or_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(from_row))
 }
 
 /// Takes the org's row lock until the transaction ends, serializing changes that must see
@@ -66,9 +79,10 @@ pub async fn lock(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<()> {
 }
 
 pub async fn update(conn: &mut AnyConnection, org: &OrgRow) -> sqlx::Result<()> {
-    sqlx::query("UPDATE orgs SET slug = $1, name = $2 WHERE id = $3")
+    sqlx::query("UPDATE orgs SET slug = $1, name = $2, max_token_lifetime_days = $3 WHERE id = $4")
         .bind(&org.slug)
         .bind(&org.name)
+        .bind(org.max_token_lifetime_days)
         .bind(&org.id)
         .execute(conn)
         .await?;

@@ -1,4 +1,5 @@
-//! API tokens: the stored part (public id, keyed hash of the secret, roles, dates).
+//! API tokens: the stored part (public id, keyed hash of the secret, roles or permissions,
+//! dates, the previous secret's hash during a rotation's grace period).
 
 use crate::token::TokenKind;
 use sqlx::AnyConnection;
@@ -9,13 +10,20 @@ pub struct TokenRow {
     pub org_id: String,
     pub kind: TokenKind,
     pub team_id: Option<String>,
+    /// A personal token's user.
+    pub user_id: Option<String>,
     pub name: String,
     pub secret_hash: String,
     pub role_ids: Vec<String>,
+    /// A personal token's chosen `resource:action` words.
+    pub permissions: Vec<String>,
     pub created_by: Option<String>,
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub rotated_at: Option<i64>,
+    pub previous_secret_hash: Option<String>,
+    pub previous_valid_until: Option<i64>,
     pub last_used_at: Option<i64>,
     pub last_used_ip: Option<String>,
 }
@@ -36,71 +44,88 @@ fn kind_of(text: &str) -> TokenKind {
     }
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    Option<String>,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-);
+fn words(text: Option<String>) -> Vec<String> {
+    text.unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
 
-fn from_row(r: Row) -> TokenRow {
-    let (
-        id,
-        org_id,
-        kind,
-        team_id,
-        name,
-        secret_hash,
-        roles,
-        created_by,
-        created_at,
-        expires_at,
-        revoked_at,
-        last_used_at,
-        last_used_ip,
-    ) = r;
-    TokenRow {
-        id,
-        org_id,
-        kind: kind_of(&kind),
-        team_id,
-        name,
-        secret_hash,
-        role_ids: roles.split_whitespace().map(str::to_string).collect(),
-        created_by,
-        created_at,
-        expires_at,
-        revoked_at,
-        last_used_at,
-        last_used_ip,
+/// The columns as stored; [`TokenRow`] is the typed view.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    id: String,
+    org_id: String,
+    kind: String,
+    team_id: Option<String>,
+    user_id: Option<String>,
+    name: String,
+    secret_hash: String,
+    role_ids: String,
+    permissions: Option<String>,
+    created_by: Option<String>,
+    created_at: i64,
+    expires_at: Option<i64>,
+    revoked_at: Option<i64>,
+    rotated_at: Option<i64>,
+    previous_secret_hash: Option<String>,
+    previous_valid_until: Option<i64>,
+    last_used_at: Option<i64>,
+    last_used_ip: Option<String>,
+}
+
+impl From<Stored> for TokenRow {
+    fn from(r: Stored) -> Self {
+        TokenRow {
+            id: r.id,
+            org_id: r.org_id,
+            kind: kind_of(&r.kind),
+            team_id: r.team_id,
+            user_id: r.user_id,
+            name: r.name,
+            secret_hash: r.secret_hash,
+            role_ids: words(Some(r.role_ids)),
+            permissions: words(r.permissions),
+            created_by: r.created_by,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            revoked_at: r.revoked_at,
+            rotated_at: r.rotated_at,
+            previous_secret_hash: r.previous_secret_hash,
+            previous_valid_until: r.previous_valid_until,
+            last_used_at: r.last_used_at,
+            last_used_ip: r.last_used_ip,
+        }
     }
 }
 
-const SELECT: &str =
-    "SELECT id, org_id, kind, team_id, name, secret_hash, role_ids, created_by, created_at, \
-     expires_at, revoked_at, last_used_at, last_used_ip FROM tokens";
+/// A listed token with its creator's email.
+#[derive(sqlx::FromRow)]
+struct Listed {
+    #[sqlx(flatten)]
+    token: Stored,
+    created_by_email: Option<String>,
+}
+
+const COLUMNS: &str = "t.id, t.org_id, t.kind, t.team_id, t.user_id, t.name, t.secret_hash, \
+     t.role_ids, t.permissions, t.created_by, t.created_at, t.expires_at, t.revoked_at, \
+     t.rotated_at, t.previous_secret_hash, t.previous_valid_until, t.last_used_at, t.last_used_ip";
 
 pub async fn insert(conn: &mut AnyConnection, t: &TokenRow) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO tokens (id, org_id, kind, team_id, name, secret_hash, role_ids, created_by, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO tokens (id, org_id, kind, team_id, user_id, name, secret_hash, role_ids, \
+         permissions, created_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&t.id)
     .bind(&t.org_id)
     .bind(kind_text(t.kind))
     .bind(&t.team_id)
+    .bind(&t.user_id)
     .bind(&t.name)
     .bind(&t.secret_hash)
     .bind(t.role_ids.join(" "))
+    .bind((!t.permissions.is_empty()).then(|| t.permissions.join(" ")))
     .bind(&t.created_by)
     .bind(t.created_at)
     .bind(t.expires_at)
@@ -110,21 +135,31 @@ pub async fn insert(conn: &mut AnyConnection, t: &TokenRow) -> sqlx::Result<()> 
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<TokenRow>> {
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(from_row))
+    let row: Option<Stored> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM tokens t WHERE t.id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(TokenRow::from))
 }
 
-pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<TokenRow>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE org_id = $1 ORDER BY created_at, id"
+/// The org's tokens, oldest first, each with its creator's email.
+pub async fn list(
+    conn: &mut AnyConnection,
+    org_id: &str,
+) -> sqlx::Result<Vec<(TokenRow, Option<String>)>> {
+    let rows: Vec<Listed> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS}, u.email AS created_by_email FROM tokens t \
+         LEFT JOIN users u ON u.id = t.created_by \
+         WHERE t.org_id = $1 ORDER BY t.created_at, t.id"
     ))
     .bind(org_id)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(from_row).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (TokenRow::from(r.token), r.created_by_email))
+        .collect())
 }
 
 pub async fn revoke(conn: &mut AnyConnection, id: &str, now: i64) -> sqlx::Result<()> {
@@ -133,6 +168,47 @@ pub async fn revoke(conn: &mut AnyConnection, id: &str, now: i64) -> sqlx::Resul
         .bind(id)
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// Revokes every live personal token of a user in an org (they left it).
+pub async fn revoke_personal(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE tokens SET revoked_at = $1 \
+         WHERE org_id = $2 AND user_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(org_id)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces the secret; the old one stays valid until `previous_valid_until` (if later than now).
+pub async fn rotate(
+    conn: &mut AnyConnection,
+    t: &TokenRow,
+    new_hash: &str,
+    now: i64,
+    previous_valid_until: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE tokens SET secret_hash = $1, previous_secret_hash = $2, \
+         previous_valid_until = $3, rotated_at = $4 WHERE id = $5",
+    )
+    .bind(new_hash)
+    .bind(previous_valid_until.map(|_| t.secret_hash.clone()))
+    .bind(previous_valid_until)
+    .bind(now)
+    .bind(&t.id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{org}/grants", post(members::grant))
         .route("/orgs/{org}/tokens", get(tokens::list).post(tokens::create))
         .route("/orgs/{org}/tokens/{token}", delete(tokens::revoke))
+        .route("/orgs/{org}/tokens/{token}/rotate", post(tokens::rotate))
         .route("/orgs/{org}/grants/{grant}", delete(members::revoke))
         .route("/orgs/{org}/roles", get(roles::list).post(roles::create))
         .route(

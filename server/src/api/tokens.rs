@@ -1,21 +1,46 @@
-//! `/api/v1/orgs/{org}/tokens[/{token}]`: mint (the secret is in this answer only), list, revoke.
+//! `/api/v1/orgs/{org}/tokens[/{token}[/rotate]]`: mint and rotate (the secret is in that
+//! answer only), list with `?team=&status=`, revoke.
 
 use super::ApiJson;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use foxgate_core::model::{CreatedToken, NewToken, TokenInfo};
+use foxgate_core::model::{
+    CreatedToken, NewToken, TokenFilter, TokenInfo, TokenRotation, TokenStatus,
+};
 use foxgate_core::service::tokens;
+use std::collections::HashMap;
 
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(org): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Vec<TokenInfo>>, ApiError> {
-    Ok(Json(tokens::list(&st.services, &p, &org).await?))
+    if let Some(unknown) = query
+        .keys()
+        .find(|k| !matches!(k.as_str(), "team" | "status"))
+    {
+        return Err(foxgate_core::Error::invalid(
+            "query",
+            format!("unknown parameter {unknown:?}; filters are team and status"),
+        )
+        .into());
+    }
+    let status = match query.get("status").map(String::as_str) {
+        None | Some("") => None,
+        Some(text) => Some(TokenStatus::parse(text).ok_or_else(|| {
+            foxgate_core::Error::invalid("status", "must be active, expired or revoked")
+        })?),
+    };
+    let filter = TokenFilter {
+        team: query.get("team").filter(|t| !t.is_empty()).cloned(),
+        status,
+    };
+    Ok(Json(tokens::list(&st.services, &p, &org, &filter).await?))
 }
 
 pub async fn create(
@@ -37,4 +62,17 @@ pub async fn revoke(
 ) -> Result<StatusCode, ApiError> {
     tokens::revoke(&st.services, &p, &org, &token).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The body is optional: no body means no grace period.
+pub async fn rotate(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Path((org, token)): Path<(String, String)>,
+    body: Option<ApiJson<TokenRotation>>,
+) -> Result<Json<CreatedToken>, ApiError> {
+    let rotation = body.map(|ApiJson(r)| r).unwrap_or_default();
+    Ok(Json(
+        tokens::rotate(&st.services, &p, &org, &token, rotation).await?,
+    ))
 }

@@ -215,8 +215,20 @@ async fn every_use_case_through_both_doors(backend: Backend) {
                     ("name", "fn".into()),
                     ("team", String::new()),
                     ("roles[]", "viewer".into()),
-                    ("expires_in_days", "30".into()),
+                    ("expires", "30".into()),
                 ],
+            ),
+        },
+        Case {
+            name: "tokens.rotate",
+            api: (
+                Method::POST,
+                o(&format!("/tokens/{}/rotate", token_ids[0])),
+                Some(body!({"grace_hours": 1})),
+            ),
+            server_fn: (
+                "rotate_token",
+                vec![("token", token_ids[1].clone()), ("grace_hours", "0".into())],
             ),
         },
         Case {

@@ -5,9 +5,9 @@ use crate::on_both_databases;
 use reqwest::Method;
 use serde_json::json as body;
 
-const TOKENS: &str = "/api/v1/orgs/acme/tokens";
+pub const TOKENS: &str = "/api/v1/orgs/acme/tokens";
 
-async fn bearer(
+pub async fn bearer(
     s: &TestServer,
     method: Method,
     path: &str,
@@ -196,10 +196,14 @@ async fn expired_tokens_say_so_and_nobody_mints_beyond_their_reach(backend: Back
             Method::POST,
             TOKENS,
             &owner,
-            Some(body!({"name": "old", "roles": ["viewer"], "expires_in_days": 0})),
+            Some(body!({"name": "old", "roles": ["viewer"], "expires_in_days": 1})),
         )
         .await;
     let expired = json(expired).await["token"].as_str().unwrap().to_string();
+    sqlx::query("UPDATE tokens SET expires_at = 1")
+        .execute(s.state.services.db.pool())
+        .await
+        .unwrap();
     assert!(expired.starts_with("fga_"));
     let res = bearer(&s, Method::GET, "/api/v1/auth/me", &expired, None).await;
     assert_eq!(res.status(), 401);
