@@ -24,7 +24,8 @@ test("mint, copy, use, revoke", async ({ browser }) => {
   await page.goto(base + "/tokens");
   const form = page.locator("section", { hasText: "New token" });
   await form.locator("input[name=name]").fill("ci-deploy");
-  await form.locator("select[name=team]").selectOption({ label: "Team Payments" });
+  await form.locator("select[name=kind]").selectOption("team");
+  await form.locator("select[name=team]").selectOption({ label: "Payments" });
   await form.getByLabel("Member", { exact: true }).check();
   await form.getByRole("button", { name: "Create token" }).click();
   const shown = page.getByTestId("new-token");
@@ -47,6 +48,7 @@ test("mint, copy, use, revoke", async ({ browser }) => {
   await expect(row.getByTestId("token-last-used")).toContainText("from 127.0.0.1");
   await row.getByRole("button", { name: "Revoke" }).click();
   await expect(row.getByTestId("token-status")).toHaveText("revoked");
+  await expect(row.getByTestId("token-created")).toContainText("by owner@acme.test");
   const after = await api.get(base + "/api/v1/auth/me", { headers: { authorization: `Bearer ${token}` } });
   expect(after.status()).toBe(401);
   expect((await after.json()).error.code).toBe("unauthorized");
@@ -57,7 +59,103 @@ test("mint, copy, use, revoke", async ({ browser }) => {
     expect(await page.content(), `the secret on ${p}`).not.toContain(secret);
   }
   await page.screenshot({ path: path.join(shots, "21-token-revoked.png"), fullPage: true });
+
+  // The filters narrow the list: only revoked tokens, then only active ones.
+  await page.goto(base + "/tokens");
+  const filters = page.getByTestId("token-filters");
+  await filters.locator("select[name=status]").selectOption("revoked");
+  await filters.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/status=revoked/);
+  await expect(page.getByTestId("token-row").filter({ hasText: "ci-deploy" })).toHaveCount(1);
+  await expect(page.getByTestId("token-status").filter({ hasNotText: "revoked" })).toHaveCount(0);
+  await page.goto(base + "/tokens?status=active");
+  await expect(page.getByTestId("token-row").filter({ hasText: "ci-deploy" })).toHaveCount(0);
   expect(errors).toEqual([]);
+  await api.dispose();
+  await context.close();
+});
+
+async function signIn(page, base) {
+  await page.goto(base + "/login");
+  await page.fill("#email", "owner@acme.test");
+  await page.fill("#password", "correct-horse-battery");
+  await page.click("button[type=submit]");
+  await expect(page).toHaveURL(base + "/");
+}
+
+async function meWith(api, base, token) {
+  return api.get(base + "/api/v1/auth/me", { headers: { authorization: `Bearer ${token}` } });
+}
+
+test("regenerate with a grace period: both secrets work, the new one is shown once", async ({ browser }) => {
+  const { base } = server();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await signIn(page, base);
+  await page.goto(base + "/tokens");
+  const form = page.locator("section", { hasText: "New token" });
+  await form.locator("input[name=name]").fill("nightly-sync");
+  await form.locator("select[name=kind]").selectOption("org_admin");
+  await expect(form.locator("select[name=team]")).toBeHidden();
+  await form.getByLabel("Viewer", { exact: true }).check();
+  await form.getByRole("button", { name: "Create token" }).click();
+  await expect(page.getByTestId("new-token")).toHaveCount(1);
+  const first = (await page.getByTestId("new-token").textContent()).trim();
+  expect(first).toMatch(/^fga_/);
+
+  const row = page.getByTestId("token-row").filter({ hasText: "nightly-sync" });
+  await row.locator("select[name=grace_hours]").selectOption("1");
+  await row.getByRole("button", { name: "Regenerate" }).click();
+  const dialogs = page.getByRole("dialog");
+  await expect(dialogs.filter({ hasText: "previous secret keeps working until" })).toHaveCount(1);
+  const second = (await dialogs.filter({ hasText: "previous secret" }).getByTestId("new-token").textContent()).trim();
+  expect(second).not.toBe(first);
+  expect(second.split("_")[1]).toBe(first.split("_")[1]);
+  await page.screenshot({ path: path.join(shots, "22-token-regenerated.png"), fullPage: true });
+
+  const api = await request.newContext();
+  expect((await meWith(api, base, first)).status()).toBe(200);
+  expect((await meWith(api, base, second)).status()).toBe(200);
+  await page.reload();
+  await expect(page.getByTestId("token-row").filter({ hasText: "nightly-sync" }).getByTestId("token-status")).toContainText("old secret until");
+  expect(await page.content()).not.toContain(second.split("_")[2]);
+  expect(errors).toEqual([]);
+  await api.dispose();
+  await context.close();
+});
+
+test("without JavaScript a personal token's secret is shown once, after the form post", async ({ browser }) => {
+  const { base } = server();
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, base);
+  await page.goto(base + "/tokens");
+  const form = page.locator("section", { hasText: "New token" });
+  await form.locator("input[name=name]").fill("my-laptop");
+  await form.locator("select[name=kind]").selectOption("personal");
+  await form.getByLabel("teams:read", { exact: true }).check();
+  await form.locator("select[name=expires]").selectOption("7");
+  await form.getByRole("button", { name: "Create token" }).click();
+  await expect(page).toHaveURL(/\/tokens\??$/);
+  const shown = page.getByTestId("new-token");
+  await expect(shown).toHaveText(/^fgp_/);
+  const token = (await shown.textContent()).trim();
+  await expect(page.getByRole("dialog")).toContainText("you will not see it again");
+  await page.screenshot({ path: path.join(shots, "23-personal-token-no-js.png"), fullPage: true });
+
+  const api = await request.newContext();
+  const me = await meWith(api, base, token);
+  expect(me.status()).toBe(200);
+  const body = await me.json();
+  expect(body.auth_kind).toBe("personal_token");
+  expect(body.email).toBe("owner@acme.test");
+  expect(body.permissions).toEqual(["teams:read"]);
+
+  await page.reload();
+  await expect(page.getByTestId("new-token")).toHaveCount(0);
+  expect(await page.content()).not.toContain(token.split("_")[2]);
   await api.dispose();
   await context.close();
 });

@@ -22,8 +22,7 @@ pub async fn list_tokens(team: String, status: String) -> Result<Vec<TokenInfo>,
     )
 }
 
-/// `kind` is `personal`, or anything else for a team token (`team` set) or an org admin
-/// token. `expires` is a number of days, `date` (then `expires_on` applies) or `never`.
+/// `kind` is `team` (with `team`), `org_admin` or `personal`; without it, `team` decides. `expires` is a number of days, `date` (then `expires_on` applies) or `never`.
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "create_token")]
 pub async fn create_token(
@@ -36,7 +35,14 @@ pub async fn create_token(
     #[server(default)] expires_on: String,
 ) -> Result<CreatedToken, UiError> {
     let (s, p) = door::enter().await?;
-    let personal = kind == "personal";
+    use foxgate_core::token::TokenKind;
+    // A plain form posts every field; only those of the chosen kind count.
+    let kind = match kind.as_str() {
+        "personal" => TokenKind::Personal,
+        "org_admin" => TokenKind::OrgAdmin,
+        _ if team.is_empty() => TokenKind::OrgAdmin,
+        _ => TokenKind::Team,
+    };
     let (expires_in_days, expires_on) = match expires.trim() {
         "never" | "" => (None, None),
         "date" => (None, Some(expires_on)),
@@ -52,10 +58,18 @@ pub async fn create_token(
     };
     let input = foxgate_core::model::NewToken {
         name,
-        kind: personal.then_some(foxgate_core::token::TokenKind::Personal),
-        team: Some(team).filter(|t| !t.is_empty() && !personal),
-        roles: if personal { Vec::new() } else { roles },
-        permissions: if personal { permissions } else { Vec::new() },
+        kind: Some(kind),
+        team: (kind == TokenKind::Team).then_some(team),
+        roles: if kind == TokenKind::Personal {
+            Vec::new()
+        } else {
+            roles
+        },
+        permissions: if kind == TokenKind::Personal {
+            permissions
+        } else {
+            Vec::new()
+        },
         expires_in_days,
         expires_on,
     };

@@ -1,6 +1,6 @@
 //! `/`: the console's home: which org you are in, who you are, and your role.
 
-use crate::api::orgs::{CreateOrg, UpdateOrg};
+use crate::api::orgs::{CreateOrg, SetTokenLifetime, UpdateOrg};
 use crate::components::{
     failure, use_summary, viewer_can, ActionError, ConsoleFrame, Panel, BUTTON, INPUT,
 };
@@ -38,7 +38,7 @@ fn Overview() -> impl IntoView {
                                 <Stat label="Slug" value=s.org_slug.clone() testid="stat-slug" />
                                 <Stat label="Your role" value=s.role_name testid="stat-role" />
                             </dl>
-                            <OrgSettings name=s.org_name slug=s.org_slug />
+                            <OrgSettings name=s.org_name slug=s.org_slug lifetime=s.max_token_lifetime_days />
                         }
                     })
             }}
@@ -46,10 +46,11 @@ fn Overview() -> impl IntoView {
     }
 }
 
-/// Renaming the org and creating another one, for those who may.
+/// Renaming the org, its token lifetime policy, and creating another org, for those who may.
 #[component]
-fn OrgSettings(name: String, slug: String) -> impl IntoView {
+fn OrgSettings(name: String, slug: String, lifetime: Option<u32>) -> impl IntoView {
     let update = ServerAction::<UpdateOrg>::new();
+    let policy = ServerAction::<SetTokenLifetime>::new();
     let create = ServerAction::<CreateOrg>::new();
     let may_update = viewer_can(Permission::new(R::Org, Action::Update), Scope::Org);
     let may_create = viewer_can(Permission::new(R::Org, Action::Create), Scope::Org);
@@ -57,12 +58,21 @@ fn OrgSettings(name: String, slug: String) -> impl IntoView {
     view! {
         <ActionError message=failure(update) />
         <ActionError message=failure(create) />
+        <ActionError message=failure(policy) />
         <Show when=move || may_update.get()>
             <Panel title="Organization settings">
                 <ActionForm action=update attr:class="flex flex-wrap items-end gap-3">
                     <label class="text-sm">"Name" <input name="name" required class=INPUT value=name.get_value() /></label>
                     <label class="text-sm">"Slug" <input name="slug" required class=INPUT value=slug.get_value() /></label>
                     <button type="submit" class=BUTTON>"Save"</button>
+                </ActionForm>
+                <ActionForm action=policy attr:class="mt-4 flex flex-wrap items-end gap-3">
+                    <label class="text-sm">
+                        "Maximum token lifetime (days; empty: tokens may never expire)"
+                        <input name="max_days" type="number" min="1" max="3650" class=INPUT value=lifetime.map(|d| d.to_string()) />
+                    </label>
+                    <button type="submit" class=BUTTON>"Save policy"</button>
+                    {move || policy.value().get().and_then(Result::ok).map(|_| view! { <span class="text-sm" data-testid="policy-saved">"Saved."</span> })}
                 </ActionForm>
             </Panel>
         </Show>

@@ -65,12 +65,25 @@ fn TokensBody() -> impl IntoView {
         },
     );
     let summary = use_summary();
+    // The secret of the latest mint or rotation done in place (with JavaScript).
+    let latest = RwSignal::new(None::<CreatedToken>);
+    Effect::new(move |_| {
+        if let Some(Ok(created)) = create.value().get() {
+            latest.set(Some(created));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(rotated)) = rotate.value().get() {
+            latest.set(Some(rotated));
+        }
+    });
+    // Kept here so the form keeps the chosen kind when the list reloads after an action.
+    let kind = RwSignal::new(String::new());
     view! {
         <ActionError message=failure(create) />
         <ActionError message=failure(rotate) />
         <ActionError message=failure(revoke) />
-        <NewSecret created=Signal::derive(move || create.value().get().and_then(Result::ok)) />
-        <NewSecret created=Signal::derive(move || rotate.value().get().and_then(Result::ok)) />
+        <NewSecret created=latest />
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
                 let policy = summary.get().and_then(Result::ok).map(|s| (s.grants, s.max_token_lifetime_days));
@@ -79,7 +92,7 @@ fn TokensBody() -> impl IntoView {
                     .map(|(result, (grants, lifetime))| match result {
                         Ok(page) => view! {
                             <NewSecret created=Signal::stored(page.flashed.clone()) />
-                            <MintForm create grants roles=page.roles.clone() teams=page.teams.clone() lifetime />
+                            <MintForm create kind grants roles=page.roles.clone() teams=page.teams.clone() lifetime />
                             <Filters teams=page.teams.clone() />
                             <TokenTable tokens=page.tokens teams=page.teams rotate revoke />
                         }
@@ -131,6 +144,7 @@ fn NewSecret(#[prop(into)] created: Signal<Option<CreatedToken>>) -> impl IntoVi
 #[component]
 fn MintForm(
     create: ServerAction<CreateToken>,
+    kind: RwSignal<String>,
     grants: Grants,
     roles: Vec<Role>,
     teams: Vec<Team>,
@@ -143,7 +157,10 @@ fn MintForm(
             .team_sets()
             .iter()
             .any(|(_, s)| s.contains(tokens_create));
-    let kind = RwSignal::new(if team_tokens { "team" } else { "personal" }.to_string());
+    if kind.get_untracked().is_empty() {
+        kind.set(if team_tokens { "team" } else { "personal" }.to_string());
+    }
+    let chosen = move |k: &'static str| move || kind.get() == k;
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let shown = move |for_kinds: &'static [&'static str]| {
@@ -172,9 +189,9 @@ fn MintForm(
                     <label class="text-sm">
                         "Kind"
                         <select name="kind" class=INPUT on:change=move |ev| kind.set(event_target_value(&ev))>
-                            {team_tokens.then(|| view! { <option value="team" selected>"Team token"</option> })}
-                            {org_tokens.then(|| view! { <option value="org_admin">"Org admin token"</option> })}
-                            <option value="personal" selected=!team_tokens>"Personal token (acts as you)"</option>
+                            {team_tokens.then(|| view! { <option value="team" selected=chosen("team")>"Team token"</option> })}
+                            {org_tokens.then(|| view! { <option value="org_admin" selected=chosen("org_admin")>"Org admin token"</option> })}
+                            <option value="personal" selected=chosen("personal")>"Personal token (acts as you)"</option>
                         </select>
                     </label>
                     {team_tokens.then(|| view! {
@@ -281,11 +298,15 @@ fn TokenTable(
             };
             view! {
                 <tr data-testid="token-row">
-                    <td class="py-2 font-medium">{t.name}</td>
-                    <td class="py-2 font-mono text-xs">{t.id}</td>
-                    <td class="py-2">{kind_label(t.kind)}</td>
-                    <td class="py-2">{t.team_id.as_deref().map(&team_name).unwrap_or_else(|| "—".into())}</td>
-                    <td class="py-2 text-xs">{powers}</td>
+                    <td class="py-2 pr-2">
+                        <span class="font-medium">{t.name}</span>
+                        <span class="block font-mono text-xs text-slate-500">{t.id}</span>
+                    </td>
+                    <td class="py-2 pr-2">
+                        {kind_label(t.kind)}
+                        <span class="block text-xs text-slate-500">{t.team_id.as_deref().map(&team_name).unwrap_or_default()}</span>
+                    </td>
+                    <td class="py-2 pr-2 text-xs">{powers}</td>
                     <td class="py-2 text-xs" data-testid="token-created">
                         {format!("{} by {}", format_utc(t.created_at), t.created_by_email.unwrap_or_else(|| "a token".into()))}
                     </td>
@@ -300,9 +321,9 @@ fn TokenTable(
                         {t.status.as_str()}
                         {t.previous_valid_until.map(|until| view! { <span class="block text-xs text-slate-500">{format!("old secret until {}", format_utc(until))}</span> })}
                     </td>
-                    <td class="py-2 text-right">
+                    <td class="py-2">
                         {live.then(|| view! {
-                            <div class="flex justify-end gap-2">
+                            <div class="flex flex-col items-end gap-1">
                                 <ActionForm action=rotate attr:class="flex gap-1">
                                     <input type="hidden" name="token" value=rotate_id />
                                     <select name="grace_hours" class=INPUT aria-label="Old secret keeps working">
@@ -325,13 +346,12 @@ fn TokenTable(
         .collect_view();
     view! {
         <Panel title="Tokens">
+            <div class="overflow-x-auto">
             <table class="w-full text-left text-sm" data-testid="tokens-table">
                 <thead>
                     <tr class="text-xs uppercase text-slate-500">
-                        <th class="py-2">"Name"</th>
-                        <th class="py-2">"Id"</th>
-                        <th class="py-2">"Kind"</th>
-                        <th class="py-2">"Team"</th>
+                        <th class="py-2">"Name / id"</th>
+                        <th class="py-2">"Kind / team"</th>
                         <th class="py-2">"Roles / permissions"</th>
                         <th class="py-2">"Created"</th>
                         <th class="py-2">"Expires"</th>
@@ -342,6 +362,7 @@ fn TokenTable(
                 </thead>
                 <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{rows}</tbody>
             </table>
+            </div>
         </Panel>
     }
 }
