@@ -26,6 +26,11 @@ pub struct Options {
     /// The folder holding `pkg/` (the compiled wasm, JS and CSS).
     #[arg(long, env = "FOXGATE_SITE_ROOT", global = true)]
     pub site_root: Option<PathBuf>,
+    /// How long (ms) a verified team or org admin token may be trusted without reading its
+    /// row again; revoking or rotating on this process takes effect at once regardless,
+    /// on other processes within this time. 0 reads the row on every request. Default 1000.
+    #[arg(long, env = "FOXGATE_TOKEN_CACHE_MS", global = true)]
+    pub token_cache_ms: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -36,6 +41,7 @@ struct FileOptions {
     data_dir: Option<PathBuf>,
     public_url: Option<String>,
     site_root: Option<PathBuf>,
+    token_cache_ms: Option<u64>,
 }
 
 /// The resolved configuration.
@@ -47,6 +53,7 @@ pub struct Config {
     /// Scheme, host and port, without a trailing slash.
     pub public_origin: String,
     pub site_root: PathBuf,
+    pub token_cache: std::time::Duration,
 }
 
 impl Config {
@@ -90,12 +97,17 @@ impl Config {
             .clone()
             .or(file.site_root)
             .unwrap_or_else(|| PathBuf::from("target/site"));
+        let token_cache_ms = options
+            .token_cache_ms
+            .or(file.token_cache_ms)
+            .unwrap_or(1000);
         Ok(Config {
             addr,
             database_url,
             data_dir,
             public_origin: origin_of(&public_url)?,
             site_root,
+            token_cache: std::time::Duration::from_millis(token_cache_ms),
         })
     }
 }

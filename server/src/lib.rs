@@ -43,11 +43,8 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
         .site_pkg_dir("pkg")
         .build();
     let sessions = session_store::SqlSessionStore::new(db.clone(), key.clone());
-    let state = AppState {
-        services: Arc::new(Services::new(db, key)),
-        config: Arc::new(config),
-        leptos,
-    };
+    let services = Services::new(db, key).with_token_cache(config.token_cache);
+    let state = AppState::new(Arc::new(services), Arc::new(config), leptos);
     let router = router::build(state.clone(), sessions.clone());
     Ok(Foxgate {
         router,

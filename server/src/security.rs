@@ -18,11 +18,18 @@ pub struct CspNonce(pub String);
 const STRICT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let mut bytes = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    req.extensions_mut().insert(CspNonce(nonce.clone()));
-    let static_asset = req.uri().path().starts_with("/pkg/");
+    let path = req.uri().path();
+    let static_asset = path.starts_with("/pkg/");
+    // Only pages run scripts; the API, hit by services thousands of times a second, never
+    // answers HTML, so it gets no nonce (and the strict policy).
+    let nonce = (!path.starts_with("/api/")).then(|| {
+        let mut bytes = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    });
+    if let Some(nonce) = &nonce {
+        req.extensions_mut().insert(CspNonce(nonce.clone()));
+    }
 
     let mut response = next.run(req).await;
     let is_html = response
@@ -30,18 +37,16 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let csp = if is_html {
-        format!(
+    let csp = match nonce.filter(|_| is_html) {
+        Some(nonce) => HeaderValue::from_str(&format!(
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
              img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-        )
-    } else {
-        STRICT_CSP.to_string()
+        ))
+        .unwrap_or(HeaderValue::from_static(STRICT_CSP)),
+        None => HeaderValue::from_static(STRICT_CSP),
     };
     let h = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
+    h.insert(header::CONTENT_SECURITY_POLICY, csp);
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

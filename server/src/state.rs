@@ -6,9 +6,38 @@ use foxgate_core::service::Services;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Cloned by every middleware layer on every request, so it is one `Arc`: Leptos' options
+/// alone are a dozen strings, and copying them per request showed up in the load test.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub services: Arc<Services>,
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
+}
+
+impl AppState {
+    pub fn new(services: Arc<Services>, config: Arc<Config>, leptos: LeptosOptions) -> Self {
+        Self(Arc::new(Shared {
+            services,
+            config,
+            leptos,
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// Leptos' route handlers take their options from the state (only page requests do).
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
 }

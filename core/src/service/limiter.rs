@@ -1,6 +1,7 @@
 //! Counting failures (sign-in, setup code) per key in fixed windows, to slow down guessing.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -9,6 +10,9 @@ pub struct FailureLimiter {
     per_ip: Policy,
     per_account: Policy,
     windows: Mutex<HashMap<String, Window>>,
+    /// Set once any failure is recorded, so the common case (no failures at all) checks
+    /// without a lock or an allocation: bearer tokens are checked on every API request.
+    any_failure: AtomicBool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +59,7 @@ impl FailureLimiter {
                 period: per_account.1,
             },
             windows: Mutex::new(HashMap::new()),
+            any_failure: AtomicBool::new(false),
         }
     }
 
@@ -67,6 +72,9 @@ impl FailureLimiter {
 
     /// Err(seconds to wait) when either the IP or the account is over its limit.
     pub fn check(&self, ip: &str, account: &str) -> Result<(), u64> {
+        if !self.any_failure.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         let now = Instant::now();
         let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         let wait = self
@@ -85,6 +93,7 @@ impl FailureLimiter {
     pub fn record_failure(&self, ip: &str, account: &str) {
         let now = Instant::now();
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        self.any_failure.store(true, Ordering::Relaxed);
         if windows.len() > SWEEP_ABOVE {
             let longest = self.per_ip.period.max(self.per_account.period);
             windows.retain(|_, w| w.started + longest > now);

@@ -29,6 +29,8 @@ pub struct Services {
     pub token_failures: limiter::FailureLimiter,
     /// When each token's last use was written, so it is written at most once a minute.
     pub token_usage: tokens::UsageThrottle,
+    /// Recently verified team and org admin tokens.
+    pub token_cache: tokens::TokenCache,
     /// When a refused token was last audited, so a flood of failures is one event a minute.
     pub token_refusals: tokens::UsageThrottle,
     /// The one-time code that authorizes first-run setup through the web; None once set up.
@@ -40,6 +42,12 @@ pub struct Services {
 }
 
 impl Services {
+    /// Trusts a verified team or org admin token for `ttl` without reading its row again.
+    pub fn with_token_cache(mut self, ttl: std::time::Duration) -> Self {
+        self.token_cache = tokens::TokenCache::new(ttl);
+        self
+    }
+
     pub fn new(db: Db, token_key: Secret<[u8; 32]>) -> Self {
         Self {
             db,
@@ -47,6 +55,7 @@ impl Services {
             token_failures: limiter::FailureLimiter::bearer(),
             token_usage: tokens::UsageThrottle::default(),
             token_refusals: tokens::UsageThrottle::default(),
+            token_cache: tokens::TokenCache::new(std::time::Duration::ZERO),
             setup_code: Mutex::new(None),
             token_key,
             setup_done: AtomicBool::new(false),

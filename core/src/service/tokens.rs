@@ -17,7 +17,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
@@ -33,23 +33,100 @@ const USAGE_EVERY: Duration = Duration::from_secs(60);
 /// Remembers, per token and per process, when something was last written about it (its
 /// last use, a refusal), so a busy or attacked token costs at most one write a minute.
 #[derive(Debug, Default)]
-pub struct UsageThrottle(Mutex<HashMap<String, Instant>>);
+pub struct UsageThrottle(RwLock<HashMap<String, Instant>>);
 
 impl UsageThrottle {
-    /// True when the use should be written now (and notes that it is).
+    /// True when the use should be written now (and notes that it is). The common answer,
+    /// "not yet", takes only a read lock.
     fn due(&self, token_id: &str) -> bool {
         let now = Instant::now();
-        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let recent = |at: &Instant| now.duration_since(*at) < USAGE_EVERY;
+        if self
+            .0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(token_id)
+            .is_some_and(recent)
+        {
+            return false;
+        }
+        let mut seen = self.0.write().unwrap_or_else(|e| e.into_inner());
         if seen.len() > 100_000 {
-            seen.retain(|_, at| now.duration_since(*at) < USAGE_EVERY);
+            seen.retain(|_, at| recent(at));
         }
         match seen.get(token_id) {
-            Some(at) if now.duration_since(*at) < USAGE_EVERY => false,
+            Some(at) if recent(at) => false,
             _ => {
                 seen.insert(token_id.to_string(), now);
                 true
             }
         }
+    }
+}
+
+/// A token row as last read, with what its roles allowed then.
+#[derive(Debug)]
+struct Verified {
+    row: TokenRow,
+    permissions: PermissionSet,
+    read_at: Instant,
+}
+
+/// Team and org admin token rows recently read (per process), so a busy token is not a
+/// database query per request. Revoking or rotating through this process forgets the entry
+/// at once; another process sharing the database sees the change within `ttl`. Personal
+/// tokens are never cached: their user's access is re-read on every request. A zero `ttl`
+/// disables the cache.
+#[derive(Debug)]
+pub struct TokenCache {
+    ttl: Duration,
+    entries: RwLock<HashMap<String, Arc<Verified>>>,
+}
+
+impl TokenCache {
+    /// Entries beyond this many trigger a sweep of the stale ones.
+    const SWEEP_ABOVE: usize = 100_000;
+
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            entries: RwLock::default(),
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<Arc<Verified>> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(id)
+            .filter(|v| v.read_at.elapsed() < self.ttl)
+            .cloned()
+    }
+
+    /// Remembers a freshly read row (unless caching is off or it is a personal token).
+    fn keep(&self, row: TokenRow, permissions: PermissionSet) -> Arc<Verified> {
+        let verified = Arc::new(Verified {
+            row,
+            permissions,
+            read_at: Instant::now(),
+        });
+        if !self.ttl.is_zero() && verified.row.user_id.is_none() {
+            let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+            if entries.len() > Self::SWEEP_ABOVE {
+                entries.retain(|_, v| v.read_at.elapsed() < self.ttl);
+            }
+            entries.insert(verified.row.id.clone(), verified.clone());
+        }
+        verified
+    }
+
+    fn forget(&self, id: &str) {
+        self.entries
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
     }
 }
 
@@ -397,6 +474,7 @@ pub async fn revoke(
     store::tokens::revoke(&mut tx, &row.id, store::now_ms()).await?;
     event(p, "token.revoked", &row).insert(&mut tx).await?;
     tx.commit().await?;
+    s.token_cache.forget(&row.id);
     Ok(())
 }
 
@@ -449,6 +527,7 @@ pub async fn rotate(
     e.reason = grace_until.map(|_| "with_grace");
     e.insert(&mut tx).await?;
     tx.commit().await?;
+    s.token_cache.forget(&row.id);
     let rotated = TokenRow {
         rotated_at: Some(now),
         previous_valid_until: grace_until,
@@ -511,14 +590,24 @@ pub async fn authenticate(
         Error::Unauthorized
     };
     let parsed = token::parse(presented).map_err(|_| refuse())?;
-    let mut conn = s.db.pool().acquire().await?;
-    let Some(row) = store::tokens::get(&mut conn, &parsed.id)
-        .await?
-        .filter(|r| r.kind == parsed.kind)
-    else {
-        tracing::info!(token_id = %parsed.id, %ip, "bearer token refused: unknown id");
-        return Err(refuse());
+    let verified = match s.token_cache.get(&parsed.id) {
+        Some(verified) => verified,
+        None => {
+            let mut conn = s.db.pool().acquire().await?;
+            let Some(row) = store::tokens::get(&mut conn, &parsed.id).await? else {
+                tracing::info!(token_id = %parsed.id, %ip, "bearer token refused: unknown id");
+                return Err(refuse());
+            };
+            let permissions = match row.user_id {
+                Some(_) => PermissionSet::EMPTY,
+                None => permissions_of(&mut conn, &row.org_id, &row.role_ids)
+                    .await
+                    .unwrap_or(PermissionSet::EMPTY),
+            };
+            s.token_cache.keep(row, permissions)
+        }
     };
+    let row = &verified.row;
     let now = store::now_ms();
     let presented_hash = secret_hash(s, parsed.secret.expose());
     let current: bool = presented_hash
@@ -532,8 +621,14 @@ pub async fn authenticate(
         .filter(|_| row.previous_valid_until.is_some_and(|until| until > now))
         .unwrap_or_default();
     let in_grace: bool = presented_hash.as_bytes().ct_eq(previous.as_bytes()).into();
-    if let Some(reason) = refusal_reason(&row, current | in_grace, now) {
-        audit_refusal(s, &mut conn, &row, reason, &context).await?;
+    let reason = if row.kind != parsed.kind {
+        Some("wrong_kind")
+    } else {
+        refusal_reason(row, current | in_grace, now)
+    };
+    if let Some(reason) = reason {
+        let mut conn = s.db.pool().acquire().await?;
+        audit_refusal(s, &mut conn, row, reason, &context).await?;
         return Err(if reason == "expired" {
             Error::TokenExpired
         } else {
@@ -542,11 +637,12 @@ pub async fn authenticate(
     }
     let principal = match &row.user_id {
         Some(user_id) => {
+            let mut conn = s.db.pool().acquire().await?;
             let Some(mut user) =
                 super::principal::of_member(&mut conn, user_id, &row.org_id, context.clone())
                     .await?
             else {
-                audit_refusal(s, &mut conn, &row, "user_gone", &context).await?;
+                audit_refusal(s, &mut conn, row, "user_gone", &context).await?;
                 return Err(refuse());
             };
             let chosen = PermissionSet::from_words(&row.permissions).unwrap_or_default();
@@ -556,11 +652,8 @@ pub async fn authenticate(
             user
         }
         None => {
-            let permissions = permissions_of(&mut conn, &row.org_id, &row.role_ids)
-                .await
-                .unwrap_or(PermissionSet::EMPTY);
             let mut grants = Grants::default();
-            grants.add(permissions, row.team_id.as_deref());
+            grants.add(verified.permissions, row.team_id.as_deref());
             Principal {
                 identity: Identity::Token {
                     id: row.id.clone(),
@@ -580,6 +673,7 @@ pub async fn authenticate(
         }
     };
     if s.token_usage.due(&row.id) {
+        let mut conn = s.db.pool().acquire().await?;
         store::tokens::record_use(&mut conn, &row.id, now, context.ip.as_deref()).await?;
     }
     Ok(principal)

@@ -9,6 +9,7 @@ use reqwest::header::HeaderMap;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
@@ -41,7 +42,7 @@ pub struct TestServer {
     pub client: reqwest::Client,
     pub state: AppState,
     pub setup_code: Option<String>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 /// A database URL for a brand-new, empty database on the backend.
@@ -83,6 +84,17 @@ impl TestServer {
         public_origin: Option<&str>,
         migrate: bool,
     ) -> Self {
+        Self::start_caching_tokens(database_url, dir, public_origin, migrate, Duration::ZERO).await
+    }
+
+    /// As `start_on`, trusting verified tokens for `token_cache` (production's default is 1 s).
+    pub async fn start_caching_tokens(
+        database_url: String,
+        dir: tempfile::TempDir,
+        public_origin: Option<&str>,
+        migrate: bool,
+        token_cache: Duration,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let config = Config {
@@ -91,6 +103,9 @@ impl TestServer {
             data_dir: dir.path().to_path_buf(),
             public_origin: public_origin.unwrap_or(&base).to_string(),
             site_root: dir.path().to_path_buf(),
+            // Most tests change rows with SQL behind the server's back, so they start with
+            // the cache off (`start_on`); the cache has its own tests.
+            token_cache,
         };
         let foxgate = foxgate_server::assemble(config).unwrap();
         let setup_code = if migrate {
@@ -121,8 +136,13 @@ impl TestServer {
             client,
             state,
             setup_code,
-            _dir: dir,
+            dir,
         }
+    }
+
+    /// Where this server keeps its secret key (and its SQLite file).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
     }
 
     pub fn url(&self, path: &str) -> String {

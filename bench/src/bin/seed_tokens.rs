@@ -1,0 +1,120 @@
+//! Seeds a fresh Foxgate database for the token load test: sets up an org and its owner,
+//! mints one real org admin token through the service (printed on stdout, nothing else),
+//! and adds filler tokens with random ids and hashes until the table holds `count` rows.
+//!
+//! `seed_tokens <database-url> <count>`; the server key comes from `FOXGATE_SECRET_KEY`
+//! (base64, 32 bytes), which the load test also gives to `foxgate serve`.
+
+use base64::Engine;
+use foxgate_core::authz::RequestContext;
+use foxgate_core::model::{NewToken, SetupInput};
+use foxgate_core::secret::Secret;
+use foxgate_core::service::{principal, setup, tokens, Services};
+use foxgate_core::store::{self, Db};
+use rand::{Rng, RngCore};
+
+/// Rows per INSERT statement: 7 parameters each stays far below SQLite's and PostgreSQL's limits.
+const BATCH: usize = 1000;
+
+fn key_from_env() -> Secret<[u8; 32]> {
+    let text = std::env::var("FOXGATE_SECRET_KEY").expect("FOXGATE_SECRET_KEY is set");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .expect("the key is base64");
+    Secret::new(bytes.try_into().expect("the key is 32 bytes"))
+}
+
+fn filler_id(rng: &mut impl Rng) -> String {
+    const ALPHABET: &[u8] = b"0123456789abcdefghjkmnpqrstvwxyz";
+    (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..32)] as char)
+        .collect()
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let url = args
+        .next()
+        .expect("usage: seed_tokens <database-url> <count>");
+    let count: usize = args.next().and_then(|c| c.parse().ok()).expect("a count");
+    let db = Db::connect_lazy(&url).expect("database url");
+    db.migrate().await.expect("migrations");
+    let services = Services::new(db, key_from_env());
+    let context = RequestContext::default();
+    let done = setup::complete(
+        &services,
+        &context,
+        setup::SetupProof::LocalOperator,
+        SetupInput {
+            setup_code: None,
+            org_name: "Bench".into(),
+            org_slug: "bench".into(),
+            email: "owner@bench.test".into(),
+            display_name: None,
+            password: Secret::new("bench-password-long".into()),
+        },
+    )
+    .await
+    .expect("setup");
+    let owner = principal::for_session(&services, &done.user_id, &done.org_id, context)
+        .await
+        .expect("owner principal")
+        .expect("owner is a member");
+    let minted = tokens::create(
+        &services,
+        &owner,
+        "bench",
+        NewToken {
+            name: "load-test".into(),
+            roles: vec!["admin".into()],
+            ..NewToken::default()
+        },
+    )
+    .await
+    .expect("mint");
+
+    let mut rng = rand::thread_rng();
+    let now = store::now_ms();
+    let mut remaining = count.saturating_sub(1);
+    let mut tx = services.db.pool().begin().await.expect("transaction");
+    while remaining > 0 {
+        let rows = remaining.min(BATCH);
+        let values: Vec<String> = (0..rows)
+            .map(|i| {
+                let b = i * 7;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO tokens (id, org_id, kind, name, secret_hash, role_ids, created_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for _ in 0..rows {
+            let mut hash = [0u8; 32];
+            rng.fill_bytes(&mut hash);
+            query = query
+                .bind(filler_id(&mut rng))
+                .bind(done.org_id.clone())
+                .bind("team")
+                .bind("filler")
+                .bind(hash.iter().map(|b| format!("{b:02x}")).collect::<String>())
+                .bind("viewer")
+                .bind(now);
+        }
+        query.execute(&mut *tx).await.expect("insert filler tokens");
+        remaining -= rows;
+    }
+    tx.commit().await.expect("commit");
+    println!("{}", minted.token);
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Token authentication under load (issue 4): wrk against token-authenticated
+# `GET /api/v1/auth/me` on a release Foxgate whose tokens table holds TOKENS rows (1M by
+# default), and against a bare axum handler on the same machine, in one run. Prints both,
+# and the ratio. Usage: bench/token-auth.sh [TOKENS] [SECONDS]; DATABASE_URL=postgres://…
+# benchmarks on PostgreSQL instead of a fresh SQLite file (the database must be empty).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOKENS=${1:-1000000}
+SECONDS_EACH=${2:-20}
+CONNECTIONS=${CONNECTIONS:-32}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/foxgate/target}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+
+cargo build --release -q -p foxgate-server -p foxgate-bench --bin foxgate --bin seed_tokens --bin bare_axum
+bin=$CARGO_TARGET_DIR/release
+work=$(mktemp -d)
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_up() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" -H "$2" && return; sleep 0.1; done; echo "not up: $1" >&2; exit 1; }
+
+# wrk prints e.g. "Requests/sec:  12345.67" and, with --latency, "     99%    3.21ms".
+rps() { awk '/^Requests\/sec/ {print $2}' "$1"; }
+p99_ms() {
+  awk '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
+        if (u == "us") v /= 1000; else if (u == "s") v *= 1000; print v }' "$1"
+}
+
+export FOXGATE_SECRET_KEY=$(head -c 32 /dev/urandom | base64)
+export DATABASE_URL=${DATABASE_URL:-sqlite://$work/bench.db?mode=rwc}
+echo "seeding $TOKENS tokens into ${DATABASE_URL%%://*} …"
+start=$(date +%s)
+token=$("$bin/seed_tokens" "$DATABASE_URL" "$TOKENS")
+echo "seeded in $(( $(date +%s) - start )) s"
+
+fox_port=$(free_port)
+RUST_LOG=warn "$bin/foxgate" serve --addr "127.0.0.1:$fox_port" --data-dir "$work/data" \
+  --public-url "http://127.0.0.1:$fox_port" --site-root "$work/site" >"$work/foxgate.log" 2>&1 &
+pids+=($!)
+bare_port=$(free_port)
+"$bin/bare_axum" "127.0.0.1:$bare_port" &
+pids+=($!)
+auth="Authorization: Bearer $token"
+wait_up "http://127.0.0.1:$fox_port/api/v1/auth/me" "$auth"
+wait_up "http://127.0.0.1:$bare_port/api/v1/auth/me" "$auth"
+
+run() { # name url
+  wrk -t1 -c"$CONNECTIONS" -d2s -H "$auth" "$2" >/dev/null # warm-up
+  wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency -H "$auth" "$2" >"$work/$1.txt"
+  if grep -q "Non-2xx" "$work/$1.txt"; then echo "$1: errors during the run" >&2; cat "$work/$1.txt" >&2; exit 1; fi
+}
+run bare "http://127.0.0.1:$bare_port/api/v1/auth/me"
+run foxgate "http://127.0.0.1:$fox_port/api/v1/auth/me"
+
+count=$(sqlite3 -version >/dev/null 2>&1 && [[ $DATABASE_URL == sqlite* ]] && sqlite3 "$work/bench.db" 'SELECT count(*) FROM tokens' || echo "$TOKENS")
+printf '\n%-28s %12s %10s\n' "" "requests/s" "p99 ms"
+printf '%-28s %12.0f %10.2f\n' "bare axum handler" "$(rps "$work/bare.txt")" "$(p99_ms "$work/bare.txt")"
+printf '%-28s %12.0f %10.2f\n' "foxgate /auth/me (bearer)" "$(rps "$work/foxgate.txt")" "$(p99_ms "$work/foxgate.txt")"
+awk -v f="$(rps "$work/foxgate.txt")" -v b="$(rps "$work/bare.txt")" -v p="$(p99_ms "$work/foxgate.txt")" -v n="$count" \
+  'BEGIN { printf "\nratio foxgate/bare = %.2f (target >= 0.6); foxgate p99 = %.2f ms (target < 5); tokens in table: %s\n", f / b, p, n }'
