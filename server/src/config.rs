@@ -159,5 +159,12 @@ mod tests {
         assert_eq!(c.addr, "127.0.0.1:3000");
         assert_eq!(c.public_origin, "http://127.0.0.1:3000");
         assert!(c.database_url.starts_with("sqlite://data/foxgate.db"));
+        assert_eq!(c.token_cache, std::time::Duration::from_secs(1));
+        let strict = Config::resolve(&Options {
+            token_cache_ms: Some(0),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(strict.token_cache.is_zero());
     }
 }

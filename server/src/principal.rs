@@ -96,10 +96,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        // Taken, not cloned: a handler has one caller, and this runs on every API request.
         parts
             .extensions
-            .get::<Principal>()
-            .cloned()
+            .remove::<Principal>()
             .map(Caller)
             .ok_or_else(|| foxgate_core::Error::internal("principal middleware missing").into())
     }

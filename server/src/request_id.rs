@@ -30,6 +30,20 @@ fn acceptable(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 
+/// A time-ordered UUIDv7 from this thread's generator. Not `store::new_id`, whose
+/// process-wide monotonic counter sits behind a mutex that every request would contend on.
+fn fresh() -> String {
+    use rand::RngCore;
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let mut random = [0u8; 10];
+    rand::thread_rng().fill_bytes(&mut random);
+    uuid::Builder::from_unix_timestamp_millis(ms, &random)
+        .into_uuid()
+        .to_string()
+}
+
 pub async fn assign(mut req: Request, next: Next) -> Response {
     let id = req
         .headers()
@@ -37,7 +51,7 @@ pub async fn assign(mut req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .filter(|v| acceptable(v))
         .map(str::to_string)
-        .unwrap_or_else(foxgate_core::store::new_id);
+        .unwrap_or_else(fresh);
     req.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
     let started = std::time::Instant::now();
@@ -55,4 +69,17 @@ pub async fn assign(mut req: Request, next: Next) -> Response {
         response.headers_mut().insert(HEADER, value);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_are_distinct_acceptable_uuid_v7() {
+        let (a, b) = (fresh(), fresh());
+        assert_ne!(a, b);
+        assert!(acceptable(&a));
+        assert_eq!(uuid::Uuid::parse_str(&a).unwrap().get_version_num(), 7);
+    }
 }

@@ -28,7 +28,7 @@ impl Me {
             }
         };
         let org = p.grants.at(&Scope::Org);
-        let mut permissions: Vec<String> = org.iter().map(|perm| perm.to_string()).collect();
+        let mut permissions: Vec<String> = org.iter().map(|perm| perm.name().to_string()).collect();
         for (team, set) in p.grants.team_sets() {
             permissions.extend(
                 set.iter()
