@@ -8,6 +8,7 @@ pub mod console;
 pub mod health;
 pub mod key;
 pub mod principal;
+pub mod programs;
 pub mod request_id;
 pub mod router;
 pub mod security;

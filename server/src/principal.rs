@@ -16,7 +16,7 @@ use foxgate_core::service::{principal, tokens};
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
-fn context_of(req: &Request) -> RequestContext {
+pub fn context_of(req: &Request) -> RequestContext {
     let header_text = |name: header::HeaderName, max: usize| {
         req.headers()
             .get(name)
@@ -35,7 +35,7 @@ fn context_of(req: &Request) -> RequestContext {
 }
 
 /// The token of an `Authorization: Bearer` header, if the request carries one.
-fn bearer(req: &Request) -> Option<String> {
+pub fn bearer(req: &Request) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme

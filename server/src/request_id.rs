@@ -44,7 +44,17 @@ fn fresh() -> String {
         .to_string()
 }
 
-pub async fn assign(mut req: Request, next: Next) -> Response {
+pub async fn assign(req: Request, next: Next) -> Response {
+    around(req, |req| next.run(req)).await
+}
+
+/// Runs `handle` for `req` under its request id (kept from the request when acceptable,
+/// else fresh): in the extensions, the tracing span, the task-local and the response.
+pub async fn around<F, Fut>(mut req: Request, handle: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
     let id = req
         .headers()
         .get(HEADER)
@@ -56,7 +66,7 @@ pub async fn assign(mut req: Request, next: Next) -> Response {
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
     let started = std::time::Instant::now();
     let mut response = CURRENT
-        .scope(id.clone(), next.run(req).instrument(span.clone()))
+        .scope(id.clone(), handle(req).instrument(span.clone()))
         .await;
     span.in_scope(|| {
         tracing::info!(

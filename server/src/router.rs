@@ -1,7 +1,7 @@
 //! The HTTP surface: every route and the middleware stack around them, in one place.
 
 use crate::state::AppState;
-use crate::{api, console, health, principal, request_id, security};
+use crate::{api, console, health, principal, programs, request_id, security};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum::Router;
@@ -40,7 +40,7 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
     };
     let leptos_options = state.leptos.clone();
 
-    Router::new()
+    let browsers = Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/login", post(console::login))
@@ -68,7 +68,17 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         ))
         .layer(from_fn_with_state(state.clone(), security::headers))
         .layer(from_fn(request_id::assign))
-        .with_state(state)
+        .with_state(state.clone());
+    let programs = programs::router(state);
+    // Two doors to the same API: bearer-token requests to /api/ take the short path.
+    Router::new().fallback_service(tower::service_fn(move |req: axum::extract::Request| {
+        let door = if programs::wants(&req) {
+            programs.clone()
+        } else {
+            browsers.clone()
+        };
+        tower::ServiceExt::oneshot(door, req)
+    }))
 }
 
 /// Hands the nonce that `security::headers` put in the CSP to Leptos, so its inline

@@ -4,7 +4,7 @@
 use crate::api_error::ApiError;
 use crate::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -15,7 +15,7 @@ use rand::RngCore;
 pub struct CspNonce(pub String);
 
 /// CSP for everything that is not an HTML page: nothing may load, nothing may frame it.
-const STRICT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+pub const STRICT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
@@ -45,7 +45,17 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
         .unwrap_or(HeaderValue::from_static(STRICT_CSP)),
         None => HeaderValue::from_static(STRICT_CSP),
     };
-    let h = response.headers_mut();
+    protect(
+        response.headers_mut(),
+        csp,
+        static_asset,
+        state.config.https(),
+    );
+    response
+}
+
+/// The headers every answer carries; `cacheable` is for static assets only.
+pub fn protect(h: &mut HeaderMap, csp: HeaderValue, cacheable: bool, https: bool) {
     h.insert(header::CONTENT_SECURITY_POLICY, csp);
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -56,16 +66,15 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    if !static_asset && !h.contains_key(header::CACHE_CONTROL) {
+    if !cacheable && !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if state.config.https() {
+    if https {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000"),
         );
     }
-    response
 }
 
 fn changes_state(method: &Method) -> bool {
@@ -80,21 +89,30 @@ pub async fn same_origin_writes(
     req: Request,
     next: Next,
 ) -> Response {
-    if changes_state(req.method()) {
-        let headers = req.headers();
-        let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-        if matches!(fetch_site, Some("cross-site" | "same-site")) {
-            return refuse("the request comes from another site");
-        }
-        if let Some(origin) = headers.get(header::ORIGIN) {
-            let origin = origin.to_str().unwrap_or("");
-            if !origin.eq_ignore_ascii_case(&state.config.public_origin) {
-                tracing::warn!(origin, expected = %state.config.public_origin, "cross-origin write refused");
-                return refuse("the request's Origin is not this Foxgate's public URL");
-            }
-        }
+    match cross_site_write(&state, &req) {
+        Some(refusal) => refusal,
+        None => next.run(req).await,
     }
-    next.run(req).await
+}
+
+/// The refusal of a state-changing request from another site, if this is one.
+pub fn cross_site_write(state: &AppState, req: &Request) -> Option<Response> {
+    if !changes_state(req.method()) {
+        return None;
+    }
+    let headers = req.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if matches!(fetch_site, Some("cross-site" | "same-site")) {
+        return Some(refuse("the request comes from another site"));
+    }
+    let origin = headers.get(header::ORIGIN)?.to_str().unwrap_or("");
+    if origin.eq_ignore_ascii_case(&state.config.public_origin) {
+        return None;
+    }
+    tracing::warn!(origin, expected = %state.config.public_origin, "cross-origin write refused");
+    Some(refuse(
+        "the request's Origin is not this Foxgate's public URL",
+    ))
 }
 
 fn refuse(why: &str) -> Response {

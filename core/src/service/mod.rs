@@ -35,8 +35,9 @@ pub struct Services {
     pub token_refusals: tokens::UsageThrottle,
     /// The one-time code that authorizes first-run setup through the web; None once set up.
     setup_code: Mutex<Option<Secret<String>>>,
-    /// Keys the stored hashes of token secrets (HMAC-SHA-256).
-    token_key: Secret<[u8; 32]>,
+    /// HMAC-SHA-256 keyed with the server key, ready to clone: the stored form of token
+    /// secrets. Keyed once, because re-keying on every token check was measurable.
+    token_mac: Secret<hmac::Hmac<sha2::Sha256>>,
     /// Set once setup is seen done; it never goes back, so the database is asked only until then.
     setup_done: AtomicBool,
 }
@@ -57,7 +58,10 @@ impl Services {
             token_refusals: tokens::UsageThrottle::default(),
             token_cache: tokens::TokenCache::new(std::time::Duration::ZERO),
             setup_code: Mutex::new(None),
-            token_key,
+            token_mac: Secret::new(
+                <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(token_key.expose())
+                    .expect("HMAC takes any key length"),
+            ),
             setup_done: AtomicBool::new(false),
         }
     }

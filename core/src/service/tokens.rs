@@ -13,9 +13,8 @@ use crate::token::{self, TokenKind};
 use crate::use_cases;
 use crate::Error;
 use base64::Engine;
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use rand::RngCore;
-use sha2::Sha256;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -131,8 +130,7 @@ impl TokenCache {
 }
 
 fn secret_hash(s: &Services, secret: &str) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(s.token_key.expose())
-        .expect("HMAC takes any key length");
+    let mut mac = s.token_mac.expose().clone();
     mac.update(b"token:");
     mac.update(secret.as_bytes());
     base64::engine::general_purpose::STANDARD_NO_PAD.encode(mac.finalize().into_bytes())

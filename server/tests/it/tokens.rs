@@ -342,3 +342,52 @@ async fn repeated_failures_from_one_address_are_rate_limited(backend: Backend) {
     );
 }
 on_both_databases!(repeated_failures_from_one_address_are_rate_limited);
+
+/// Bearer requests to the API take the programs' door: they still get the security headers
+/// and a request id, cross-site writes are still refused, and they never get a session.
+async fn the_programs_door_keeps_the_protections(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let token = json(
+        s.api(
+            Method::POST,
+            TOKENS,
+            &owner,
+            Some(body!({"name": "bot", "roles": ["admin"]})),
+        )
+        .await,
+    )
+    .await["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let me = bearer(&s, Method::GET, "/api/v1/auth/me", &token, None).await;
+    assert_eq!(me.status(), 200);
+    let h = me.headers();
+    assert_eq!(
+        h["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["cache-control"], "no-store");
+    assert!(h.get("x-request-id").is_some());
+    assert!(h.get("set-cookie").is_none(), "no session for a token");
+
+    let auth = format!("Bearer {token}");
+    let cross_site = s
+        .send(
+            Method::POST,
+            "/api/v1/orgs/acme/teams",
+            &[
+                ("authorization", auth.as_str()),
+                ("origin", "https://evil.example"),
+            ],
+            Some(body!({"slug": "x1", "name": "X"})),
+        )
+        .await;
+    assert_eq!(cross_site.status(), 403);
+    let unknown = bearer(&s, Method::GET, "/api/v2/nothing", &token, None).await;
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(error_code(unknown).await, "not_found");
+}
+on_both_databases!(the_programs_door_keeps_the_protections);
