@@ -14,7 +14,8 @@ pub struct Me {
     pub email: Option<String>,
     pub can_write: bool,
     /// `resource:action` at org scope, then `resource:action@team:<id>` for team grants.
-    pub permissions: Vec<String>,
+    /// Borrowed names where possible: this answer is built on every token check.
+    pub permissions: Vec<std::borrow::Cow<'static, str>>,
 }
 
 impl Me {
@@ -28,12 +29,13 @@ impl Me {
             }
         };
         let org = p.grants.at(&Scope::Org);
-        let mut permissions: Vec<String> = org.iter().map(|perm| perm.name().to_string()).collect();
+        let mut permissions: Vec<std::borrow::Cow<'static, str>> =
+            org.iter().map(|perm| perm.name().into()).collect();
         for (team, set) in p.grants.team_sets() {
             permissions.extend(
                 set.iter()
                     .filter(|perm| !org.contains(*perm))
-                    .map(|perm| format!("{perm}@team:{team}")),
+                    .map(|perm| format!("{perm}@team:{team}").into()),
             );
         }
         Me {
