@@ -299,6 +299,21 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
     session_set_cookie(headers).map(|line| line.split(';').next().unwrap().to_string())
 }
 
+/// Creates teams in acme, each named like its slug.
+pub async fn add_teams(s: &TestServer, by: &str, slugs: &[&str]) {
+    for slug in slugs {
+        let res = s
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/orgs/acme/teams",
+                by,
+                Some(serde_json::json!({"slug": slug, "name": slug})),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "team {slug}");
+    }
+}
+
 /// Creates a local member and returns their user id.
 pub async fn add_member(s: &TestServer, by: &str, email: &str) -> String {
     let res = s

@@ -1,7 +1,9 @@
 //! Personal tokens: they act as their user, within the permissions chosen at minting, and
 //! follow the user's current access on every request.
 
-use crate::harness::{add_member, error_code, grant, json, sign_in, Backend, TestServer};
+use crate::harness::{
+    add_member, add_teams, error_code, grant, json, sign_in, Backend, TestServer,
+};
 use crate::on_both_databases;
 use crate::tokens::{bearer, TOKENS};
 use reqwest::Method;
@@ -14,17 +16,7 @@ async fn status_of(s: &TestServer, method: Method, path: &str, token: &str) -> u
 async fn a_personal_token_follows_its_user(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    for slug in ["alpha", "beta"] {
-        let res = s
-            .api(
-                Method::POST,
-                "/api/v1/orgs/acme/teams",
-                &owner,
-                Some(body!({"slug": slug, "name": slug})),
-            )
-            .await;
-        assert_eq!(res.status(), 201);
-    }
+    add_teams(&s, &owner, &["alpha", "beta"]).await;
     let alice_id = add_member(&s, &owner, "alice@acme.test").await;
     let res = grant(&s, &owner, &alice_id, "team_admin", Some("alpha")).await;
     let grant_id = json(res).await["id"].as_str().unwrap().to_string();

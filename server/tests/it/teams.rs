@@ -1,7 +1,9 @@
 //! Teams and grants through the API: CRUD with audit, validation, and what a team admin
 //! of one team can (not) see or do in another.
 
-use crate::harness::{add_member, error_code, grant, json, sign_in, Backend, TestServer};
+use crate::harness::{
+    add_member, add_teams, error_code, grant, json, sign_in, Backend, TestServer,
+};
 use crate::on_both_databases;
 use reqwest::Method;
 use serde_json::json as body;
@@ -277,17 +279,7 @@ on_both_databases!(a_team_admin_sees_only_their_team);
 async fn a_team_lists_its_members_and_their_roles(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    for slug in ["alpha", "beta"] {
-        let res = s
-            .api(
-                Method::POST,
-                "/api/v1/orgs/acme/teams",
-                &owner,
-                Some(body!({"slug": slug, "name": slug})),
-            )
-            .await;
-        assert_eq!(res.status(), 201);
-    }
+    add_teams(&s, &owner, &["alpha", "beta"]).await;
     let alice = add_member(&s, &owner, "alice@acme.test").await;
     let bob = add_member(&s, &owner, "bob@acme.test").await;
     assert_eq!(

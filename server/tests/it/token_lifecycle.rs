@@ -1,7 +1,7 @@
 //! A token's life: the org's lifetime policy, expiry dates, rotation with and without grace,
 //! filters, audited refusals, and refusals that never reach the database.
 
-use crate::harness::{error_code, json, Backend, TestServer};
+use crate::harness::{add_teams, error_code, json, Backend, TestServer};
 use crate::on_both_databases;
 use crate::tokens::{bearer, TOKENS};
 use reqwest::Method;
@@ -251,17 +251,7 @@ on_both_databases!(rotation_replaces_the_secret_with_or_without_grace);
 async fn the_list_filters_by_team_and_status_and_names_the_creator(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    for slug in ["alpha", "beta"] {
-        let res = s
-            .api(
-                Method::POST,
-                "/api/v1/orgs/acme/teams",
-                &owner,
-                Some(body!({"slug": slug, "name": slug})),
-            )
-            .await;
-        assert_eq!(res.status(), 201);
-    }
+    add_teams(&s, &owner, &["alpha", "beta"]).await;
     let mut ids = Vec::new();
     for (name, team) in [
         ("a1", Some("alpha")),

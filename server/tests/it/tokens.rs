@@ -1,6 +1,8 @@
 //! API tokens: minted once, used as bearer, scoped to their team, revoked at once.
 
-use crate::harness::{add_member, error_code, grant, json, sign_in, Backend, TestServer};
+use crate::harness::{
+    add_member, add_teams, error_code, grant, json, sign_in, Backend, TestServer,
+};
 use crate::on_both_databases;
 use reqwest::Method;
 use serde_json::json as body;
@@ -22,17 +24,7 @@ pub async fn bearer(
 async fn a_team_token_from_mint_to_revocation(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    for slug in ["alpha", "beta"] {
-        let res = s
-            .api(
-                Method::POST,
-                "/api/v1/orgs/acme/teams",
-                &owner,
-                Some(body!({"slug": slug, "name": slug})),
-            )
-            .await;
-        assert_eq!(res.status(), 201);
-    }
+    add_teams(&s, &owner, &["alpha", "beta"]).await;
     let minted = s
         .api(
             Method::POST,
