@@ -100,6 +100,18 @@ test("the member sees only what the role allows", async ({ page }) => {
   });
   expect(answer.status).toBe(403);
   expect(answer.body.error.code).toBe("forbidden");
+
+  // Without tokens:create she can still mint a personal token, limited to what she holds.
+  await page.goto(base + "/tokens");
+  const form = page.locator("section", { hasText: "New token" });
+  await expect(form.locator("select[name=kind] option")).toHaveText(["Personal token (acts as you)"]);
+  await expect(form.getByLabel("teams:read", { exact: true })).toBeVisible();
+  await expect(form.getByLabel("teams:update", { exact: true })).toHaveCount(0);
+  await form.locator("input[name=name]").fill("carol-script");
+  await form.getByLabel("members:read", { exact: true }).check();
+  await form.getByRole("button", { name: "Create token" }).click();
+  await expect(page.getByTestId("new-token")).toHaveText(/^fgp_/);
+  await expect(page.getByTestId("token-row")).toHaveCount(1);
   expect(errors.filter((e) => !e.includes("403")), "no script or hydration errors").toEqual([]);
 });
 
