@@ -76,10 +76,20 @@ struct Verified {
 /// at once; another process sharing the database sees the change within `ttl`. Personal
 /// tokens are never cached: their user's access is re-read on every request. A zero `ttl`
 /// disables the cache.
-#[derive(Debug)]
 pub struct TokenCache {
     ttl: Duration,
     entries: RwLock<HashMap<String, Arc<Verified>>>,
+}
+
+/// Only the size: the entries hold secret hashes, which have no business in a log.
+impl std::fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries = self.entries.read().map_or(0, |e| e.len());
+        f.debug_struct("TokenCache")
+            .field("ttl", &self.ttl)
+            .field("entries", &entries)
+            .finish()
+    }
 }
 
 impl TokenCache {
