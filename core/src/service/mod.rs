@@ -28,11 +28,11 @@ pub struct Services {
     /// Failed bearer tokens per IP.
     pub token_failures: limiter::FailureLimiter,
     /// When each token's last use was written, so it is written at most once a minute.
-    pub token_usage: tokens::UsageThrottle,
+    pub token_usage: tokens::OncePerMinute,
     /// Recently verified team and org admin tokens.
     pub token_cache: tokens::TokenCache,
     /// When a refused token was last audited, so a flood of failures is one event a minute.
-    pub token_refusals: tokens::UsageThrottle,
+    pub token_refusals: tokens::OncePerMinute,
     /// The one-time code that authorizes first-run setup through the web; None once set up.
     setup_code: Mutex<Option<Secret<String>>>,
     /// HMAC-SHA-256 keyed with the server key, ready to clone: the stored form of token
@@ -54,8 +54,8 @@ impl Services {
             db,
             signin_failures: limiter::FailureLimiter::signin(),
             token_failures: limiter::FailureLimiter::bearer(),
-            token_usage: tokens::UsageThrottle::default(),
-            token_refusals: tokens::UsageThrottle::default(),
+            token_usage: tokens::OncePerMinute::default(),
+            token_refusals: tokens::OncePerMinute::default(),
             token_cache: tokens::TokenCache::new(std::time::Duration::ZERO),
             setup_code: Mutex::new(None),
             token_mac: Secret::new(

@@ -32,9 +32,9 @@ const USAGE_EVERY: Duration = Duration::from_secs(60);
 /// Remembers, per token and per process, when something was last written about it (its
 /// last use, a refusal), so a busy or attacked token costs at most one write a minute.
 #[derive(Debug, Default)]
-pub struct UsageThrottle(RwLock<HashMap<String, Instant>>);
+pub struct OncePerMinute(RwLock<HashMap<String, Instant>>);
 
-impl UsageThrottle {
+impl OncePerMinute {
     /// True when the use should be written now (and notes that it is). The common answer,
     /// "not yet", takes only a read lock.
     fn due(&self, token_id: &str) -> bool {

@@ -3,7 +3,7 @@
 
 use crate::harness::{add_teams, error_code, json, Backend, TestServer};
 use crate::on_both_databases;
-use crate::tokens::{bearer, TOKENS};
+use crate::tokens::{bearer, minted, TOKENS};
 use reqwest::Method;
 use serde_json::json as body;
 
@@ -152,7 +152,7 @@ on_both_databases!(the_org_lifetime_policy_bounds_every_new_token);
 async fn rotation_replaces_the_secret_with_or_without_grace(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    let minted = json(mint(&s, &owner, body!({"name": "deploy", "roles": ["viewer"]})).await).await;
+    let minted = minted(&s, &owner, body!({"name": "deploy", "roles": ["viewer"]})).await;
     let old = minted["token"].as_str().unwrap().to_string();
     let id = minted["info"]["id"].as_str().unwrap().to_string();
     let rotate_path = format!("{TOKENS}/{id}/rotate");
@@ -313,7 +313,7 @@ on_both_databases!(the_list_filters_by_team_and_status_and_names_the_creator);
 async fn refused_tokens_are_audited_without_flooding(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    let minted = json(mint(&s, &owner, body!({"name": "bot", "roles": ["viewer"]})).await).await;
+    let minted = minted(&s, &owner, body!({"name": "bot", "roles": ["viewer"]})).await;
     let id = minted["info"]["id"].as_str().unwrap();
     let wrong = foxgate_core::token::seal(
         foxgate_core::token::TokenKind::OrgAdmin,
@@ -381,7 +381,7 @@ on_both_databases!(refused_tokens_are_audited_without_flooding);
 async fn a_bad_checksum_is_refused_without_a_query(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    let minted = json(mint(&s, &owner, body!({"name": "bot", "roles": ["viewer"]})).await).await;
+    let minted = minted(&s, &owner, body!({"name": "bot", "roles": ["viewer"]})).await;
     let token = minted["token"].as_str().unwrap().to_string();
     let last = token.chars().last().unwrap();
     let bad_check = format!(
@@ -418,7 +418,7 @@ on_both_databases!(a_bad_checksum_is_refused_without_a_query);
 async fn a_revoked_token_is_refused_by_every_node(backend: Backend) {
     let a = TestServer::start(backend).await;
     let owner = a.signed_in_owner().await;
-    let minted = json(mint(&a, &owner, body!({"name": "bot", "roles": ["viewer"]})).await).await;
+    let minted = minted(&a, &owner, body!({"name": "bot", "roles": ["viewer"]})).await;
     let token = minted["token"].as_str().unwrap().to_string();
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
@@ -454,7 +454,7 @@ async fn the_token_cache_forgets_revoked_and_rotated_tokens_at_once(backend: Bac
         TestServer::start_caching_tokens(url, dir, None, true, std::time::Duration::from_secs(60))
             .await;
     let owner = s.signed_in_owner().await;
-    let minted = json(mint(&s, &owner, body!({"name": "bot", "roles": ["viewer"]})).await).await;
+    let minted = minted(&s, &owner, body!({"name": "bot", "roles": ["viewer"]})).await;
     let (token, id) = (
         minted["token"].as_str().unwrap().to_string(),
         minted["info"]["id"].as_str().unwrap().to_string(),

@@ -9,6 +9,13 @@ use serde_json::json as body;
 
 pub const TOKENS: &str = "/api/v1/orgs/acme/tokens";
 
+/// Mints a token (as `cookie`) that must succeed; the create answer.
+pub async fn minted(s: &TestServer, cookie: &str, b: serde_json::Value) -> serde_json::Value {
+    let res = s.api(Method::POST, TOKENS, cookie, Some(b)).await;
+    assert_eq!(res.status(), 201);
+    json(res).await
+}
+
 pub async fn bearer(
     s: &TestServer,
     method: Method,
@@ -259,16 +266,7 @@ async fn first_token(s: &TestServer, cookie: &str) -> serde_json::Value {
 async fn last_use_is_recorded_at_most_once_a_minute(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    let minted = json(
-        s.api(
-            Method::POST,
-            TOKENS,
-            &owner,
-            Some(body!({"name": "bot", "roles": ["viewer"]})),
-        )
-        .await,
-    )
-    .await;
+    let minted = minted(&s, &owner, body!({"name": "bot", "roles": ["viewer"]})).await;
     let token = minted["token"].as_str().unwrap().to_string();
     assert_eq!(
         first_token(&s, &owner).await["last_used_at"],
@@ -300,16 +298,7 @@ on_both_databases!(last_use_is_recorded_at_most_once_a_minute);
 async fn repeated_failures_from_one_address_are_rate_limited(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    let good = json(
-        s.api(
-            Method::POST,
-            TOKENS,
-            &owner,
-            Some(body!({"name": "bot", "roles": ["viewer"]})),
-        )
-        .await,
-    )
-    .await;
+    let good = minted(&s, &owner, body!({"name": "bot", "roles": ["viewer"]})).await;
     let good = good["token"].as_str().unwrap().to_string();
     for i in 0..50 {
         let res = bearer(
@@ -340,16 +329,7 @@ on_both_databases!(repeated_failures_from_one_address_are_rate_limited);
 async fn the_programs_door_keeps_the_protections(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    let token = json(
-        s.api(
-            Method::POST,
-            TOKENS,
-            &owner,
-            Some(body!({"name": "bot", "roles": ["admin"]})),
-        )
-        .await,
-    )
-    .await["token"]
+    let token = minted(&s, &owner, body!({"name": "bot", "roles": ["admin"]})).await["token"]
         .as_str()
         .unwrap()
         .to_string();
