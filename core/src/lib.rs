@@ -11,6 +11,10 @@ pub mod token;
 pub mod use_cases;
 
 #[cfg(feature = "server")]
+pub mod oidc;
+#[cfg(feature = "server")]
+pub mod seal;
+#[cfg(feature = "server")]
 pub mod service;
 #[cfg(feature = "server")]
 pub mod store;

@@ -33,6 +33,14 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Secret<T> {
     }
 }
 
+/// Serializing exposes the value: it exists so the console can send a secret the admin typed
+/// to a server function. Nothing that is logged or stored as a snapshot may hold a `Secret`.
+impl<T: serde::Serialize> serde::Serialize for Secret<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Secret;

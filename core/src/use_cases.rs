@@ -204,6 +204,35 @@ pub const TOKENS_REVOKE: UseCase = case(
     "revoke a token at once",
 );
 
+pub const SSO_READ: UseCase = case(
+    "sso.read",
+    Resource::Sso,
+    Action::Read,
+    At::Org,
+    "see the org's identity providers (never their client secrets) and test their connection",
+);
+pub const SSO_CREATE: UseCase = case(
+    "sso.create",
+    Resource::Sso,
+    Action::Create,
+    At::Org,
+    "add an identity provider (plus every permission of the roles its mapping gives)",
+);
+pub const SSO_UPDATE: UseCase = case(
+    "sso.update",
+    Resource::Sso,
+    Action::Update,
+    At::Org,
+    "change an identity provider (plus every permission of the roles its mapping gives)",
+);
+pub const SSO_DELETE: UseCase = case(
+    "sso.delete",
+    Resource::Sso,
+    Action::Delete,
+    At::Org,
+    "remove an identity provider",
+);
+
 pub const ALL: &[UseCase] = &[
     ORG_READ,
     ORG_UPDATE,
@@ -226,6 +255,10 @@ pub const ALL: &[UseCase] = &[
     TOKENS_CREATE,
     TOKENS_ROTATE,
     TOKENS_REVOKE,
+    SSO_READ,
+    SSO_CREATE,
+    SSO_UPDATE,
+    SSO_DELETE,
 ];
 
 /// The table as Markdown, the source of `docs/permissions.md`.

@@ -3,6 +3,9 @@
 use crate::authz::{Principal, Scope};
 use serde::{Deserialize, Serialize};
 
+mod sso;
+pub use sso::*;
+
 /// The answer of `GET /api/v1/auth/me`: who the caller is and what they may do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {

@@ -98,7 +98,7 @@ fn grant_view(g: &grants::GrantRow) -> GrantView {
 }
 
 /// The permissions of a role of the org (built-in or custom) and its display name.
-async fn role_permissions(
+pub(crate) async fn role_permissions(
     conn: &mut sqlx::AnyConnection,
     org_id: &str,
     role_id: &str,

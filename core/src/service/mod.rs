@@ -11,6 +11,8 @@ pub mod roles;
 pub mod scope;
 pub mod setup;
 pub mod signin;
+pub mod sso;
+pub mod sso_providers;
 pub mod teams;
 pub mod tokens;
 
@@ -38,6 +40,12 @@ pub struct Services {
     /// HMAC-SHA-256 keyed with the server key, ready to clone: the stored form of token
     /// secrets. Keyed once, because re-keying on every token check was measurable.
     token_mac: Secret<hmac::Hmac<sha2::Sha256>>,
+    /// The OpenID Connect client and its discovery cache.
+    pub oidc: crate::oidc::Oidc,
+    /// Seals and opens stored client secrets.
+    pub keyring: crate::seal::Keyring,
+    /// Where IdPs send people back: `<public URL>/sso/callback`.
+    pub sso_redirect_uri: String,
     /// Set once setup is seen done; it never goes back, so the database is asked only until then.
     setup_done: AtomicBool,
 }
@@ -46,6 +54,12 @@ impl Services {
     /// Trusts a verified team or org admin token for `ttl` without reading its row again.
     pub fn with_token_cache(mut self, ttl: std::time::Duration) -> Self {
         self.token_cache = tokens::TokenCache::new(ttl);
+        self
+    }
+
+    /// The public URL people reach Foxgate at, which the SSO redirect URI is built from.
+    pub fn with_public_url(mut self, public_url: &str) -> Self {
+        self.sso_redirect_uri = format!("{}/sso/callback", public_url.trim_end_matches('/'));
         self
     }
 
@@ -58,6 +72,9 @@ impl Services {
             token_refusals: tokens::OncePerMinute::default(),
             token_cache: tokens::TokenCache::new(std::time::Duration::ZERO),
             setup_code: Mutex::new(None),
+            oidc: crate::oidc::Oidc::new(),
+            keyring: crate::seal::Keyring::new(crate::seal::SealKey::derive(&token_key), vec![]),
+            sso_redirect_uri: "http://127.0.0.1:3000/sso/callback".into(),
             token_mac: Secret::new(
                 <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(token_key.expose())
                     .expect("HMAC takes any key length"),

@@ -90,6 +90,14 @@ impl AuditEvent {
         self
     }
 
+    /// Changes made by an identity provider on the user's behalf (provisioning, group sync).
+    pub fn actor_provider(mut self, id: &str, name: &str) -> Self {
+        self.actor_kind = "sso_provider";
+        self.actor_id = Some(id.to_string());
+        self.actor_label = Some(name.to_string());
+        self
+    }
+
     pub fn entity(mut self, kind: &'static str, id: &str, label: &str) -> Self {
         self.entity_type = Some(kind);
         self.entity_id = Some(id.to_string());

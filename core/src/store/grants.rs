@@ -125,3 +125,44 @@ pub async fn count_org_wide_holders(
     .fetch_one(conn)
     .await
 }
+
+/// The grants group mapping gave a member through one provider: `(id, role_id, team_id)`.
+pub async fn mapped(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_id: &str,
+    idp_id: &str,
+) -> sqlx::Result<Vec<(String, String, Option<String>)>> {
+    sqlx::query_as(
+        "SELECT id, role_id, team_id FROM grants WHERE org_id = $1 AND user_id = $2 AND source_idp_id = $3 ORDER BY id",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(idp_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// A grant made by group mapping, marked with its provider so the next sync may replace it.
+pub async fn insert_mapped(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_id: &str,
+    role_id: &str,
+    team_id: Option<&str>,
+    idp_id: &str,
+    now: i64,
+) -> sqlx::Result<String> {
+    let id = super::new_id();
+    sqlx::query("INSERT INTO grants (id, org_id, user_id, role_id, team_id, created_at, source_idp_id) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(&id)
+        .bind(org_id)
+        .bind(user_id)
+        .bind(role_id)
+        .bind(team_id)
+        .bind(now)
+        .bind(idp_id)
+        .execute(conn)
+        .await?;
+    Ok(id)
+}

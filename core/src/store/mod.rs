@@ -4,6 +4,8 @@
 pub mod audit;
 mod db;
 pub mod grants;
+pub mod identities;
+pub mod identity_providers;
 pub mod orgs;
 pub mod roles;
 pub mod teams;

@@ -146,3 +146,13 @@ pub async fn remove_membership(
         .await?;
     Ok(())
 }
+
+/// Whether any account already uses this email (compared case-insensitively). Used only to
+/// refuse a new SSO identity that would collide with it, never to sign anyone in.
+pub async fn email_in_use(conn: &mut AnyConnection, email: &str) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE LOWER(email) = LOWER($1)")
+        .bind(email)
+        .fetch_one(conn)
+        .await?;
+    Ok(n > 0)
+}

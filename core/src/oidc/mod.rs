@@ -1,0 +1,309 @@
+//! Talking OpenID Connect to an org's IdP: discovery and signing keys (cached; the keys are
+//! fetched again when a token names an unknown `kid`), the authorization request (code flow,
+//! PKCE S256, state, nonce), the code exchange, and every check of the ID token. Core runs no
+//! HTTP server; this is the client half of the "sign in" use case, so it lives beside it.
+
+pub mod issuer;
+mod verify;
+
+pub use verify::{Groups, Identity};
+
+use crate::model::ProviderKind;
+use crate::secret::Secret;
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreJsonWebKeySet, CoreProviderMetadata,
+};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long discovery and keys are trusted before being fetched again.
+const CACHE_FOR: Duration = Duration::from_secs(15 * 60);
+/// An unknown `kid` fetches the keys again, but not more often than this: a stream of forged
+/// tokens must not turn Foxgate into a load generator against the IdP.
+const KEY_REFETCH_GAP: Duration = Duration::from_secs(10);
+
+/// What sign-in needs of one provider's settings.
+#[derive(Debug, Clone)]
+pub struct ProviderRef<'a> {
+    pub kind: ProviderKind,
+    pub issuer: &'a str,
+    pub client_id: &'a str,
+    pub scopes: &'a [String],
+    pub groups_claim: Option<&'a str>,
+}
+
+/// Why a step failed. `reason()` is the stable code written to the audit log; the message
+/// is plain words for "Test connection" and the server log, and never holds a token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("discovery failed: {0}")]
+    Discovery(String),
+    #[error("signing keys (JWKS) could not be fetched: {0}")]
+    Keys(String),
+    #[error("the code exchange failed: {0}")]
+    Exchange(String),
+    #[error("the token response holds no ID token")]
+    NoIdToken,
+    #[error("the ID token is not a well-formed JWT: {0}")]
+    Malformed(String),
+    #[error("the ID token's signature does not verify: {0}")]
+    Signature(String),
+    #[error("the ID token names no key the IdP publishes")]
+    UnknownKey,
+    #[error("the ID token comes from another issuer: {0}")]
+    Issuer(String),
+    #[error("the ID token is meant for another client: {0}")]
+    Audience(String),
+    #[error("the ID token's authorized party (azp) is another client")]
+    AuthorizedParty,
+    #[error("the ID token has expired: {0}")]
+    Expired(String),
+    #[error("the ID token was issued too long ago or in the future: {0}")]
+    IssuedAt(String),
+    #[error("the ID token's nonce does not match this sign-in: {0}")]
+    Nonce(String),
+    #[error("the access token does not match the ID token's at_hash")]
+    AccessTokenHash,
+    #[error("the ID token lacks a required claim: {0}")]
+    MissingClaim(&'static str),
+}
+
+impl Problem {
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Problem::Discovery(_) => "discovery_failed",
+            Problem::Keys(_) => "jwks_failed",
+            Problem::Exchange(_) => "code_exchange_failed",
+            Problem::NoIdToken => "id_token_missing",
+            Problem::Malformed(_) => "id_token_malformed",
+            Problem::Signature(_) | Problem::UnknownKey => "bad_signature",
+            Problem::Issuer(_) => "wrong_issuer",
+            Problem::Audience(_) | Problem::AuthorizedParty => "wrong_audience",
+            Problem::Expired(_) => "token_expired",
+            Problem::IssuedAt(_) => "stale_token",
+            Problem::Nonce(_) => "nonce_mismatch",
+            Problem::AccessTokenHash => "at_hash_mismatch",
+            Problem::MissingClaim(_) => "missing_claim",
+        }
+    }
+}
+
+/// A provider's discovery document with its signing keys, and which issuers it stands for.
+#[derive(Debug)]
+pub struct Discovered {
+    pub metadata: CoreProviderMetadata,
+    pub expected_issuer: issuer::Expected,
+    fetched_at: Instant,
+}
+
+/// The first leg of a sign-in: where to send the browser, and what to keep (server-side,
+/// in the session) to check the way back.
+#[derive(Debug)]
+pub struct Authorization {
+    pub url: String,
+    pub state: Secret<String>,
+    pub nonce: Secret<String>,
+    pub pkce_verifier: Secret<String>,
+}
+
+/// The OpenID Connect client shared by every request: one HTTP client (no redirects, so a
+/// provider URL cannot be bent towards internal addresses) and the discovery cache.
+#[derive(Debug)]
+pub struct Oidc {
+    http: openidconnect::reqwest::Client,
+    cache: Mutex<HashMap<String, Arc<Discovered>>>,
+}
+
+impl Default for Oidc {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Oidc {
+    pub fn new() -> Self {
+        let http = openidconnect::reqwest::Client::builder()
+            .redirect(openidconnect::reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("a TLS client with default settings builds");
+        Self {
+            http,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn cached(&self, issuer: &str) -> Option<Arc<Discovered>> {
+        let cache = self.cache.lock().expect("discovery cache lock");
+        cache.get(issuer).cloned()
+    }
+
+    /// Discovery and keys, from the cache while fresh.
+    pub async fn discover(&self, p: &ProviderRef<'_>) -> Result<Arc<Discovered>, Problem> {
+        if let Some(d) = self
+            .cached(p.issuer)
+            .filter(|d| d.fetched_at.elapsed() < CACHE_FOR)
+        {
+            return Ok(d);
+        }
+        self.fetch(p).await
+    }
+
+    /// Fetches discovery and keys now, bypassing the cache ("Test connection", unknown `kid`).
+    pub async fn fetch(&self, p: &ProviderRef<'_>) -> Result<Arc<Discovered>, Problem> {
+        let url = format!(
+            "{}/.well-known/openid-configuration",
+            p.issuer.trim_end_matches('/')
+        );
+        let body = self.get_json(&url).await.map_err(Problem::Discovery)?;
+        let metadata: CoreProviderMetadata = serde_json::from_slice(&body).map_err(|e| {
+            Problem::Discovery(format!("{url} is not an OpenID discovery document: {e}"))
+        })?;
+        let expected_issuer = issuer::expected(p.kind, p.issuer, metadata.issuer().as_str())
+            .map_err(Problem::Discovery)?;
+        let jwks_url = metadata.jwks_uri().url().to_string();
+        let body = self.get_json(&jwks_url).await.map_err(Problem::Keys)?;
+        let keys: CoreJsonWebKeySet = serde_json::from_slice(&body)
+            .map_err(|e| Problem::Keys(format!("{jwks_url} is not a JSON Web Key Set: {e}")))?;
+        if keys.keys().is_empty() {
+            return Err(Problem::Keys(format!("{jwks_url} publishes no keys")));
+        }
+        let discovered = Arc::new(Discovered {
+            metadata: metadata.set_jwks(keys),
+            expected_issuer,
+            fetched_at: Instant::now(),
+        });
+        self.cache
+            .lock()
+            .expect("discovery cache lock")
+            .insert(p.issuer.to_string(), discovered.clone());
+        Ok(discovered)
+    }
+
+    async fn get_json(&self, url: &str) -> Result<Vec<u8>, String> {
+        let response = self
+            .http
+            .get(url)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| format!("{url} could not be reached ({})", plain_http_error(&e)))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("{url} answered HTTP {status}"));
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| format!("{url} broke off its answer ({e})"))?;
+        Ok(bytes.to_vec())
+    }
+
+    /// Starts a sign-in: fresh state, nonce and PKCE verifier, and the IdP URL to visit.
+    pub async fn authorization(
+        &self,
+        p: &ProviderRef<'_>,
+        redirect_uri: &str,
+        login_hint: Option<&str>,
+    ) -> Result<Authorization, Problem> {
+        let d = self.discover(p).await?;
+        let client = CoreClient::from_provider_metadata(
+            d.metadata.clone(),
+            ClientId::new(p.client_id.to_string()),
+            None,
+        )
+        .set_redirect_uri(redirect_url(redirect_uri)?);
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut request = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .set_pkce_challenge(challenge);
+        for scope in p.scopes.iter().filter(|s| s.as_str() != "openid") {
+            request = request.add_scope(Scope::new(scope.clone()));
+        }
+        if let Some(hint) = login_hint {
+            request = request.add_extra_param("login_hint", hint.to_string());
+        }
+        let (url, state, nonce) = request.url();
+        Ok(Authorization {
+            url: url.to_string(),
+            state: Secret::new(state.secret().clone()),
+            nonce: Secret::new(nonce.secret().clone()),
+            pkce_verifier: Secret::new(verifier.secret().clone()),
+        })
+    }
+
+    /// Exchanges the code and checks the ID token; the identity it proves, or why not.
+    pub async fn complete(
+        &self,
+        p: &ProviderRef<'_>,
+        client_secret: &Secret<String>,
+        redirect_uri: &str,
+        code: &str,
+        pkce_verifier: &Secret<String>,
+        nonce: &Secret<String>,
+    ) -> Result<Identity, Problem> {
+        let d = self.discover(p).await?;
+        let client = CoreClient::from_provider_metadata(
+            d.metadata.clone(),
+            ClientId::new(p.client_id.to_string()),
+            Some(ClientSecret::new(client_secret.expose().clone())),
+        )
+        .set_redirect_uri(redirect_url(redirect_uri)?);
+        let response = client
+            .exchange_code(AuthorizationCode::new(code.to_string()))
+            .map_err(|e| Problem::Exchange(e.to_string()))?
+            .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.expose().clone()))
+            .request_async(&self.http)
+            .await
+            .map_err(|e| Problem::Exchange(describe_token_error(&e)))?;
+        let raw = openidconnect::TokenResponse::id_token(&response)
+            .ok_or(Problem::NoIdToken)?
+            .to_string();
+        let access_token = response.access_token();
+        let check =
+            |d: &Discovered| verify::id_token(d, p, client_secret, &raw, nonce, access_token);
+        match check(&d) {
+            Err(Problem::UnknownKey) if d.fetched_at.elapsed() >= KEY_REFETCH_GAP => {
+                // The IdP may have rotated its keys since they were cached.
+                let fresh = self.fetch(p).await?;
+                check(&fresh)
+            }
+            result => result,
+        }
+    }
+}
+
+fn redirect_url(uri: &str) -> Result<RedirectUrl, Problem> {
+    RedirectUrl::new(uri.to_string())
+        .map_err(|e| Problem::Exchange(format!("the redirect URI {uri} is not a URL: {e}")))
+}
+
+fn plain_http_error(e: &openidconnect::reqwest::Error) -> String {
+    if e.is_timeout() {
+        "no answer within 10 seconds".into()
+    } else if e.is_connect() {
+        "connection refused or host unknown".into()
+    } else {
+        e.to_string()
+    }
+}
+
+fn describe_token_error<RE: std::error::Error + 'static, T: openidconnect::ErrorResponse>(
+    e: &RequestTokenError<RE, T>,
+) -> String {
+    match e {
+        RequestTokenError::ServerResponse(r) => format!("the IdP refused it: {r}"),
+        RequestTokenError::Request(r) => format!("the token endpoint could not be reached: {r}"),
+        RequestTokenError::Parse(r, _) => format!("the token response is not valid: {r}"),
+        RequestTokenError::Other(r) => r.clone(),
+    }
+}

@@ -1,0 +1,514 @@
+//! An org's identity providers: list, show, add, change, remove and "Test connection". The
+//! client secret is sealed before it is stored and never comes back out through these.
+
+use super::{members::role_permissions, scope, Services};
+use crate::authz::{BuiltinRole, Principal, Scope};
+use crate::model::{
+    ConnectionCheck, ConnectionReport, GroupRule, IdentityProvider, ProviderKind, ProviderSettings,
+};
+use crate::oidc::ProviderRef;
+use crate::store::identity_providers::{self as providers, ProviderRow, StoredRule};
+use crate::store::{self, audit::AuditEvent, orgs::OrgRow, teams};
+use crate::{use_cases, Error};
+use sqlx::AnyConnection;
+
+const MAX_RULES: usize = 200;
+const MAX_LIST: usize = 50;
+
+fn view(s: &Services, row: &ProviderRow, team_slugs: &[teams::TeamRow]) -> IdentityProvider {
+    let slug_of = |id: &str| {
+        team_slugs
+            .iter()
+            .find(|t| t.id == id)
+            .map_or_else(|| id.to_string(), |t| t.slug.clone())
+    };
+    IdentityProvider {
+        id: row.id.clone(),
+        kind: row.kind,
+        name: row.name.clone(),
+        issuer: row.issuer.clone(),
+        client_id: row.client_id.clone(),
+        client_secret_set: row.client_secret_sealed.is_some(),
+        scopes: row.scopes.clone(),
+        allowed_domains: row.allowed_domains.clone(),
+        allowed_tenants: row.allowed_tenants.clone(),
+        groups_claim: row.groups_claim.clone(),
+        group_rules: row
+            .group_rules
+            .iter()
+            .map(|r| GroupRule {
+                group: r.group.clone(),
+                team: r.team_id.as_deref().map(slug_of),
+                role: r.role_id.clone(),
+            })
+            .collect(),
+        default_role: row.default_role_id.clone(),
+        enabled: row.enabled,
+        redirect_uri: s.sso_redirect_uri.clone(),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+/// What the audit log keeps of a provider: everything but the secret, which is only "set".
+fn snapshot(row: &ProviderRow) -> serde_json::Value {
+    serde_json::json!({
+        "id": row.id, "kind": row.kind.as_str(), "name": row.name, "issuer": row.issuer,
+        "client_id": row.client_id, "client_secret_set": row.client_secret_sealed.is_some(),
+        "scopes": row.scopes, "allowed_domains": row.allowed_domains,
+        "allowed_tenants": row.allowed_tenants, "groups_claim": row.groups_claim,
+        "group_rules": row.group_rules, "default_role": row.default_role_id, "enabled": row.enabled,
+    })
+}
+
+/// `https://…`, or plain `http://` to this machine (development and tests).
+fn validate_issuer(issuer: &str) -> Result<String, Error> {
+    let issuer = issuer.trim();
+    let url = url::Url::parse(issuer).map_err(|_| {
+        Error::invalid(
+            "issuer",
+            "must be a URL such as https://acme.okta.com/oauth2/default",
+        )
+    })?;
+    let local = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    if url.scheme() != "https" && !(url.scheme() == "http" && local) {
+        return Err(Error::invalid("issuer", "must use https"));
+    }
+    if url.query().is_some() || url.fragment().is_some() || issuer.len() > 500 {
+        return Err(Error::invalid(
+            "issuer",
+            "must be the issuer URL alone, without ?query or #fragment",
+        ));
+    }
+    Ok(issuer.to_string())
+}
+
+fn validate_words(
+    field: &'static str,
+    items: &[String],
+    ok: impl Fn(&str) -> bool,
+    what: &str,
+) -> Result<Vec<String>, Error> {
+    if items.len() > MAX_LIST {
+        return Err(Error::invalid(field, format!("at most {MAX_LIST} entries")));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for item in items.iter().flat_map(|i| i.split_whitespace()) {
+        if !ok(item) {
+            return Err(Error::invalid(field, format!("\"{item}\" is not {what}")));
+        }
+        if !out.iter().any(|o| o == item) {
+            out.push(item.to_string());
+        }
+    }
+    Ok(out)
+}
+
+fn is_domain(d: &str) -> bool {
+    d.len() <= 253
+        && d.contains('.')
+        && d.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+}
+
+fn is_guid(t: &str) -> bool {
+    t.len() == 36
+        && t.chars().enumerate().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
+fn is_scope(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.chars()
+            .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\')
+}
+
+/// Multi-tenant Entra endpoints accept any tenant in the world unless told which.
+fn is_multi_tenant_entra(issuer: &str) -> bool {
+    ["/common/", "/organizations/", "/consumers/"]
+        .iter()
+        .any(|p| issuer.contains(p))
+}
+
+fn text(field: &'static str, value: &str, max: usize) -> Result<String, Error> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            field,
+            format!("must be 1 to {max} characters"),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// Checks the settings and the escalation guard: the mapping may hand out only roles whose
+/// permissions the actor holds where they are given.
+async fn validated(
+    s: &Services,
+    conn: &mut AnyConnection,
+    p: &Principal,
+    org: &OrgRow,
+    input: ProviderSettings,
+    existing: Option<&ProviderRow>,
+) -> Result<ProviderRow, Error> {
+    let kind = input.kind;
+    let issuer = validate_issuer(&input.issuer)?;
+    let mut scopes = validate_words("scopes", &input.scopes, is_scope, "a scope")?;
+    if scopes.is_empty() {
+        scopes = kind
+            .default_scopes()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    }
+    if !scopes.iter().any(|s| s == "openid") {
+        scopes.insert(0, "openid".into());
+    }
+    let lowered: Vec<String> = input
+        .allowed_domains
+        .iter()
+        .map(|d| d.to_lowercase())
+        .collect();
+    let allowed_domains = validate_words("allowed_domains", &lowered, is_domain, "a domain name")?;
+    let lowered: Vec<String> = input
+        .allowed_tenants
+        .iter()
+        .map(|d| d.to_lowercase())
+        .collect();
+    let allowed_tenants = validate_words(
+        "allowed_tenants",
+        &lowered,
+        is_guid,
+        "an Entra tenant id (a GUID)",
+    )?;
+    match kind {
+        ProviderKind::Entra if !allowed_domains.is_empty() => {
+            return Err(Error::invalid(
+                "allowed_domains",
+                "Entra ID does not verify emails: restrict by tenant id instead",
+            ))
+        }
+        ProviderKind::Entra if allowed_tenants.is_empty() && is_multi_tenant_entra(&issuer) => {
+            return Err(Error::invalid(
+                "allowed_tenants",
+                "a multi-tenant Entra issuer (/common, /organizations) needs the tenant ids allowed to sign in",
+            ))
+        }
+        ProviderKind::Entra => {}
+        _ if !allowed_tenants.is_empty() => {
+            return Err(Error::invalid("allowed_tenants", "only Entra ID has tenant ids"))
+        }
+        _ => {}
+    }
+    let groups_claim = match input.groups_claim.as_deref().map(str::trim) {
+        Some("") | None if input.group_rules.is_empty() => None,
+        Some("") | None => Some("groups".to_string()),
+        Some(claim) => Some(text("groups_claim", claim, 200)?),
+    };
+    if input.group_rules.len() > MAX_RULES {
+        return Err(Error::invalid(
+            "group_rules",
+            format!("at most {MAX_RULES} rules"),
+        ));
+    }
+    let mut group_rules = Vec::new();
+    for rule in &input.group_rules {
+        let group = text("group_rules", &rule.group, 200)?;
+        let team_id = match rule
+            .team
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            Some(team_ref) => Some(
+                teams::find(conn, &org.id, team_ref)
+                    .await?
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "group_rules",
+                            format!("no team \"{team_ref}\" in this organization"),
+                        )
+                    })?
+                    .id,
+            ),
+            None => None,
+        };
+        if rule.role == BuiltinRole::TeamAdmin.id() && team_id.is_none() {
+            return Err(Error::invalid(
+                "group_rules",
+                "team_admin is given for a team: name one",
+            ));
+        }
+        let (permissions, _) = role_permissions(conn, &org.id, &rule.role)
+            .await
+            .map_err(|_| {
+                Error::invalid(
+                    "group_rules",
+                    format!("\"{}\" is not a role of this organization", rule.role),
+                )
+            })?;
+        let at = team_id.clone().map_or(Scope::Org, Scope::Team);
+        p.require_all(permissions, &at)?;
+        group_rules.push(StoredRule {
+            group,
+            team_id,
+            role_id: rule.role.clone(),
+        });
+    }
+    let default_role_id = match input
+        .default_role
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        Some(role) => {
+            if role == BuiltinRole::TeamAdmin.id() {
+                return Err(Error::invalid(
+                    "default_role",
+                    "team_admin needs a team: use a group rule",
+                ));
+            }
+            let (permissions, _) = role_permissions(conn, &org.id, role).await.map_err(|_| {
+                Error::invalid("default_role", "is not a role of this organization")
+            })?;
+            p.require_all(permissions, &Scope::Org)?;
+            Some(role.to_string())
+        }
+        None => None,
+    };
+    let client_secret_sealed = match (&input.client_secret, existing) {
+        (Some(secret), _) if !secret.expose().is_empty() => {
+            if secret.expose().len() > 1000 || secret.expose().chars().any(char::is_control) {
+                return Err(Error::invalid(
+                    "client_secret",
+                    "must be at most 1000 characters",
+                ));
+            }
+            Some(s.keyring.seal(secret.expose()))
+        }
+        (_, Some(row)) if row.client_secret_sealed.is_some() => row.client_secret_sealed.clone(),
+        _ => {
+            return Err(Error::invalid(
+                "client_secret",
+                "is required (Foxgate signs in as a confidential client)",
+            ))
+        }
+    };
+    let now = store::now_ms();
+    Ok(ProviderRow {
+        id: existing.map_or_else(store::new_id, |e| e.id.clone()),
+        org_id: org.id.clone(),
+        kind,
+        name: match input
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            Some(name) => text("name", name, 60)?,
+            None => kind.label().to_string(),
+        },
+        issuer,
+        client_id: text("client_id", &input.client_id, 200)?,
+        client_secret_sealed,
+        scopes,
+        allowed_domains,
+        allowed_tenants,
+        groups_claim,
+        group_rules,
+        default_role_id,
+        enabled: input.enabled,
+        created_at: existing.map_or(now, |e| e.created_at),
+        updated_at: now,
+    })
+}
+
+async fn find(conn: &mut AnyConnection, org: &OrgRow, id: &str) -> Result<ProviderRow, Error> {
+    providers::get(conn, id)
+        .await?
+        .filter(|row| row.org_id == org.id)
+        .ok_or(Error::NotFound)
+}
+
+pub async fn list(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+) -> Result<Vec<IdentityProvider>, Error> {
+    let mut conn = s.db.pool().acquire().await?;
+    let org = scope::org(&mut conn, p, org_ref).await?;
+    p.require(use_cases::SSO_READ.permission, &Scope::Org)?;
+    let team_rows = teams::list(&mut conn, &org.id).await?;
+    let rows = providers::list(&mut conn, &org.id).await?;
+    Ok(rows.iter().map(|r| view(s, r, &team_rows)).collect())
+}
+
+pub async fn get(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    id: &str,
+) -> Result<IdentityProvider, Error> {
+    let mut conn = s.db.pool().acquire().await?;
+    let org = scope::org(&mut conn, p, org_ref).await?;
+    p.require(use_cases::SSO_READ.permission, &Scope::Org)?;
+    let row = find(&mut conn, &org, id).await?;
+    Ok(view(s, &row, &teams::list(&mut conn, &org.id).await?))
+}
+
+pub async fn create(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    input: ProviderSettings,
+) -> Result<IdentityProvider, Error> {
+    let mut tx = s.db.pool().begin().await?;
+    let org = scope::org(&mut tx, p, org_ref).await?;
+    p.require(use_cases::SSO_CREATE.permission, &Scope::Org)?;
+    let row = validated(s, &mut tx, p, &org, input, None).await?;
+    providers::insert(&mut tx, &row).await?;
+    AuditEvent::by(p, "sso_provider.created")
+        .entity("sso_provider", &row.id, &row.name)
+        .snapshot(snapshot(&row))
+        .insert(&mut tx)
+        .await?;
+    let team_rows = teams::list(&mut tx, &org.id).await?;
+    tx.commit().await?;
+    Ok(view(s, &row, &team_rows))
+}
+
+/// Replaces a provider's settings; a missing client secret keeps the stored one.
+pub async fn update(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    id: &str,
+    input: ProviderSettings,
+) -> Result<IdentityProvider, Error> {
+    let mut tx = s.db.pool().begin().await?;
+    let org = scope::org(&mut tx, p, org_ref).await?;
+    p.require(use_cases::SSO_UPDATE.permission, &Scope::Org)?;
+    let existing = find(&mut tx, &org, id).await?;
+    let row = validated(s, &mut tx, p, &org, input, Some(&existing)).await?;
+    providers::update(&mut tx, &row).await?;
+    AuditEvent::by(p, "sso_provider.updated")
+        .entity("sso_provider", &row.id, &row.name)
+        .snapshot(snapshot(&row))
+        .insert(&mut tx)
+        .await?;
+    let team_rows = teams::list(&mut tx, &org.id).await?;
+    tx.commit().await?;
+    Ok(view(s, &row, &team_rows))
+}
+
+/// Removes a provider. Its users keep their accounts and manual grants; the grants its
+/// mapping gave stay until an admin removes them (a deleted provider cannot sync them).
+pub async fn delete(s: &Services, p: &Principal, org_ref: &str, id: &str) -> Result<(), Error> {
+    let mut tx = s.db.pool().begin().await?;
+    let org = scope::org(&mut tx, p, org_ref).await?;
+    p.require(use_cases::SSO_DELETE.permission, &Scope::Org)?;
+    let row = find(&mut tx, &org, id).await?;
+    providers::delete(&mut tx, &row.id).await?;
+    AuditEvent::by(p, "sso_provider.deleted")
+        .entity("sso_provider", &row.id, &row.name)
+        .snapshot(snapshot(&row))
+        .insert(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) fn provider_ref(row: &ProviderRow) -> ProviderRef<'_> {
+    ProviderRef {
+        kind: row.kind,
+        issuer: &row.issuer,
+        client_id: &row.client_id,
+        scopes: &row.scopes,
+        groups_claim: row.groups_claim.as_deref(),
+    }
+}
+
+fn check(step: &str, result: Result<String, String>) -> ConnectionCheck {
+    let (ok, detail) = match result {
+        Ok(d) => (true, d),
+        Err(d) => (false, d),
+    };
+    ConnectionCheck {
+        step: step.to_string(),
+        ok,
+        detail,
+    }
+}
+
+/// "Test connection": fetches discovery and keys now and says, step by step, what works.
+pub async fn test(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    id: &str,
+) -> Result<ConnectionReport, Error> {
+    let row = {
+        let mut conn = s.db.pool().acquire().await?;
+        let org = scope::org(&mut conn, p, org_ref).await?;
+        p.require(use_cases::SSO_READ.permission, &Scope::Org)?;
+        find(&mut conn, &org, id).await?
+    };
+    let mut checks = Vec::new();
+    match s.oidc.fetch(&provider_ref(&row)).await {
+        Err(crate::oidc::Problem::Keys(why)) => {
+            checks.push(check(
+                "Discovery",
+                Ok("the discovery document was read and names this issuer".into()),
+            ));
+            checks.push(check("Signing keys", Err(why)));
+        }
+        Err(problem) => checks.push(check("Discovery", Err(problem.to_string()))),
+        Ok(d) => {
+            checks.push(check(
+                "Discovery",
+                Ok(format!("issuer {}", d.metadata.issuer().as_str())),
+            ));
+            checks.push(check(
+                "Signing keys",
+                Ok(format!(
+                    "{} key(s) published",
+                    d.metadata.jwks().keys().len()
+                )),
+            ));
+            checks.push(check(
+                "Code flow",
+                match d.metadata.token_endpoint() {
+                    Some(url) => Ok(format!("authorization endpoint {}, token endpoint {}", d.metadata.authorization_endpoint().as_str(), url.as_str())),
+                    None => Err("the discovery document names no token endpoint, so the code flow cannot finish".into()),
+                },
+            ));
+        }
+    }
+    checks.push(check(
+        "Client secret",
+        match row
+            .client_secret_sealed
+            .as_deref()
+            .map(|sealed| s.keyring.open(sealed))
+        {
+            Some(Ok(_)) => Ok("stored sealed, and this server can open it".into()),
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err("not set".into()),
+        },
+    ));
+    Ok(ConnectionReport {
+        ok: checks.iter().all(|c| c.ok),
+        checks,
+    })
+}
