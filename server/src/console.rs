@@ -52,7 +52,7 @@ pub async fn login(
 }
 
 /// A new session id at every sign-in, so a planted cookie never becomes a signed-in one.
-async fn start_session(session: &Session, signed_in: &signin::SignedIn) -> Result<(), Error> {
+pub async fn start_session(session: &Session, signed_in: &signin::SignedIn) -> Result<(), Error> {
     let store_error =
         |e: tower_sessions::session::Error| Error::internal(format!("session store: {e}"));
     session.cycle_id().await.map_err(store_error)?;

@@ -13,6 +13,7 @@ pub mod request_id;
 pub mod router;
 pub mod security;
 pub mod session_store;
+pub mod sso;
 pub mod state;
 
 use axum::Router;
@@ -44,7 +45,9 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
         .site_pkg_dir("pkg")
         .build();
     let sessions = session_store::SqlSessionStore::new(db.clone(), key.clone());
-    let services = Services::new(db, key).with_token_cache(config.token_cache);
+    let services = Services::new(db, key)
+        .with_token_cache(config.token_cache)
+        .with_public_url(&config.public_origin);
     let state = AppState::new(Arc::new(services), Arc::new(config), leptos);
     let router = router::build(state.clone(), sessions.clone());
     Ok(Foxgate {

@@ -1,7 +1,7 @@
 //! The HTTP surface: every route and the middleware stack around them, in one place.
 
 use crate::state::AppState;
-use crate::{api, console, health, principal, programs, request_id, security};
+use crate::{api, console, health, principal, programs, request_id, security, sso};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum::Router;
@@ -47,6 +47,8 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         .route("/logout", post(console::logout))
         .route("/setup", post(console::setup))
         .route("/orgs/switch", post(console::switch_org))
+        .route("/sso/start", post(sso::start))
+        .route("/sso/callback", get(sso::callback))
         .nest("/api/v1", api::routes())
         .leptos_routes_with_context(
             &state,

@@ -18,6 +18,7 @@ use openidconnect::{
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope,
 };
 use std::collections::HashMap;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -302,7 +303,15 @@ fn describe_token_error<RE: std::error::Error + 'static, T: openidconnect::Error
 ) -> String {
     match e {
         RequestTokenError::ServerResponse(r) => format!("the IdP refused it: {r}"),
-        RequestTokenError::Request(r) => format!("the token endpoint could not be reached: {r}"),
+        RequestTokenError::Request(r) => {
+            let mut text = format!("the token endpoint could not be reached: {r}");
+            let mut source = std::error::Error::source(r);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            text
+        }
         RequestTokenError::Parse(r, _) => format!("the token response is not valid: {r}"),
         RequestTokenError::Other(r) => r.clone(),
     }

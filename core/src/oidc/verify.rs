@@ -19,6 +19,8 @@ use std::collections::HashMap;
 /// How long after issue an ID token is still taken: the code was just exchanged, so a token
 /// minted long ago is a replay, whatever its `exp` says.
 const MAX_AGE_SECS: i64 = 10 * 60;
+/// How the `iat` check words its refusal, so it can be told from an expired token.
+const ISSUED_AT_REFUSED: &str = "issued at a time out of bounds:";
 /// Clock difference tolerated between Foxgate and the IdP.
 const SKEW_SECS: i64 = 2 * 60;
 
@@ -116,7 +118,7 @@ pub(super) fn id_token(
     .set_issue_time_verifier_fn(move |iat| {
         let age = (now - iat).num_seconds();
         if age > MAX_AGE_SECS || age < -SKEW_SECS {
-            Err(format!("iat is {age} s ago"))
+            Err(format!("{ISSUED_AT_REFUSED} {age} s ago"))
         } else {
             Ok(())
         }
@@ -207,6 +209,10 @@ fn chrono_now() -> chrono::DateTime<chrono::Utc> {
 
 fn problem(e: ClaimsVerificationError) -> Problem {
     match e {
+        // The crate reports our `iat` check as "expired"; its message tells them apart.
+        ClaimsVerificationError::Expired(m) if m.contains(ISSUED_AT_REFUSED) => {
+            Problem::IssuedAt(m)
+        }
         ClaimsVerificationError::Expired(m) => Problem::Expired(m),
         ClaimsVerificationError::InvalidAudience(m) => Problem::Audience(m),
         ClaimsVerificationError::InvalidIssuer(m) => Problem::Issuer(m),
@@ -215,7 +221,6 @@ fn problem(e: ClaimsVerificationError) -> Problem {
             SignatureVerificationError::NoMatchingKey,
         ) => Problem::UnknownKey,
         ClaimsVerificationError::SignatureVerification(s) => Problem::Signature(s.to_string()),
-        ClaimsVerificationError::Other(m) if m.contains("iat") => Problem::IssuedAt(m),
         other => Problem::Malformed(other.to_string()),
     }
 }

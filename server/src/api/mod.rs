@@ -7,6 +7,7 @@ mod members;
 mod orgs;
 mod roles;
 mod setup;
+mod sso;
 mod teams;
 mod tokens;
 
@@ -44,5 +45,14 @@ pub fn routes() -> Router<AppState> {
             "/orgs/{org}/roles/{role}",
             patch(roles::update).delete(roles::delete),
         )
+        .route(
+            "/orgs/{org}/sso/providers",
+            get(sso::list).post(sso::create),
+        )
+        .route(
+            "/orgs/{org}/sso/providers/{id}",
+            get(sso::get).put(sso::update).delete(sso::delete),
+        )
+        .route("/orgs/{org}/sso/providers/{id}/test", post(sso::test))
         .fallback(|| async { ApiError::from(foxgate_core::Error::NotFound) })
 }

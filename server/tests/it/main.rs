@@ -1,6 +1,7 @@
 //! Black-box HTTP tests of the real router on SQLite and PostgreSQL (one binary, DESIGN §9).
 
 mod harness;
+mod idp;
 
 mod auth;
 mod doors;
@@ -9,6 +10,7 @@ mod personal_tokens;
 mod roles;
 mod security;
 mod setup;
+mod sso;
 mod teams;
 mod token_lifecycle;
 mod tokens;

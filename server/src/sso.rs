@@ -1,0 +1,90 @@
+//! The browser's way through single sign-on: `POST /sso/start` (the sign-in form) sends the
+//! browser to its org's IdP, `GET /sso/callback` brings it back and starts a session. The
+//! pending sign-ins (state, nonce, PKCE verifier) live in the server-side session, so only the
+//! browser that left can come back with them.
+
+use crate::api_error::ApiError;
+use crate::console::start_session;
+use crate::principal::Caller;
+use crate::state::AppState;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use foxgate_core::service::sso::{self, Callback, PendingSignIn, StartRequest};
+use foxgate_core::Error;
+use tower_sessions::Session;
+
+/// The session key of the sign-ins on their way through an IdP.
+const PENDING: &str = "sso_pending";
+
+fn store_error(e: tower_sessions::session::Error) -> ApiError {
+    ApiError::from(Error::internal(format!("session store: {e}")))
+}
+
+/// `POST /sso/start`: email (or org, and optionally provider) → 303 to the IdP.
+pub async fn start(
+    State(state): State<AppState>,
+    session: Session,
+    form: Result<Form<StartRequest>, FormRejection>,
+) -> Response {
+    let Ok(Form(request)) = form else {
+        return Redirect::to("/login?error=sso_invalid").into_response();
+    };
+    let (url, pending) = match sso::start(&state.services, request).await {
+        Ok(found) => found,
+        Err(Error::InvalidInput {
+            field: "provider", ..
+        }) => return Redirect::to("/login?error=sso_unavailable").into_response(),
+        Err(Error::InvalidInput { .. }) => {
+            return Redirect::to("/login?error=sso_not_set_up").into_response()
+        }
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let mut list: Vec<PendingSignIn> = match session.get(PENDING).await {
+        Ok(list) => list.unwrap_or_default(),
+        Err(e) => return store_error(e).into_response(),
+    };
+    list.push(pending);
+    let keep_from = list.len().saturating_sub(sso::MAX_PENDING);
+    list.drain(..keep_from);
+    if let Err(e) = session.insert(PENDING, &list).await {
+        return store_error(e).into_response();
+    }
+    Redirect::to(&url).into_response()
+}
+
+/// `GET /sso/callback`: checks everything, then signs in (a new session id) and goes to the
+/// page the sign-in started from; a refusal goes to the sign-in page with its reason.
+pub async fn callback(
+    State(state): State<AppState>,
+    Caller(p): Caller,
+    session: Session,
+    query: Result<Query<Callback>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let callback = query.map(|Query(c)| c).unwrap_or_default();
+    let mut list: Vec<PendingSignIn> = match session.get(PENDING).await {
+        Ok(list) => list.unwrap_or_default(),
+        Err(e) => return store_error(e).into_response(),
+    };
+    let pending = callback
+        .state
+        .as_deref()
+        .and_then(|s| sso::take_pending(&mut list, s));
+    if pending.is_some() {
+        // Saved before anything else, so a state is spent even if what follows fails.
+        if let Err(e) = session.insert(PENDING, &list).await {
+            return store_error(e).into_response();
+        }
+    }
+    match sso::finish(&state.services, &p.context, pending, callback).await {
+        Ok(Ok((signed_in, return_to))) => match start_session(&session, &signed_in).await {
+            Ok(()) => Redirect::to(&return_to).into_response(),
+            Err(e) => ApiError::from(e).into_response(),
+        },
+        Ok(Err(sso::Refused(reason))) => {
+            Redirect::to(&format!("/login?error=sso&reason={reason}")).into_response()
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}

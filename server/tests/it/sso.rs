@@ -1,0 +1,740 @@
+//! Single sign-on through a real OpenID provider shaped like Okta, Entra ID (tenant,
+//! `/common`, groups overage), Auth0 and Google: the whole code flow headless, group mapping
+//! and re-sync, and every refusal leaving nothing behind.
+
+use crate::harness::{add_teams, json, location, Backend, TestServer};
+use crate::idp::{idp, Browser, Shape};
+use crate::on_both_databases;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const PROVIDERS: &str = "/api/v1/orgs/acme/sso/providers";
+
+/// A signed-in owner with teams alpha and beta, and an IdP client for this server.
+struct Org {
+    owner: String,
+    client_id: String,
+    client_secret: String,
+}
+
+async fn org(s: &TestServer) -> Org {
+    let owner = s.signed_in_owner().await;
+    add_teams(s, &owner, &["alpha", "beta"]).await;
+    let (client_id, client_secret) = idp().client_for(s).await;
+    Org {
+        owner,
+        client_id,
+        client_secret,
+    }
+}
+
+async fn add_provider(s: &TestServer, o: &Org, settings: Value) -> String {
+    let mut body = settings;
+    body["client_id"] = json!(o.client_id);
+    body["client_secret"] = json!(o.client_secret);
+    let res = s.api(Method::POST, PROVIDERS, &o.owner, Some(body)).await;
+    let status = res.status();
+    let v = json(res).await;
+    assert_eq!(status, 201, "{v}");
+    v["id"].as_str().unwrap().to_string()
+}
+
+/// `(role, team slug)` of the user's grants, and whether each came from group mapping.
+async fn grants_of(s: &TestServer, email: &str) -> Vec<(String, Option<String>, bool)> {
+    let mut rows: Vec<(String, Option<String>, bool)> = sqlx::query_as::<
+        _,
+        (String, Option<String>, Option<String>),
+    >(
+        "SELECT g.role_id, t.slug, g.source_idp_id FROM grants g JOIN users u ON u.id = g.user_id \
+         LEFT JOIN teams t ON t.id = g.team_id WHERE u.email = $1",
+    )
+    .bind(email)
+    .fetch_all(s.state.services.db.pool())
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|(role, team, source)| (role, team, source.is_some()))
+    .collect();
+    rows.sort();
+    rows
+}
+
+async fn count(s: &TestServer, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(s.state.services.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn me(s: &TestServer, b: &Browser) -> Value {
+    json(s.get("/api/v1/auth/me", Some(&b.cookies())).await).await
+}
+
+/// The reasons of failed sign-ins, oldest first.
+async fn refusals(s: &TestServer) -> Vec<String> {
+    sqlx::query_scalar("SELECT reason FROM audit_events WHERE action = 'signin.failed' ORDER BY id")
+        .fetch_all(s.state.services.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn okta_signs_in_provisions_and_resyncs_groups(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let o = org(&s).await;
+    add_provider(
+        &s,
+        &o,
+        json!({"kind": "okta", "issuer": idp().issuer(Shape::Okta), "allowed_domains": ["acme.test"],
+               "group_rules": [{"group": "Engineering", "team": "alpha", "role": "member"},
+                               {"group": "Admins", "role": "admin"}]}),
+    )
+    .await;
+    let login = format!("alice-{backend:?}");
+    idp()
+        .user(&login, json!({"email": "alice@acme.test", "email_verified": true, "name": "Alice", "groups": ["Engineering", "Everyone"]}))
+        .await;
+
+    let mut b = Browser::new();
+    let callback = b
+        .through_idp(
+            &s,
+            &[("email", "alice@acme.test"), ("return_to", "/teams/alpha")],
+            &login,
+        )
+        .await;
+    let before = session_cookie_value(&b);
+    let res = b.get(&callback).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        location(res.headers()),
+        "/teams/alpha",
+        "back where the sign-in started"
+    );
+    assert_ne!(
+        session_cookie_value(&b),
+        before,
+        "a new session id at sign-in"
+    );
+    let who = me(&s, &b).await;
+    assert_eq!(who["email"], "alice@acme.test", "{who}");
+    assert_eq!(
+        grants_of(&s, "alice@acme.test").await,
+        vec![("member".into(), Some("alpha".into()), true)]
+    );
+    let actions: Vec<String> = s.audit_actions().await.into_iter().map(|a| a.0).collect();
+    for action in [
+        "sso.user_provisioned",
+        "member.added",
+        "grant.created",
+        "signin.succeeded",
+    ] {
+        assert!(
+            actions.contains(&action.to_string()),
+            "{action} in {actions:?}"
+        );
+    }
+
+    // A grant given by hand survives group sync; mapped ones follow the IdP's groups.
+    let user_id = who["subject"].as_str().unwrap().to_string();
+    let res = crate::harness::grant(&s, &o.owner, &user_id, "viewer", Some("beta")).await;
+    assert_eq!(res.status(), 201);
+    idp()
+        .user(&login, json!({"email": "alice@acme.test", "email_verified": true, "name": "Alice", "groups": ["Admins"]}))
+        .await;
+    let mut again = Browser::new();
+    let res = again.sign_in(&s, &[("org", "acme")], &login).await;
+    assert_eq!(location(res.headers()), "/");
+    assert_eq!(
+        me(&s, &again).await["subject"],
+        user_id.as_str(),
+        "the same account"
+    );
+    assert_eq!(
+        grants_of(&s, "alice@acme.test").await,
+        vec![
+            ("admin".into(), None, true),
+            ("viewer".into(), Some("beta".into()), false)
+        ]
+    );
+    assert_eq!(
+        count(
+            &s,
+            "SELECT COUNT(*) FROM users WHERE email = 'alice@acme.test'"
+        )
+        .await,
+        1
+    );
+}
+on_both_databases!(okta_signs_in_provisions_and_resyncs_groups);
+
+fn session_cookie_value(b: &Browser) -> Option<String> {
+    b.cookie("foxgate_session")
+}
+
+async fn entra_common_keys_on_tenant_and_object_ids(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let o = org(&s).await;
+    let tenant = idp().tenant.clone();
+    let engineering = "6e1b5c1e-0b8a-4c0e-9f39-0c0ffee00001";
+    let id = add_provider(
+        &s,
+        &o,
+        json!({"kind": "entra", "issuer": idp().issuer(Shape::EntraCommon), "allowed_tenants": [tenant],
+               "default_role": "viewer",
+               "group_rules": [{"group": engineering, "team": "alpha", "role": "member"}]}),
+    )
+    .await;
+    let carol = format!("carol-{backend:?}");
+    let oid = uuid::Uuid::now_v7().to_string();
+    idp()
+        .user(
+            &carol,
+            json!({"tid": tenant, "oid": oid, "preferred_username": "carol@contoso.test",
+                             "name": "Carol", "groups": [engineering]}),
+        )
+        .await;
+    let mut b = Browser::new();
+    let res = b.sign_in(&s, &[("org", "acme")], &carol).await;
+    assert_eq!(location(res.headers()), "/", "{:?}", refusals(&s).await);
+    assert_eq!(me(&s, &b).await["email"], "carol@contoso.test");
+    let key: (String, String) = sqlx::query_as("SELECT issuer_key, subject FROM user_identities")
+        .fetch_one(s.state.services.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        key,
+        (format!("entra:{tenant}"), oid),
+        "(tid, oid), not the issuer's sub"
+    );
+    assert_eq!(
+        grants_of(&s, "carol@contoso.test").await,
+        vec![
+            ("member".into(), Some("alpha".into()), true),
+            ("viewer".into(), None, false)
+        ]
+    );
+
+    // Too many groups for the token: none are trusted, the default role still applies.
+    let dave = format!("dave-{backend:?}");
+    idp()
+        .user(&dave, json!({"tid": tenant, "oid": uuid::Uuid::now_v7().to_string(),
+                            "preferred_username": "dave@contoso.test",
+                            "_claim_names": {"groups": "src1"},
+                            "_claim_sources": {"src1": {"endpoint": "https://graph.microsoft.com/v1.0/users/x/getMemberObjects"}}}))
+        .await;
+    let res = Browser::new().sign_in(&s, &[("org", "acme")], &dave).await;
+    assert_eq!(location(res.headers()), "/", "{:?}", refusals(&s).await);
+    assert_eq!(
+        grants_of(&s, "dave@contoso.test").await,
+        vec![("viewer".into(), None, false)]
+    );
+    assert_eq!(
+        count(
+            &s,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'sso.groups_overage'"
+        )
+        .await,
+        1
+    );
+
+    // Another tenant is refused.
+    let mut settings = json(
+        s.api(Method::GET, &format!("{PROVIDERS}/{id}"), &o.owner, None)
+            .await,
+    )
+    .await;
+    for field in [
+        "id",
+        "client_secret_set",
+        "redirect_uri",
+        "created_at",
+        "updated_at",
+    ] {
+        settings.as_object_mut().unwrap().remove(field);
+    }
+    settings["allowed_tenants"] = json!(["11111111-2222-3333-4444-555555555555"]);
+    let res = s
+        .api(
+            Method::PUT,
+            &format!("{PROVIDERS}/{id}"),
+            &o.owner,
+            Some(settings),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = Browser::new().sign_in(&s, &[("org", "acme")], &carol).await;
+    assert_eq!(
+        location(res.headers()),
+        "/login?error=sso&reason=tenant_not_allowed"
+    );
+
+    // The tenant's own (single-tenant) issuer knows carol by the same (tid, oid).
+    let single = add_provider(
+        &s,
+        &o,
+        json!({"kind": "entra", "issuer": idp().issuer(Shape::EntraTenant), "default_role": "viewer"}),
+    )
+    .await;
+    let res = Browser::new()
+        .sign_in(
+            &s,
+            &[("org", "acme"), ("provider", single.as_str())],
+            &carol,
+        )
+        .await;
+    assert_eq!(location(res.headers()), "/", "{:?}", refusals(&s).await);
+    assert_eq!(
+        count(
+            &s,
+            "SELECT COUNT(*) FROM users WHERE email = 'carol@contoso.test'"
+        )
+        .await,
+        1
+    );
+}
+on_both_databases!(entra_common_keys_on_tenant_and_object_ids);
+
+async fn auth0_and_google_shapes(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let o = org(&s).await;
+    add_provider(
+        &s,
+        &o,
+        json!({"kind": "auth0", "issuer": idp().issuer(Shape::Auth0), "groups_claim": "https://foxgate.test/groups",
+               "group_rules": [{"group": "admins", "role": "admin"}]}),
+    )
+    .await;
+    let google = add_provider(
+        &s,
+        &o,
+        json!({"kind": "google", "issuer": idp().issuer(Shape::Google), "allowed_domains": ["acme.test"],
+               "default_role": "member"}),
+    )
+    .await;
+    let erin = format!("erin-{backend:?}");
+    idp()
+        .user(
+            &erin,
+            json!({"email": "erin@acme.test", "email_verified": true,
+                            "updated_at": "2026-11-20T10:00:00.000Z",
+                            "https://foxgate.test/groups": ["admins"]}),
+        )
+        .await;
+    let res = Browser::new().sign_in(&s, &[("org", "acme")], &erin).await;
+    assert_eq!(location(res.headers()), "/", "{:?}", refusals(&s).await);
+    assert_eq!(
+        grants_of(&s, "erin@acme.test").await,
+        vec![("admin".into(), None, true)]
+    );
+
+    let frank = format!("frank-{backend:?}");
+    idp()
+        .user(
+            &frank,
+            json!({"email": "frank@acme.test", "email_verified": true, "hd": "acme.test"}),
+        )
+        .await;
+    let form = [("org", "acme"), ("provider", google.as_str())];
+    let res = Browser::new().sign_in(&s, &form, &frank).await;
+    assert_eq!(location(res.headers()), "/", "{:?}", refusals(&s).await);
+    assert_eq!(
+        grants_of(&s, "frank@acme.test").await,
+        vec![("member".into(), None, false)]
+    );
+
+    // A personal Google account (no `hd`) is not the Workspace domain, whatever its email says.
+    let gina = format!("gina-{backend:?}");
+    idp()
+        .user(
+            &gina,
+            json!({"email": "gina@acme.test", "email_verified": true}),
+        )
+        .await;
+    let res = Browser::new().sign_in(&s, &form, &gina).await;
+    assert_eq!(
+        location(res.headers()),
+        "/login?error=sso&reason=domain_not_allowed"
+    );
+    assert_eq!(
+        count(
+            &s,
+            "SELECT COUNT(*) FROM users WHERE email = 'gina@acme.test'"
+        )
+        .await,
+        0
+    );
+}
+on_both_databases!(auth0_and_google_shapes);
+
+async fn refusals_leave_nothing_behind(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let o = org(&s).await;
+    let provider = add_provider(
+        &s,
+        &o,
+        json!({"kind": "okta", "issuer": idp().issuer(Shape::Okta), "allowed_domains": ["acme.test"],
+               "group_rules": [{"group": "Engineering", "team": "alpha", "role": "member"}]}),
+    )
+    .await;
+    let login = format!("mallory-{backend:?}");
+    idp()
+        .user(&login, json!({"email": "mallory@acme.test", "email_verified": true, "groups": ["Engineering"]}))
+        .await;
+    let users = count(&s, "SELECT COUNT(*) FROM users").await;
+    let start = [("org", "acme")];
+
+    for (mode, reason) in [
+        ("alg_none", "bad_signature"),
+        ("bad_signature", "bad_signature"),
+        ("unknown_kid", "bad_signature"),
+        ("wrong_aud", "wrong_audience"),
+        ("extra_aud", "wrong_audience"),
+        ("wrong_azp", "wrong_audience"),
+        ("expired", "token_expired"),
+        ("stale_iat", "stale_token"),
+        ("wrong_iss", "wrong_issuer"),
+        ("wrong_nonce", "nonce_mismatch"),
+        ("no_nonce", "nonce_mismatch"),
+        ("bad_at_hash", "at_hash_mismatch"),
+    ] {
+        let mut b = Browser::new();
+        let callback = b.through_idp(&s, &start, &login).await;
+        idp().tamper(&o.client_id, mode).await;
+        let res = b.get(&callback).await;
+        assert_eq!(
+            location(res.headers()),
+            format!("/login?error=sso&reason={reason}"),
+            "{mode}"
+        );
+        assert_eq!(me(&s, &b).await["error"]["code"], "unauthorized", "{mode}");
+    }
+    assert_eq!(
+        count(&s, "SELECT COUNT(*) FROM users").await,
+        users,
+        "nothing created"
+    );
+
+    // State: made up, or replayed after a successful sign-in.
+    let mut b = Browser::new();
+    let callback = b.through_idp(&s, &start, &login).await;
+    let forged = callback.replace("state=", "state=x");
+    assert_eq!(
+        location(b.get(&forged).await.headers()),
+        "/login?error=sso&reason=state_invalid"
+    );
+    assert_eq!(location(b.get(&callback).await.headers()), "/");
+    assert_eq!(
+        location(b.get(&callback).await.headers()),
+        "/login?error=sso&reason=state_invalid",
+        "a state is used once"
+    );
+    // Another browser cannot finish a sign-in this one started.
+    let mut other = Browser::new();
+    let callback = b.through_idp(&s, &start, &login).await;
+    assert_eq!(
+        location(other.get(&callback).await.headers()),
+        "/login?error=sso&reason=state_invalid"
+    );
+
+    // return_to must stay on this site.
+    let res = Browser::new()
+        .sign_in(
+            &s,
+            &[("org", "acme"), ("return_to", "//evil.example/x")],
+            &login,
+        )
+        .await;
+    assert_eq!(location(res.headers()), "/");
+
+    // An IdP account whose email matches an existing account is not that account.
+    let owner_lookalike = format!("lookalike-{backend:?}");
+    idp()
+        .user(&owner_lookalike, json!({"email": crate::harness::OWNER_EMAIL, "email_verified": true, "groups": ["Engineering"]}))
+        .await;
+    let res = Browser::new().sign_in(&s, &start, &owner_lookalike).await;
+    assert_eq!(
+        location(res.headers()),
+        "/login?error=sso&reason=email_belongs_to_other_account"
+    );
+
+    // No mapping and no default role: no access, nothing created.
+    let outsider = format!("outsider-{backend:?}");
+    idp()
+        .user(
+            &outsider,
+            json!({"email": "outsider@acme.test", "email_verified": true, "groups": ["Sales"]}),
+        )
+        .await;
+    let res = Browser::new().sign_in(&s, &start, &outsider).await;
+    assert_eq!(location(res.headers()), "/login?error=sso&reason=no_access");
+    assert_eq!(
+        count(
+            &s,
+            "SELECT COUNT(*) FROM users WHERE email = 'outsider@acme.test'"
+        )
+        .await,
+        0
+    );
+
+    // A provider disabled while the user is at the IdP.
+    let mut b = Browser::new();
+    let callback = b.through_idp(&s, &start, &login).await;
+    let mut settings = json(
+        s.api(
+            Method::GET,
+            &format!("{PROVIDERS}/{provider}"),
+            &o.owner,
+            None,
+        )
+        .await,
+    )
+    .await;
+    for field in [
+        "id",
+        "client_secret_set",
+        "redirect_uri",
+        "created_at",
+        "updated_at",
+    ] {
+        settings.as_object_mut().unwrap().remove(field);
+    }
+    settings["enabled"] = json!(false);
+    let res = s
+        .api(
+            Method::PUT,
+            &format!("{PROVIDERS}/{provider}"),
+            &o.owner,
+            Some(settings),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        location(b.get(&callback).await.headers()),
+        "/login?error=sso&reason=provider_disabled"
+    );
+    assert_eq!(
+        location(
+            Browser::new()
+                .post_form(&s.url("/sso/start"), &s.base, &start)
+                .await
+                .headers()
+        ),
+        "/login?error=sso_not_set_up"
+    );
+
+    // Every refusal is audited with its reason (and never with a token).
+    let reasons = refusals(&s).await;
+    for reason in [
+        "bad_signature",
+        "wrong_audience",
+        "token_expired",
+        "state_invalid",
+        "no_access",
+        "provider_disabled",
+    ] {
+        assert!(
+            reasons.iter().any(|r| r == reason),
+            "{reason} in {reasons:?}"
+        );
+    }
+    let leaked = count(
+        &s,
+        "SELECT COUNT(*) FROM audit_events WHERE snapshot LIKE '%eyJ%' OR reason LIKE '%eyJ%'",
+    )
+    .await;
+    assert_eq!(leaked, 0, "no JWT in the audit log");
+}
+on_both_databases!(refusals_leave_nothing_behind);
+
+async fn provider_settings_keep_the_secret_sealed(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let o = org(&s).await;
+    let id = add_provider(
+        &s,
+        &o,
+        json!({"kind": "okta", "issuer": idp().issuer(Shape::Okta), "allowed_domains": ["Acme.TEST"]}),
+    )
+    .await;
+    let shown = json(s.api(Method::GET, PROVIDERS, &o.owner, None).await).await;
+    let text = shown.to_string();
+    assert!(
+        !text.contains(&o.client_secret),
+        "the secret never comes back"
+    );
+    assert_eq!(shown[0]["client_secret_set"], true);
+    assert_eq!(shown[0]["allowed_domains"], json!(["acme.test"]));
+    assert_eq!(
+        shown[0]["scopes"],
+        json!(["openid", "email", "profile", "groups"])
+    );
+    assert_eq!(shown[0]["redirect_uri"], s.url("/sso/callback"));
+    let sealed: String = sqlx::query_scalar("SELECT client_secret_sealed FROM identity_providers")
+        .fetch_one(s.state.services.db.pool())
+        .await
+        .unwrap();
+    assert!(sealed.starts_with("v1.") && !sealed.contains(&o.client_secret));
+    let audit = count(
+        &s,
+        &format!(
+            "SELECT COUNT(*) FROM audit_events WHERE snapshot LIKE '%{}%'",
+            o.client_secret
+        ),
+    )
+    .await;
+    assert_eq!(audit, 0, "no secret in audit snapshots");
+
+    // Test connection: works against the real IdP, and says plainly when it does not.
+    let report = json(
+        s.api(
+            Method::POST,
+            &format!("{PROVIDERS}/{id}/test"),
+            &o.owner,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(report["ok"], true, "{report}");
+    let mut settings = shown[0].clone();
+    for field in [
+        "id",
+        "client_secret_set",
+        "redirect_uri",
+        "created_at",
+        "updated_at",
+    ] {
+        settings.as_object_mut().unwrap().remove(field);
+    }
+    settings["issuer"] = json!("http://127.0.0.1:9/nowhere");
+    let res = s
+        .api(
+            Method::PUT,
+            &format!("{PROVIDERS}/{id}"),
+            &o.owner,
+            Some(settings),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "no secret given: the stored one is kept");
+    let report = json(
+        s.api(
+            Method::POST,
+            &format!("{PROVIDERS}/{id}/test"),
+            &o.owner,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["checks"][0]["step"], "Discovery");
+    assert!(
+        report["checks"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("could not be reached"),
+        "{report}"
+    );
+    assert_eq!(
+        report["checks"].as_array().unwrap().last().unwrap()["ok"],
+        true,
+        "secret still opens"
+    );
+
+    // Bad settings: a clear error naming the field, nothing saved.
+    let providers_before = count(&s, "SELECT COUNT(*) FROM identity_providers").await;
+    for (body, field) in [
+        (
+            json!({"kind": "okta", "issuer": "http://okta.example.com", "client_id": "c", "client_secret": "s"}),
+            "issuer",
+        ),
+        (
+            json!({"kind": "okta", "issuer": "not a url", "client_id": "c", "client_secret": "s"}),
+            "issuer",
+        ),
+        (
+            json!({"kind": "okta", "issuer": "https://a.example", "client_id": "c"}),
+            "client_secret",
+        ),
+        (
+            json!({"kind": "entra", "issuer": "https://login.microsoftonline.com/common/v2.0", "client_id": "c", "client_secret": "s"}),
+            "allowed_tenants",
+        ),
+        (
+            json!({"kind": "okta", "issuer": "https://a.example", "client_id": "c", "client_secret": "s", "allowed_tenants": ["x"]}),
+            "allowed_tenants",
+        ),
+        (
+            json!({"kind": "okta", "issuer": "https://a.example", "client_id": "c", "client_secret": "s", "group_rules": [{"group": "g", "role": "nope"}]}),
+            "group_rules",
+        ),
+        (
+            json!({"kind": "okta", "issuer": "https://a.example", "client_id": "c", "client_secret": "s", "group_rules": [{"group": "g", "role": "team_admin"}]}),
+            "group_rules",
+        ),
+        (
+            json!({"kind": "okta", "issuer": "https://a.example", "client_id": "c", "client_secret": "s", "default_role": "nope"}),
+            "default_role",
+        ),
+    ] {
+        let res = s
+            .api(Method::POST, PROVIDERS, &o.owner, Some(body.clone()))
+            .await;
+        assert_eq!(res.status(), 422, "{body}");
+        let v = json(res).await;
+        assert_eq!(v["error"]["field"], field, "{v}");
+    }
+    let res = s
+        .api(
+            Method::POST,
+            PROVIDERS,
+            &o.owner,
+            Some(json!({"kind": "pingfed"})),
+        )
+        .await;
+    assert_eq!(json(res).await["error"]["code"], "invalid_input");
+    assert_eq!(
+        count(&s, "SELECT COUNT(*) FROM identity_providers").await,
+        providers_before
+    );
+
+    // An admin cannot map IdP groups to a role they do not hold (owner).
+    let admin_id = crate::harness::add_member(&s, &o.owner, "admin@acme.test").await;
+    assert_eq!(
+        crate::harness::grant(&s, &o.owner, &admin_id, "admin", None)
+            .await
+            .status(),
+        201
+    );
+    let admin = crate::harness::sign_in(&s, "admin@acme.test").await;
+    let escalate = json!({"kind": "okta", "issuer": "https://a.example", "client_id": "c", "client_secret": "s",
+                          "group_rules": [{"group": "g", "role": "owner"}]});
+    let res = s.api(Method::POST, PROVIDERS, &admin, Some(escalate)).await;
+    assert_eq!(res.status(), 403);
+    // A member may not see the providers at all.
+    let member_id = crate::harness::add_member(&s, &o.owner, "member@acme.test").await;
+    assert_eq!(
+        crate::harness::grant(&s, &o.owner, &member_id, "member", None)
+            .await
+            .status(),
+        201
+    );
+    let member = crate::harness::sign_in(&s, "member@acme.test").await;
+    assert_eq!(
+        s.api(Method::GET, PROVIDERS, &member, None).await.status(),
+        403
+    );
+
+    let res = s
+        .api(Method::DELETE, &format!("{PROVIDERS}/{id}"), &o.owner, None)
+        .await;
+    assert_eq!(res.status(), 204);
+    let actions: Vec<String> = s.audit_actions().await.into_iter().map(|a| a.0).collect();
+    for action in [
+        "sso_provider.created",
+        "sso_provider.updated",
+        "sso_provider.deleted",
+    ] {
+        assert!(actions.contains(&action.to_string()), "{action}");
+    }
+}
+on_both_databases!(provider_settings_keep_the_secret_sealed);
