@@ -97,7 +97,51 @@ pub fn message_for(code: &str, field: Option<&str>) -> &'static str {
         ("invalid_input", Some("max_token_lifetime_days")) => {
             "The maximum token lifetime is 1 to 3650 days, or empty for no limit."
         }
+        ("invalid_input", Some("issuer")) => {
+            "The issuer must be an https URL (plain http only on this machine), without ?query."
+        }
+        ("invalid_input", Some("client_secret")) => "Enter the client secret the IdP gave you.",
+        ("invalid_input", Some("allowed_tenants")) => {
+            "Tenant ids are Entra ID GUIDs; a multi-tenant (/common) issuer needs at least one."
+        }
+        ("invalid_input", Some("allowed_domains")) => {
+            "Allowed domains are names such as acme.com (Entra ID: restrict by tenant instead)."
+        }
+        ("invalid_input", Some("group_rules")) => {
+            "Each rule is one line, `group = role` or `group = role @ team`, naming roles and teams of this organization."
+        }
+        ("invalid_input", Some("default_role")) => "Pick a role of this organization, or none.",
         ("invalid_input", _) => "Some fields are missing or invalid.",
+        ("sso_not_set_up", _) => {
+            "No single sign-on is set up for that email domain or organization. Use your Foxgate password, or ask an admin."
+        }
+        ("sso_unavailable", _) => {
+            "The identity provider cannot be reached right now. Try again in a minute."
+        }
+        ("sso_invalid", _) => "Enter your work email or your organization.",
         _ => "Something went wrong. Try again.",
+    }
+}
+
+/// The sentence for a refused single sign-on (`/login?error=sso&reason=…`); the reason code
+/// itself is in the activity log for admins.
+pub fn sso_message(reason: &str) -> &'static str {
+    match reason {
+        "state_invalid" | "state_expired" => {
+            "That sign-in was already used, has expired, or was started in another browser. Start again."
+        }
+        "no_access" => {
+            "You have no access to this organization yet. Ask an admin to add you or to map one of your groups."
+        }
+        "provider_disabled" => "Single sign-on through this provider is switched off.",
+        "domain_not_allowed" | "tenant_not_allowed" => {
+            "Your account is not from a domain or tenant this organization accepts."
+        }
+        "email_belongs_to_other_account" => {
+            "An account with your email exists but is not linked to this identity provider. Ask an admin."
+        }
+        "account_disabled" => "Your account is disabled.",
+        "idp_refused" => "The identity provider did not sign you in.",
+        _ => "Single sign-on failed. Try again; if it keeps failing, an admin can find the reason in the activity log.",
     }
 }

@@ -42,13 +42,14 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::NotFound>
                 // Async: the whole page is rendered before it is sent, so it reads complete without JavaScript.
                 <Route path=path!("/") view=pages::Dashboard ssr=SsrMode::Async />
-                <Route path=path!("/login") view=pages::Login />
+                <Route path=path!("/login") view=pages::Login ssr=SsrMode::Async />
                 <Route path=path!("/setup") view=pages::Setup />
                 <Route path=path!("/teams") view=pages::Teams ssr=SsrMode::Async />
                 <Route path=path!("/teams/:team") view=pages::TeamDetail ssr=SsrMode::Async />
                 <Route path=path!("/members") view=pages::Members ssr=SsrMode::Async />
                 <Route path=path!("/roles") view=pages::Roles ssr=SsrMode::Async />
                 <Route path=path!("/tokens") view=pages::Tokens ssr=SsrMode::Async />
+                <Route path=path!("/sso") view=pages::Sso ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

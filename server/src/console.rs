@@ -131,7 +131,7 @@ pub async fn switch_org(
 /// Sends page visits where they belong: to `/setup` until the instance is set up (and away
 /// from it afterwards), to `/login` when signed out, to `/` when already signed in.
 pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    const CONSOLE: [&str; 5] = ["/", "/teams", "/members", "/roles", "/tokens"];
+    const CONSOLE: [&str; 6] = ["/", "/teams", "/members", "/roles", "/tokens", "/sso"];
     let path = req.uri().path();
     let console_page = CONSOLE.contains(&path) || path.starts_with("/teams/");
     if req.method() != Method::GET || !(console_page || path == "/login" || path == "/setup") {

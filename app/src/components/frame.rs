@@ -12,12 +12,13 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
-const PAGES: [(&str, &str); 5] = [
+const PAGES: [(&str, &str); 6] = [
     ("/", "Dashboard"),
     ("/teams", "Teams"),
     ("/members", "Members"),
     ("/roles", "Roles"),
     ("/tokens", "Tokens"),
+    ("/sso", "Single sign-on"),
 ];
 
 /// Loads the summary once for the page, provides it to the page as a `Resource`, and

@@ -68,6 +68,48 @@ pub struct GroupRule {
     pub role: String,
 }
 
+impl GroupRule {
+    /// One rule per line, as the console edits them: `group = role` (org-wide) or
+    /// `group = role @ team`. The last `=` splits, so group names may contain one.
+    pub fn parse_lines(text: &str) -> Result<Vec<GroupRule>, String> {
+        text.lines()
+            .map(str::trim)
+            .enumerate()
+            .filter(|(_, line)| !line.is_empty())
+            .map(|(i, line)| {
+                let (group, target) = line.rsplit_once('=').ok_or_else(|| {
+                    format!(
+                        "line {}: write `group = role` or `group = role @ team`",
+                        i + 1
+                    )
+                })?;
+                let (role, team) = match target.split_once('@') {
+                    Some((role, team)) => (role.trim(), Some(team.trim().to_string())),
+                    None => (target.trim(), None),
+                };
+                if group.trim().is_empty() || role.is_empty() || team.as_deref() == Some("") {
+                    return Err(format!(
+                        "line {}: group, role and team (when given) must not be empty",
+                        i + 1
+                    ));
+                }
+                Ok(GroupRule {
+                    group: group.trim().to_string(),
+                    team,
+                    role: role.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    pub fn to_line(&self) -> String {
+        match &self.team {
+            Some(team) => format!("{} = {} @ {team}", self.group, self.role),
+            None => format!("{} = {}", self.group, self.role),
+        }
+    }
+}
+
 /// A provider as shown after saving: the client secret is only ever "set" or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdentityProvider {
@@ -122,6 +164,13 @@ fn enabled_by_default() -> bool {
     true
 }
 
+/// What the Single sign-on page shows: the redirect URI to register, and the providers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SsoSettings {
+    pub redirect_uri: String,
+    pub providers: Vec<IdentityProvider>,
+}
+
 /// One step of "Test connection", in plain words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectionCheck {
@@ -142,4 +191,37 @@ pub struct SignInOption {
     pub org_slug: String,
     pub provider_id: String,
     pub label: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_rules_read_and_write_one_per_line() {
+        let text = "Engineering = member @ alpha\n\n  a=b = admin  \n";
+        let rules = GroupRule::parse_lines(text).unwrap();
+        assert_eq!(
+            rules,
+            vec![
+                GroupRule {
+                    group: "Engineering".into(),
+                    team: Some("alpha".into()),
+                    role: "member".into()
+                },
+                GroupRule {
+                    group: "a=b".into(),
+                    team: None,
+                    role: "admin".into()
+                },
+            ]
+        );
+        let back: Vec<String> = rules.iter().map(GroupRule::to_line).collect();
+        assert_eq!(GroupRule::parse_lines(&back.join("\n")).unwrap(), rules);
+        assert!(GroupRule::parse_lines("no equals sign")
+            .unwrap_err()
+            .starts_with("line 1"));
+        assert!(GroupRule::parse_lines("g = member @ ").is_err());
+        assert!(GroupRule::parse_lines(" = member").is_err());
+    }
 }

@@ -117,7 +117,7 @@ pub(super) fn id_token(
     .require_issuer_match(false)
     .set_issue_time_verifier_fn(move |iat| {
         let age = (now - iat).num_seconds();
-        if age > MAX_AGE_SECS || age < -SKEW_SECS {
+        if !(-SKEW_SECS..=MAX_AGE_SECS).contains(&age) {
             Err(format!("{ISSUED_AT_REFUSED} {age} s ago"))
         } else {
             Ok(())

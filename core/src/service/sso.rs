@@ -6,7 +6,7 @@
 use super::signin::SignedIn;
 use super::{members::role_permissions, sso_providers::provider_ref, Services};
 use crate::authz::RequestContext;
-use crate::model::ProviderKind;
+use crate::model::{ProviderKind, SignInOption};
 use crate::oidc::{Groups, Identity};
 use crate::secret::Secret;
 use crate::store::identity_providers::{self as providers, ProviderRow};
@@ -140,6 +140,24 @@ pub async fn start(s: &Services, req: StartRequest) -> Result<(String, PendingSi
             started_at: store::now_ms(),
         },
     ))
+}
+
+/// The providers an org offers on its sign-in page (`/login?org=…`): names only.
+pub async fn options(s: &Services, org_ref: &str) -> Result<Vec<SignInOption>, Error> {
+    let mut conn = s.db.pool().acquire().await?;
+    let Some(org) = orgs::find(&mut conn, org_ref).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(providers::list(&mut conn, &org.id)
+        .await?
+        .into_iter()
+        .filter(|p| p.enabled)
+        .map(|p| SignInOption {
+            org_slug: org.slug.clone(),
+            provider_id: p.id,
+            label: p.name,
+        })
+        .collect())
 }
 
 /// Takes the pending sign-in the callback's state names out of the list (so it is used once).

@@ -90,9 +90,62 @@ async fn every_use_case_through_both_doors(backend: Backend) {
             .await;
         token_ids.push(json(res).await["info"]["id"].as_str().unwrap().to_string());
     }
+    let provider = |name: &str| {
+        body!({"kind": "okta", "name": name, "issuer": "https://acme.okta.example/oauth2/default",
+               "client_id": "foxgate", "client_secret": "s3cret"})
+    };
+    let mut provider_ids = Vec::new();
+    for name in ["p1", "p2"] {
+        let res = s
+            .api(
+                Method::POST,
+                "/api/v1/orgs/acme/sso/providers",
+                &owner,
+                Some(provider(name)),
+            )
+            .await;
+        provider_ids.push(json(res).await["id"].as_str().unwrap().to_string());
+    }
+    let provider_form = |id: &str| {
+        vec![
+            ("provider", id.to_string()),
+            ("kind", "okta".into()),
+            ("issuer", "https://acme.okta.example/oauth2/default".into()),
+            ("client_id", "foxgate".into()),
+            ("client_secret", "s3cret".into()),
+            ("group_rules", "Engineering = member @ alpha".into()),
+            ("enabled", "on".into()),
+        ]
+    };
 
     let o = |p: &str| format!("/api/v1/orgs/acme{p}");
     let cases = vec![
+        Case {
+            name: "sso.create",
+            api: (Method::POST, o("/sso/providers"), Some(provider("api"))),
+            server_fn: ("save_provider", provider_form("")),
+        },
+        Case {
+            name: "sso.update",
+            api: (
+                Method::PUT,
+                o(&format!("/sso/providers/{}", provider_ids[0])),
+                Some(provider("renamed")),
+            ),
+            server_fn: ("save_provider", provider_form(&provider_ids[0])),
+        },
+        Case {
+            name: "sso.delete",
+            api: (
+                Method::DELETE,
+                o(&format!("/sso/providers/{}", provider_ids[0])),
+                None,
+            ),
+            server_fn: (
+                "delete_provider",
+                vec![("provider", provider_ids[1].clone())],
+            ),
+        },
         Case {
             name: "teams.create",
             api: (

@@ -1,0 +1,104 @@
+//! Server functions for Single sign-on: the sign-in page's provider buttons, and the
+//! Settings → Single sign-on page (providers saved from one flat form, rules one per line).
+// A plain HTML form posts flat fields, and each field is an argument of the server function;
+// the lint cannot be allowed on the generated client stub, only on the module.
+#![allow(clippy::too_many_arguments)]
+
+#[cfg(feature = "ssr")]
+use super::door;
+use crate::error::UiError;
+use foxgate_core::model::{ConnectionReport, IdentityProvider, SignInOption, SsoSettings};
+use leptos::prelude::*;
+
+/// The providers an org offers on `/login?org=…`. Public: it names buttons, nothing more.
+#[server(prefix = "/fn", endpoint = "sign_in_options")]
+pub async fn sign_in_options(org: String) -> Result<Vec<SignInOption>, UiError> {
+    let (s, p) = door::enter().await?;
+    door::leave(&p, foxgate_core::service::sso::options(&s, &org).await)
+}
+
+#[server(prefix = "/fn", endpoint = "list_providers")]
+pub async fn list_providers() -> Result<SsoSettings, UiError> {
+    let (s, p) = door::enter().await?;
+    let providers = foxgate_core::service::sso_providers::list(&s, &p, door::org(&p)).await;
+    door::leave(
+        &p,
+        providers.map(|providers| SsoSettings {
+            redirect_uri: s.sso_redirect_uri.clone(),
+            providers,
+        }),
+    )
+}
+
+/// Creates a provider (`provider` empty) or replaces one's settings. An empty client secret
+/// keeps the stored one; `enabled` is a checkbox (present when ticked).
+#[server(prefix = "/fn", endpoint = "save_provider")]
+pub async fn save_provider(
+    #[server(default)] provider: String,
+    kind: String,
+    #[server(default)] name: String,
+    issuer: String,
+    client_id: String,
+    #[server(default)] client_secret: String,
+    #[server(default)] scopes: String,
+    #[server(default)] allowed_domains: String,
+    #[server(default)] allowed_tenants: String,
+    #[server(default)] groups_claim: String,
+    #[server(default)] group_rules: String,
+    #[server(default)] default_role: String,
+    #[server(default)] enabled: Option<String>,
+) -> Result<IdentityProvider, UiError> {
+    use foxgate_core::model::{GroupRule, ProviderKind, ProviderSettings};
+    use foxgate_core::Error;
+    let (s, p) = door::enter().await?;
+    let settings = (|| {
+        let some = |v: String| Some(v).filter(|v| !v.trim().is_empty());
+        let words = |v: &str| v.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        Ok(ProviderSettings {
+            kind: ProviderKind::parse(&kind).ok_or_else(|| {
+                Error::invalid("kind", "must be okta, entra, google, auth0 or generic")
+            })?,
+            name: some(name),
+            issuer,
+            client_id,
+            client_secret: some(client_secret).map(foxgate_core::secret::Secret::new),
+            scopes: words(&scopes),
+            allowed_domains: words(&allowed_domains),
+            allowed_tenants: words(&allowed_tenants),
+            groups_claim: some(groups_claim),
+            group_rules: GroupRule::parse_lines(&group_rules)
+                .map_err(|why| Error::invalid("group_rules", why))?,
+            default_role: some(default_role),
+            enabled: enabled.is_some(),
+        })
+    })();
+    let org = door::org(&p).to_string();
+    let result = match (settings, provider.trim()) {
+        (Err(e), _) => Err(e),
+        (Ok(settings), "") => {
+            foxgate_core::service::sso_providers::create(&s, &p, &org, settings).await
+        }
+        (Ok(settings), id) => {
+            foxgate_core::service::sso_providers::update(&s, &p, &org, id, settings).await
+        }
+    };
+    door::leave(&p, result)
+}
+
+#[server(prefix = "/fn", endpoint = "delete_provider")]
+pub async fn delete_provider(provider: String) -> Result<(), UiError> {
+    let (s, p) = door::enter().await?;
+    door::leave(
+        &p,
+        foxgate_core::service::sso_providers::delete(&s, &p, door::org(&p), &provider).await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "test_provider")]
+pub async fn test_provider(provider: String) -> Result<ConnectionReport, UiError> {
+    let (s, p) = door::enter().await?;
+    door::leave(
+        &p,
+        foxgate_core::service::sso_providers::test(&s, &p, door::org(&p), &provider).await,
+    )
+}

@@ -1,0 +1,221 @@
+//! `/sso` (Settings → Single sign-on): the redirect URI to register at the IdP, each
+//! provider's settings in one form (the client secret only ever shown as "set"), "Test
+//! connection", and a form to add a provider.
+
+use crate::api::roles::list_roles;
+use crate::api::sso::{list_providers, DeleteProvider, SaveProvider, TestProvider};
+use crate::components::{
+    failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+};
+use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
+use foxgate_core::model::{GroupRule, IdentityProvider, ProviderKind, Role};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn Sso() -> impl IntoView {
+    view! {
+        <Title text="Single sign-on" />
+        <ConsoleFrame active="/sso">
+            <PageHeading
+                title="Single sign-on"
+                subtitle="People sign in through your identity provider; its groups decide their roles here."
+            />
+            <SsoBody />
+        </ConsoleFrame>
+    }
+}
+
+#[component]
+fn SsoBody() -> impl IntoView {
+    let save = ServerAction::<SaveProvider>::new();
+    let delete = ServerAction::<DeleteProvider>::new();
+    let settings = Resource::new(
+        move || (save.version().get(), delete.version().get()),
+        |_| list_providers(),
+    );
+    let roles = Resource::new(|| (), |_| list_roles());
+    let may_edit = viewer_can(Permission::new(R::Sso, Action::Update), Scope::Org);
+    view! {
+        <ActionError message=failure(save) />
+        <ActionError message=failure(delete) />
+        <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
+            {move || {
+                let roles: Vec<Role> = roles.get().and_then(Result::ok).unwrap_or_default();
+                settings
+                    .get()
+                    .map(|result| match result {
+                        Ok(settings) => {
+                            let cards = settings
+                                .providers
+                                .into_iter()
+                                .map(|p| view! { <ProviderCard provider=p roles=roles.clone() save delete editable=may_edit.get() /> })
+                                .collect_view();
+                            view! {
+                                <Panel title="Register Foxgate at your IdP">
+                                    <p class="text-sm">"Redirect URI (sign-in redirect / reply URL): "
+                                        <code class="rounded bg-slate-100 px-1 dark:bg-slate-800" data-testid="redirect-uri">{settings.redirect_uri}</code>
+                                    </p>
+                                    <p class="mt-2 text-xs text-slate-500">"Grant type: authorization code with PKCE. Client authentication: client secret (basic). The README has step-by-step notes for Okta and Entra ID."</p>
+                                </Panel>
+                                {cards}
+                                {may_edit
+                                    .get()
+                                    .then(|| {
+                                        view! {
+                                            <Panel title="Add a provider">
+                                                <ProviderForm provider=None roles save />
+                                            </Panel>
+                                        }
+                                    })}
+                            }
+                            .into_any()
+                        }
+                        Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProviderCard(
+    provider: IdentityProvider,
+    roles: Vec<Role>,
+    save: ServerAction<SaveProvider>,
+    delete: ServerAction<DeleteProvider>,
+    editable: bool,
+) -> impl IntoView {
+    // Each card tests its own provider, so its report shows under it.
+    let test = ServerAction::<TestProvider>::new();
+    let test_id = provider.id.clone();
+    let delete_id = provider.id.clone();
+    let report = move || {
+        test.value().get().and_then(Result::ok).map(|r| {
+                let items = r
+                    .checks
+                    .into_iter()
+                    .map(|c| {
+                        let mark = if c.ok { "✓" } else { "✗" };
+                        let class = if c.ok { "text-emerald-700 dark:text-emerald-400" } else { "text-red-700 dark:text-red-400" };
+                        view! { <li class=class>{format!("{mark} {}: {}", c.step, c.detail)}</li> }
+                    })
+                    .collect_view();
+            view! { <ul class="mt-3 space-y-1 text-sm" data-testid="connection-report">{items}</ul> }
+        })
+    };
+    let title = format!(
+        "{} · {}{}",
+        provider.name,
+        provider.kind.label(),
+        if provider.enabled { "" } else { " (disabled)" }
+    );
+    view! {
+        <section class="mb-6 rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900" data-testid="provider-card">
+            <h2 class="mb-3 font-semibold">{title}</h2>
+            {if editable {
+                view! { <ProviderForm provider=Some(provider.clone()) roles save /> }.into_any()
+            } else {
+                view! { <p class="text-sm">{provider.issuer.clone()}</p> }.into_any()
+            }}
+            <div class="mt-3 flex gap-2">
+                <ActionForm action=test>
+                    <input type="hidden" name="provider" value=test_id />
+                    <button type="submit" class=QUIET>"Test connection"</button>
+                </ActionForm>
+                {editable
+                    .then(|| {
+                        view! {
+                            <ActionForm action=delete>
+                                <input type="hidden" name="provider" value=delete_id />
+                                <button type="submit" class=QUIET>"Remove provider"</button>
+                            </ActionForm>
+                        }
+                    })}
+            </div>
+            <ActionError message=failure(test) />
+            {report}
+        </section>
+    }
+}
+
+/// The settings of one provider (or a new one) as one plain form.
+#[component]
+fn ProviderForm(
+    provider: Option<IdentityProvider>,
+    roles: Vec<Role>,
+    save: ServerAction<SaveProvider>,
+) -> impl IntoView {
+    let p = provider.clone();
+    let get = move |f: fn(&IdentityProvider) -> String| p.as_ref().map(f).unwrap_or_default();
+    let kind = provider.as_ref().map_or(ProviderKind::Okta, |p| p.kind);
+    let secret_hint = if provider.as_ref().is_some_and(|p| p.client_secret_set) {
+        "set — leave empty to keep it"
+    } else {
+        ""
+    };
+    let enabled = provider.as_ref().is_none_or(|p| p.enabled);
+    let default_role = provider
+        .as_ref()
+        .and_then(|p| p.default_role.clone())
+        .unwrap_or_default();
+    let field = |label: &'static str, name: &'static str, value: String, hint: &'static str| {
+        view! {
+            <label class="block text-sm">
+                {label}
+                <input name=name value=value placeholder=hint class=format!("mt-1 block w-full {INPUT}") />
+            </label>
+        }
+    };
+    view! {
+        <ActionForm action=save attr:class="space-y-3">
+            <input type="hidden" name="provider" value=get(|p| p.id.clone()) />
+            <div class="grid gap-3 sm:grid-cols-2">
+                <label class="block text-sm">
+                    "Kind"
+                    <select name="kind" class=format!("mt-1 block w-full {INPUT}")>
+                        {ProviderKind::ALL
+                            .into_iter()
+                            .map(|k| view! { <option value=k.as_str() selected=k == kind>{k.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                {field("Button label", "name", get(|p| p.name.clone()), "e.g. Okta")}
+                {field("Issuer", "issuer", get(|p| p.issuer.clone()), "https://acme.okta.com/oauth2/default")}
+                {field("Client id", "client_id", get(|p| p.client_id.clone()), "")}
+                <label class="block text-sm">
+                    "Client secret"
+                    <input name="client_secret" type="password" autocomplete="off" placeholder=secret_hint class=format!("mt-1 block w-full {INPUT}") />
+                </label>
+                {field("Scopes", "scopes", get(|p| p.scopes.join(" ")), "openid email profile groups")}
+                {field("Allowed email domains (Google: hd)", "allowed_domains", get(|p| p.allowed_domains.join(" ")), "acme.com")}
+                {field("Allowed Entra tenant ids", "allowed_tenants", get(|p| p.allowed_tenants.join(" ")), "")}
+                {field("Groups claim", "groups_claim", get(|p| p.groups_claim.clone().unwrap_or_default()), "groups")}
+                <label class="block text-sm">
+                    "Default role for new members"
+                    <select name="default_role" class=format!("mt-1 block w-full {INPUT}")>
+                        <option value="" selected=default_role.is_empty()>"None: refuse people no group maps"</option>
+                        {roles
+                            .into_iter()
+                            .map(|r| {
+                                let selected = r.id == default_role;
+                                view! { <option value=r.id selected=selected>{r.name}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+            <label class="block text-sm">
+                "Group rules, one per line: " <code>"group = role"</code> " or " <code>"group = role @ team"</code>
+                <textarea name="group_rules" rows="3" class=format!("mt-1 block w-full font-mono {INPUT}")>
+                    {get(|p| p.group_rules.iter().map(GroupRule::to_line).collect::<Vec<_>>().join("\n"))}
+                </textarea>
+            </label>
+            <label class="flex items-center gap-2 text-sm">
+                <input type="checkbox" name="enabled" value="on" checked=enabled />
+                "Enabled"
+            </label>
+            <button type="submit" class=BUTTON>{if provider.is_some() { "Save provider" } else { "Add provider" }}</button>
+        </ActionForm>
+    }
+}
