@@ -1,5 +1,6 @@
 // Starts the foxgate binary (FOXGATE_BIN) with a throwaway data dir on a free port, waits
-// for the setup code it prints, and hands base URL and code to the tests through a file.
+// for the setup code it prints, starts the test OpenID provider (idp/provider.mjs), and
+// hands base URL, code and IdP origin to the tests through a file.
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const net = require("node:net");
@@ -51,7 +52,22 @@ module.exports = async () => {
     child.stderr.on("data", (chunk) => log.write(chunk));
     child.on("exit", (code) => reject(new Error(`foxgate exited early with ${code}`)));
   });
+  const idp = spawn(process.execPath, [path.join(__dirname, "idp", "provider.mjs")], {
+    stdio: ["pipe", "pipe", "ignore"],
+  });
+  const idpReady = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the test IdP did not start within 30 s")), 30_000);
+    idp.stdout.once("data", (chunk) => {
+      clearTimeout(timer);
+      resolve(JSON.parse(chunk.toString().split("\n")[0]));
+    });
+    idp.on("exit", (code) => reject(new Error(`the test IdP exited early with ${code}`)));
+  });
   fs.mkdirSync(path.dirname(STATE), { recursive: true });
-  fs.writeFileSync(STATE, JSON.stringify({ base, setupCode, pid: child.pid, dataDir }));
+  fs.writeFileSync(
+    STATE,
+    JSON.stringify({ base, setupCode, pid: child.pid, dataDir, idp: `http://127.0.0.1:${idpReady.port}`, idpPid: idp.pid }),
+  );
   child.unref();
+  idp.unref();
 };

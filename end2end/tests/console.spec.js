@@ -15,7 +15,7 @@ async function shot(page, name) {
 async function signIn(page) {
   await page.fill("#email", OWNER.email);
   await page.fill("#password", OWNER.password);
-  await page.click("button[type=submit]");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 async function submitSetup(page, code) {
@@ -25,7 +25,7 @@ async function submitSetup(page, code) {
   await page.fill("#display_name", "Olive Owner");
   await page.fill("#email", OWNER.email);
   await page.fill("#password", OWNER.password);
-  await page.click("button[type=submit]");
+  await page.getByRole("button", { name: "Create organization", exact: true }).click();
 }
 
 test.describe.configure({ mode: "serial" });
@@ -78,7 +78,7 @@ test("sign in and out with JavaScript disabled", async ({ browser }) => {
   await page.goto(base + "/login");
   await page.fill("#email", OWNER.email);
   await page.fill("#password", "wrong-password-here");
-  await page.click("button[type=submit]");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
 
   await signIn(page);

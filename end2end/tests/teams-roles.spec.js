@@ -15,7 +15,7 @@ async function signIn(page, who) {
   await page.goto(server().base + "/login");
   await page.fill("#email", who.email);
   await page.fill("#password", who.password);
-  await page.click("button[type=submit]");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(server().base + "/");
 }
 

@@ -18,7 +18,7 @@ test("mint, copy, use, revoke", async ({ browser }) => {
   await page.goto(base + "/login");
   await page.fill("#email", "owner@acme.test");
   await page.fill("#password", "correct-horse-battery");
-  await page.click("button[type=submit]");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(base + "/");
 
   await page.goto(base + "/tokens");
@@ -79,7 +79,7 @@ async function signIn(page, base) {
   await page.goto(base + "/login");
   await page.fill("#email", "owner@acme.test");
   await page.fill("#password", "correct-horse-battery");
-  await page.click("button[type=submit]");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(base + "/");
 }
 

@@ -159,6 +159,16 @@ fn ProviderForm(
         .as_ref()
         .and_then(|p| p.default_role.clone())
         .unwrap_or_default();
+    // Once a new provider is saved, the "Add" form empties: the page re-renders in place,
+    // which would otherwise leave the typed values (the secret too) in the inputs.
+    let form = NodeRef::<leptos::html::Form>::new();
+    if provider.is_none() {
+        Effect::new(move || {
+            if let (Some(Ok(_)), Some(form)) = (save.value().get(), form.get()) {
+                form.reset();
+            }
+        });
+    }
     let field = |label: &'static str, name: &'static str, value: String, hint: &'static str| {
         view! {
             <label class="block text-sm">
@@ -168,7 +178,7 @@ fn ProviderForm(
         }
     };
     view! {
-        <ActionForm action=save attr:class="space-y-3">
+        <ActionForm action=save node_ref=form attr:class="space-y-3">
             <input type="hidden" name="provider" value=get(|p| p.id.clone()) />
             <div class="grid gap-3 sm:grid-cols-2">
                 <label class="block text-sm">

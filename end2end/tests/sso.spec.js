@@ -1,0 +1,67 @@
+// Single sign-on in a real browser (runs after console.spec.js set the instance up): the
+// owner adds an Okta-shaped provider on the Single sign-on page and tests its connection;
+// then someone new clicks "Sign in with Okta", signs in on the IdP's own page, and lands in
+// the console as the member their group maps to. A screenshot of each step.
+const { test, expect, request } = require("@playwright/test");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const server = () => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "test-results", "server.json"), "utf8"));
+const shots = path.join(__dirname, "..", "artifacts");
+const shot = (page, name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+
+test("sign in with Okta as the mapped member", async ({ browser }) => {
+  const { base, idp } = server();
+  const api = await request.newContext();
+  const client = await (await api.post(`${idp}/__test/clients`, { data: { redirect_uri: `${base}/sso/callback` } })).json();
+  await api.post(`${idp}/__test/users`, {
+    data: { login: "sam", claims: { email: "sam@acme.test", email_verified: true, name: "Sam Okta", groups: ["Engineering"] } },
+  });
+
+  const admin = await (await browser.newContext()).newPage();
+  const errors = [];
+  admin.on("pageerror", (e) => errors.push(e.message));
+  await admin.goto(base + "/login");
+  await admin.fill("#email", "owner@acme.test");
+  await admin.fill("#password", "correct-horse-battery");
+  await admin.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(admin).toHaveURL(base + "/");
+  await admin.getByRole("link", { name: "Single sign-on" }).click();
+  await expect(admin.getByTestId("redirect-uri")).toHaveText(`${base}/sso/callback`);
+  const form = admin.locator("section", { hasText: "Add a provider" });
+  await form.locator("select[name=kind]").selectOption("okta");
+  await form.locator("input[name=name]").fill("Okta");
+  await form.locator("input[name=issuer]").fill(`${idp}/okta/oauth2/default`);
+  await form.locator("input[name=client_id]").fill(client.client_id);
+  await form.locator("input[name=client_secret]").fill(client.client_secret);
+  await form.locator("textarea[name=group_rules]").fill("Engineering = member");
+  await form.getByRole("button", { name: "Add provider" }).click();
+  const card = admin.getByTestId("provider-card");
+  await expect(card).toContainText("Okta · Okta");
+  await expect(card.locator("input[name=client_secret]")).toHaveAttribute("placeholder", /set/);
+  await expect(form.locator("input[name=client_secret]"), "the add form is emptied").toHaveValue("");
+  expect(await admin.content(), "the secret never comes back").not.toContain(client.client_secret);
+  await card.getByRole("button", { name: "Test connection" }).click();
+  await expect(card.getByTestId("connection-report")).toContainText("✓ Discovery");
+  await expect(card.getByTestId("connection-report")).not.toContainText("✗");
+  await shot(admin, "30-sso-settings");
+  expect(errors, "no script errors").toEqual([]);
+
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(base + "/login?org=acme");
+  await shot(page, "31-sign-in-with-okta");
+  await page.getByRole("button", { name: "Sign in with Okta" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in to Okta" })).toBeVisible();
+  expect(page.url().startsWith(idp)).toBe(true);
+  await page.getByLabel("Username").fill("sam");
+  await page.getByLabel("Password").fill("correct horse");
+  await shot(page, "32-idp-login-page");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(base + "/");
+  await expect(page.locator("header")).toContainText("sam@acme.test");
+  await shot(page, "33-signed-in-through-okta");
+  const me = await page.evaluate(async () => (await fetch("/api/v1/auth/me")).json());
+  expect(me.email).toBe("sam@acme.test");
+  expect(me.permissions).toContain("teams:read");
+  expect(me.permissions).not.toContain("teams:create");
+});
