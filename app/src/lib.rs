@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/roles") view=pages::Roles ssr=SsrMode::Async />
                 <Route path=path!("/tokens") view=pages::Tokens ssr=SsrMode::Async />
                 <Route path=path!("/sso") view=pages::Sso ssr=SsrMode::Async />
+                <Route path=path!("/sessions") view=pages::Sessions ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

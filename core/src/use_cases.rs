@@ -233,6 +233,14 @@ pub const SSO_DELETE: UseCase = case(
     "remove an identity provider",
 );
 
+pub const SESSIONS_END: UseCase = case(
+    "sessions.end",
+    Resource::Sessions,
+    Action::Delete,
+    At::Org,
+    "end every browser session of a member",
+);
+
 pub const ALL: &[UseCase] = &[
     ORG_READ,
     ORG_UPDATE,
@@ -259,6 +267,7 @@ pub const ALL: &[UseCase] = &[
     SSO_CREATE,
     SSO_UPDATE,
     SSO_DELETE,
+    SESSIONS_END,
 ];
 
 /// The table as Markdown, the source of `docs/permissions.md`.
@@ -277,7 +286,8 @@ pub fn markdown_table() -> String {
     out.push_str(
         "\nPersonal tokens need no permission: any member mints, rotates and revokes their own. \
          They name permissions the member holds, and on every request they can do only what \
-         the member can still do, within those. Org-wide `tokens:delete` revokes anyone's.\n",
+         the member can still do, within those. Org-wide `tokens:delete` revokes anyone's.\n\
+         \nEveryone sees and ends their own browser sessions without a permission.\n",
     );
     out
 }

@@ -193,6 +193,7 @@ async function main() {
         client_id: `client-${crypto.randomUUID()}`,
         client_secret: crypto.randomBytes(24).toString('base64url'),
         redirect_uris: [redirect_uri],
+        post_logout_redirect_uris: [redirect_uri.replace(/\/sso\/callback$/, '/login')],
         grant_types: ['authorization_code'],
         response_types: ['code'],
       };

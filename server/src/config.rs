@@ -31,6 +31,12 @@ pub struct Options {
     /// on other processes within this time. 0 reads the row on every request. Default 1000.
     #[arg(long, env = "FOXGATE_TOKEN_CACHE_MS", global = true)]
     pub token_cache_ms: Option<u64>,
+    /// A browser session unused this long (minutes) ends. Default 120.
+    #[arg(long, env = "FOXGATE_SESSION_IDLE_MINUTES", global = true)]
+    pub session_idle_minutes: Option<u64>,
+    /// A browser session ends this long (hours) after sign-in, used or not. Default 24.
+    #[arg(long, env = "FOXGATE_SESSION_MAX_HOURS", global = true)]
+    pub session_max_hours: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -42,6 +48,8 @@ struct FileOptions {
     public_url: Option<String>,
     site_root: Option<PathBuf>,
     token_cache_ms: Option<u64>,
+    session_idle_minutes: Option<u64>,
+    session_max_hours: Option<u64>,
 }
 
 /// The resolved configuration.
@@ -54,6 +62,10 @@ pub struct Config {
     pub public_origin: String,
     pub site_root: PathBuf,
     pub token_cache: std::time::Duration,
+    /// Browser sessions end after this long unused…
+    pub session_idle: std::time::Duration,
+    /// …and this long after sign-in, whatever happens.
+    pub session_max: std::time::Duration,
 }
 
 impl Config {
@@ -101,6 +113,17 @@ impl Config {
             .token_cache_ms
             .or(file.token_cache_ms)
             .unwrap_or(1000);
+        let session_idle_minutes = options
+            .session_idle_minutes
+            .or(file.session_idle_minutes)
+            .unwrap_or(120);
+        let session_max_hours = options
+            .session_max_hours
+            .or(file.session_max_hours)
+            .unwrap_or(24);
+        if session_idle_minutes == 0 || session_max_hours == 0 {
+            return Err("session timeouts must be at least 1 minute idle and 1 hour in all".into());
+        }
         Ok(Config {
             addr,
             database_url,
@@ -108,6 +131,8 @@ impl Config {
             public_origin: origin_of(&public_url)?,
             site_root,
             token_cache: std::time::Duration::from_millis(token_cache_ms),
+            session_idle: std::time::Duration::from_secs(60 * session_idle_minutes),
+            session_max: std::time::Duration::from_secs(3600 * session_max_hours),
         })
     }
 }
@@ -166,5 +191,15 @@ mod tests {
         })
         .unwrap();
         assert!(strict.token_cache.is_zero());
+        assert_eq!(c.session_idle, std::time::Duration::from_secs(2 * 3600));
+        assert_eq!(c.session_max, std::time::Duration::from_secs(24 * 3600));
+        let zero = Config::resolve(&Options {
+            session_idle_minutes: Some(0),
+            ..Default::default()
+        });
+        assert!(
+            zero.is_err(),
+            "a zero timeout is refused, not taken as 'never'"
+        );
     }
 }

@@ -13,9 +13,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use foxgate_core::authz::Principal;
+use foxgate_core::authz::RequestContext;
 use foxgate_core::model::SetupInput;
 use foxgate_core::secret::Secret;
-use foxgate_core::service::{orgs, setup, signin};
+use foxgate_core::service::sessions::keys;
+use foxgate_core::service::{orgs, setup, signin, sso};
 use foxgate_core::Error;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -39,7 +41,7 @@ pub async fn login(
         return Redirect::to("/login?error=invalid_credentials").into_response();
     };
     match signin::with_password(&state.services, &p.context, &form.email, &form.password).await {
-        Ok(signed_in) => match start_session(&session, &signed_in).await {
+        Ok(signed_in) => match start_session(&session, &signed_in, &p.context).await {
             Ok(()) => Redirect::to("/").into_response(),
             Err(e) => ApiError::from(e).into_response(),
         },
@@ -51,19 +53,34 @@ pub async fn login(
     }
 }
 
-/// A new session id at every sign-in, so a planted cookie never becomes a signed-in one.
-pub async fn start_session(session: &Session, signed_in: &signin::SignedIn) -> Result<(), Error> {
+/// A new session id at every sign-in, so a planted cookie never becomes a signed-in one;
+/// with what the Sessions page shows and what sign-out at the IdP needs.
+pub async fn start_session(
+    session: &Session,
+    signed_in: &signin::SignedIn,
+    context: &RequestContext,
+) -> Result<(), Error> {
     let store_error =
         |e: tower_sessions::session::Error| Error::internal(format!("session store: {e}"));
     session.cycle_id().await.map_err(store_error)?;
-    session
-        .insert(USER_ID, &signed_in.user_id)
-        .await
-        .map_err(store_error)?;
-    session
-        .insert(ORG_ID, &signed_in.org_id)
-        .await
-        .map_err(store_error)?;
+    let now = foxgate_core::store::now_ms();
+    let text = |v: &Option<String>| serde_json::json!(v.as_deref().unwrap_or_default());
+    let mut values = vec![
+        (USER_ID, serde_json::json!(signed_in.user_id)),
+        (ORG_ID, serde_json::json!(signed_in.org_id)),
+        (keys::SIGNED_IN_AT, serde_json::json!(now)),
+        (keys::SEEN_AT, serde_json::json!(now)),
+        (keys::IP, text(&context.ip)),
+        (keys::USER_AGENT, text(&context.user_agent)),
+        (keys::METHOD, serde_json::json!(signed_in.method())),
+    ];
+    if let Some(sso) = &signed_in.sso {
+        values.push((keys::SSO_PROVIDER, serde_json::json!(sso.provider_id)));
+        values.push((keys::ID_TOKEN, serde_json::json!(sso.id_token.expose())));
+    }
+    for (key, value) in values {
+        session.insert(key, value).await.map_err(store_error)?;
+    }
     Ok(())
 }
 
@@ -77,8 +94,22 @@ pub async fn logout(
             return ApiError::from(e).into_response();
         }
     }
+    let provider = session
+        .get::<String>(keys::SSO_PROVIDER)
+        .await
+        .ok()
+        .flatten();
+    let id_token = session.get::<String>(keys::ID_TOKEN).await.ok().flatten();
     if let Err(e) = session.flush().await {
         return ApiError::from(Error::internal(format!("session store: {e}"))).into_response();
+    }
+    // Signed in through an IdP that offers it: end the IdP session too, then come back.
+    if let (Some(provider), Some(id_token)) = (provider, id_token) {
+        if let Some(url) =
+            sso::sign_out_url(&state.services, &provider, &Secret::new(id_token)).await
+        {
+            return Redirect::to(&url).into_response();
+        }
     }
     Redirect::to("/login?notice=signed_out").into_response()
 }
@@ -131,7 +162,15 @@ pub async fn switch_org(
 /// Sends page visits where they belong: to `/setup` until the instance is set up (and away
 /// from it afterwards), to `/login` when signed out, to `/` when already signed in.
 pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    const CONSOLE: [&str; 6] = ["/", "/teams", "/members", "/roles", "/tokens", "/sso"];
+    const CONSOLE: [&str; 7] = [
+        "/",
+        "/teams",
+        "/members",
+        "/roles",
+        "/tokens",
+        "/sso",
+        "/sessions",
+    ];
     let path = req.uri().path();
     let console_page = CONSOLE.contains(&path) || path.starts_with("/teams/");
     if req.method() != Method::GET || !(console_page || path == "/login" || path == "/setup") {

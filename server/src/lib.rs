@@ -48,7 +48,12 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
     let services = Services::new(db, key)
         .with_token_cache(config.token_cache)
         .with_public_url(&config.public_origin);
-    let state = AppState::new(Arc::new(services), Arc::new(config), leptos);
+    let state = AppState::new(
+        Arc::new(services),
+        Arc::new(config),
+        leptos,
+        sessions.clone(),
+    );
     let router = router::build(state.clone(), sessions.clone());
     Ok(Foxgate {
         router,

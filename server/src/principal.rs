@@ -12,6 +12,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use foxgate_core::authz::{Principal, RequestContext};
+use foxgate_core::service::sessions::keys::{SEEN_AT, SIGNED_IN_AT};
 use foxgate_core::service::{principal, tokens};
 use std::net::SocketAddr;
 use tower_sessions::Session;
@@ -31,6 +32,7 @@ pub fn context_of(req: &Request) -> RequestContext {
         origin: header_text(header::ORIGIN, 200),
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
         user_agent: header_text(header::USER_AGENT, 300),
+        session: None,
     }
 }
 
@@ -49,7 +51,7 @@ pub async fn attach(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let context = context_of(&req);
+    let mut context = context_of(&req);
     // A bearer token is the whole identity of its request: no session is consulted.
     if let Some(token) = bearer(&req) {
         return match tokens::authenticate(&state.services, &token, context).await {
@@ -60,11 +62,19 @@ pub async fn attach(
             Err(e) => ApiError::from(e).into_response(),
         };
     }
+    context.session = session.id().map(|id| state.sessions.row_id(&id));
     let ids = (
         session.get::<String>(USER_ID).await,
         session.get::<String>(ORG_ID).await,
     );
     let principal = match ids {
+        (Ok(Some(user_id)), Ok(Some(org_id))) if !within_lifetime(&state, &session).await => {
+            tracing::debug!(%user_id, %org_id, "session past its absolute lifetime");
+            if let Err(e) = session.flush().await {
+                tracing::warn!(error = %e, "could not delete an expired session");
+            }
+            Principal::anonymous(context)
+        }
         (Ok(Some(user_id)), Ok(Some(org_id))) => {
             match principal::for_session(&state.services, &user_id, &org_id, context.clone()).await
             {
@@ -87,6 +97,24 @@ pub async fn attach(
     };
     req.extensions_mut().insert(principal);
     next.run(req).await
+}
+
+/// Whether the session is younger than the absolute lifetime. A used session is also marked
+/// seen (at most once a minute), which saves it and so pushes its idle expiry out.
+async fn within_lifetime(state: &AppState, session: &Session) -> bool {
+    let now = foxgate_core::store::now_ms();
+    let max_ms = i64::try_from(state.config.session_max.as_millis()).unwrap_or(i64::MAX);
+    let signed_in_at = session.get::<i64>(SIGNED_IN_AT).await.ok().flatten();
+    if signed_in_at.is_none_or(|at| now.saturating_sub(at) > max_ms) {
+        return false;
+    }
+    let seen_at = session.get::<i64>(SEEN_AT).await.ok().flatten();
+    if seen_at.is_none_or(|at| now.saturating_sub(at) >= 60_000) {
+        if let Err(e) = session.insert(SEEN_AT, now).await {
+            tracing::warn!(error = %e, "could not mark a session as seen");
+        }
+    }
+    true
 }
 
 /// Extractor for API handlers: the request's Principal (anonymous when not signed in).

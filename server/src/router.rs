@@ -29,9 +29,11 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
-        // Sessions are saved only when they change (sign-in), so this is a 12 h lifetime
-        // from sign-in without a database write per request; idle timeouts come with SSO.
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+        // The idle timeout: every save pushes the expiry out, and `principal::attach` saves
+        // a used session at most once a minute, so an idle one expires in the store.
+        .with_expiry(Expiry::OnInactivity(
+            time::Duration::try_from(state.config.session_idle).unwrap_or(time::Duration::hours(2)),
+        ));
 
     let services = state.services.clone();
     let leptos_context = move || {

@@ -13,10 +13,7 @@ use tower_sessions::SessionStore;
 
 use crate::key::SecretKey;
 
-/// The session key under which the signed-in user's id is kept.
-pub const USER_ID: &str = "user_id";
-/// The session key of the org the user is currently working in.
-pub const ORG_ID: &str = "org_id";
+pub use foxgate_core::service::sessions::keys::{ORG_ID, USER_ID};
 
 #[derive(Clone)]
 pub struct SqlSessionStore {
@@ -35,7 +32,9 @@ impl SqlSessionStore {
         Self { db, key }
     }
 
-    fn row_id(&self, id: &Id) -> String {
+    /// The stored row id of a session: its public handle (the Sessions page names sessions
+    /// by it), from which the cookie cannot be recovered.
+    pub fn row_id(&self, id: &Id) -> String {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.key.expose())
             .expect("HMAC takes any key length");
         mac.update(b"session:");

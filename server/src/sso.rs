@@ -78,10 +78,12 @@ pub async fn callback(
         }
     }
     match sso::finish(&state.services, &p.context, pending, callback).await {
-        Ok(Ok((signed_in, return_to))) => match start_session(&session, &signed_in).await {
-            Ok(()) => Redirect::to(&return_to).into_response(),
-            Err(e) => ApiError::from(e).into_response(),
-        },
+        Ok(Ok((signed_in, return_to))) => {
+            match start_session(&session, &signed_in, &p.context).await {
+                Ok(()) => Redirect::to(&return_to).into_response(),
+                Err(e) => ApiError::from(e).into_response(),
+            }
+        }
         Ok(Err(sso::Refused(reason))) => {
             Redirect::to(&format!("/login?error=sso&reason={reason}")).into_response()
         }

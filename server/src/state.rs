@@ -1,6 +1,7 @@
 //! What every handler shares: the services, the configuration and Leptos' options.
 
 use crate::config::Config;
+use crate::session_store::SqlSessionStore;
 use axum::extract::FromRef;
 use foxgate_core::service::Services;
 use leptos::prelude::LeptosOptions;
@@ -15,14 +16,22 @@ pub struct Shared {
     pub services: Arc<Services>,
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
+    /// The session store, for the handle of the current session.
+    pub sessions: SqlSessionStore,
 }
 
 impl AppState {
-    pub fn new(services: Arc<Services>, config: Arc<Config>, leptos: LeptosOptions) -> Self {
+    pub fn new(
+        services: Arc<Services>,
+        config: Arc<Config>,
+        leptos: LeptosOptions,
+        sessions: SqlSessionStore,
+    ) -> Self {
         Self(Arc::new(Shared {
             services,
             config,
             leptos,
+            sessions,
         }))
     }
 }

@@ -70,8 +70,10 @@ pub fn ensure_postgres() -> Result<(), String> {
 
 pub fn ensure_npm_packages() -> Result<(), String> {
     let dir = workspace_root().join("end2end");
-    if dir.join("node_modules/@playwright/test").exists()
-        && dir.join("node_modules/binaryen").exists()
+    let wanted = ["@playwright/test", "binaryen", "oidc-provider", "jose"];
+    if wanted
+        .iter()
+        .all(|package| dir.join("node_modules").join(package).exists())
     {
         return Ok(());
     }

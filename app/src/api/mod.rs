@@ -6,6 +6,7 @@ mod door;
 pub mod members;
 pub mod orgs;
 pub mod roles;
+pub mod sessions;
 pub mod sso;
 pub mod teams;
 pub mod tokens;

@@ -12,13 +12,14 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
-const PAGES: [(&str, &str); 6] = [
+const PAGES: [(&str, &str); 7] = [
     ("/", "Dashboard"),
     ("/teams", "Teams"),
     ("/members", "Members"),
     ("/roles", "Roles"),
     ("/tokens", "Tokens"),
     ("/sso", "Single sign-on"),
+    ("/sessions", "Sessions"),
 ];
 
 /// Loads the summary once for the page, provides it to the page as a `Resource`, and

@@ -45,6 +45,10 @@ pub struct RequestContext {
     pub origin: Option<String>,
     pub request_id: Option<String>,
     pub user_agent: Option<String>,
+    /// The handle of the browser session the request came with (its stored row id, which
+    /// cannot be turned back into a cookie), so "this session" can be told apart.
+    #[serde(default)]
+    pub session: Option<String>,
 }
 
 /// Resolved grants: the org-wide set plus one set per team, with the roles they came from.

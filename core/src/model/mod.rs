@@ -6,6 +6,21 @@ use serde::{Deserialize, Serialize};
 mod sso;
 pub use sso::*;
 
+/// One live browser session, as its user sees it on the Sessions page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// A handle for ending it (the stored row id; it cannot be turned back into a cookie).
+    pub id: String,
+    pub current: bool,
+    pub device: String,
+    pub ip: Option<String>,
+    /// "password" or the identity provider's name.
+    pub method: String,
+    pub signed_in_at: Option<i64>,
+    pub last_seen_at: Option<i64>,
+    pub expires_at: i64,
+}
+
 /// The answer of `GET /api/v1/auth/me`: who the caller is and what they may do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {

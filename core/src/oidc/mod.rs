@@ -99,6 +99,8 @@ impl Problem {
 pub struct Discovered {
     pub metadata: CoreProviderMetadata,
     pub expected_issuer: issuer::Expected,
+    /// RP-initiated logout, when the IdP offers it (not part of the core metadata type).
+    pub end_session_endpoint: Option<String>,
     fetched_at: Instant,
 }
 
@@ -167,6 +169,18 @@ impl Oidc {
         })?;
         let expected_issuer = issuer::expected(p.kind, p.issuer, metadata.issuer().as_str())
             .map_err(Problem::Discovery)?;
+        let end_session_endpoint = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|doc| {
+                doc.get("end_session_endpoint")?
+                    .as_str()
+                    .map(str::to_string)
+            })
+            .filter(|url| {
+                ["https://", "http://127.0.0.1", "http://localhost"]
+                    .iter()
+                    .any(|allowed| url.starts_with(allowed))
+            });
         let jwks_url = metadata.jwks_uri().url().to_string();
         let body = self.get_json(&jwks_url).await.map_err(Problem::Keys)?;
         let keys: CoreJsonWebKeySet = serde_json::from_slice(&body)
@@ -177,6 +191,7 @@ impl Oidc {
         let discovered = Arc::new(Discovered {
             metadata: metadata.set_jwks(keys),
             expected_issuer,
+            end_session_endpoint,
             fetched_at: Instant::now(),
         });
         self.cache

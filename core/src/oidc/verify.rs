@@ -67,6 +67,8 @@ pub struct Identity {
     /// Google Workspace's hosted domain.
     pub hosted_domain: Option<String>,
     pub groups: Groups,
+    /// The ID token itself, kept only to hand back to the IdP at sign-out.
+    pub id_token: Secret<String>,
 }
 
 impl Identity {
@@ -200,6 +202,7 @@ pub(super) fn id_token(
             .map(|n| n.as_str().to_string()),
         hosted_domain: extra.text("hd"),
         groups,
+        id_token: Secret::new(raw.to_string()),
     })
 }
 

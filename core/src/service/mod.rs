@@ -9,6 +9,7 @@ pub mod password;
 pub mod principal;
 pub mod roles;
 pub mod scope;
+pub mod sessions;
 pub mod setup;
 pub mod signin;
 pub mod sso;

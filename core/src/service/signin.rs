@@ -6,11 +6,30 @@ use crate::secret::Secret;
 use crate::store::{audit::AuditEvent, users};
 use crate::{email, Error};
 
-/// A successful sign-in: the user and the org their session starts in.
+/// A successful sign-in: the user, the org their session starts in, and how they signed in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedIn {
     pub user_id: String,
     pub org_id: String,
+    /// Through an IdP: which, and the ID token to hand back at sign-out (`id_token_hint`).
+    pub sso: Option<SsoSignIn>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoSignIn {
+    pub provider_id: String,
+    pub provider_name: String,
+    pub id_token: Secret<String>,
+}
+
+impl SignedIn {
+    /// How the Sessions page names the way in.
+    pub fn method(&self) -> String {
+        match &self.sso {
+            Some(sso) => sso.provider_name.clone(),
+            None => "password".into(),
+        }
+    }
 }
 
 /// Checks an email and password. Every failure answers the same `unauthorized` (the
@@ -62,6 +81,7 @@ pub async fn with_password(
             Ok(SignedIn {
                 user_id: user.id,
                 org_id,
+                sso: None,
             })
         }
         (reason, user, org_id) => {

@@ -3,7 +3,7 @@
 //! its IdP identity (never by email), provisioned on first sign-in and its mapped grants
 //! re-synced from groups on every sign-in, all in one transaction with its audit events.
 
-use super::signin::SignedIn;
+use super::signin::{SignedIn, SsoSignIn};
 use super::{members::role_permissions, sso_providers::provider_ref, Services};
 use crate::authz::RequestContext;
 use crate::model::{ProviderKind, SignInOption};
@@ -158,6 +158,35 @@ pub async fn options(s: &Services, org_ref: &str) -> Result<Vec<SignInOption>, E
             label: p.name,
         })
         .collect())
+}
+
+/// Where to send a browser signing out of a session that came through `provider_id`: the
+/// IdP's end-session endpoint (RP-initiated logout), which sends it back to the sign-in page.
+/// None when the provider is gone, disabled, or offers no such endpoint.
+pub async fn sign_out_url(
+    s: &Services,
+    provider_id: &str,
+    id_token: &Secret<String>,
+) -> Option<String> {
+    let provider = {
+        let mut conn = s.db.pool().acquire().await.ok()?;
+        providers::get(&mut conn, provider_id).await.ok()??
+    };
+    if !provider.enabled {
+        return None;
+    }
+    let discovered = s.oidc.discover(&provider_ref(&provider)).await.ok()?;
+    let mut url = url::Url::parse(discovered.end_session_endpoint.as_deref()?).ok()?;
+    let back = s
+        .sso_redirect_uri
+        .trim_end_matches("/sso/callback")
+        .to_string()
+        + "/login";
+    url.query_pairs_mut()
+        .append_pair("id_token_hint", id_token.expose())
+        .append_pair("client_id", &provider.client_id)
+        .append_pair("post_logout_redirect_uri", &back);
+    Some(url.to_string())
 }
 
 /// Takes the pending sign-in the callback's state names out of the list (so it is used once).
@@ -427,6 +456,11 @@ async fn provision(
     Ok(Ok(SignedIn {
         user_id: user.id,
         org_id: org_id.to_string(),
+        sso: Some(SsoSignIn {
+            provider_id: provider.id.clone(),
+            provider_name: provider.name.clone(),
+            id_token: identity.id_token.clone(),
+        }),
     }))
 }
 

@@ -8,6 +8,7 @@ pub mod identities;
 pub mod identity_providers;
 pub mod orgs;
 pub mod roles;
+pub mod sessions;
 pub mod teams;
 pub mod tokens;
 pub mod users;

@@ -6,6 +6,7 @@ mod json;
 mod members;
 mod orgs;
 mod roles;
+mod sessions;
 mod setup;
 mod sso;
 mod teams;
@@ -21,6 +22,12 @@ use axum::Router;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/auth/me", get(auth::me))
+        .route("/auth/sessions", get(sessions::mine))
+        .route("/auth/sessions/{id}", delete(sessions::end_mine))
+        .route(
+            "/orgs/{org}/members/{user}/sessions",
+            delete(sessions::end_all_of_member),
+        )
         .route("/setup", post(setup::create))
         .route("/orgs/{org}/teams", get(teams::list).post(teams::create))
         .route(

@@ -121,6 +121,11 @@ async fn every_use_case_through_both_doors(backend: Backend) {
     let o = |p: &str| format!("/api/v1/orgs/acme{p}");
     let cases = vec![
         Case {
+            name: "sessions.end",
+            api: (Method::DELETE, o(&format!("/members/{u1}/sessions")), None),
+            server_fn: ("end_member_sessions", vec![("user_id", u2.clone())]),
+        },
+        Case {
             name: "sso.create",
             api: (Method::POST, o("/sso/providers"), Some(provider("api"))),
             server_fn: ("save_provider", provider_form("")),

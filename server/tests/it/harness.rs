@@ -106,6 +106,8 @@ impl TestServer {
             // Most tests change rows with SQL behind the server's back, so they start with
             // the cache off (`start_on`); the cache has its own tests.
             token_cache,
+            session_idle: Duration::from_secs(2 * 3600),
+            session_max: Duration::from_secs(24 * 3600),
         };
         let foxgate = foxgate_server::assemble(config).unwrap();
         let setup_code = if migrate {

@@ -9,6 +9,7 @@ mod health;
 mod personal_tokens;
 mod roles;
 mod security;
+mod sessions;
 mod setup;
 mod sso;
 mod teams;

@@ -1,0 +1,32 @@
+//! Server functions for the Sessions page: the viewer's own sessions, and ending all of a
+//! member's (admins).
+
+#[cfg(feature = "ssr")]
+use super::door;
+use crate::error::UiError;
+use foxgate_core::model::SessionInfo;
+use leptos::prelude::*;
+
+#[server(prefix = "/fn", endpoint = "list_sessions")]
+pub async fn list_sessions() -> Result<Vec<SessionInfo>, UiError> {
+    let (s, p) = door::enter().await?;
+    door::leave(&p, foxgate_core::service::sessions::list_mine(&s, &p).await)
+}
+
+#[server(prefix = "/fn", endpoint = "end_session")]
+pub async fn end_session(session: String) -> Result<(), UiError> {
+    let (s, p) = door::enter().await?;
+    door::leave(
+        &p,
+        foxgate_core::service::sessions::end_mine(&s, &p, &session).await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "end_member_sessions")]
+pub async fn end_member_sessions(user_id: String) -> Result<u64, UiError> {
+    let (s, p) = door::enter().await?;
+    door::leave(
+        &p,
+        foxgate_core::service::sessions::end_all_of_member(&s, &p, door::org(&p), &user_id).await,
+    )
+}

@@ -1,0 +1,117 @@
+//! `/sessions`: the viewer's own browser sessions (device, address, how and when they signed
+//! in, last use) with "End" for each; admins can end every session of a member.
+
+use crate::api::members::list_members;
+use crate::api::sessions::{list_sessions, EndMemberSessions, EndSession};
+use crate::components::{
+    failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, INPUT, QUIET,
+};
+use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
+use foxgate_core::model::format_utc;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn Sessions() -> impl IntoView {
+    view! {
+        <Title text="Sessions" />
+        <ConsoleFrame active="/sessions">
+            <PageHeading
+                title="Sessions"
+                subtitle="Where you are signed in. End any you do not recognise."
+            />
+            <SessionsBody />
+        </ConsoleFrame>
+    }
+}
+
+#[component]
+fn SessionsBody() -> impl IntoView {
+    let end = ServerAction::<EndSession>::new();
+    let end_all = ServerAction::<EndMemberSessions>::new();
+    let sessions = Resource::new(move || end.version().get(), |_| list_sessions());
+    let may_end_others = viewer_can(Permission::new(R::Sessions, Action::Delete), Scope::Org);
+    let members = Resource::new(|| (), |_| list_members());
+    let ended = move || {
+        end_all
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|n| view! { <p class="mt-2 text-sm" role="status">{format!("Ended {n} session(s).")}</p> })
+    };
+    view! {
+        <ActionError message=failure(end) />
+        <ActionError message=failure(end_all) />
+        <Panel title="Your sessions">
+            <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
+                {move || {
+                    sessions
+                        .get()
+                        .map(|result| match result {
+                            Ok(list) => {
+                                let rows = list
+                                    .into_iter()
+                                    .map(|s| {
+                                        let when = |t: Option<i64>| t.map(format_utc).unwrap_or_else(|| "–".into());
+                                        view! {
+                                            <tr class="border-t border-slate-100 dark:border-slate-800" data-testid="session-row">
+                                                <td class="py-2 pr-3">
+                                                    {s.device.clone()}
+                                                    {s.current.then(|| view! { <span class="ml-2 rounded bg-emerald-100 px-1 text-xs text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200">"this session"</span> })}
+                                                </td>
+                                                <td class="py-2 pr-3">{s.ip.clone().unwrap_or_default()}</td>
+                                                <td class="py-2 pr-3">{s.method.clone()}</td>
+                                                <td class="py-2 pr-3">{when(s.signed_in_at)}</td>
+                                                <td class="py-2 pr-3">{when(s.last_seen_at)}</td>
+                                                <td class="py-2">
+                                                    <ActionForm action=end>
+                                                        <input type="hidden" name="session" value=s.id.clone() />
+                                                        <button type="submit" class=QUIET>"End"</button>
+                                                    </ActionForm>
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view();
+                                view! {
+                                    <table class="w-full text-left text-sm">
+                                        <thead class="text-xs uppercase text-slate-500">
+                                            <tr><th>"Device"</th><th>"Address"</th><th>"Signed in with"</th><th>"Signed in"</th><th>"Last used"</th><th></th></tr>
+                                        </thead>
+                                        <tbody>{rows}</tbody>
+                                    </table>
+                                }
+                                .into_any()
+                            }
+                            Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                        })
+                }}
+            </Suspense>
+        </Panel>
+        <Show when=move || may_end_others.get()>
+            <Panel title="End a member's sessions">
+                <ActionForm action=end_all attr:class="flex flex-wrap items-end gap-3">
+                    <label class="text-sm">
+                        "Member "
+                        <select name="user_id" class=INPUT>
+                            <Suspense fallback=|| ()>
+                                {move || {
+                                    members
+                                        .get()
+                                        .and_then(Result::ok)
+                                        .map(|list| {
+                                            list.into_iter()
+                                                .map(|m| view! { <option value=m.user_id>{m.email}</option> })
+                                                .collect_view()
+                                        })
+                                }}
+                            </Suspense>
+                        </select>
+                    </label>
+                    <button type="submit" class=QUIET>"End all their sessions"</button>
+                </ActionForm>
+                {ended}
+            </Panel>
+        </Show>
+    }
+}

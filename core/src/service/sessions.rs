@@ -1,0 +1,139 @@
+//! Browser sessions: what the server keeps in each (the keys below), each user's view of
+//! their own sessions (list, end one), and an admin ending every session of a member.
+
+use super::{scope, Services};
+use crate::authz::{Principal, Scope};
+use crate::model::SessionInfo;
+use crate::store::{self, audit::AuditEvent, sessions, users};
+use crate::{use_cases, Error};
+
+/// The session data keys the server writes at sign-in and on use.
+pub mod keys {
+    pub const USER_ID: &str = "user_id";
+    pub const ORG_ID: &str = "org_id";
+    /// When the user signed in (ms): the absolute timeout counts from here.
+    pub const SIGNED_IN_AT: &str = "signed_in_at";
+    /// When the session was last used (ms), written at most once a minute.
+    pub const SEEN_AT: &str = "seen_at";
+    pub const IP: &str = "ip";
+    pub const USER_AGENT: &str = "user_agent";
+    /// "password" or the identity provider's name.
+    pub const METHOD: &str = "method";
+    /// For sign-out at the IdP: which provider, and the ID token to hint with.
+    pub const SSO_PROVIDER: &str = "sso_provider";
+    pub const ID_TOKEN: &str = "id_token";
+}
+
+/// A short name for a browser from its user agent: enough to recognise a device.
+pub fn device(user_agent: &str) -> String {
+    let browser = ["Edg/", "Firefox/", "Chrome/", "Safari/", "curl/"]
+        .iter()
+        .find(|b| user_agent.contains(*b))
+        .map(|b| match *b {
+            "Edg/" => "Edge",
+            "Firefox/" => "Firefox",
+            "Chrome/" => "Chrome",
+            "Safari/" => "Safari",
+            _ => "curl",
+        });
+    let system = ["Windows", "Mac OS X", "Android", "iPhone", "Linux"]
+        .iter()
+        .find(|s| user_agent.contains(*s))
+        .map(|s| match *s {
+            "Mac OS X" => "macOS",
+            "iPhone" => "iOS",
+            other => other,
+        });
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), None) => b.to_string(),
+        (None, Some(s)) => s.to_string(),
+        (None, None) if user_agent.is_empty() => "unknown device".into(),
+        (None, None) => user_agent.chars().take(40).collect(),
+    }
+}
+
+fn info(id: String, data: &str, expires_at: i64, current: Option<&str>) -> SessionInfo {
+    let data: serde_json::Value = serde_json::from_str(data).unwrap_or_default();
+    let text = |k: &str| data.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let number = |k: &str| data.get(k).and_then(serde_json::Value::as_i64);
+    SessionInfo {
+        current: current == Some(id.as_str()),
+        id,
+        device: device(&text(keys::USER_AGENT).unwrap_or_default()),
+        ip: text(keys::IP),
+        method: text(keys::METHOD).unwrap_or_else(|| "password".into()),
+        signed_in_at: number(keys::SIGNED_IN_AT),
+        last_seen_at: number(keys::SEEN_AT),
+        expires_at,
+    }
+}
+
+/// The caller's own live sessions, this one marked.
+pub async fn list_mine(s: &Services, p: &Principal) -> Result<Vec<SessionInfo>, Error> {
+    let user_id = p.user_id()?;
+    let mut conn = s.db.pool().acquire().await?;
+    let rows = sessions::of_user(&mut conn, user_id, store::now_ms()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, data, expires)| info(id, &data, expires, p.context.session.as_deref()))
+        .collect())
+}
+
+/// Ends one of the caller's own sessions (another device, or this one).
+pub async fn end_mine(s: &Services, p: &Principal, id: &str) -> Result<(), Error> {
+    let user_id = p.user_id()?.to_string();
+    let mut tx = s.db.pool().begin().await?;
+    if !sessions::delete_one(&mut tx, &user_id, id).await? {
+        return Err(Error::NotFound);
+    }
+    let user = users::get(&mut tx, &user_id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    AuditEvent::by(p, "session.ended")
+        .entity("user", &user_id, &user.email)
+        .insert(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends every session of a member of the org (they must sign in again everywhere).
+pub async fn end_all_of_member(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    user_id: &str,
+) -> Result<u64, Error> {
+    let mut tx = s.db.pool().begin().await?;
+    let org = scope::org(&mut tx, p, org_ref).await?;
+    p.require(use_cases::SESSIONS_END.permission, &Scope::Org)?;
+    if !users::is_member(&mut tx, &org.id, user_id).await? {
+        return Err(Error::NotFound);
+    }
+    let user = users::get(&mut tx, user_id).await?.ok_or(Error::NotFound)?;
+    let ended = sessions::delete_all(&mut tx, user_id).await?;
+    AuditEvent::by(p, "sessions.ended_for_member")
+        .entity("user", &user.id, &user.email)
+        .insert(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::device;
+
+    #[test]
+    fn devices_are_named_from_user_agents() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+        assert_eq!(device(chrome), "Chrome on Linux");
+        assert_eq!(
+            device("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Firefox/133.0"),
+            "Firefox on macOS"
+        );
+        assert_eq!(device("curl/8.5.0"), "curl");
+        assert_eq!(device(""), "unknown device");
+    }
+}

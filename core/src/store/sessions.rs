@@ -1,0 +1,38 @@
+//! Browser sessions as rows (written by the server's session store): read and ended here,
+//! by user, for the Sessions page and for admins.
+
+use sqlx::AnyConnection;
+
+/// `(row id, data JSON, expires_at)` of a user's live sessions.
+pub async fn of_user(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    now: i64,
+) -> sqlx::Result<Vec<(String, String, i64)>> {
+    sqlx::query_as(
+        "SELECT id, data, expires_at FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY expires_at DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(conn)
+    .await
+}
+
+/// Ends one session of a user; false when it is not theirs (or gone).
+pub async fn delete_one(conn: &mut AnyConnection, user_id: &str, id: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends every session of a user; how many there were.
+pub async fn delete_all(conn: &mut AnyConnection, user_id: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}

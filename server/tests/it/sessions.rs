@@ -1,0 +1,179 @@
+//! Browser sessions: each user lists and ends their own, admins end all of a member's, and
+//! the idle and absolute timeouts (driven through the stored rows, not the clock).
+
+use crate::harness::{add_member, grant, json, sign_in, Backend, TestServer};
+use crate::on_both_databases;
+use reqwest::Method;
+
+const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+
+async fn sessions(s: &TestServer, cookie: &str) -> serde_json::Value {
+    let res = s
+        .api(Method::GET, "/api/v1/auth/sessions", cookie, None)
+        .await;
+    assert_eq!(res.status(), 200);
+    json(res).await
+}
+
+async fn me_status(s: &TestServer, cookie: &str) -> u16 {
+    s.api(Method::GET, "/api/v1/auth/me", cookie, None)
+        .await
+        .status()
+        .as_u16()
+}
+
+/// Rewrites one field of every stored session of a user, as time passing would.
+async fn age_sessions(s: &TestServer, email: &str, field: &str, ms_ago: i64) {
+    let pool = s.state.services.db.pool();
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT s.id, s.data FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1",
+    )
+    .bind(email)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for (id, data) in rows {
+        let mut data: serde_json::Value = serde_json::from_str(&data).unwrap();
+        data[field] = serde_json::json!(foxgate_core::store::now_ms() - ms_ago);
+        sqlx::query("UPDATE sessions SET data = $1 WHERE id = $2")
+            .bind(data.to_string())
+            .bind(&id)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+}
+
+async fn own_sessions_are_listed_and_ended(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let laptop = s.signed_in_owner().await;
+    let res = s
+        .client
+        .post(s.url("/login"))
+        .header("origin", &s.base)
+        .header("user-agent", FIREFOX)
+        .form(&[
+            ("email", crate::harness::OWNER_EMAIL),
+            ("password", crate::harness::OWNER_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let phone = crate::harness::session_cookie(res.headers()).unwrap();
+
+    let list = sessions(&s, &laptop).await;
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let this: Vec<_> = list.iter().filter(|x| x["current"] == true).collect();
+    assert_eq!(this.len(), 1, "exactly one is this session");
+    let other = list.iter().find(|x| x["current"] == false).unwrap();
+    assert_eq!(other["device"], "Firefox on Linux");
+    assert_eq!(other["ip"], "127.0.0.1");
+    assert_eq!(other["method"], "password");
+    assert!(other["signed_in_at"].as_i64().is_some());
+    let text = serde_json::Value::Array(list.clone()).to_string();
+    assert!(
+        !text.contains(phone.split('=').nth(1).unwrap()),
+        "handles are not cookies"
+    );
+
+    let id = other["id"].as_str().unwrap();
+    let res = s
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/auth/sessions/{id}"),
+            &laptop,
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        me_status(&s, &phone).await,
+        401,
+        "the ended session is gone"
+    );
+    assert_eq!(me_status(&s, &laptop).await, 200);
+
+    // Someone else's session cannot be ended through this door.
+    let member = add_member(&s, &laptop, "m@acme.test").await;
+    assert_eq!(
+        grant(&s, &laptop, &member, "member", None).await.status(),
+        201
+    );
+    let m = sign_in(&s, "m@acme.test").await;
+    let theirs = sessions(&s, &m).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = s
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/auth/sessions/{theirs}"),
+            &laptop,
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(me_status(&s, &m).await, 200);
+
+    // …but an admin ends all of a member's sessions; a member cannot do it to others.
+    let path = format!("/api/v1/orgs/acme/members/{member}/sessions");
+    assert_eq!(s.api(Method::DELETE, &path, &m, None).await.status(), 403);
+    let res = s.api(Method::DELETE, &path, &laptop, None).await;
+    assert_eq!(json(res).await["ended"], 1);
+    assert_eq!(me_status(&s, &m).await, 401);
+    let actions: Vec<String> = s.audit_actions().await.into_iter().map(|a| a.0).collect();
+    assert!(actions.contains(&"session.ended".to_string()));
+    assert!(actions.contains(&"sessions.ended_for_member".to_string()));
+}
+on_both_databases!(own_sessions_are_listed_and_ended);
+
+async fn sessions_time_out(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let expiry = || async {
+        sqlx::query_scalar::<_, i64>("SELECT MAX(expires_at) FROM sessions")
+            .fetch_one(s.state.services.db.pool())
+            .await
+            .unwrap()
+    };
+
+    // A session used after a minute is saved again, which pushes its idle expiry out.
+    age_sessions(&s, crate::harness::OWNER_EMAIL, "seen_at", 61_000).await;
+    sqlx::query("UPDATE sessions SET expires_at = expires_at - 60000")
+        .execute(s.state.services.db.pool())
+        .await
+        .unwrap();
+    let before = expiry().await;
+    assert_eq!(me_status(&s, &owner).await, 200);
+    assert!(expiry().await > before, "use moves the idle expiry");
+
+    // Idle past the timeout: the stored expiry has passed, the session is gone.
+    sqlx::query("UPDATE sessions SET expires_at = 1")
+        .execute(s.state.services.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(me_status(&s, &owner).await, 401);
+
+    // Used all along, but signed in longer ago than the absolute lifetime (24 h here).
+    let owner = crate::harness::session_cookie(
+        s.login(
+            crate::harness::OWNER_EMAIL,
+            crate::harness::OWNER_PASSWORD,
+            None,
+        )
+        .await
+        .headers(),
+    )
+    .unwrap();
+    assert_eq!(me_status(&s, &owner).await, 200);
+    age_sessions(
+        &s,
+        crate::harness::OWNER_EMAIL,
+        "signed_in_at",
+        25 * 3600 * 1000,
+    )
+    .await;
+    assert_eq!(me_status(&s, &owner).await, 401);
+}
+on_both_databases!(sessions_time_out);
