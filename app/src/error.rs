@@ -111,6 +111,9 @@ pub fn message_for(code: &str, field: Option<&str>) -> &'static str {
             "Each rule is one line, `group = role` or `group = role @ team`, naming roles and teams of this organization."
         }
         ("invalid_input", Some("default_role")) => "Pick a role of this organization, or none.",
+        ("invalid_input", Some("require_sso")) => {
+            "Add and enable an identity provider first, or nobody but owners could sign in."
+        }
         ("invalid_input", _) => "Some fields are missing or invalid.",
         ("sso_not_set_up", _) => {
             "No single sign-on is set up for that email domain or organization. Use your Foxgate password, or ask an admin."
@@ -119,6 +122,9 @@ pub fn message_for(code: &str, field: Option<&str>) -> &'static str {
             "The identity provider cannot be reached right now. Try again in a minute."
         }
         ("sso_invalid", _) => "Enter your work email or your organization.",
+        ("sso_required", _) => {
+            "Your organization requires single sign-on: use “Continue with SSO” with your work email."
+        }
         _ => "Something went wrong. Try again.",
     }
 }

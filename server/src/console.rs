@@ -49,6 +49,7 @@ pub async fn login(
             Redirect::to("/login?error=invalid_credentials").into_response()
         }
         Err(Error::RateLimited { .. }) => Redirect::to("/login?error=rate_limited").into_response(),
+        Err(Error::Forbidden) => Redirect::to("/login?error=sso_required").into_response(),
         Err(e) => ApiError::from(e).into_response(),
     }
 }

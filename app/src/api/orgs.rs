@@ -12,7 +12,7 @@ pub async fn update_org(name: String, slug: String) -> Result<Org, UiError> {
     let changes = foxgate_core::model::OrgChanges {
         name: Some(name),
         slug: Some(slug),
-        max_token_lifetime_days: None,
+        ..Default::default()
     };
     door::leave(
         &p,

@@ -21,12 +21,32 @@ pub async fn sign_in_options(org: String) -> Result<Vec<SignInOption>, UiError> 
 pub async fn list_providers() -> Result<SsoSettings, UiError> {
     let (s, p) = door::enter().await?;
     let providers = foxgate_core::service::sso_providers::list(&s, &p, door::org(&p)).await;
+    let org = foxgate_core::service::orgs::get(&s, &p, door::org(&p)).await;
     door::leave(
         &p,
-        providers.map(|providers| SsoSettings {
-            redirect_uri: s.sso_redirect_uri.clone(),
-            providers,
+        providers.and_then(|providers| {
+            Ok(SsoSettings {
+                redirect_uri: s.sso_redirect_uri.clone(),
+                require_sso: org?.require_sso,
+                providers,
+            })
         }),
+    )
+}
+
+/// "Require single sign-on for everyone but owners": a checkbox, present when ticked.
+#[server(prefix = "/fn", endpoint = "set_require_sso")]
+pub async fn set_require_sso(#[server(default)] require: Option<String>) -> Result<(), UiError> {
+    let (s, p) = door::enter().await?;
+    let changes = foxgate_core::model::OrgChanges {
+        require_sso: Some(require.is_some()),
+        ..Default::default()
+    };
+    door::leave(
+        &p,
+        foxgate_core::service::orgs::update(&s, &p, door::org(&p), changes)
+            .await
+            .map(|_| ()),
     )
 }
 

@@ -3,7 +3,7 @@
 //! connection", and a form to add a provider.
 
 use crate::api::roles::list_roles;
-use crate::api::sso::{list_providers, DeleteProvider, SaveProvider, TestProvider};
+use crate::api::sso::{list_providers, DeleteProvider, SaveProvider, SetRequireSso, TestProvider};
 use crate::components::{
     failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
 };
@@ -30,8 +30,15 @@ pub fn Sso() -> impl IntoView {
 fn SsoBody() -> impl IntoView {
     let save = ServerAction::<SaveProvider>::new();
     let delete = ServerAction::<DeleteProvider>::new();
+    let require = ServerAction::<SetRequireSso>::new();
     let settings = Resource::new(
-        move || (save.version().get(), delete.version().get()),
+        move || {
+            (
+                save.version().get(),
+                delete.version().get(),
+                require.version().get(),
+            )
+        },
         |_| list_providers(),
     );
     let roles = Resource::new(|| (), |_| list_roles());
@@ -39,6 +46,7 @@ fn SsoBody() -> impl IntoView {
     view! {
         <ActionError message=failure(save) />
         <ActionError message=failure(delete) />
+        <ActionError message=failure(require) />
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
                 let roles: Vec<Role> = roles.get().and_then(Result::ok).unwrap_or_default();
@@ -57,6 +65,15 @@ fn SsoBody() -> impl IntoView {
                                         <code class="rounded bg-slate-100 px-1 dark:bg-slate-800" data-testid="redirect-uri">{settings.redirect_uri}</code>
                                     </p>
                                     <p class="mt-2 text-xs text-slate-500">"Grant type: authorization code with PKCE. Client authentication: client secret (basic). The README has step-by-step notes for Okta and Entra ID."</p>
+                                </Panel>
+                                <Panel title="Policy">
+                                    <ActionForm action=require attr:class="flex flex-wrap items-center gap-3">
+                                        <label class="flex items-center gap-2 text-sm">
+                                            <input type="checkbox" name="require" value="on" checked=settings.require_sso disabled=!may_edit.get() />
+                                            "Require single sign-on for everyone but owners (owners keep their password as a way in)"
+                                        </label>
+                                        {may_edit.get().then(|| view! { <button type="submit" class=QUIET>"Save policy"</button> })}
+                                    </ActionForm>
                                 </Panel>
                                 {cards}
                                 {may_edit

@@ -221,6 +221,8 @@ pub struct Org {
     pub name: String,
     /// Every new token must expire within this many days; None allows tokens that never do.
     pub max_token_lifetime_days: Option<u32>,
+    /// Everyone but owners must sign in through an identity provider.
+    pub require_sso: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -233,6 +235,9 @@ pub struct OrgChanges {
     /// Absent: unchanged; `null`: no limit; a number: the new limit in days.
     #[serde(default, deserialize_with = "present")]
     pub max_token_lifetime_days: Option<Option<u32>>,
+    /// Everyone but owners must sign in through an identity provider (needs `sso:update` too).
+    #[serde(default)]
+    pub require_sso: Option<bool>,
 }
 
 /// Tells an explicit `null` (Some(None)) from an absent field (None, via `default`).

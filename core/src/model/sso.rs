@@ -168,6 +168,7 @@ fn enabled_by_default() -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SsoSettings {
     pub redirect_uri: String,
+    pub require_sso: bool,
     pub providers: Vec<IdentityProvider>,
 }
 

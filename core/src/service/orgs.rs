@@ -18,6 +18,7 @@ fn view(o: OrgRow) -> Org {
         max_token_lifetime_days: o
             .max_token_lifetime_days
             .and_then(|d| u32::try_from(d).ok()),
+        require_sso: o.require_sso,
     }
 }
 
@@ -55,6 +56,17 @@ pub async fn update(
             ));
         }
         org.max_token_lifetime_days = limit.map(i64::from);
+    }
+    if let Some(required) = changes.require_sso {
+        p.require(use_cases::SSO_UPDATE.permission, &Scope::Org)?;
+        let providers = store::identity_providers::list(&mut tx, &org.id).await?;
+        if required && !providers.iter().any(|provider| provider.enabled) {
+            return Err(Error::invalid(
+                "require_sso",
+                "add and enable an identity provider first, or nobody but owners could sign in",
+            ));
+        }
+        org.require_sso = required;
     }
     store::orgs::update(&mut tx, &org).await.map_err(|e| {
         if store::is_unique_violation(&e) {
@@ -111,6 +123,7 @@ pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, E
         slug: slug::validate("slug", &input.slug)?,
         name,
         max_token_lifetime_days: None,
+        require_sso: false,
     };
     let now = store::now_ms();
     let mut tx = s.db.pool().begin().await?;

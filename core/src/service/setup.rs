@@ -120,6 +120,7 @@ pub async fn complete(
         slug: org_slug,
         name: org_name,
         max_token_lifetime_days: None,
+        require_sso: false,
     };
     let user = users::UserRow {
         id: store::new_id(),

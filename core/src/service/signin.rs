@@ -1,9 +1,9 @@
 //! Signing in with a local account (email + password) and signing out, both audited.
 
 use super::{password, Services};
-use crate::authz::{Principal, RequestContext};
+use crate::authz::{BuiltinRole, Principal, RequestContext};
 use crate::secret::Secret;
-use crate::store::{audit::AuditEvent, users};
+use crate::store::{audit::AuditEvent, grants, orgs, users};
 use crate::{email, Error};
 
 /// A successful sign-in: the user, the org their session starts in, and how they signed in.
@@ -51,17 +51,18 @@ pub async fn with_password(
     let user_id = credential.as_ref().map(|(id, _)| id.clone());
     let password_ok = password::verify(credential.map(|(_, hash)| hash), password_input).await;
 
-    let (user, org_id) = match &user_id {
+    let (user, (org_id, sso_only)) = match &user_id {
         Some(id) => (
             users::get(&mut conn, id).await?,
-            users::org_ids(&mut conn, id).await?.into_iter().next(),
+            password_org(&mut conn, id).await?,
         ),
-        None => (None, None),
+        None => (None, (None, false)),
     };
     let refusal = match (&user, &org_id) {
         (None, _) => Some("unknown_account"),
         _ if !password_ok => Some("bad_password"),
         (Some(u), _) if u.disabled_at.is_some() => Some("account_disabled"),
+        (_, None) if sso_only => Some("sso_required"),
         (_, None) => Some("no_membership"),
         _ => None,
     };
@@ -98,9 +99,39 @@ pub async fn with_password(
             let mut tx = s.db.pool().begin().await?;
             event.insert(&mut tx).await?;
             tx.commit().await?;
+            // The password was right: saying that SSO is required reveals nothing new.
+            if reason == Some("sso_required") {
+                return Err(Error::Forbidden);
+            }
             Err(Error::Unauthorized)
         }
     }
+}
+
+/// The first org the user may enter with a password: one that does not require single
+/// sign-on, or one they own (owners keep a way in when the IdP is down). The flag says the
+/// user is a member somewhere, but only of orgs that require SSO.
+async fn password_org(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+) -> Result<(Option<String>, bool), Error> {
+    let org_ids = users::org_ids(conn, user_id).await?;
+    for org_id in &org_ids {
+        let requires_sso = orgs::get(conn, org_id)
+            .await?
+            .is_some_and(|o| o.require_sso);
+        if !requires_sso {
+            return Ok((Some(org_id.clone()), false));
+        }
+        let held = grants::of_member(conn, org_id, user_id).await?;
+        if held
+            .iter()
+            .any(|g| g.team_id.is_none() && g.builtin() == Some(BuiltinRole::Owner))
+        {
+            return Ok((Some(org_id.clone()), false));
+        }
+    }
+    Ok((None, !org_ids.is_empty()))
 }
 
 /// Records a sign-out. The caller deletes the session itself.

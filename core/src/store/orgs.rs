@@ -8,16 +8,19 @@ pub struct OrgRow {
     pub slug: String,
     pub name: String,
     pub max_token_lifetime_days: Option<i64>,
+    /// Everyone but owners must sign in through an identity provider.
+    pub require_sso: bool,
 }
 
-type Row = (String, String, String, Option<i64>);
+type Row = (String, String, String, Option<i64>, i64);
 
-fn from_row((id, slug, name, max_token_lifetime_days): Row) -> OrgRow {
+fn from_row((id, slug, name, max_token_lifetime_days, require_sso): Row) -> OrgRow {
     OrgRow {
         id,
         slug,
         name,
         max_token_lifetime_days,
+        require_sso: require_sso != 0,
     }
 }
 
@@ -49,18 +52,19 @@ pub async fn insert(conn: &mut AnyConnection, org: &OrgRow, now: i64) -> sqlx::R
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<OrgRow>> {
-    let row: Option<Row> =
-        sqlx::query_as("SELECT id, slug, name, max_token_lifetime_days FROM orgs WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, slug, name, max_token_lifetime_days, require_sso FROM orgs WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
     Ok(row.map(from_row))
 }
 
 /// An org by slug or by id.
 pub async fn find(conn: &mut AnyConnection, slug_or_id: &str) -> sqlx::Result<Option<OrgRow>> {
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, slug, name, max_token_lifetime_days FROM orgs WHERE slug = $1 OR id = $1",
+        "SELECT id, slug, name, max_token_lifetime_days, require_sso FROM orgs WHERE slug = $1 OR id = $1",
     )
     .bind(slug_or_id)
     .fetch_optional(conn)
@@ -79,10 +83,11 @@ pub async fn lock(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<()> {
 }
 
 pub async fn update(conn: &mut AnyConnection, org: &OrgRow) -> sqlx::Result<()> {
-    sqlx::query("UPDATE orgs SET slug = $1, name = $2, max_token_lifetime_days = $3 WHERE id = $4")
+    sqlx::query("UPDATE orgs SET slug = $1, name = $2, max_token_lifetime_days = $3, require_sso = $4 WHERE id = $5")
         .bind(&org.slug)
         .bind(&org.name)
         .bind(org.max_token_lifetime_days)
+        .bind(i64::from(org.require_sso))
         .bind(&org.id)
         .execute(conn)
         .await?;

@@ -738,3 +738,78 @@ async fn provider_settings_keep_the_secret_sealed(backend: Backend) {
     }
 }
 on_both_databases!(provider_settings_keep_the_secret_sealed);
+
+async fn required_sso_leaves_owners_their_password(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let o = org(&s).await;
+    let member = crate::harness::add_member(&s, &o.owner, "member@acme.test").await;
+    assert_eq!(
+        crate::harness::grant(&s, &o.owner, &member, "member", None)
+            .await
+            .status(),
+        201
+    );
+    let require = |on: bool| json!({"require_sso": on});
+
+    // Without an enabled provider, requiring SSO would lock everyone but owners out.
+    let res = s
+        .api(
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            &o.owner,
+            Some(require(true)),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(json(res).await["error"]["field"], "require_sso");
+    add_provider(
+        &s,
+        &o,
+        json!({"kind": "okta", "issuer": idp().issuer(Shape::Okta)}),
+    )
+    .await;
+    let res = s
+        .api(
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            &o.owner,
+            Some(require(true)),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(json(res).await["require_sso"], true);
+
+    let res = s.login("member@acme.test", "member-password-1", None).await;
+    assert_eq!(location(res.headers()), "/login?error=sso_required");
+    assert_eq!(
+        refusals(&s).await.last().map(String::as_str),
+        Some("sso_required")
+    );
+    let res = s.login("member@acme.test", "a-wrong-password", None).await;
+    assert_eq!(
+        location(res.headers()),
+        "/login?error=invalid_credentials",
+        "a wrong password learns nothing about the policy"
+    );
+    let res = s
+        .login(
+            crate::harness::OWNER_EMAIL,
+            crate::harness::OWNER_PASSWORD,
+            None,
+        )
+        .await;
+    assert_eq!(location(res.headers()), "/", "owners keep a way in");
+
+    let res = s
+        .api(
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            &o.owner,
+            Some(require(false)),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = s.login("member@acme.test", "member-password-1", None).await;
+    assert_eq!(location(res.headers()), "/");
+}
+on_both_databases!(required_sso_leaves_owners_their_password);
