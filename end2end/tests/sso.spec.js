@@ -1,7 +1,8 @@
 // Single sign-on in a real browser (runs after console.spec.js set the instance up): the
 // owner adds an Okta-shaped provider on the Single sign-on page and tests its connection;
 // then someone new clicks "Sign in with Okta", signs in on the IdP's own page, and lands in
-// the console as the member their group maps to. A screenshot of each step.
+// the console as the member their group maps to, and sees that session on the Sessions
+// page. A screenshot of each step.
 const { test, expect, request } = require("@playwright/test");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -64,4 +65,11 @@ test("sign in with Okta as the mapped member", async ({ browser }) => {
   expect(me.email).toBe("sam@acme.test");
   expect(me.permissions).toContain("teams:read");
   expect(me.permissions).not.toContain("teams:create");
+
+  // The Sessions page shows this session, signed in through Okta.
+  await page.getByRole("link", { name: "Sessions" }).click();
+  const row = page.getByTestId("session-row").filter({ hasText: "this session" });
+  await expect(row).toContainText("Okta");
+  await expect(row).toContainText("127.0.0.1");
+  await shot(page, "34-sessions");
 });

@@ -25,14 +25,18 @@ fn store_error(e: tower_sessions::session::Error) -> ApiError {
 /// `POST /sso/start`: email (or org, and optionally provider) → 303 to the IdP.
 pub async fn start(
     State(state): State<AppState>,
+    Caller(p): Caller,
     session: Session,
     form: Result<Form<StartRequest>, FormRejection>,
 ) -> Response {
     let Ok(Form(request)) = form else {
         return Redirect::to("/login?error=sso_invalid").into_response();
     };
-    let (url, pending) = match sso::start(&state.services, request).await {
+    let (url, pending) = match sso::start(&state.services, &p.context, request).await {
         Ok(found) => found,
+        Err(Error::RateLimited { .. }) => {
+            return Redirect::to("/login?error=rate_limited").into_response()
+        }
         Err(Error::InvalidInput {
             field: "provider", ..
         }) => return Redirect::to("/login?error=sso_unavailable").into_response(),

@@ -48,6 +48,16 @@ impl FailureLimiter {
         )
     }
 
+    /// 60 single sign-on starts per IP per minute: each start keeps a pending sign-in in a
+    /// new session row, so an unlimited stream would be an unauthenticated write flood.
+    /// Generous, because a whole office may share one address.
+    pub fn sso_starts() -> Self {
+        Self::new(
+            (60, Duration::from_secs(60)),
+            (u32::MAX, Duration::from_secs(60)),
+        )
+    }
+
     pub fn new(per_ip: (u32, Duration), per_account: (u32, Duration)) -> Self {
         Self {
             per_ip: Policy {

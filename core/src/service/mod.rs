@@ -30,6 +30,8 @@ pub struct Services {
     pub signin_failures: limiter::FailureLimiter,
     /// Failed bearer tokens per IP.
     pub token_failures: limiter::FailureLimiter,
+    /// Single sign-on starts per IP (every start counts).
+    pub sso_starts: limiter::FailureLimiter,
     /// When each token's last use was written, so it is written at most once a minute.
     pub token_usage: tokens::OncePerMinute,
     /// Recently verified team and org admin tokens.
@@ -69,6 +71,7 @@ impl Services {
             db,
             signin_failures: limiter::FailureLimiter::signin(),
             token_failures: limiter::FailureLimiter::bearer(),
+            sso_starts: limiter::FailureLimiter::sso_starts(),
             token_usage: tokens::OncePerMinute::default(),
             token_refusals: tokens::OncePerMinute::default(),
             token_cache: tokens::TokenCache::new(std::time::Duration::ZERO),

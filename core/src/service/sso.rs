@@ -103,7 +103,16 @@ async fn choose(conn: &mut AnyConnection, req: &StartRequest) -> Result<Provider
 
 /// Picks the provider and prepares the trip to the IdP: the URL to send the browser to, and
 /// what its session must keep until it comes back.
-pub async fn start(s: &Services, req: StartRequest) -> Result<(String, PendingSignIn), Error> {
+pub async fn start(
+    s: &Services,
+    ctx: &RequestContext,
+    req: StartRequest,
+) -> Result<(String, PendingSignIn), Error> {
+    let ip = ctx.ip.as_deref().unwrap_or("unknown");
+    s.sso_starts
+        .check(ip, "")
+        .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
+    s.sso_starts.record_failure(ip, "");
     let provider = {
         let mut conn = s.db.pool().acquire().await?;
         choose(&mut conn, &req).await?

@@ -436,6 +436,33 @@ async fn refusals_leave_nothing_behind(backend: Backend) {
         "/login?error=sso&reason=state_invalid"
     );
 
+    // RFC 9207: an `iss` response parameter naming another issuer (a mix-up attack).
+    let mut b = Browser::new();
+    let callback = b.through_idp(&s, &start, &login).await;
+    let mut url = reqwest::Url::parse(&callback).unwrap();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert!(
+        pairs.iter().any(|(k, _)| k == "iss"),
+        "oidc-provider sends iss"
+    );
+    url.query_pairs_mut()
+        .clear()
+        .extend_pairs(pairs.iter().map(|(k, v)| {
+            let v = if k == "iss" {
+                format!("{}/evil", idp().origin)
+            } else {
+                v.clone()
+            };
+            (k.clone(), v)
+        }));
+    assert_eq!(
+        location(b.get(url.as_str()).await.headers()),
+        "/login?error=sso&reason=wrong_issuer"
+    );
+
     // return_to must stay on this site.
     let res = Browser::new()
         .sign_in(
@@ -728,6 +755,20 @@ async fn provider_settings_keep_the_secret_sealed(backend: Backend) {
         .api(Method::DELETE, &format!("{PROVIDERS}/{id}"), &o.owner, None)
         .await;
     assert_eq!(res.status(), 204);
+
+    // Starting sign-ins writes session rows for anonymous visitors: limited per address.
+    let start = |n: usize| {
+        let s = &s;
+        async move {
+            let email = format!("x{n}@nowhere.test");
+            let res = s.post_form("/sso/start", &[("email", &email)], None).await;
+            location(res.headers())
+        }
+    };
+    for n in 0..60 {
+        assert_eq!(start(n).await, "/login?error=sso_not_set_up");
+    }
+    assert_eq!(start(60).await, "/login?error=rate_limited");
     let actions: Vec<String> = s.audit_actions().await.into_iter().map(|a| a.0).collect();
     for action in [
         "sso_provider.created",
