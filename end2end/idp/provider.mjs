@@ -8,6 +8,8 @@
 //   POST /__test/users {login, claims}       → an account; `claims` are what its tokens say
 //   POST /__test/tamper {client_id, mode}    → the next ID token issued to that client is
 //        altered the way an attacker or a broken IdP would (see TAMPER below)
+//   POST /__test/rotate                      → the generic issuer signs with a new key and
+//        publishes only that one
 // The login page (/…/interaction/{uid}) takes any known login with password "correct horse".
 
 import Provider from 'oidc-provider';
@@ -18,9 +20,67 @@ import crypto from 'node:crypto';
 export const TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const PASSWORD = 'correct horse';
 
+// oidc-provider's own in-memory adapter is an LRU of 1000 entries: a long test run would
+// evict clients registered early. This one keeps everything until the process ends, and is
+// shared by every issuer (so a rotated issuer keeps its clients and sessions).
+const stored = new Map();
+const byGrant = new Map();
+class MapAdapter {
+  constructor(model) {
+    this.model = model;
+  }
+
+  key(id) {
+    return `${this.model}:${id}`;
+  }
+
+  async upsert(id, payload, expiresIn) {
+    const expiresAt = expiresIn ? Date.now() + expiresIn * 1000 : Infinity;
+    stored.set(this.key(id), { payload, expiresAt });
+    if (payload.grantId) {
+      byGrant.set(payload.grantId, [...(byGrant.get(payload.grantId) || []), this.key(id)]);
+    }
+  }
+
+  async find(id) {
+    const entry = stored.get(this.key(id));
+    return entry && entry.expiresAt > Date.now() ? entry.payload : undefined;
+  }
+
+  async findBy(field, value) {
+    for (const [key, entry] of stored) {
+      if (key.startsWith(`${this.model}:`) && entry.payload[field] === value && entry.expiresAt > Date.now()) {
+        return entry.payload;
+      }
+    }
+    return undefined;
+  }
+
+  findByUid(uid) {
+    return this.findBy('uid', uid);
+  }
+
+  findByUserCode(userCode) {
+    return this.findBy('userCode', userCode);
+  }
+
+  async consume(id) {
+    const entry = stored.get(this.key(id));
+    if (entry) entry.payload.consumed = Math.floor(Date.now() / 1000);
+  }
+
+  async destroy(id) {
+    stored.delete(this.key(id));
+  }
+
+  async revokeByGrantId(grantId) {
+    for (const key of byGrant.get(grantId) || []) stored.delete(key);
+    byGrant.delete(grantId);
+  }
+}
+
 const accounts = new Map();
 const tamper = new Map();
-const clients = [];
 
 const SHAPES = [
   // Okta: groups only when the `groups` scope is asked for.
@@ -42,6 +102,8 @@ const SHAPES = [
   },
   // Google: `hd` names the Workspace domain.
   { name: 'google', prefix: '/google', title: 'Google', claims: { openid: ['sub', 'hd'] } },
+  // A plain OpenID provider whose signing key the tests rotate (POST /__test/rotate).
+  { name: 'generic', prefix: '/generic', title: 'OpenID', claims: { groups: ['groups'] } },
 ];
 
 const baseClaims = {
@@ -148,14 +210,15 @@ async function main() {
   const origin = `http://127.0.0.1:${server.address().port}`;
   const stranger = await keyPair();
 
-  for (const shape of SHAPES) {
-    shape.key = await keyPair();
-    shape.issuer = `${origin}${shape.prefix}${shape.issuerSuffix || ''}`;
+  // One provider instance per shape; rotating a key makes a new instance (the adapter's
+  // storage is shared, so clients, grants and sessions carry over).
+  function provide(shape) {
     const claims = { ...baseClaims };
     for (const [scope, names] of Object.entries(shape.claims)) {
       claims[scope] = [...(claims[scope] || []), ...names];
     }
-    shape.provider = new Provider(shape.issuer, {
+    return new Provider(shape.issuer, {
+      adapter: MapAdapter,
       clients: [],
       jwks: { keys: [shape.key.jwk] },
       claims,
@@ -163,7 +226,7 @@ async function main() {
       conformIdTokenClaims: false,
       pkce: { required: () => true },
       features: { devInteractions: { enabled: false } },
-      cookies: { keys: [crypto.randomBytes(32).toString('hex')] },
+      cookies: { keys: [shape.cookieKey] },
       interactions: { url: (ctx, interaction) => `${shape.prefix}/interaction/${interaction.uid}` },
       findAccount: async (ctx, id) => {
         const account = accounts.get(id);
@@ -182,7 +245,13 @@ async function main() {
         return grant;
       },
     });
-    for (const c of clients) await shape.provider.Client.adapter.upsert(c.client_id, c);
+  }
+
+  for (const shape of SHAPES) {
+    shape.key = await keyPair();
+    shape.cookieKey = crypto.randomBytes(32).toString('hex');
+    shape.issuer = `${origin}${shape.prefix}${shape.issuerSuffix || ''}`;
+    shape.provider = provide(shape);
   }
 
   const routes = async (req, res) => {
@@ -197,7 +266,6 @@ async function main() {
         grant_types: ['authorization_code'],
         response_types: ['code'],
       };
-      clients.push(client);
       for (const shape of SHAPES) await shape.provider.Client.adapter.upsert(client.client_id, client);
       return json(res, 201, { client_id: client.client_id, client_secret: client.client_secret });
     }
@@ -205,6 +273,12 @@ async function main() {
       const { login, claims } = JSON.parse(await readBody(req));
       accounts.set(login, claims);
       return json(res, 201, { login });
+    }
+    if (url.pathname === '/__test/rotate' && req.method === 'POST') {
+      const shape = SHAPES.find((s) => s.name === 'generic');
+      shape.key = await keyPair();
+      shape.provider = provide(shape);
+      return json(res, 201, { kid: shape.key.jwk.kid });
     }
     if (url.pathname === '/__test/tamper' && req.method === 'POST') {
       const { client_id, mode } = JSON.parse(await readBody(req));

@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 
 /// How long discovery and keys are trusted before being fetched again.
 const CACHE_FOR: Duration = Duration::from_secs(15 * 60);
-/// An unknown `kid` fetches the keys again, but not more often than this: a stream of forged
-/// tokens must not turn Foxgate into a load generator against the IdP.
+/// An unknown `kid` fetches the keys again at once, but not again for this long: a stream
+/// of forged tokens must not turn Foxgate into a load generator against the IdP.
 const KEY_REFETCH_GAP: Duration = Duration::from_secs(10);
 
 /// What sign-in needs of one provider's settings.
@@ -120,6 +120,8 @@ pub struct Authorization {
 pub struct Oidc {
     http: openidconnect::reqwest::Client,
     cache: Mutex<HashMap<String, Arc<Discovered>>>,
+    /// When an unknown `kid` last made each issuer's keys be fetched again.
+    refetched: Mutex<HashMap<String, Instant>>,
 }
 
 impl Default for Oidc {
@@ -138,6 +140,7 @@ impl Oidc {
         Self {
             http,
             cache: Mutex::new(HashMap::new()),
+            refetched: Mutex::new(HashMap::new()),
         }
     }
 
@@ -288,12 +291,27 @@ impl Oidc {
         let check =
             |d: &Discovered| verify::id_token(d, p, client_secret, &raw, nonce, access_token);
         match check(&d) {
-            Err(Problem::UnknownKey) if d.fetched_at.elapsed() >= KEY_REFETCH_GAP => {
+            Err(Problem::UnknownKey) if self.may_refetch(p.issuer) => {
                 // The IdP may have rotated its keys since they were cached.
                 let fresh = self.fetch(p).await?;
                 check(&fresh)
             }
             result => result,
+        }
+    }
+}
+
+impl Oidc {
+    /// Whether an unknown `kid` may fetch this issuer's keys again now (and notes it).
+    fn may_refetch(&self, issuer: &str) -> bool {
+        let mut refetched = self.refetched.lock().expect("refetch times lock");
+        let now = Instant::now();
+        match refetched.get(issuer) {
+            Some(at) if now.duration_since(*at) < KEY_REFETCH_GAP => false,
+            _ => {
+                refetched.insert(issuer.to_string(), now);
+                true
+            }
         }
     }
 }

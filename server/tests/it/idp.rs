@@ -28,6 +28,8 @@ pub enum Shape {
     EntraCommon,
     Auth0,
     Google,
+    /// A plain OpenID provider whose signing key [`Idp::rotate_generic_key`] replaces.
+    Generic,
 }
 
 pub fn idp() -> &'static Idp {
@@ -69,6 +71,7 @@ impl Idp {
             Shape::EntraCommon => "/entra/common/v2.0".to_string(),
             Shape::Auth0 => "/auth0/".to_string(),
             Shape::Google => "/google".to_string(),
+            Shape::Generic => "/generic".to_string(),
         };
         format!("{}{path}", self.origin)
     }
@@ -102,6 +105,11 @@ impl Idp {
     pub async fn user(&self, login: &str, claims: Value) {
         self.post("/__test/users", json!({"login": login, "claims": claims}))
             .await;
+    }
+
+    /// The generic issuer signs with a fresh key from now on and publishes only that one.
+    pub async fn rotate_generic_key(&self) {
+        self.post("/__test/rotate", json!({})).await;
     }
 
     /// The next ID token for this client is altered (`mode`: see provider.mjs).

@@ -854,3 +854,37 @@ async fn required_sso_leaves_owners_their_password(backend: Backend) {
     assert_eq!(location(res.headers()), "/");
 }
 on_both_databases!(required_sso_leaves_owners_their_password);
+
+async fn rotated_idp_keys_are_fetched_again(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let o = org(&s).await;
+    add_provider(
+        &s,
+        &o,
+        json!({"kind": "generic", "name": "Corporate IdP", "issuer": idp().issuer(Shape::Generic),
+               "scopes": ["openid", "email", "groups"],
+               "group_rules": [{"group": "ops", "role": "admin"}]}),
+    )
+    .await;
+    let login = format!("rotor-{backend:?}");
+    idp()
+        .user(
+            &login,
+            json!({"email": "rotor@acme.test", "email_verified": true, "groups": ["ops"]}),
+        )
+        .await;
+    let res = Browser::new().sign_in(&s, &[("org", "acme")], &login).await;
+    assert_eq!(location(res.headers()), "/", "{:?}", refusals(&s).await);
+
+    // The IdP rotates its signing key; Foxgate still holds the old key set in its cache, so
+    // the next token names an unknown `kid` and the keys are fetched again.
+    idp().rotate_generic_key().await;
+    let res = Browser::new().sign_in(&s, &[("org", "acme")], &login).await;
+    assert_eq!(location(res.headers()), "/", "{:?}", refusals(&s).await);
+    assert_eq!(
+        grants_of(&s, "rotor@acme.test").await,
+        vec![("admin".into(), None, true)]
+    );
+    assert!(refusals(&s).await.is_empty());
+}
+on_both_databases!(rotated_idp_keys_are_fetched_again);
