@@ -49,7 +49,10 @@ test("sign in with Okta as the mapped member", async ({ browser }) => {
   expect(errors, "no script errors").toEqual([]);
 
   const page = await (await browser.newContext()).newPage();
-  await page.goto(base + "/login?org=acme");
+  await page.goto(base + "/login");
+  await page.getByPlaceholder("or your organization").fill("acme");
+  await page.getByRole("button", { name: "Find" }).click();
+  await expect(page).toHaveURL(base + "/login?org=acme");
   await shot(page, "31-sign-in-with-okta");
   await page.getByRole("button", { name: "Sign in with Okta" }).click();
   await expect(page.getByRole("heading", { name: "Sign in to Okta" })).toBeVisible();
