@@ -46,8 +46,13 @@ impl Profile {
     }
 }
 
+/// The checkout this xtask was started from. `cargo run` sets `CARGO_MANIFEST_DIR` at run
+/// time; the compile-time value is only a fallback, because two checkouts sharing one
+/// target dir share one `xtask` binary, which would otherwise build the other checkout.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
         .parent()
         .expect("xtask lives in the workspace")
         .to_path_buf()

@@ -76,19 +76,13 @@ pub fn Login() -> impl IntoView {
                     <button type="submit" class=QUIET>"Continue with SSO"</button>
                 </div>
             </form>
-            {move || {
-                org()
-                    .is_none()
-                    .then(|| {
-                        view! {
-                            <form method="get" action="/login" class="mt-3 flex gap-2">
-                                <label for="sso-org" class="sr-only">"Organization"</label>
-                                <input id="sso-org" name="org" placeholder="or your organization, e.g. acme" class=format!("flex-1 {INPUT}") />
-                                <button type="submit" class=QUIET>"Find"</button>
-                            </form>
-                        }
-                    })
-            }}
+            <Show when=move || org().is_none()>
+                <form method="get" action="/login" class="mt-3 flex gap-2">
+                    <label for="sso-org" class="sr-only">"Organization"</label>
+                    <input id="sso-org" name="org" placeholder="or your organization, e.g. acme" class=format!("flex-1 {INPUT}") />
+                    <button type="submit" class=QUIET>"Find"</button>
+                </form>
+            </Show>
             <p class="my-6 text-center text-xs uppercase tracking-wide text-slate-500">"or with a Foxgate password"</p>
             <form method="post" action="/login" class="space-y-4">
                 <Field label="Email" name="email" kind="email" autocomplete="username" />
