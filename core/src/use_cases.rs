@@ -233,6 +233,13 @@ pub const SSO_DELETE: UseCase = case(
     "remove an identity provider",
 );
 
+pub const AUDIT_READ: UseCase = case(
+    "audit.read",
+    Resource::Audit,
+    Action::Read,
+    At::Anywhere,
+    "read the activity log (held for a team only: that team's events)",
+);
 pub const SESSIONS_END: UseCase = case(
     "sessions.end",
     Resource::Sessions,
@@ -268,6 +275,7 @@ pub const ALL: &[UseCase] = &[
     SSO_UPDATE,
     SSO_DELETE,
     SESSIONS_END,
+    AUDIT_READ,
 ];
 
 /// The table as Markdown, the source of `docs/permissions.md`.

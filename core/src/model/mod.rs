@@ -3,7 +3,9 @@
 use crate::authz::{Principal, Scope};
 use serde::{Deserialize, Serialize};
 
+mod events;
 mod sso;
+pub use events::*;
 pub use sso::*;
 
 /// One live browser session, as its user sees it on the Sessions page.

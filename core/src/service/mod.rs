@@ -2,6 +2,7 @@
 //! change and its audit event in one transaction. API routes and server functions both call these.
 
 pub mod console;
+pub mod events;
 pub mod limiter;
 pub mod members;
 pub mod orgs;

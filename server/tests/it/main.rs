@@ -5,6 +5,7 @@ mod idp;
 
 mod auth;
 mod doors;
+mod events;
 mod health;
 mod personal_tokens;
 mod roles;

@@ -1,0 +1,88 @@
+//! The activity log as the API and the console read it: events, the filters over them, and
+//! pages of results joined by an opaque cursor.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventActor {
+    /// `user`, `token`, `personal_token`, `sso_provider`, or `anonymous`.
+    pub kind: String,
+    pub id: Option<String>,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventEntity {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub id: Option<String>,
+    pub label: Option<String>,
+}
+
+/// One event: who did what to which entity, when, from where, and how it ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    /// UTC, RFC 3339.
+    pub time: String,
+    /// The same instant in unix milliseconds.
+    pub created_at: i64,
+    pub actor: EventActor,
+    pub action: String,
+    pub entity: EventEntity,
+    pub org_id: Option<String>,
+    pub team_id: Option<String>,
+    pub ip: Option<String>,
+    /// The host of the request's `Origin`, when it had one.
+    pub origin_host: Option<String>,
+    pub request_id: Option<String>,
+    /// `success`, `failure` or `denied`.
+    pub outcome: String,
+    pub reason: Option<String>,
+    /// The entity's last state, on deletes (secrets never included).
+    pub snapshot: Option<serde_json::Value>,
+}
+
+/// Filters of `GET /api/v1/orgs/{org}/events`; every one optional, all must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventFilter {
+    #[serde(default)]
+    pub entity_type: Option<String>,
+    #[serde(default)]
+    pub entity_id: Option<String>,
+    /// The actor's id (a user id or a token id).
+    #[serde(default)]
+    pub actor: Option<String>,
+    #[serde(default)]
+    pub actor_kind: Option<String>,
+    #[serde(default)]
+    pub action: Option<String>,
+    /// A team slug or id.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// From this time on: unix ms, `YYYY-MM-DD` (UTC) or RFC 3339.
+    #[serde(default)]
+    pub since: Option<String>,
+    /// Before this time: unix ms, RFC 3339, or `YYYY-MM-DD` (through that day).
+    #[serde(default)]
+    pub until: Option<String>,
+    #[serde(default)]
+    pub ip: Option<String>,
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// From a previous page's `next_cursor`.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// 1 to 200; default 50.
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// A page of events, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventPage {
+    pub events: Vec<Event>,
+    /// Pass as `cursor` for the next (older) page; None on the last page.
+    pub next_cursor: Option<String>,
+}

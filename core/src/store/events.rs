@@ -1,0 +1,142 @@
+//! Reading the audit log: one query with optional filters, limited to what the caller may
+//! read, newest first, continued by keyset (`(created_at, id) < cursor`), never OFFSET.
+
+use sqlx::AnyConnection;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: String,
+    pub created_at: i64,
+    pub org_id: Option<String>,
+    pub team_id: Option<String>,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub actor_label: Option<String>,
+    pub action: String,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub entity_label: Option<String>,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub ip: Option<String>,
+    pub origin: Option<String>,
+    pub request_id: Option<String>,
+    pub snapshot: Option<String>,
+}
+
+/// What to read. `teams` and `entity_types`, when given, are the caller's limits (a
+/// team-scoped reader); the rest are the caller's filters.
+#[derive(Debug, Default)]
+pub struct Query<'a> {
+    pub org_id: &'a str,
+    pub teams: Option<&'a [String]>,
+    pub entity_types: Option<&'a [&'static str]>,
+    pub entity_type: Option<&'a str>,
+    pub entity_id: Option<&'a str>,
+    pub actor_id: Option<&'a str>,
+    pub actor_kind: Option<&'a str>,
+    pub action: Option<&'a str>,
+    pub team_id: Option<&'a str>,
+    pub ip: Option<&'a str>,
+    pub outcome: Option<&'a str>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    /// The last event of the previous page: `(created_at, id)`.
+    pub before: Option<(i64, &'a str)>,
+    pub limit: i64,
+}
+
+enum Bind<'a> {
+    Text(&'a str),
+    Int(i64),
+}
+
+/// SQL with `$n` placeholders numbered as conditions are added.
+struct Sql<'a> {
+    text: String,
+    binds: Vec<Bind<'a>>,
+}
+
+impl<'a> Sql<'a> {
+    fn param(&mut self, b: Bind<'a>) -> String {
+        self.binds.push(b);
+        format!("${}", self.binds.len())
+    }
+
+    fn equals(&mut self, column: &str, value: Option<&'a str>) {
+        if let Some(v) = value {
+            let p = self.param(Bind::Text(v));
+            self.text.push_str(&format!(" AND {column} = {p}"));
+        }
+    }
+
+    fn within(&mut self, column: &str, values: &'a [impl AsRef<str>]) {
+        let params: Vec<String> = values
+            .iter()
+            .map(|v| self.param(Bind::Text(v.as_ref())))
+            .collect();
+        self.text
+            .push_str(&format!(" AND {column} IN ({})", params.join(", ")));
+    }
+}
+
+const COLUMNS: &str =
+    "id, created_at, org_id, team_id, actor_kind, actor_id, actor_label, action, \
+     entity_type, entity_id, entity_label, outcome, reason, ip, origin, request_id, snapshot";
+
+pub async fn page(conn: &mut AnyConnection, q: &Query<'_>) -> sqlx::Result<Vec<EventRow>> {
+    if q.teams.is_some_and(<[String]>::is_empty) {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql {
+        text: format!("SELECT {COLUMNS} FROM audit_events WHERE org_id = $1"),
+        binds: vec![Bind::Text(q.org_id)],
+    };
+    if let Some(teams) = q.teams {
+        sql.within("team_id", teams);
+    }
+    if let Some(types) = q.entity_types {
+        if types.is_empty() {
+            sql.text.push_str(" AND entity_type IS NULL");
+        } else {
+            let params: Vec<String> = types.iter().map(|t| sql.param(Bind::Text(t))).collect();
+            sql.text.push_str(&format!(
+                " AND (entity_type IS NULL OR entity_type IN ({}))",
+                params.join(", ")
+            ));
+        }
+    }
+    sql.equals("entity_type", q.entity_type);
+    sql.equals("entity_id", q.entity_id);
+    sql.equals("actor_id", q.actor_id);
+    sql.equals("actor_kind", q.actor_kind);
+    sql.equals("action", q.action);
+    sql.equals("team_id", q.team_id);
+    sql.equals("ip", q.ip);
+    sql.equals("outcome", q.outcome);
+    if let Some(since) = q.since {
+        let p = sql.param(Bind::Int(since));
+        sql.text.push_str(&format!(" AND created_at >= {p}"));
+    }
+    if let Some(until) = q.until {
+        let p = sql.param(Bind::Int(until));
+        sql.text.push_str(&format!(" AND created_at < {p}"));
+    }
+    if let Some((at, id)) = q.before {
+        let at = sql.param(Bind::Int(at));
+        let id = sql.param(Bind::Text(id));
+        sql.text
+            .push_str(&format!(" AND (created_at, id) < ({at}, {id})"));
+    }
+    let limit = sql.param(Bind::Int(q.limit));
+    sql.text
+        .push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {limit}"));
+    let mut query = sqlx::query_as::<_, EventRow>(&sql.text);
+    for b in sql.binds {
+        query = match b {
+            Bind::Text(t) => query.bind(t),
+            Bind::Int(i) => query.bind(i),
+        };
+    }
+    query.fetch_all(conn).await
+}

@@ -1,0 +1,217 @@
+//! The Events API: every filter, keyset pages that stay put while events are added, and
+//! scoping (a team-scoped reader sees their team's events; nobody sees entity types they
+//! may not read).
+
+use crate::harness::{add_member, add_teams, grant, json, sign_in, Backend, TestServer};
+use crate::on_both_databases;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const EVENTS: &str = "/api/v1/orgs/acme/events";
+
+async fn events(s: &TestServer, cookie: &str, query: &str) -> Value {
+    let res = s
+        .api(Method::GET, &format!("{EVENTS}{query}"), cookie, None)
+        .await;
+    let status = res.status();
+    let body = json(res).await;
+    assert_eq!(status, 200, "{query}: {body}");
+    body
+}
+
+fn actions(page: &Value) -> Vec<String> {
+    page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn events_are_filtered_and_paged(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    add_teams(&s, &owner, &["alpha", "beta"]).await;
+    let m = add_member(&s, &owner, "m@acme.test").await;
+    assert_eq!(
+        grant(&s, &owner, &m, "member", Some("alpha"))
+            .await
+            .status(),
+        201
+    );
+    let res = s.login("m@acme.test", "not-the-password", None).await;
+    assert_eq!(res.status(), 303);
+
+    let all = events(&s, &owner, "").await;
+    let list = all["events"].as_array().unwrap();
+    assert!(list.len() >= 6, "{all}");
+    let first = &list[0];
+    assert_eq!(first["action"], "signin.failed", "newest first");
+    assert_eq!(first["outcome"], "failure");
+    assert_eq!(first["reason"], "bad_password");
+    let created = list.iter().find(|e| e["action"] == "team.created").unwrap();
+    assert_eq!(created["actor"]["kind"], "user");
+    assert_eq!(created["actor"]["label"], crate::harness::OWNER_EMAIL);
+    assert_eq!(created["entity"]["type"], "team");
+    assert_eq!(created["ip"], "127.0.0.1");
+    assert_eq!(created["origin_host"], s.base.trim_start_matches("http://"));
+    assert!(created["request_id"]
+        .as_str()
+        .is_some_and(|r| !r.is_empty()));
+    assert!(created["time"].as_str().unwrap().ends_with('Z'));
+    let times: Vec<i64> = list
+        .iter()
+        .map(|e| e["created_at"].as_i64().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+
+    // Each filter narrows to what it names.
+    let owner_id = created["actor"]["id"].as_str().unwrap().to_string();
+    let team_id = created["team_id"].as_str().unwrap().to_string();
+    for (query, expect) in [
+        ("?entity_type=team", vec!["team.created", "team.created"]),
+        ("?action=grant.created&team=alpha", vec!["grant.created"]),
+        ("?outcome=failure", vec!["signin.failed"]),
+        ("?ip=10.0.0.1", vec![]),
+        ("?since=2999-01-01", vec![]),
+        ("?until=2000-01-01T00:00:00Z", vec![]),
+    ] {
+        assert_eq!(actions(&events(&s, &owner, query).await), expect, "{query}");
+    }
+    let by_owner = events(&s, &owner, &format!("?actor={owner_id}&actor_kind=user")).await;
+    assert!(!by_owner["events"].as_array().unwrap().is_empty());
+    assert!(by_owner["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["actor"]["id"] == owner_id.as_str()));
+    let one = events(&s, &owner, &format!("?entity_id={team_id}")).await;
+    assert_eq!(actions(&one), vec!["team.created"]);
+    let everything = list.len();
+    assert_eq!(
+        events(
+            &s,
+            &owner,
+            &format!("?ip=127.0.0.1&since={}", times.last().unwrap())
+        )
+        .await["events"]
+            .as_array()
+            .unwrap()
+            .len(),
+        everything
+    );
+
+    // Pages of two, following the cursor, while new events keep arriving: nothing is
+    // repeated or skipped, and the new events do not shift the older pages.
+    let mut seen: Vec<String> = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let query = match &cursor {
+            Some(c) => format!("?limit=2&cursor={c}"),
+            None => "?limit=2".to_string(),
+        };
+        let page = events(&s, &owner, &query).await;
+        for e in page["events"].as_array().unwrap() {
+            seen.push(e["id"].as_str().unwrap().to_string());
+        }
+        add_teams(&s, &owner, &[&format!("t{}", seen.len())]).await;
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = list
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(seen, expected);
+
+    // Bad filters answer 422 naming the field, or 404 for a team that is not there.
+    for (query, field) in [
+        ("?limit=0", "limit"),
+        ("?limit=201", "limit"),
+        ("?outcome=maybe", "outcome"),
+        ("?since=yesterday", "since"),
+        ("?cursor=%25%25", "cursor"),
+        ("?colour=red", "query"),
+        ("?limit=many", "query"),
+    ] {
+        let res = s
+            .api(Method::GET, &format!("{EVENTS}{query}"), &owner, None)
+            .await;
+        assert_eq!(res.status(), 422, "{query}");
+        assert_eq!(json(res).await["error"]["field"], field, "{query}");
+    }
+    let res = s
+        .api(Method::GET, &format!("{EVENTS}?team=nope"), &owner, None)
+        .await;
+    assert_eq!(res.status(), 404);
+}
+on_both_databases!(events_are_filtered_and_paged);
+
+async fn readers_see_only_what_they_may_read(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    add_teams(&s, &owner, &["alpha", "beta"]).await;
+    let body = json!({"kind": "okta", "issuer": "https://acme.okta.example/oauth2/default",
+                      "client_id": "c", "client_secret": "s"});
+    let res = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/acme/sso/providers",
+            &owner,
+            Some(body),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let mut cookies = Vec::new();
+    for (email, role, team) in [
+        ("lead@acme.test", "team_admin", Some("alpha")),
+        ("viewer@acme.test", "viewer", None),
+        ("member@acme.test", "member", None),
+    ] {
+        let id = add_member(&s, &owner, email).await;
+        assert_eq!(grant(&s, &owner, &id, role, team).await.status(), 201);
+        cookies.push(sign_in(&s, email).await);
+    }
+    let (lead, viewer, member) = (&cookies[0], &cookies[1], &cookies[2]);
+
+    let everything = events(&s, &owner, "?limit=200").await;
+    let alpha_id = everything["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "team.created" && e["entity"]["label"] == "alpha")
+        .unwrap()["team_id"]
+        .clone();
+    assert!(actions(&everything).contains(&"sso_provider.created".to_string()));
+
+    // Team Admin of alpha: alpha's events only.
+    let theirs = events(&s, lead, "?limit=200").await;
+    let list = theirs["events"].as_array().unwrap();
+    assert!(!list.is_empty());
+    assert!(list.iter().all(|e| e["team_id"] == alpha_id), "{theirs}");
+    let res = s
+        .api(Method::GET, &format!("{EVENTS}?team=beta"), lead, None)
+        .await;
+    assert_eq!(
+        res.status(),
+        404,
+        "a team they cannot read does not exist for them"
+    );
+
+    // Viewer reads the log org-wide, but not about identity providers (no sso:read).
+    let seen = actions(&events(&s, viewer, "?limit=200").await);
+    assert!(seen.contains(&"team.created".to_string()));
+    assert!(
+        !seen.iter().any(|a| a.starts_with("sso_provider.")),
+        "{seen:?}"
+    );
+
+    // Member: no audit:read anywhere.
+    let res = s.api(Method::GET, EVENTS, member, None).await;
+    assert_eq!(res.status(), 403);
+    let res = s.get(EVENTS, None).await;
+    assert_eq!(res.status(), 401);
+}
+on_both_databases!(readers_see_only_what_they_may_read);
