@@ -107,6 +107,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
             if let Err(e) = sessions.delete_expired().await {
                 tracing::warn!(error = %e, "expired-session cleanup failed");
             }
+            if let Err(e) = foxgate_core::service::events::purge_expired(&services).await {
+                tracing::warn!(error = ?e, "audit retention purge failed");
+            }
         }
     });
 

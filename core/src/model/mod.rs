@@ -225,6 +225,8 @@ pub struct Org {
     pub max_token_lifetime_days: Option<u32>,
     /// Everyone but owners must sign in through an identity provider.
     pub require_sso: bool,
+    /// How many days its audit events are kept (default 30).
+    pub audit_retention_days: u32,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -240,6 +242,9 @@ pub struct OrgChanges {
     /// Everyone but owners must sign in through an identity provider (needs `sso:update` too).
     #[serde(default)]
     pub require_sso: Option<bool>,
+    /// Days to keep audit events, 1 to 3650.
+    #[serde(default)]
+    pub audit_retention_days: Option<u32>,
 }
 
 /// Tells an explicit `null` (Some(None)) from an absent field (None, via `default`).

@@ -198,6 +198,23 @@ pub async fn list(
     })
 }
 
+/// Events of orgs that keep no retention setting of their own (none today) and events that
+/// belong to no org (failed sign-ins of unknown accounts) are kept this long.
+pub const DEFAULT_RETENTION_DAYS: i64 = 30;
+
+/// The retention job: deletes events past their org's retention, as one transaction.
+pub async fn purge_expired(s: &Services) -> Result<u64, Error> {
+    let mut tx = s.db.pool().begin().await?;
+    let deleted =
+        crate::store::retention::purge(&mut tx, crate::store::now_ms(), DEFAULT_RETENTION_DAYS)
+            .await?;
+    tx.commit().await?;
+    if deleted > 0 {
+        tracing::info!(deleted, "audit retention purge");
+    }
+    Ok(deleted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

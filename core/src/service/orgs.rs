@@ -9,6 +9,8 @@ use crate::{slug, Error};
 
 /// The longest lifetime policy an org may set (ten years).
 pub const MAX_TOKEN_LIFETIME_DAYS: u32 = 3650;
+/// The longest an org may keep its audit events (ten years).
+pub const MAX_AUDIT_RETENTION_DAYS: u32 = 3650;
 
 fn view(o: OrgRow) -> Org {
     Org {
@@ -19,6 +21,7 @@ fn view(o: OrgRow) -> Org {
             .max_token_lifetime_days
             .and_then(|d| u32::try_from(d).ok()),
         require_sso: o.require_sso,
+        audit_retention_days: u32::try_from(o.audit_retention_days).unwrap_or(30),
     }
 }
 
@@ -56,6 +59,15 @@ pub async fn update(
             ));
         }
         org.max_token_lifetime_days = limit.map(i64::from);
+    }
+    if let Some(days) = changes.audit_retention_days {
+        if !(1..=MAX_AUDIT_RETENTION_DAYS).contains(&days) {
+            return Err(Error::invalid(
+                "audit_retention_days",
+                format!("must be 1 to {MAX_AUDIT_RETENTION_DAYS} days"),
+            ));
+        }
+        org.audit_retention_days = i64::from(days);
     }
     if let Some(required) = changes.require_sso {
         p.require(use_cases::SSO_UPDATE.permission, &Scope::Org)?;
@@ -124,6 +136,7 @@ pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, E
         name,
         max_token_lifetime_days: None,
         require_sso: false,
+        audit_retention_days: 30,
     };
     let now = store::now_ms();
     let mut tx = s.db.pool().begin().await?;

@@ -121,6 +121,7 @@ pub async fn complete(
         name: org_name,
         max_token_lifetime_days: None,
         require_sso: false,
+        audit_retention_days: 30,
     };
     let user = users::UserRow {
         id: store::new_id(),

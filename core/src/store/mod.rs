@@ -8,6 +8,7 @@ pub mod grants;
 pub mod identities;
 pub mod identity_providers;
 pub mod orgs;
+pub mod retention;
 pub mod roles;
 pub mod sessions;
 pub mod teams;

@@ -10,17 +10,22 @@ pub struct OrgRow {
     pub max_token_lifetime_days: Option<i64>,
     /// Everyone but owners must sign in through an identity provider.
     pub require_sso: bool,
+    /// How many days its audit events are kept.
+    pub audit_retention_days: i64,
 }
 
-type Row = (String, String, String, Option<i64>, i64);
+type Row = (String, String, String, Option<i64>, i64, i64);
 
-fn from_row((id, slug, name, max_token_lifetime_days, require_sso): Row) -> OrgRow {
+fn from_row(
+    (id, slug, name, max_token_lifetime_days, require_sso, audit_retention_days): Row,
+) -> OrgRow {
     OrgRow {
         id,
         slug,
         name,
         max_token_lifetime_days,
         require_sso: require_sso != 0,
+        audit_retention_days,
     }
 }
 
@@ -53,7 +58,7 @@ pub async fn insert(conn: &mut AnyConnection, org: &OrgRow, now: i64) -> sqlx::R
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<OrgRow>> {
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, slug, name, max_token_lifetime_days, require_sso FROM orgs WHERE id = $1",
+        "SELECT id, slug, name, max_token_lifetime_days, require_sso, audit_retention_days FROM orgs WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
@@ -64,7 +69,7 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<OrgR
 /// An org by slug or by id.
 pub async fn find(conn: &mut AnyConnection, slug_or_id: &str) -> sqlx::Result<Option<OrgRow>> {
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, slug, name, max_token_lifetime_days, require_sso FROM orgs WHERE slug = $1 OR id = $1",
+        "SELECT id, slug, name, max_token_lifetime_days, require_sso, audit_retention_days FROM orgs WHERE slug = $1 OR id = $1",
     )
     .bind(slug_or_id)
     .fetch_optional(conn)
@@ -83,11 +88,12 @@ pub async fn lock(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<()> {
 }
 
 pub async fn update(conn: &mut AnyConnection, org: &OrgRow) -> sqlx::Result<()> {
-    sqlx::query("UPDATE orgs SET slug = $1, name = $2, max_token_lifetime_days = $3, require_sso = $4 WHERE id = $5")
+    sqlx::query("UPDATE orgs SET slug = $1, name = $2, max_token_lifetime_days = $3, require_sso = $4, audit_retention_days = $5 WHERE id = $6")
         .bind(&org.slug)
         .bind(&org.name)
         .bind(org.max_token_lifetime_days)
         .bind(i64::from(org.require_sso))
+        .bind(org.audit_retention_days)
         .bind(&org.id)
         .execute(conn)
         .await?;

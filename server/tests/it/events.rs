@@ -215,3 +215,91 @@ async fn readers_see_only_what_they_may_read(backend: Backend) {
     assert_eq!(res.status(), 401);
 }
 on_both_databases!(readers_see_only_what_they_may_read);
+
+async fn insert_event(s: &TestServer, org_id: &str, days_ago: i64) {
+    let at = foxgate_core::store::now_ms() - days_ago * 86_400_000;
+    sqlx::query(
+        "INSERT INTO audit_events (id, created_at, org_id, actor_kind, action, outcome) \
+         VALUES ($1, $2, $3, 'user', 'test.old', 'success')",
+    )
+    .bind(foxgate_core::store::new_id())
+    .bind(at)
+    .bind(org_id)
+    .execute(s.state.services.db.pool())
+    .await
+    .unwrap();
+}
+
+async fn the_log_refuses_edits_and_keeps_its_retention(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    add_teams(&s, &owner, &["alpha"]).await;
+    let pool = s.state.services.db.pool();
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_events")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    let before = count().await;
+    let mut statements = vec![
+        "UPDATE audit_events SET action = 'team.renamed'",
+        "UPDATE audit_events SET ip = NULL WHERE action = 'team.created'",
+        "DELETE FROM audit_events",
+        "DELETE FROM audit_events WHERE action = 'team.created'",
+    ];
+    if matches!(backend, Backend::Postgres) {
+        statements.push("TRUNCATE audit_events");
+    }
+    for sql in statements {
+        let refused = sqlx::query(sql).execute(pool).await;
+        assert!(refused.is_err(), "{sql} must be refused");
+    }
+    assert_eq!(count().await, before);
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_events")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert!(actions.contains(&"team.created".to_string()));
+
+    // Retention: per org, 1 to 3650 days; the purge removes only what is past it.
+    for bad in [0, 3651] {
+        let res = s
+            .api(
+                Method::PATCH,
+                "/api/v1/orgs/acme",
+                &owner,
+                Some(json!({"audit_retention_days": bad})),
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert_eq!(json(res).await["error"]["field"], "audit_retention_days");
+    }
+    let res = s
+        .api(
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            &owner,
+            Some(json!({"audit_retention_days": 7})),
+        )
+        .await;
+    let org = json(res).await;
+    assert_eq!(org["audit_retention_days"], 7);
+    let org_id = org["id"].as_str().unwrap().to_string();
+    insert_event(&s, &org_id, 8).await;
+    insert_event(&s, &org_id, 6).await;
+    let with_old = count().await;
+    let purged = foxgate_core::service::events::purge_expired(&s.state.services)
+        .await
+        .unwrap();
+    assert_eq!(purged, 1, "only the event past 7 days");
+    assert_eq!(count().await, with_old - 1);
+    assert!(
+        sqlx::query("DELETE FROM audit_events")
+            .execute(pool)
+            .await
+            .is_err(),
+        "the purge leaves the guard up"
+    );
+}
+on_both_databases!(the_log_refuses_edits_and_keeps_its_retention);
