@@ -42,6 +42,21 @@ enum Command {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Work with the audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chains; exits 1 at the first broken link, which it names.
+    Verify {
+        /// Only this organization (slug or id); default every chain.
+        #[arg(long)]
+        org: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -67,6 +82,38 @@ async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::resolve(&cli.options)?;
     match cli.command {
         Command::Serve => foxgate_server::serve(config).await,
+        Command::Audit {
+            action: AuditCommand::Verify { org },
+        } => {
+            let foxgate = foxgate_server::assemble(config)?;
+            let services = &foxgate.state.services;
+            let reports = foxgate_core::service::audit_chain::verify(services, org.as_deref())
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut intact = true;
+            for r in reports {
+                let unchained = if r.unchained > 0 {
+                    format!(
+                        " ({} older events without a chain were not checked)",
+                        r.unchained
+                    )
+                } else {
+                    String::new()
+                };
+                match r.broken {
+                    None => println!("{}: {} events, chain intact{unchained}", r.chain, r.events),
+                    Some(problem) => {
+                        intact = false;
+                        println!("{}: BROKEN at {problem}", r.chain);
+                    }
+                }
+            }
+            if intact {
+                Ok(())
+            } else {
+                Err("the audit log was altered (see above)".into())
+            }
+        }
         Command::Migrate => {
             let foxgate = foxgate_server::assemble(config)?;
             foxgate

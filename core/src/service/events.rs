@@ -204,7 +204,7 @@ pub const DEFAULT_RETENTION_DAYS: i64 = 30;
 
 /// The retention job: deletes events past their org's retention, as one transaction.
 pub async fn purge_expired(s: &Services) -> Result<u64, Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let deleted =
         crate::store::retention::purge(&mut tx, crate::store::now_ms(), DEFAULT_RETENTION_DAYS)
             .await?;

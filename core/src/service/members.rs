@@ -34,7 +34,7 @@ pub async fn create_local(
     };
     let hash = password::hash(&input.password).await?;
 
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     let now = store::now_ms();
     let user = users::UserRow {
@@ -120,7 +120,7 @@ pub async fn grant(
     org_ref: &str,
     input: NewGrant,
 ) -> Result<GrantView, Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     let team_id = match &input.team {
         Some(team_ref) => Some(scope::team(&mut tx, p, org_ref, team_ref).await?.1.id),
@@ -166,7 +166,7 @@ pub async fn revoke(
     org_ref: &str,
     grant_id: &str,
 ) -> Result<(), Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     let grant = grants::get(&mut tx, &org.id, grant_id)
         .await?
@@ -200,7 +200,7 @@ pub async fn remove(
     org_ref: &str,
     user_id: &str,
 ) -> Result<(), Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     if !p.can(READ, &Scope::Org) || !users::is_member(&mut tx, &org.id, user_id).await? {
         return Err(Error::NotFound);

@@ -1,6 +1,7 @@
 //! The use cases: one async fn each, which authorizes first, validates, then writes the
 //! change and its audit event in one transaction. API routes and server functions both call these.
 
+pub mod audit_chain;
 pub mod console;
 pub mod events;
 pub mod limiter;

@@ -38,7 +38,7 @@ pub async fn update(
     org_ref: &str,
     changes: OrgChanges,
 ) -> Result<Org, Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let mut org = scope::org(&mut tx, p, org_ref).await?;
     p.require(use_cases::ORG_UPDATE.permission, &Scope::Org)?;
     if let Some(slug) = &changes.slug {
@@ -139,7 +139,7 @@ pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, E
         audit_retention_days: 30,
     };
     let now = store::now_ms();
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     store::orgs::insert(&mut tx, &org, now).await.map_err(|e| {
         if store::is_unique_violation(&e) {
             Error::Conflict("slug: another organization already uses it".into())

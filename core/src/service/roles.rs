@@ -93,7 +93,7 @@ pub async fn create(
     org_ref: &str,
     input: NewRole,
 ) -> Result<Role, Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     p.require(CREATE, &Scope::Org)?;
     let permissions = parse_permissions(&input.permissions)?;
@@ -124,7 +124,7 @@ pub async fn update(
     role_id: &str,
     changes: RoleChanges,
 ) -> Result<Role, Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     let mut role = find_custom(&mut tx, p, &org.id, role_id).await?;
     p.require(UPDATE, &Scope::Org)?;
@@ -157,7 +157,7 @@ pub async fn delete(
     org_ref: &str,
     role_id: &str,
 ) -> Result<(), Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     let role = find_custom(&mut tx, p, &org.id, role_id).await?;
     p.require(DELETE, &Scope::Org)?;

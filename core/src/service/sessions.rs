@@ -83,7 +83,7 @@ pub async fn list_mine(s: &Services, p: &Principal) -> Result<Vec<SessionInfo>, 
 /// Ends one of the caller's own sessions (another device, or this one).
 pub async fn end_mine(s: &Services, p: &Principal, id: &str) -> Result<(), Error> {
     let user_id = p.user_id()?.to_string();
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     if !sessions::delete_one(&mut tx, &user_id, id).await? {
         return Err(Error::NotFound);
     }
@@ -105,7 +105,7 @@ pub async fn end_all_of_member(
     org_ref: &str,
     user_id: &str,
 ) -> Result<u64, Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     p.require(use_cases::SESSIONS_END.permission, &Scope::Org)?;
     if !users::is_member(&mut tx, &org.id, user_id).await? {

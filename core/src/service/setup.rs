@@ -129,7 +129,7 @@ pub async fn complete(
         display_name,
         disabled_at: None,
     };
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     orgs::mark_setup(&mut tx, now).await.map_err(|e| {
         if store::is_unique_violation(&e) {
             Error::Conflict("Foxgate is already set up".into())

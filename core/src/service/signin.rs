@@ -71,7 +71,7 @@ pub async fn with_password(
     match (refusal, user, org_id) {
         (None, Some(user), Some(org_id)) => {
             s.signin_failures.record_success(&account);
-            let mut tx = s.db.pool().begin().await?;
+            let mut tx = s.db.begin().await?;
             AuditEvent::anonymous("signin.succeeded", ctx.clone())
                 .actor_user(&user.id, &user.email)
                 .org(&org_id)
@@ -96,7 +96,7 @@ pub async fn with_password(
             if let Some(org_id) = &org_id {
                 event = event.org(org_id);
             }
-            let mut tx = s.db.pool().begin().await?;
+            let mut tx = s.db.begin().await?;
             event.insert(&mut tx).await?;
             tx.commit().await?;
             // The password was right: saying that SSO is required reveals nothing new.
@@ -141,7 +141,7 @@ pub async fn sign_out(s: &Services, principal: &Principal) -> Result<(), Error> 
         crate::authz::Identity::User { email, .. } => email.clone(),
         crate::authz::Identity::Anonymous | crate::authz::Identity::Token { .. } => String::new(),
     };
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     AuditEvent::by(principal, "signout.succeeded")
         .entity("user", &user_id, &label)
         .insert(&mut tx)

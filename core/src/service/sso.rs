@@ -251,7 +251,7 @@ async fn refusal<T>(
             .org(&provider.org_id)
             .entity("sso_provider", &provider.id, &provider.name);
     }
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     event.insert(&mut tx).await?;
     tx.commit().await?;
     Ok(Err(Refused(reason)))
@@ -385,7 +385,7 @@ async fn provision(
     };
     let (issuer_key, subject) = identity.account_key(provider.kind);
     let now = store::now_ms();
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let existing = match identities::find_user(&mut tx, &issuer_key, &subject).await? {
         Some(id) => users::get(&mut tx, &id).await?,
         None => None,

@@ -373,7 +373,7 @@ pub async fn create(
     org_ref: &str,
     input: ProviderSettings,
 ) -> Result<IdentityProvider, Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     p.require(use_cases::SSO_CREATE.permission, &Scope::Org)?;
     let row = validated(s, &mut tx, p, &org, input, None).await?;
@@ -396,7 +396,7 @@ pub async fn update(
     id: &str,
     input: ProviderSettings,
 ) -> Result<IdentityProvider, Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     p.require(use_cases::SSO_UPDATE.permission, &Scope::Org)?;
     let existing = find(&mut tx, &org, id).await?;
@@ -415,7 +415,7 @@ pub async fn update(
 /// Removes a provider. Its users keep their accounts and manual grants; the grants its
 /// mapping gave stay until an admin removes them (a deleted provider cannot sync them).
 pub async fn delete(s: &Services, p: &Principal, org_ref: &str, id: &str) -> Result<(), Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     p.require(use_cases::SSO_DELETE.permission, &Scope::Org)?;
     let row = find(&mut tx, &org, id).await?;

@@ -67,7 +67,7 @@ pub async fn create(
     org_ref: &str,
     input: NewTeam,
 ) -> Result<Team, Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     p.require(CREATE, &Scope::Org)?;
     let team = TeamRow {
@@ -96,7 +96,7 @@ pub async fn update(
     team_ref: &str,
     changes: TeamChanges,
 ) -> Result<Team, Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let (_, mut team) = scope::team(&mut tx, p, org_ref, team_ref).await?;
     p.require(UPDATE, &Scope::Team(team.id.clone()))?;
     if let Some(slug) = &changes.slug {
@@ -124,7 +124,7 @@ pub async fn delete(
     org_ref: &str,
     team_ref: &str,
 ) -> Result<(), Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let (_, team) = scope::team(&mut tx, p, org_ref, team_ref).await?;
     p.require(DELETE, &Scope::Team(team.id.clone()))?;
     store::teams::delete(&mut tx, &team.id).await?;

@@ -371,7 +371,7 @@ pub async fn create(
     org_ref: &str,
     input: NewToken,
 ) -> Result<CreatedToken, Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let org = scope::org(&mut tx, p, org_ref).await?;
     let kind = input.kind.unwrap_or(if input.team.is_some() {
         TokenKind::Team
@@ -473,7 +473,7 @@ pub async fn revoke(
     org_ref: &str,
     token_id: &str,
 ) -> Result<(), Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let row = visible_token(&mut tx, p, org_ref, token_id).await?;
     let own = row.user_id.is_some() && p.user_id().ok() == row.user_id.as_deref();
     if !own {
@@ -497,7 +497,7 @@ pub async fn rotate(
     token_id: &str,
     rotation: TokenRotation,
 ) -> Result<CreatedToken, Error> {
-    let mut tx = s.db.pool().begin().await?;
+    let mut tx = s.db.begin().await?;
     let row = visible_token(&mut tx, p, org_ref, token_id).await?;
     match &row.user_id {
         Some(user) if p.user_id().ok() != Some(user.as_str()) => return Err(Error::Forbidden),

@@ -128,30 +128,138 @@ impl AuditEvent {
     }
 
     pub async fn insert(&self, conn: &mut AnyConnection) -> sqlx::Result<()> {
+        let chain = self.org_id.clone().unwrap_or_default();
+        sqlx::query("INSERT INTO audit_chain (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING")
+            .bind(&chain)
+            .bind(GENESIS)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("UPDATE audit_chain SET seq = seq + 1 WHERE chain = $1")
+            .bind(&chain)
+            .execute(&mut *conn)
+            .await?;
+        let (seq, prev_hash): (i64, String) =
+            sqlx::query_as("SELECT seq, hash FROM audit_chain WHERE chain = $1")
+                .bind(&chain)
+                .fetch_one(&mut *conn)
+                .await?;
+        let row = ChainedRow {
+            seq,
+            id: super::new_id(),
+            created_at: super::now_ms(),
+            org_id: self.org_id.clone(),
+            team_id: self.team_id.clone(),
+            actor_kind: self.actor_kind.to_string(),
+            actor_id: self.actor_id.clone(),
+            actor_label: self.actor_label.clone(),
+            action: self.action.to_string(),
+            entity_type: self.entity_type.map(str::to_string),
+            entity_id: self.entity_id.clone(),
+            entity_label: self.entity_label.clone(),
+            outcome: self.outcome.as_str().to_string(),
+            reason: self.reason.map(str::to_string),
+            ip: self.context.ip.clone(),
+            origin: self.context.origin.clone(),
+            request_id: self.context.request_id.clone(),
+            snapshot: self.snapshot.as_ref().map(|s| s.to_string()),
+        };
+        let hash = row.hash(&prev_hash);
+        sqlx::query("UPDATE audit_chain SET hash = $1 WHERE chain = $2")
+            .bind(&hash)
+            .bind(&chain)
+            .execute(&mut *conn)
+            .await?;
         sqlx::query(
             "INSERT INTO audit_events (id, created_at, org_id, team_id, actor_kind, actor_id, actor_label, action, \
-             entity_type, entity_id, entity_label, outcome, reason, ip, origin, request_id, snapshot) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+             entity_type, entity_id, entity_label, outcome, reason, ip, origin, request_id, snapshot, chain_seq, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
         )
-        .bind(super::new_id())
-        .bind(super::now_ms())
-        .bind(&self.org_id)
-        .bind(&self.team_id)
-        .bind(self.actor_kind)
-        .bind(&self.actor_id)
-        .bind(&self.actor_label)
-        .bind(self.action)
-        .bind(self.entity_type)
-        .bind(&self.entity_id)
-        .bind(&self.entity_label)
-        .bind(self.outcome.as_str())
-        .bind(self.reason)
-        .bind(&self.context.ip)
-        .bind(&self.context.origin)
-        .bind(&self.context.request_id)
-        .bind(self.snapshot.as_ref().map(|s| s.to_string()))
+        .bind(&row.id)
+        .bind(row.created_at)
+        .bind(&row.org_id)
+        .bind(&row.team_id)
+        .bind(&row.actor_kind)
+        .bind(&row.actor_id)
+        .bind(&row.actor_label)
+        .bind(&row.action)
+        .bind(&row.entity_type)
+        .bind(&row.entity_id)
+        .bind(&row.entity_label)
+        .bind(&row.outcome)
+        .bind(&row.reason)
+        .bind(&row.ip)
+        .bind(&row.origin)
+        .bind(&row.request_id)
+        .bind(&row.snapshot)
+        .bind(row.seq)
+        .bind(&prev_hash)
+        .bind(&hash)
         .execute(conn)
         .await?;
         Ok(())
+    }
+}
+
+/// The `prev_hash` of a chain's first event.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// An event as the chain sees it: every stored field, in a fixed order.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChainedRow {
+    #[sqlx(rename = "chain_seq")]
+    pub seq: i64,
+    pub id: String,
+    pub created_at: i64,
+    pub org_id: Option<String>,
+    pub team_id: Option<String>,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub actor_label: Option<String>,
+    pub action: String,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub entity_label: Option<String>,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub ip: Option<String>,
+    pub origin: Option<String>,
+    pub request_id: Option<String>,
+    pub snapshot: Option<String>,
+}
+
+impl ChainedRow {
+    /// SHA-256 (hex) of the previous hash, a newline, and the canonical form: a JSON array
+    /// of every field in declaration order (so no field can move without changing it).
+    pub fn hash(&self, prev_hash: &str) -> String {
+        use sha2::Digest;
+        let canonical = serde_json::json!([
+            self.seq,
+            self.id,
+            self.created_at,
+            self.org_id,
+            self.team_id,
+            self.actor_kind,
+            self.actor_id,
+            self.actor_label,
+            self.action,
+            self.entity_type,
+            self.entity_id,
+            self.entity_label,
+            self.outcome,
+            self.reason,
+            self.ip,
+            self.origin,
+            self.request_id,
+            self.snapshot,
+        ]);
+        let mut digest = sha2::Sha256::new();
+        digest.update(prev_hash.as_bytes());
+        digest.update(b"\n");
+        digest.update(canonical.to_string().as_bytes());
+        digest
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }

@@ -303,3 +303,124 @@ async fn the_log_refuses_edits_and_keeps_its_retention(backend: Backend) {
     );
 }
 on_both_databases!(the_log_refuses_edits_and_keeps_its_retention);
+
+async fn verify(s: &TestServer) -> Option<String> {
+    let reports = foxgate_core::service::audit_chain::verify(&s.state.services, Some("acme"))
+        .await
+        .unwrap();
+    assert_eq!(reports.len(), 1);
+    reports[0].broken.clone()
+}
+
+async fn sql(s: &TestServer, statements: &[&str]) {
+    for statement in statements {
+        sqlx::query(statement)
+            .execute(s.state.services.db.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    }
+}
+
+async fn the_chain_catches_edits_deletions_and_reorders(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    // Concurrent writers append to one chain without forking it.
+    let mut writers = tokio::task::JoinSet::new();
+    for i in 0..12 {
+        let request = s
+            .client
+            .post(s.url("/api/v1/orgs/acme/teams"))
+            .header("cookie", &owner)
+            .header("origin", &s.base)
+            .json(&json!({"slug": format!("team-{i}"), "name": format!("Team {i}")}));
+        writers.spawn(async move { request.send().await.unwrap().status() });
+    }
+    while let Some(status) = writers.join_next().await {
+        assert_eq!(status.unwrap(), 201);
+    }
+    assert_eq!(verify(&s).await, None, "an untouched log verifies");
+    let reports = foxgate_core::service::audit_chain::verify(&s.state.services, None)
+        .await
+        .unwrap();
+    assert!(reports.iter().all(|r| r.broken.is_none()), "{reports:?}");
+    assert!(reports[0].events >= 13);
+
+    // An attacker with SQL access switches the guard off first.
+    match backend {
+        Backend::Sqlite => {
+            sql(
+                &s,
+                &[
+                    "DROP TRIGGER audit_events_no_update",
+                    "DROP TRIGGER audit_events_no_delete",
+                ],
+            )
+            .await
+        }
+        Backend::Postgres => sql(&s, &["ALTER TABLE audit_events DISABLE TRIGGER USER"]).await,
+    }
+    let edit = "UPDATE audit_events SET entity_label = 'Evil' WHERE entity_label = 'Team 5'";
+    sql(&s, &[edit]).await;
+    let broken = verify(&s).await.expect("an edit is caught");
+    assert!(broken.contains("edited"), "{broken}");
+    sql(
+        &s,
+        &["UPDATE audit_events SET entity_label = 'Team 5' WHERE entity_label = 'Evil'"],
+    )
+    .await;
+    assert_eq!(verify(&s).await, None, "undone, it verifies again");
+
+    sql(
+        &s,
+        &[
+            "CREATE TABLE kept AS SELECT * FROM audit_events WHERE entity_label = 'Team 7'",
+            "DELETE FROM audit_events WHERE entity_label = 'Team 7'",
+        ],
+    )
+    .await;
+    let broken = verify(&s).await.expect("a deletion is caught");
+    assert!(
+        broken.contains("missing") || broken.contains("deleted"),
+        "{broken}"
+    );
+    sql(&s, &["INSERT INTO audit_events SELECT * FROM kept"]).await;
+    assert_eq!(verify(&s).await, None);
+
+    // Swapping two events' places in the chain, then back.
+    let seq_of = |label: &'static str| {
+        let pool = s.state.services.db.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT chain_seq FROM audit_events WHERE entity_label = $1",
+            )
+            .bind(label)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (three, four) = (seq_of("Team 3").await, seq_of("Team 4").await);
+    let swap = |a: i64, b: i64| {
+        [
+            "UPDATE audit_events SET chain_seq = -1 WHERE entity_label = 'Team 3'".to_string(),
+            format!("UPDATE audit_events SET chain_seq = {a} WHERE entity_label = 'Team 4'"),
+            format!("UPDATE audit_events SET chain_seq = {b} WHERE entity_label = 'Team 3'"),
+        ]
+    };
+    let swapped = swap(three, four);
+    sql(&s, &swapped.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    assert!(verify(&s).await.is_some(), "a reorder is caught");
+    let back = swap(four, three);
+    sql(&s, &back.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    assert_eq!(verify(&s).await, None);
+
+    // The newest event deleted: the chain's head still names it.
+    sql(
+        &s,
+        &["DELETE FROM audit_events WHERE chain_seq = (SELECT MAX(seq) FROM audit_chain)"],
+    )
+    .await;
+    let broken = verify(&s).await.expect("a deleted newest event is caught");
+    assert!(broken.contains("missing"), "{broken}");
+}
+on_both_databases!(the_chain_catches_edits_deletions_and_reorders);
