@@ -424,3 +424,93 @@ async fn the_chain_catches_edits_deletions_and_reorders(backend: Backend) {
     assert!(broken.contains("missing"), "{broken}");
 }
 on_both_databases!(the_chain_catches_edits_deletions_and_reorders);
+
+async fn exports_stream_every_matching_event(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let body = json!({"slug": "formula", "name": "=HYPERLINK(\"http://evil\")"});
+    let res = s
+        .api(Method::POST, "/api/v1/orgs/acme/teams", &owner, Some(body))
+        .await;
+    assert_eq!(res.status(), 201);
+    let org_id: String = sqlx::query_scalar("SELECT id FROM orgs WHERE slug = 'acme'")
+        .fetch_one(s.state.services.db.pool())
+        .await
+        .unwrap();
+    for _ in 0..450 {
+        insert_event(&s, &org_id, 1).await;
+    }
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE org_id = $1")
+        .bind(&org_id)
+        .fetch_one(s.state.services.db.pool())
+        .await
+        .unwrap();
+
+    let res = s
+        .api(Method::GET, &format!("{EVENTS}/export.jsonl"), &owner, None)
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/x-ndjson");
+    let text = res.text().await.unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len() as i64,
+        total,
+        "every event, across pages of 200"
+    );
+    let mut ids: Vec<&str> = lines.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    ids.dedup();
+    assert_eq!(ids.len() as i64, total, "none twice");
+
+    let res = s
+        .api(
+            Method::GET,
+            &format!("{EVENTS}/export.csv?action=team.created"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("events.csv"));
+    let csv = res.text().await.unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("time,actor_kind,"));
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[1].contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
+        "formula defused: {csv}"
+    );
+
+    let res = s
+        .api(
+            Method::GET,
+            &format!("{EVENTS}/export.csv?outcome=maybe"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = s
+        .api(Method::GET, &format!("{EVENTS}/export.xml"), &owner, None)
+        .await;
+    assert_eq!(res.status(), 404);
+    let m = add_member(&s, &owner, "m@acme.test").await;
+    assert_eq!(grant(&s, &owner, &m, "member", None).await.status(), 201);
+    let member = sign_in(&s, "m@acme.test").await;
+    let res = s
+        .api(
+            Method::GET,
+            &format!("{EVENTS}/export.jsonl"),
+            &member,
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+}
+on_both_databases!(exports_stream_every_matching_event);
