@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/tokens") view=pages::Tokens ssr=SsrMode::Async />
                 <Route path=path!("/sso") view=pages::Sso ssr=SsrMode::Async />
                 <Route path=path!("/sessions") view=pages::Sessions ssr=SsrMode::Async />
+                <Route path=path!("/activity") view=pages::Activity ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -163,7 +163,7 @@ pub async fn switch_org(
 /// Sends page visits where they belong: to `/setup` until the instance is set up (and away
 /// from it afterwards), to `/login` when signed out, to `/` when already signed in.
 pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    const CONSOLE: [&str; 7] = [
+    const CONSOLE: [&str; 8] = [
         "/",
         "/teams",
         "/members",
@@ -171,6 +171,7 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
         "/tokens",
         "/sso",
         "/sessions",
+        "/activity",
     ];
     let path = req.uri().path();
     let console_page = CONSOLE.contains(&path) || path.starts_with("/teams/");

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "ssr")]
 mod door;
+pub mod events;
 pub mod members;
 pub mod orgs;
 pub mod roles;

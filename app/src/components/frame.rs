@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
-const PAGES: [(&str, &str); 7] = [
+const PAGES: [(&str, &str); 8] = [
     ("/", "Dashboard"),
     ("/teams", "Teams"),
     ("/members", "Members"),
@@ -20,6 +20,7 @@ const PAGES: [(&str, &str); 7] = [
     ("/tokens", "Tokens"),
     ("/sso", "Single sign-on"),
     ("/sessions", "Sessions"),
+    ("/activity", "Activity"),
 ];
 
 /// Loads the summary once for the page, provides it to the page as a `Resource`, and

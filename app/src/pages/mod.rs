@@ -1,5 +1,6 @@
 //! The console's pages, one module each.
 
+mod activity;
 mod dashboard;
 mod login;
 mod members;
@@ -12,6 +13,7 @@ mod team;
 mod teams;
 mod tokens;
 
+pub use activity::Activity;
 pub use dashboard::Dashboard;
 pub use login::Login;
 pub use members::Members;

@@ -61,7 +61,8 @@ pub struct EventFilter {
     /// A team slug or id.
     #[serde(default)]
     pub team: Option<String>,
-    /// From this time on: unix ms, `YYYY-MM-DD` (UTC) or RFC 3339.
+    /// From this time on: unix ms, `YYYY-MM-DD` (UTC), RFC 3339, or a span back from now
+    /// such as `24h` or `7d`.
     #[serde(default)]
     pub since: Option<String>,
     /// Before this time: unix ms, RFC 3339, or `YYYY-MM-DD` (through that day).

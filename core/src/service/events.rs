@@ -27,9 +27,17 @@ const ENTITY_RESOURCES: [(&str, Resource); 7] = [
 
 const OUTCOMES: [&str; 3] = ["success", "failure", "denied"];
 
-/// A time filter: unix ms, `YYYY-MM-DD` (UTC; `until` then means through that day), or RFC 3339.
+/// A time filter: unix ms, `YYYY-MM-DD` (UTC; `until` then means through that day), RFC
+/// 3339, or a span back from now such as `24h` or `7d`.
 fn instant(field: &'static str, text: &str, end_of_day: bool) -> Result<i64, Error> {
     let text = text.trim();
+    for (unit, ms) in [('h', 3_600_000), ('d', 86_400_000)] {
+        if let Some(n) = text.strip_suffix(unit).and_then(|n| n.parse::<i64>().ok()) {
+            if (1..=3650 * 24).contains(&n) {
+                return Ok(crate::store::now_ms() - n * ms);
+            }
+        }
+    }
     if let Ok(ms) = text.parse::<i64>() {
         return Ok(ms);
     }
@@ -239,6 +247,10 @@ mod tests {
             day
         );
         assert!(instant("since", "yesterday", false).is_err());
+        let week_ago = instant("since", "7d", false).unwrap();
+        let expected = crate::store::now_ms() - 7 * 86_400_000;
+        assert!((expected - week_ago).abs() < 60_000);
+        assert!(instant("since", "0d", false).is_err());
     }
 
     #[test]

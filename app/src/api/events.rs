@@ -1,0 +1,35 @@
+//! Server functions for the Activity page: one filtered page of the log.
+
+#[cfg(feature = "ssr")]
+use super::door;
+use crate::error::UiError;
+use foxgate_core::model::EventPage;
+use leptos::prelude::*;
+
+/// The page's filters, as its GET form sends them. `since` is a span such as `7d`.
+#[server(prefix = "/fn", endpoint = "list_events")]
+pub async fn list_events(
+    #[server(default)] entity_type: String,
+    #[server(default)] action: String,
+    #[server(default)] team: String,
+    #[server(default)] actor: String,
+    #[server(default)] since: String,
+    #[server(default)] cursor: String,
+) -> Result<EventPage, UiError> {
+    let (s, p) = door::enter().await?;
+    let some = |v: String| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+    let filter = foxgate_core::model::EventFilter {
+        entity_type: some(entity_type),
+        action: some(action),
+        team: some(team),
+        actor: some(actor),
+        since: some(since),
+        cursor: some(cursor),
+        limit: Some(50),
+        ..Default::default()
+    };
+    door::leave(
+        &p,
+        foxgate_core::service::events::list(&s, &p, door::org(&p), filter).await,
+    )
+}

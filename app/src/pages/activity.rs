@@ -1,0 +1,229 @@
+//! `/activity`: the activity log — a filter bar (a plain GET form, so links and the back
+//! button keep the filters), the events newest first with their details, older pages by
+//! cursor, and the same selection as a CSV or JSON-lines download.
+
+use super::query_param;
+use crate::api::events::list_events;
+use crate::api::teams::list_teams;
+use crate::components::{use_summary, ConsoleFrame, PageHeading, Panel, INPUT, QUIET};
+use foxgate_core::model::{format_utc, Event};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+const ENTITY_TYPES: [(&str, &str); 8] = [
+    ("", "Any entity"),
+    ("team", "Teams"),
+    ("user", "Users"),
+    ("grant", "Grants"),
+    ("role", "Roles"),
+    ("token", "Tokens"),
+    ("sso_provider", "Identity providers"),
+    ("org", "Organization"),
+];
+
+const PRESETS: [(&str, &str); 4] = [
+    ("", "Any time"),
+    ("24h", "Last 24 hours"),
+    ("7d", "Last 7 days"),
+    ("30d", "Last 30 days"),
+];
+
+#[component]
+pub fn Activity() -> impl IntoView {
+    view! {
+        <Title text="Activity" />
+        <ConsoleFrame active="/activity">
+            <PageHeading title="Activity" subtitle="Who changed what, when, and from where." />
+            <ActivityBody />
+        </ConsoleFrame>
+    }
+}
+
+#[component]
+fn ActivityBody() -> impl IntoView {
+    let entity_type = query_param("entity_type");
+    let action = query_param("action");
+    let team = query_param("team");
+    let actor = query_param("actor");
+    let since = query_param("since");
+    let cursor = query_param("cursor");
+    let filters = move || {
+        (
+            entity_type().unwrap_or_default(),
+            action().unwrap_or_default(),
+            team().unwrap_or_default(),
+            actor().unwrap_or_default(),
+            since().unwrap_or_default(),
+            cursor().unwrap_or_default(),
+        )
+    };
+    let page = Resource::new(
+        filters,
+        |(entity_type, action, team, actor, since, cursor)| {
+            list_events(entity_type, action, team, actor, since, cursor)
+        },
+    );
+    let teams = Resource::new(|| (), |_| list_teams());
+    let summary = use_summary();
+    // The filters as a query string (without the cursor), for "Older" and the downloads.
+    let query = move || {
+        let (entity_type, action, team, actor, since, _) = filters();
+        [
+            ("entity_type", entity_type),
+            ("action", action),
+            ("team", team),
+            ("actor", actor),
+            ("since", since),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(&v)))
+        .collect::<Vec<_>>()
+    };
+    let export = move |ext: &'static str| {
+        let slug = summary
+            .get()
+            .and_then(Result::ok)
+            .map(|s| s.org_slug)
+            .unwrap_or_default();
+        format!(
+            "/api/v1/orgs/{slug}/events/export.{ext}?{}",
+            query().join("&")
+        )
+    };
+    view! {
+        <Panel title="Filter">
+            <form method="get" action="/activity" class="flex flex-wrap items-end gap-3">
+                <label class="text-sm">
+                    "Entity "
+                    <select name="entity_type" class=INPUT>
+                        {ENTITY_TYPES
+                            .into_iter()
+                            .map(|(v, label)| view! { <option value=v selected=move || entity_type().unwrap_or_default() == v>{label}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="text-sm">
+                    "Action " <input name="action" placeholder="e.g. team.created" value=move || action().unwrap_or_default() class=INPUT />
+                </label>
+                <label class="text-sm">
+                    "Team "
+                    <select name="team" class=INPUT>
+                        <option value="">"Any team"</option>
+                        <Suspense fallback=|| ()>
+                            {move || {
+                                teams.get().and_then(Result::ok).map(|list| {
+                                    list.into_iter()
+                                        .map(|t| {
+                                            let selected = team().as_deref() == Some(t.slug.as_str());
+                                            view! { <option value=t.slug.clone() selected=selected>{t.name}</option> }
+                                        })
+                                        .collect_view()
+                                })
+                            }}
+                        </Suspense>
+                    </select>
+                </label>
+                <label class="text-sm">
+                    "Actor id " <input name="actor" value=move || actor().unwrap_or_default() class=INPUT />
+                </label>
+                <label class="text-sm">
+                    "When "
+                    <select name="since" class=INPUT>
+                        {PRESETS
+                            .into_iter()
+                            .map(|(v, label)| view! { <option value=v selected=move || since().unwrap_or_default() == v>{label}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class=QUIET>"Apply"</button>
+                <a class=QUIET href="/activity">"Clear"</a>
+            </form>
+            <p class="mt-3 text-sm">
+                "Download this selection: "
+                <a class="underline" href=move || export("csv") download>"CSV"</a>
+                " · "
+                <a class="underline" href=move || export("jsonl") download>"JSON lines"</a>
+            </p>
+        </Panel>
+        <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
+            {move || {
+                page.get().map(|result| match result {
+                    Ok(page) => {
+                        let older = page.next_cursor.map(|c| {
+                            let mut q = query();
+                            q.push(format!("cursor={c}"));
+                            view! { <a class=QUIET href=format!("/activity?{}", q.join("&"))>"Older events"</a> }
+                        });
+                        let rows = page.events.into_iter().map(|e| view! { <EventRow event=e /> }).collect_view();
+                        view! {
+                            <table class="w-full text-left text-sm" data-testid="events">
+                                <thead class="text-xs uppercase text-slate-500">
+                                    <tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Entity"</th><th>"From"</th><th>"Outcome"</th></tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                            <div class="mt-4">{older}</div>
+                        }
+                        .into_any()
+                    }
+                    Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// One event, with its details (ids, request id, the snapshot of what was deleted) folded away.
+#[component]
+fn EventRow(event: Event) -> impl IntoView {
+    let who = event
+        .actor
+        .label
+        .clone()
+        .unwrap_or_else(|| event.actor.kind.clone());
+    let what = match (&event.entity.kind, &event.entity.label) {
+        (Some(kind), Some(label)) => format!("{kind}: {label}"),
+        (Some(kind), None) => kind.clone(),
+        _ => String::new(),
+    };
+    let outcome = match &event.reason {
+        Some(reason) => format!("{} ({reason})", event.outcome),
+        None => event.outcome.clone(),
+    };
+    let details = serde_json::to_string_pretty(&serde_json::json!({
+        "id": event.id, "time": event.time, "actor": event.actor, "entity": event.entity,
+        "team_id": event.team_id, "origin_host": event.origin_host,
+        "request_id": event.request_id, "snapshot": event.snapshot,
+    }))
+    .unwrap_or_default();
+    view! {
+        <tr class="border-t border-slate-100 align-top dark:border-slate-800" data-testid="event-row">
+            <td class="py-2 pr-3 whitespace-nowrap">{format_utc(event.created_at)}</td>
+            <td class="py-2 pr-3">{who}</td>
+            <td class="py-2 pr-3 font-mono text-xs">{event.action.clone()}</td>
+            <td class="py-2 pr-3">
+                {what}
+                <details class="mt-1 text-xs">
+                    <summary class="cursor-pointer text-slate-500">"Details"</summary>
+                    <pre class="mt-1 overflow-x-auto rounded bg-slate-100 p-2 dark:bg-slate-800">{details}</pre>
+                </details>
+            </td>
+            <td class="py-2 pr-3">{event.ip.clone().unwrap_or_default()}</td>
+            <td class="py-2">{outcome}</td>
+        </tr>
+    }
+}
+
+/// Percent-encodes a query value (the filter values are short, user-typed text).
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
