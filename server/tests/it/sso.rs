@@ -39,6 +39,29 @@ async fn add_provider(s: &TestServer, o: &Org, settings: Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
+/// Reads a provider's settings, applies `change`, and saves them back (PUT); the secret is
+/// not sent, so the stored one is kept.
+async fn change_provider(
+    s: &TestServer,
+    o: &Org,
+    id: &str,
+    change: impl FnOnce(&mut Value),
+) -> reqwest::Response {
+    let path = format!("{PROVIDERS}/{id}");
+    let mut settings = json(s.api(Method::GET, &path, &o.owner, None).await).await;
+    for shown_only in [
+        "id",
+        "client_secret_set",
+        "redirect_uri",
+        "created_at",
+        "updated_at",
+    ] {
+        settings.as_object_mut().unwrap().remove(shown_only);
+    }
+    change(&mut settings);
+    s.api(Method::PUT, &path, &o.owner, Some(settings)).await
+}
+
 /// `(role, team slug)` of the user's grants, and whether each came from group mapping.
 async fn grants_of(s: &TestServer, email: &str) -> Vec<(String, Option<String>, bool)> {
     let mut rows: Vec<(String, Option<String>, bool)> = sqlx::query_as::<
@@ -238,29 +261,10 @@ async fn entra_common_keys_on_tenant_and_object_ids(backend: Backend) {
     );
 
     // Another tenant is refused.
-    let mut settings = json(
-        s.api(Method::GET, &format!("{PROVIDERS}/{id}"), &o.owner, None)
-            .await,
-    )
+    let res = change_provider(&s, &o, &id, |v| {
+        v["allowed_tenants"] = json!(["11111111-2222-3333-4444-555555555555"])
+    })
     .await;
-    for field in [
-        "id",
-        "client_secret_set",
-        "redirect_uri",
-        "created_at",
-        "updated_at",
-    ] {
-        settings.as_object_mut().unwrap().remove(field);
-    }
-    settings["allowed_tenants"] = json!(["11111111-2222-3333-4444-555555555555"]);
-    let res = s
-        .api(
-            Method::PUT,
-            &format!("{PROVIDERS}/{id}"),
-            &o.owner,
-            Some(settings),
-        )
-        .await;
     assert_eq!(res.status(), 200);
     let res = Browser::new().sign_in(&s, &[("org", "acme")], &carol).await;
     assert_eq!(
@@ -506,34 +510,7 @@ async fn refusals_leave_nothing_behind(backend: Backend) {
     // A provider disabled while the user is at the IdP.
     let mut b = Browser::new();
     let callback = b.through_idp(&s, &start, &login).await;
-    let mut settings = json(
-        s.api(
-            Method::GET,
-            &format!("{PROVIDERS}/{provider}"),
-            &o.owner,
-            None,
-        )
-        .await,
-    )
-    .await;
-    for field in [
-        "id",
-        "client_secret_set",
-        "redirect_uri",
-        "created_at",
-        "updated_at",
-    ] {
-        settings.as_object_mut().unwrap().remove(field);
-    }
-    settings["enabled"] = json!(false);
-    let res = s
-        .api(
-            Method::PUT,
-            &format!("{PROVIDERS}/{provider}"),
-            &o.owner,
-            Some(settings),
-        )
-        .await;
+    let res = change_provider(&s, &o, &provider, |v| v["enabled"] = json!(false)).await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         location(b.get(&callback).await.headers()),
@@ -622,25 +599,10 @@ async fn provider_settings_keep_the_secret_sealed(backend: Backend) {
     )
     .await;
     assert_eq!(report["ok"], true, "{report}");
-    let mut settings = shown[0].clone();
-    for field in [
-        "id",
-        "client_secret_set",
-        "redirect_uri",
-        "created_at",
-        "updated_at",
-    ] {
-        settings.as_object_mut().unwrap().remove(field);
-    }
-    settings["issuer"] = json!("http://127.0.0.1:9/nowhere");
-    let res = s
-        .api(
-            Method::PUT,
-            &format!("{PROVIDERS}/{id}"),
-            &o.owner,
-            Some(settings),
-        )
-        .await;
+    let res = change_provider(&s, &o, &id, |v| {
+        v["issuer"] = json!("http://127.0.0.1:9/nowhere")
+    })
+    .await;
     assert_eq!(res.status(), 200, "no secret given: the stored one is kept");
     let report = json(
         s.api(
