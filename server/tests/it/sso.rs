@@ -89,6 +89,15 @@ async fn count(s: &TestServer, sql: &str) -> i64 {
         .unwrap()
 }
 
+/// How many accounts use this email (an SSO sign-in must never add a second one).
+async fn accounts_with_email(s: &TestServer, email: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(s.state.services.db.pool())
+        .await
+        .unwrap()
+}
+
 async fn me(s: &TestServer, b: &Browser) -> Value {
     json(s.get("/api/v1/auth/me", Some(&b.cookies())).await).await
 }
@@ -179,14 +188,7 @@ async fn okta_signs_in_provisions_and_resyncs_groups(backend: Backend) {
             ("viewer".into(), Some("beta".into()), false)
         ]
     );
-    assert_eq!(
-        count(
-            &s,
-            "SELECT COUNT(*) FROM users WHERE email = 'alice@acme.test'"
-        )
-        .await,
-        1
-    );
+    assert_eq!(accounts_with_email(&s, "alice@acme.test").await, 1);
 }
 on_both_databases!(okta_signs_in_provisions_and_resyncs_groups);
 
@@ -287,14 +289,7 @@ async fn entra_common_keys_on_tenant_and_object_ids(backend: Backend) {
         )
         .await;
     assert_eq!(location(res.headers()), "/", "{:?}", refusals(&s).await);
-    assert_eq!(
-        count(
-            &s,
-            "SELECT COUNT(*) FROM users WHERE email = 'carol@contoso.test'"
-        )
-        .await,
-        1
-    );
+    assert_eq!(accounts_with_email(&s, "carol@contoso.test").await, 1);
 }
 on_both_databases!(entra_common_keys_on_tenant_and_object_ids);
 
@@ -359,14 +354,7 @@ async fn auth0_and_google_shapes(backend: Backend) {
         location(res.headers()),
         "/login?error=sso&reason=domain_not_allowed"
     );
-    assert_eq!(
-        count(
-            &s,
-            "SELECT COUNT(*) FROM users WHERE email = 'gina@acme.test'"
-        )
-        .await,
-        0
-    );
+    assert_eq!(accounts_with_email(&s, "gina@acme.test").await, 0);
 }
 on_both_databases!(auth0_and_google_shapes);
 
@@ -498,14 +486,7 @@ async fn refusals_leave_nothing_behind(backend: Backend) {
         .await;
     let res = Browser::new().sign_in(&s, &start, &outsider).await;
     assert_eq!(location(res.headers()), "/login?error=sso&reason=no_access");
-    assert_eq!(
-        count(
-            &s,
-            "SELECT COUNT(*) FROM users WHERE email = 'outsider@acme.test'"
-        )
-        .await,
-        0
-    );
+    assert_eq!(accounts_with_email(&s, "outsider@acme.test").await, 0);
 
     // A provider disabled while the user is at the IdP.
     let mut b = Browser::new();
