@@ -107,6 +107,14 @@ impl Idp {
             .await;
     }
 
+    /// Holds the generic issuer for one test. Its key rotates, and Foxgate refetches keys for
+    /// an unknown `kid` at most once per 10 s: a second rotation by the test's other-database
+    /// variant within that time would make a correct refusal look like a failure.
+    pub async fn hold_generic_issuer(&self) -> tokio::sync::MutexGuard<'static, ()> {
+        static HELD: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        HELD.lock().await
+    }
+
     /// The generic issuer signs with a fresh key from now on and publishes only that one.
     pub async fn rotate_generic_key(&self) {
         self.post("/__test/rotate", json!({})).await;

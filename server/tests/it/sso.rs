@@ -799,6 +799,7 @@ async fn required_sso_leaves_owners_their_password(backend: Backend) {
 on_both_databases!(required_sso_leaves_owners_their_password);
 
 async fn rotated_idp_keys_are_fetched_again(backend: Backend) {
+    let _held = idp().hold_generic_issuer().await;
     let s = TestServer::start(backend).await;
     let o = org(&s).await;
     add_provider(
