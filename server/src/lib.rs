@@ -5,6 +5,7 @@ pub mod api;
 pub mod api_error;
 pub mod config;
 pub mod console;
+pub mod export;
 pub mod health;
 pub mod key;
 pub mod principal;
@@ -113,13 +114,17 @@ pub async fn serve(config: Config) -> Result<(), String> {
         }
     });
 
+    let closing = foxgate.state.clone();
     axum::serve(
         listener,
         foxgate
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        closing.closing.send_replace(true);
+    })
     .await
     .map_err(|e| e.to_string())
 }

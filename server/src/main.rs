@@ -1,4 +1,4 @@
-//! The `foxgate` command: `serve`, `migrate` and `bootstrap`.
+//! The `foxgate` command: `serve`, `migrate`, `bootstrap` and `audit verify|export`.
 
 use clap::{Parser, Subcommand};
 use foxgate_core::authz::RequestContext;
@@ -6,6 +6,7 @@ use foxgate_core::model::SetupInput;
 use foxgate_core::secret::Secret;
 use foxgate_core::service::setup::{self, SetupProof};
 use foxgate_server::config::{Config, Options};
+use foxgate_server::export::Format;
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -57,12 +58,49 @@ enum AuditCommand {
         #[arg(long)]
         org: Option<String>,
     },
+    /// Write an organization's events, newest first, as JSON lines or CSV (to standard
+    /// output unless --output), with the same filters as the Events API.
+    Export {
+        /// The organization (slug or id).
+        #[arg(long)]
+        org: String,
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+        /// From this time: unix ms, YYYY-MM-DD, RFC 3339, or a span such as 7d.
+        #[arg(long)]
+        since: Option<String>,
+        /// Before this time (YYYY-MM-DD: through that day).
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long)]
+        entity_type: Option<String>,
+        #[arg(long)]
+        entity_id: Option<String>,
+        /// The actor's id (a user or token id).
+        #[arg(long)]
+        actor: Option<String>,
+        #[arg(long)]
+        action: Option<String>,
+        /// A team slug or id.
+        #[arg(long)]
+        team: Option<String>,
+        #[arg(long)]
+        ip: Option<String>,
+        /// success, failure or denied.
+        #[arg(long)]
+        outcome: Option<String>,
+    },
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Logs go to standard error: standard output carries what a command prints (an export).
     tracing_subscriber::fmt()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
@@ -113,6 +151,54 @@ async fn run(cli: Cli) -> Result<(), String> {
             } else {
                 Err("the audit log was altered (see above)".into())
             }
+        }
+        Command::Audit {
+            action:
+                AuditCommand::Export {
+                    org,
+                    format,
+                    output,
+                    since,
+                    until,
+                    entity_type,
+                    entity_id,
+                    actor,
+                    action,
+                    team,
+                    ip,
+                    outcome,
+                },
+        } => {
+            let filter = foxgate_core::model::EventFilter {
+                entity_type,
+                entity_id,
+                actor,
+                action,
+                team,
+                since,
+                until,
+                ip,
+                outcome,
+                ..Default::default()
+            };
+            let foxgate = foxgate_server::assemble(config)?;
+            let out: Box<dyn std::io::Write> = match &output {
+                Some(path) => Box::new(
+                    std::fs::File::create(path)
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+                ),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let written = foxgate_server::export::to_writer(
+                &foxgate.state.services,
+                &org,
+                filter,
+                format,
+                out,
+            )
+            .await?;
+            eprintln!("exported {written} events");
+            Ok(())
         }
         Command::Migrate => {
             let foxgate = foxgate_server::assemble(config)?;

@@ -18,6 +18,9 @@ pub struct Shared {
     pub leptos: LeptosOptions,
     /// The session store, for the handle of the current session.
     pub sessions: SqlSessionStore,
+    /// Set to true when the server starts shutting down, so long-lived answers (the live
+    /// activity stream) end instead of holding the graceful shutdown open.
+    pub closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
             config,
             leptos,
             sessions,
+            closing: tokio::sync::watch::Sender::new(false),
         }))
     }
 }

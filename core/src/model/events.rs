@@ -23,6 +23,8 @@ pub struct EventEntity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub id: String,
+    /// Position in the org's chain, in commit order: the live stream's event id.
+    pub seq: Option<i64>,
     /// UTC, RFC 3339.
     pub time: String,
     /// The same instant in unix milliseconds.
@@ -75,6 +77,9 @@ pub struct EventFilter {
     /// From a previous page's `next_cursor`.
     #[serde(default)]
     pub cursor: Option<String>,
+    /// Only events later than this chain position (`seq`); how the live stream resumes.
+    #[serde(default)]
+    pub after: Option<i64>,
     /// 1 to 200; default 50.
     #[serde(default)]
     pub limit: Option<u32>,

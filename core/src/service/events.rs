@@ -100,8 +100,100 @@ fn view(r: events::EventRow) -> Event {
         outcome: r.outcome,
         reason: r.reason,
         snapshot: r.snapshot.and_then(|s| serde_json::from_str(&s).ok()),
+        seq: r.chain_seq,
         id: r.id,
     }
+}
+
+/// What one caller may read of one org's log: every event org-wide, or (a team-scoped
+/// reader) their teams' events about entity types they may read there. Worked out once
+/// per request; a live stream keeps it until it reconnects.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    org_id: String,
+    org_ref: String,
+    /// None for the local operator (`foxgate audit export`), who resolves teams unchecked.
+    principal: Option<Principal>,
+    teams: Option<Vec<String>>,
+    types: Option<Vec<&'static str>>,
+}
+
+impl Reader {
+    /// The caller's view of the org's log: 401/403 without `audit:read` anywhere in it.
+    pub async fn of(s: &Services, p: &Principal, org_ref: &str) -> Result<Self, Error> {
+        let mut conn = s.db.pool().acquire().await?;
+        let org = scope::org(&mut conn, p, org_ref).await?;
+        let org_wide = p.can(READ, &Scope::Org);
+        let readable_teams: Vec<String> = if org_wide {
+            Vec::new()
+        } else {
+            p.grants
+                .team_sets()
+                .iter()
+                .filter(|(_, set)| set.contains(READ))
+                .map(|(team, _)| team.clone())
+                .collect()
+        };
+        if !org_wide && readable_teams.is_empty() {
+            return Err(if p.is_authenticated() {
+                Error::Forbidden
+            } else {
+                Error::Unauthorized
+            });
+        }
+        // Entity types the caller may read where they read events: all of them org-wide,
+        // for a team-scoped reader those readable in one of their teams.
+        let may_read = |resource: Resource| {
+            let perm = Permission::new(resource, Action::Read);
+            if org_wide {
+                p.can(perm, &Scope::Org)
+            } else {
+                readable_teams
+                    .iter()
+                    .any(|t| p.can(perm, &Scope::Team(t.clone())))
+            }
+        };
+        let types: Vec<&'static str> = ENTITY_RESOURCES
+            .iter()
+            .filter(|(_, r)| may_read(*r))
+            .map(|(t, _)| *t)
+            .collect();
+        Ok(Self {
+            org_id: org.id,
+            org_ref: org_ref.to_string(),
+            principal: Some(p.clone()),
+            teams: (!org_wide).then_some(readable_teams),
+            types: (types.len() < ENTITY_RESOURCES.len()).then_some(types),
+        })
+    }
+
+    /// The whole of an org's log, for the local operator at the command line.
+    pub async fn operator(s: &Services, org_ref: &str) -> Result<Self, Error> {
+        let mut conn = s.db.pool().acquire().await?;
+        let org = crate::store::orgs::find(&mut conn, org_ref)
+            .await?
+            .ok_or_else(|| Error::invalid("org", format!("no organization {org_ref:?}")))?;
+        Ok(Self {
+            org_id: org.id,
+            org_ref: org_ref.to_string(),
+            principal: None,
+            teams: None,
+            types: None,
+        })
+    }
+
+    /// The org's chain position now: a live tail starts after it.
+    pub async fn head(&self, s: &Services) -> Result<i64, Error> {
+        let mut conn = s.db.pool().acquire().await?;
+        Ok(events::head(&mut conn, &self.org_id).await?)
+    }
+}
+
+/// Which way a read goes: a page back from a cursor, or forward from a chain position.
+#[derive(Clone, Copy)]
+enum Direction {
+    Older,
+    Newer,
 }
 
 /// One page of the org's events that the caller may read, newest first.
@@ -111,45 +203,39 @@ pub async fn list(
     org_ref: &str,
     f: EventFilter,
 ) -> Result<EventPage, Error> {
-    let mut conn = s.db.pool().acquire().await?;
-    let org = scope::org(&mut conn, p, org_ref).await?;
-    let org_wide = p.can(READ, &Scope::Org);
-    let readable_teams: Vec<String> = if org_wide {
-        Vec::new()
-    } else {
-        p.grants
-            .team_sets()
-            .iter()
-            .filter(|(_, set)| set.contains(READ))
-            .map(|(team, _)| team.clone())
-            .collect()
-    };
-    if !org_wide && readable_teams.is_empty() {
-        return Err(if p.is_authenticated() {
-            Error::Forbidden
-        } else {
-            Error::Unauthorized
-        });
-    }
-    // Entity types the caller may read where they read events: all of them org-wide, for a
-    // team-scoped reader those readable in one of their teams.
-    let may_read = |resource: Resource| {
-        let perm = Permission::new(resource, Action::Read);
-        if org_wide {
-            p.can(perm, &Scope::Org)
-        } else {
-            readable_teams
-                .iter()
-                .any(|t| p.can(perm, &Scope::Team(t.clone())))
-        }
-    };
-    let types: Vec<&'static str> = ENTITY_RESOURCES
-        .iter()
-        .filter(|(_, r)| may_read(*r))
-        .map(|(t, _)| *t)
-        .collect();
-    let limit_types = types.len() < ENTITY_RESOURCES.len();
+    let reader = Reader::of(s, p, org_ref).await?;
+    page(s, &reader, f).await
+}
 
+/// One page for a reader already worked out (the export reads many).
+pub async fn page(s: &Services, reader: &Reader, f: EventFilter) -> Result<EventPage, Error> {
+    let limit = f.limit.unwrap_or(DEFAULT_LIMIT);
+    let mut rows = read(s, reader, f, Direction::Older).await?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next_cursor = more
+        .then(|| rows.last().map(|r| cursor_of(r.created_at, &r.id)))
+        .flatten();
+    Ok(EventPage {
+        events: rows.into_iter().map(view).collect(),
+        next_cursor,
+    })
+}
+
+/// The live tail: events after `f.after` in commit order, oldest first, at most `f.limit`.
+pub async fn newer(s: &Services, reader: &Reader, f: EventFilter) -> Result<Vec<Event>, Error> {
+    let limit = f.limit.unwrap_or(DEFAULT_LIMIT) as usize;
+    let mut rows = read(s, reader, f, Direction::Newer).await?;
+    rows.truncate(limit);
+    Ok(rows.into_iter().map(view).collect())
+}
+
+async fn read(
+    s: &Services,
+    reader: &Reader,
+    f: EventFilter,
+    direction: Direction,
+) -> Result<Vec<events::EventRow>, Error> {
     let limit = f.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(Error::invalid("limit", format!("must be 1 to {MAX_LIMIT}")));
@@ -162,9 +248,27 @@ pub async fn list(
             ));
         }
     }
-    let team_id = match f.team.as_deref() {
-        Some(team_ref) => Some(scope::team(&mut conn, p, org_ref, team_ref).await?.1.id),
-        None => None,
+    if f.after.is_some_and(|after| after < 0) {
+        return Err(Error::invalid(
+            "after",
+            "must be a chain position (0 or more)",
+        ));
+    }
+    let mut conn = s.db.pool().acquire().await?;
+    let team_id = match (f.team.as_deref(), &reader.principal) {
+        (None, _) => None,
+        (Some(team_ref), Some(p)) => Some(
+            scope::team(&mut conn, p, &reader.org_ref, team_ref)
+                .await?
+                .1
+                .id,
+        ),
+        (Some(team_ref), None) => Some(
+            crate::store::teams::find(&mut conn, &reader.org_id, team_ref)
+                .await?
+                .ok_or_else(|| Error::invalid("team", format!("no team {team_ref:?}")))?
+                .id,
+        ),
     };
     let since = f
         .since
@@ -176,11 +280,14 @@ pub async fn list(
         .as_deref()
         .map(|t| instant("until", t, true))
         .transpose()?;
-    let before = f.cursor.as_deref().map(parse_cursor).transpose()?;
+    let before = match direction {
+        Direction::Older => f.cursor.as_deref().map(parse_cursor).transpose()?,
+        Direction::Newer => None,
+    };
     let query = events::Query {
-        org_id: &org.id,
-        teams: (!org_wide).then_some(readable_teams.as_slice()),
-        entity_types: limit_types.then_some(types.as_slice()),
+        org_id: &reader.org_id,
+        teams: reader.teams.as_deref(),
+        entity_types: reader.types.as_deref(),
         entity_type: f.entity_type.as_deref(),
         entity_id: f.entity_id.as_deref(),
         actor_id: f.actor.as_deref(),
@@ -192,17 +299,12 @@ pub async fn list(
         since,
         until,
         before: before.as_ref().map(|(at, id)| (*at, id.as_str())),
+        after_seq: f.after,
         limit: i64::from(limit) + 1,
     };
-    let mut rows = events::page(&mut conn, &query).await?;
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| rows.last().map(|r| cursor_of(r.created_at, &r.id)))
-        .flatten();
-    Ok(EventPage {
-        events: rows.into_iter().map(view).collect(),
-        next_cursor,
+    Ok(match direction {
+        Direction::Older => events::page(&mut conn, &query).await?,
+        Direction::Newer => events::tail(&mut conn, &query).await?,
     })
 }
 

@@ -1,5 +1,7 @@
 //! Reading the audit log: one query with optional filters, limited to what the caller may
-//! read, newest first, continued by keyset (`(created_at, id) < cursor`), never OFFSET.
+//! read. Pages go newest first, continued by keyset (`(created_at, id) < cursor`), never
+//! OFFSET; the live tail goes forward along the org's chain (`chain_seq > after`), which
+//! is commit order because appends to a chain hold its head row's lock.
 
 use sqlx::AnyConnection;
 
@@ -22,6 +24,7 @@ pub struct EventRow {
     pub origin: Option<String>,
     pub request_id: Option<String>,
     pub snapshot: Option<String>,
+    pub chain_seq: Option<i64>,
 }
 
 /// What to read. `teams` and `entity_types`, when given, are the caller's limits (a
@@ -43,6 +46,8 @@ pub struct Query<'a> {
     pub until: Option<i64>,
     /// The last event of the previous page: `(created_at, id)`.
     pub before: Option<(i64, &'a str)>,
+    /// Only events later in the org's chain than this position.
+    pub after_seq: Option<i64>,
     pub limit: i64,
 }
 
@@ -82,9 +87,32 @@ impl<'a> Sql<'a> {
 
 const COLUMNS: &str =
     "id, created_at, org_id, team_id, actor_kind, actor_id, actor_label, action, \
-     entity_type, entity_id, entity_label, outcome, reason, ip, origin, request_id, snapshot";
+     entity_type, entity_id, entity_label, outcome, reason, ip, origin, request_id, snapshot, chain_seq";
 
+/// One page, newest first.
 pub async fn page(conn: &mut AnyConnection, q: &Query<'_>) -> sqlx::Result<Vec<EventRow>> {
+    fetch(conn, q, "created_at DESC, id DESC").await
+}
+
+/// The events after `q.after_seq` in chain (commit) order, oldest first.
+pub async fn tail(conn: &mut AnyConnection, q: &Query<'_>) -> sqlx::Result<Vec<EventRow>> {
+    fetch(conn, q, "chain_seq ASC").await
+}
+
+/// The org chain's current position: where a live tail starts.
+pub async fn head(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<i64> {
+    let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM audit_chain WHERE chain = $1")
+        .bind(org_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(seq.unwrap_or(0))
+}
+
+async fn fetch(
+    conn: &mut AnyConnection,
+    q: &Query<'_>,
+    order: &str,
+) -> sqlx::Result<Vec<EventRow>> {
     if q.teams.is_some_and(<[String]>::is_empty) {
         return Ok(Vec::new());
     }
@@ -128,9 +156,13 @@ pub async fn page(conn: &mut AnyConnection, q: &Query<'_>) -> sqlx::Result<Vec<E
         sql.text
             .push_str(&format!(" AND (created_at, id) < ({at}, {id})"));
     }
+    if let Some(after) = q.after_seq {
+        let p = sql.param(Bind::Int(after));
+        sql.text.push_str(&format!(" AND chain_seq > {p}"));
+    }
     let limit = sql.param(Bind::Int(q.limit));
     sql.text
-        .push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {limit}"));
+        .push_str(&format!(" ORDER BY {order} LIMIT {limit}"));
     let mut query = sqlx::query_as::<_, EventRow>(&sql.text);
     for b in sql.binds {
         query = match b {

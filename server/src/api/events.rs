@@ -1,18 +1,30 @@
 //! `GET /api/v1/orgs/{org}/events`: the activity log, filtered, newest first, one page per
-//! call (follow `next_cursor`); and its export as JSON lines or CSV, streamed.
+//! call (follow `next_cursor`); its export as JSON lines or CSV, streamed; and the live
+//! tail as server-sent events.
 
 use crate::api_error::ApiError;
+use crate::export::{self, Format};
 use crate::principal::Caller;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{header, HeaderMap};
+use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use foxgate_core::model::{Event, EventFilter, EventPage};
-use foxgate_core::service::events;
-use futures::StreamExt;
+use foxgate_core::model::{EventFilter, EventPage};
+use foxgate_core::service::events::{self, Reader};
+use futures::{Stream, StreamExt};
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::time::Instant;
+
+fn filter_of(query: Result<Query<EventFilter>, QueryRejection>) -> Result<EventFilter, ApiError> {
+    // An unknown parameter, or a limit that is not a number, is the caller's mistake.
+    let Query(filter) = query.map_err(|e| foxgate_core::Error::invalid("query", e.body_text()))?;
+    Ok(filter)
+}
 
 pub async fn list(
     State(st): State<AppState>,
@@ -20,68 +32,8 @@ pub async fn list(
     Path(org): Path<String>,
     query: Result<Query<EventFilter>, QueryRejection>,
 ) -> Result<Json<EventPage>, ApiError> {
-    // An unknown parameter, or a limit that is not a number, is the caller's mistake.
-    let Query(filter) = query.map_err(|e| foxgate_core::Error::invalid("query", e.body_text()))?;
+    let filter = filter_of(query)?;
     Ok(Json(events::list(&st.services, &p, &org, filter).await?))
-}
-
-/// The two export formats.
-#[derive(Clone, Copy)]
-enum Format {
-    Jsonl,
-    Csv,
-}
-
-const CSV_COLUMNS: &str = "time,actor_kind,actor_id,actor_label,action,entity_type,entity_id,entity_label,team_id,ip,origin_host,request_id,outcome,reason\n";
-
-/// One CSV field: quoted when needed, and a leading `= + - @` defused so a spreadsheet does
-/// not run it as a formula (CSV injection).
-fn csv_field(value: Option<&str>) -> String {
-    let value = value.unwrap_or_default();
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
-fn render(format: Format, events: &[Event]) -> Vec<u8> {
-    let mut out = String::new();
-    for e in events {
-        match format {
-            Format::Jsonl => {
-                out.push_str(&serde_json::to_string(e).unwrap_or_default());
-                out.push('\n');
-            }
-            Format::Csv => {
-                let fields = [
-                    Some(e.time.as_str()),
-                    Some(e.actor.kind.as_str()),
-                    e.actor.id.as_deref(),
-                    e.actor.label.as_deref(),
-                    Some(e.action.as_str()),
-                    e.entity.kind.as_deref(),
-                    e.entity.id.as_deref(),
-                    e.entity.label.as_deref(),
-                    e.team_id.as_deref(),
-                    e.ip.as_deref(),
-                    e.origin_host.as_deref(),
-                    e.request_id.as_deref(),
-                    Some(e.outcome.as_str()),
-                    e.reason.as_deref(),
-                ];
-                let line: Vec<String> = fields.into_iter().map(csv_field).collect();
-                out.push_str(&line.join(","));
-                out.push('\n');
-            }
-        }
-    }
-    out.into_bytes()
 }
 
 /// `GET /api/v1/orgs/{org}/events/export.jsonl|csv` with the same filters as the list: every
@@ -97,74 +49,110 @@ pub async fn export(
         "export.csv" => Format::Csv,
         _ => return Err(foxgate_core::Error::NotFound.into()),
     };
-    let Query(mut filter) =
-        query.map_err(|e| foxgate_core::Error::invalid("query", e.body_text()))?;
-    filter.limit = Some(EXPORT_PAGE);
-    // The first page is read before answering, so a refusal is a proper error response.
-    let first = events::list(&st.services, &p, &org, filter.clone()).await?;
-    let head = match format {
-        Format::Csv => CSV_COLUMNS.as_bytes().to_vec(),
-        Format::Jsonl => Vec::new(),
-    };
-    let first_chunk = [head, render(format, &first.events)].concat();
-    let next = first.next_cursor.map(|cursor| EventFilter {
-        cursor: Some(cursor),
-        ..filter
-    });
-    let rest = futures::stream::unfold(next, move |next| {
-        let (st, p, org) = (st.clone(), p.clone(), org.clone());
-        async move {
-            let filter = next?;
-            match events::list(&st.services, &p, &org, filter.clone()).await {
-                Ok(page) => {
-                    let more = page.next_cursor.map(|cursor| EventFilter {
-                        cursor: Some(cursor),
-                        ..filter
-                    });
-                    Some((Ok(render(format, &page.events)), more))
-                }
-                Err(e) => {
-                    tracing::error!(error = ?e, "event export stopped");
-                    Some((Err(std::io::Error::other("export stopped")), None))
-                }
-            }
-        }
-    });
-    let body =
-        futures::stream::once(async move { Ok::<_, std::io::Error>(first_chunk) }).chain(rest);
-    let (content_type, extension) = match format {
-        Format::Jsonl => ("application/x-ndjson", "jsonl"),
-        Format::Csv => ("text/csv; charset=utf-8", "csv"),
-    };
+    let filter = filter_of(query)?;
+    let reader = Reader::of(&st.services, &p, &org).await?;
+    let chunks = export::chunks(st.services.clone(), reader, filter, format)
+        .await?
+        .map(|chunk| {
+            chunk.map(|(_, bytes)| bytes).map_err(|e| {
+                tracing::error!(error = ?e, "event export stopped");
+                std::io::Error::other("export stopped")
+            })
+        });
     Ok((
         [
-            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_TYPE, format.content_type().to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"events.{extension}\""),
+                format!("attachment; filename=\"events.{}\"", format.extension()),
             ),
         ],
-        Body::from_stream(body),
+        Body::from_stream(chunks),
     )
         .into_response())
 }
 
-/// Events per page of an export.
-const EXPORT_PAGE: u32 = 200;
+/// How often a live stream looks for new events.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+/// A stream ends after this long and the browser reconnects (EventSource does so by itself,
+/// sending `Last-Event-ID`): the caller's access is checked again at least this often.
+const STREAM_FOR: Duration = Duration::from_secs(60);
+/// Events sent per poll at most; the rest follow on the next poll.
+const BURST: u32 = 100;
 
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field(Some("plain")), "plain");
-        assert_eq!(csv_field(Some("a,b")), "\"a,b\"");
-        assert_eq!(csv_field(Some("say \"hi\"")), "\"say \"\"hi\"\"\"");
-        assert_eq!(
-            csv_field(Some("=HYPERLINK(\"x\")")),
-            "\"'=HYPERLINK(\"\"x\"\")\""
+/// `GET /api/v1/orgs/{org}/events/stream`: server-sent events, one `activity` event per new
+/// audit event the caller may read (same filters as the list), in commit order, each with
+/// its chain position as the event id. Starts after `Last-Event-ID`, else after `after`,
+/// else now. Polling the database (rather than an in-process signal) means events written
+/// by other Foxgate processes on the same database arrive too.
+pub async fn stream(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Path(org): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<EventFilter>, QueryRejection>,
+) -> Result<Sse<impl Stream<Item = Result<axum::response::sse::Event, Infallible>>>, ApiError> {
+    let mut filter = filter_of(query)?;
+    if filter.cursor.is_some() {
+        return Err(
+            foxgate_core::Error::invalid("cursor", "a stream goes forward; use after").into(),
         );
-        assert_eq!(csv_field(None), "");
     }
+    let reader = Reader::of(&st.services, &p, &org).await?;
+    let resume = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let after = match resume.or(filter.after) {
+        Some(after) => after,
+        None => reader.head(&st.services).await?,
+    };
+    filter.after = Some(after);
+    filter.limit = Some(BURST);
+    // Checks the filters once, so a bad one is a 422 and not a stream that says nothing.
+    events::newer(&st.services, &reader, filter.clone()).await?;
+    let until = Instant::now() + STREAM_FOR;
+    let polls = futures::stream::unfold((filter, true), move |(mut filter, first)| {
+        let (services, reader) = (st.services.clone(), reader.clone());
+        async move {
+            if !first {
+                tokio::time::sleep(POLL_EVERY).await;
+            }
+            if Instant::now() >= until {
+                return None;
+            }
+            let batch = match events::newer(&services, &reader, filter.clone()).await {
+                Ok(batch) => batch,
+                Err(e) => {
+                    tracing::warn!(error = ?e, "event stream stopped");
+                    return None;
+                }
+            };
+            let mut out = Vec::with_capacity(batch.len() + 1);
+            if first {
+                out.push(
+                    axum::response::sse::Event::default()
+                        .retry(Duration::from_secs(2))
+                        .comment("live"),
+                );
+            }
+            for event in batch {
+                let Some(seq) = event.seq else { continue };
+                filter.after = Some(seq);
+                out.push(
+                    axum::response::sse::Event::default()
+                        .event("activity")
+                        .id(seq.to_string())
+                        .json_data(&event)
+                        .unwrap_or_default(),
+                );
+            }
+            Some((
+                futures::stream::iter(out.into_iter().map(Ok)),
+                (filter, false),
+            ))
+        }
+    })
+    .flatten();
+    Ok(Sse::new(polls).keep_alive(KeepAlive::default()))
 }

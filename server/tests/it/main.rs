@@ -7,6 +7,7 @@ mod auth;
 mod doors;
 mod events;
 mod health;
+mod live;
 mod personal_tokens;
 mod roles;
 mod security;
