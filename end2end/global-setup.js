@@ -40,7 +40,9 @@ module.exports = async () => {
   const setupCode = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("foxgate printed no setup code within 30 s")), 30_000);
     let seen = "";
-    child.stdout.on("data", (chunk) => {
+    // Foxgate logs to standard error, the setup code among them.
+    child.stdout.on("data", (chunk) => log.write(chunk));
+    child.stderr.on("data", (chunk) => {
       log.write(chunk);
       seen += chunk.toString();
       const m = seen.match(/setup code ([A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})/);
@@ -49,7 +51,6 @@ module.exports = async () => {
         resolve(m[1]);
       }
     });
-    child.stderr.on("data", (chunk) => log.write(chunk));
     child.on("exit", (code) => reject(new Error(`foxgate exited early with ${code}`)));
   });
   const idp = spawn(process.execPath, [path.join(__dirname, "idp", "provider.mjs")], {

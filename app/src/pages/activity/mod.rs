@@ -1,6 +1,9 @@
 //! `/activity`: the activity log — a filter bar (a plain GET form, so links and the back
 //! button keep the filters), the events newest first with their details, older pages by
-//! cursor, and the same selection as a CSV or JSON-lines download.
+//! cursor, the same selection as a CSV or JSON-lines download, and (with JavaScript) new
+//! events live as they happen.
+
+mod live;
 
 use super::query_param;
 use crate::api::events::list_events;
@@ -80,17 +83,17 @@ fn ActivityBody() -> impl IntoView {
         .map(|(k, v)| format!("{k}={}", urlencode(&v)))
         .collect::<Vec<_>>()
     };
-    let export = move |ext: &'static str| {
+    // A URL under the org's events API, e.g. `export.csv?…` or `stream?…`.
+    let events_url = move |rest: &str| {
         let slug = summary
             .get()
             .and_then(Result::ok)
             .map(|s| s.org_slug)
             .unwrap_or_default();
-        format!(
-            "/api/v1/orgs/{slug}/events/export.{ext}?{}",
-            query().join("&")
-        )
+        format!("/api/v1/orgs/{slug}/events/{rest}")
     };
+    let export =
+        move |ext: &'static str| events_url(&format!("export.{ext}?{}", query().join("&")));
     view! {
         <Panel title="Filter">
             <form method="get" action="/activity" class="flex flex-wrap items-end gap-3">
@@ -150,6 +153,21 @@ fn ActivityBody() -> impl IntoView {
             {move || {
                 page.get().map(|result| match result {
                     Ok(page) => {
+                        // The first page follows the log from its newest event on.
+                        let following = cursor().is_none_or(|c| c.is_empty()).then(|| {
+                            let after = page.events.first().and_then(|e| e.seq);
+                            let mut q = query();
+                            q.extend(after.map(|seq| format!("after={seq}")));
+                            live::follow(events_url(&format!("stream?{}", q.join("&"))))
+                        });
+                        let status = following.map(|l| {
+                            view! {
+                                <p class="mb-2 text-xs text-emerald-700 dark:text-emerald-400" data-testid="live-status">
+                                    {move || if l.open.get() { "● Live: new events appear as they happen" } else { "" }}
+                                </p>
+                            }
+                            .into_any()
+                        });
                         let older = page.next_cursor.map(|c| {
                             let mut q = query();
                             q.push(format!("cursor={c}"));
@@ -157,11 +175,12 @@ fn ActivityBody() -> impl IntoView {
                         });
                         let rows = page.events.into_iter().map(|e| view! { <EventRow event=e /> }).collect_view();
                         view! {
+                            {status}
                             <table class="w-full text-left text-sm" data-testid="events">
                                 <thead class="text-xs uppercase text-slate-500">
                                     <tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Entity"</th><th>"From"</th><th>"Outcome"</th></tr>
                                 </thead>
-                                <tbody>{rows}</tbody>
+                                <tbody>{following.map(|live| view! { <live::LiveRows live=live /> }.into_any())}{rows}</tbody>
                             </table>
                             <div class="mt-4">{older}</div>
                         }
@@ -176,7 +195,7 @@ fn ActivityBody() -> impl IntoView {
 
 /// One event, with its details (ids, request id, the snapshot of what was deleted) folded away.
 #[component]
-fn EventRow(event: Event) -> impl IntoView {
+pub(crate) fn EventRow(event: Event) -> impl IntoView {
     let who = event
         .actor
         .label
