@@ -1,9 +1,10 @@
-//! Server functions for the Activity page: one filtered page of the log.
+//! Server functions for the Activity page: one filtered page of the log, and the events
+//! per day for its chart.
 
 #[cfg(feature = "ssr")]
 use super::door;
 use crate::error::UiError;
-use foxgate_core::model::EventPage;
+use foxgate_core::model::{DayCount, EventPage};
 use leptos::prelude::*;
 
 /// The page's filters, as its GET form sends them. `since` is a span such as `7d`.
@@ -31,5 +32,15 @@ pub async fn list_events(
     door::leave(
         &p,
         foxgate_core::service::events::list(&s, &p, door::org(&p), filter).await,
+    )
+}
+
+/// Events per UTC day over the last 30 days, as far as the caller may read.
+#[server(prefix = "/fn", endpoint = "events_per_day")]
+pub async fn events_per_day() -> Result<Vec<DayCount>, UiError> {
+    let (s, p) = door::enter().await?;
+    door::leave(
+        &p,
+        foxgate_core::service::events::per_day(&s, &p, door::org(&p)).await,
     )
 }

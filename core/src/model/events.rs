@@ -92,3 +92,11 @@ pub struct EventPage {
     /// Pass as `cursor` for the next (older) page; None on the last page.
     pub next_cursor: Option<String>,
 }
+
+/// How many events (that the caller may read) happened on one UTC day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCount {
+    /// `YYYY-MM-DD`, UTC.
+    pub day: String,
+    pub events: i64,
+}

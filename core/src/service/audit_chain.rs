@@ -1,11 +1,16 @@
 //! Checking the audit log's hash chains (`foxgate audit verify`): every event must follow
 //! the one before it in its org's chain, carry that event's hash, and hash to what it
-//! stores. The first link that does not hold is reported, in words.
+//! stores. The first link that does not hold is reported, in words. A chain shortened by
+//! the retention purge must start where the purge's signed checkpoint says.
 
 use super::Services;
-use crate::store::audit::ChainedRow;
+use crate::secret::Secret;
+use crate::store::audit::{ChainedRow, GENESIS};
 use crate::store::orgs;
+use crate::store::retention::{self, Checkpoint};
 use crate::Error;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 #[derive(Debug, sqlx::FromRow)]
 struct StoredLink {
@@ -28,7 +33,64 @@ pub struct ChainReport {
     pub broken: Option<String>,
 }
 
+/// The checkpoint key: HMAC-SHA-256 of a fixed label under the server key.
+pub(crate) fn checkpoint_mac(server_key: &Secret<[u8; 32]>) -> Hmac<Sha256> {
+    let mut derive =
+        Hmac::<Sha256>::new_from_slice(server_key.expose()).expect("HMAC takes any key length");
+    derive.update(b"foxgate audit checkpoint key v1");
+    Hmac::<Sha256>::new_from_slice(&derive.finalize().into_bytes())
+        .expect("HMAC takes any key length")
+}
+
+impl Services {
+    /// Hex signature of a checkpoint's message.
+    pub(crate) fn sign_checkpoint(&self, message: &str) -> String {
+        let mut mac = self.checkpoint_mac.expose().clone();
+        mac.update(message.as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+
+    /// Whether the checkpoint was signed with this server's key (compared in constant time).
+    fn checkpoint_signed(&self, point: &Checkpoint) -> bool {
+        let Some(signature) = unhex(&point.signature) else {
+            return false;
+        };
+        let mut mac = self.checkpoint_mac.expose().clone();
+        mac.update(point.message().as_bytes());
+        mac.verify_slice(&signature).is_ok()
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    (text.len() % 2 == 0)
+        .then(|| {
+            (0..text.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+                .collect()
+        })
+        .flatten()
+}
+
+/// Where the chain's oldest remaining event must link to: the genesis hash at position 0,
+/// or a checkpoint the purge signed. An unsigned or forged checkpoint is a problem.
+fn start_of(s: &Services, point: Option<&Checkpoint>) -> Result<(i64, String), String> {
+    match point {
+        None => Ok((0, GENESIS.to_string())),
+        Some(p) if s.checkpoint_signed(p) => Ok((p.seq, p.hash.clone())),
+        Some(p) => Err(format!(
+            "the retention checkpoint at #{} is not signed by this server's key (forged or altered)",
+            p.seq
+        )),
+    }
+}
+
 async fn check_chain(
+    s: &Services,
     conn: &mut sqlx::AnyConnection,
     org_id: Option<&str>,
     label: String,
@@ -61,9 +123,20 @@ async fn check_chain(
             .fetch_optional(&mut *conn)
             .await?;
 
-    let mut broken = None;
+    let point = retention::checkpoint(&mut *conn, org_id.unwrap_or_default()).await?;
+    let start = start_of(s, point.as_ref());
+    let mut broken = start.as_ref().err().cloned();
+    if let (Ok((start_seq, start_hash)), Some(first)) = (&start, links.first()) {
+        if first.row.seq != start_seq + 1 || &first.prev_hash != start_hash {
+            broken = Some(format!(
+                "event #{} (id {}): the events before it are missing and no signed retention \
+                 checkpoint accounts for them (deleted outside the purge)",
+                first.row.seq, first.row.id
+            ));
+        }
+    }
     let mut previous: Option<&StoredLink> = None;
-    for link in &links {
+    for link in links.iter().take_while(|_| broken.is_none()) {
         let seq = link.row.seq;
         let problem = match previous {
             Some(p) if seq != p.row.seq + 1 => Some(format!(
@@ -87,17 +160,19 @@ async fn check_chain(
         previous = Some(link);
     }
     if broken.is_none() {
-        let last = links.last().map(|l| (l.row.seq, l.hash.as_str()));
-        broken = match (head, last) {
-            (Some((seq, _)), Some((last_seq, _))) if seq > last_seq => Some(format!(
+        // The start held, so the chain ends at its last event, or at the start if the
+        // purge took every event.
+        let last = match links.last() {
+            Some(l) => (l.row.seq, l.hash.clone()),
+            None => start.unwrap_or_default(),
+        };
+        broken = match head {
+            Some((seq, _)) if seq > last.0 => Some(format!(
                 "events #{} to #{seq} are missing (the newest events were deleted)",
-                last_seq + 1
+                last.0 + 1
             )),
-            (Some((_, hash)), Some((_, last_hash))) if hash != last_hash => {
+            Some((_, hash)) if hash != last.1 => {
                 Some("the newest event's hash is not the chain's head (it was replaced)".into())
-            }
-            (Some((seq, _)), None) if seq > 0 => {
-                Some(format!("all {seq} chained events are missing"))
             }
             _ => None,
         };
@@ -133,7 +208,7 @@ pub async fn verify(s: &Services, org: Option<&str>) -> Result<Vec<ChainReport>,
     };
     let mut reports = Vec::new();
     for (org_id, label) in targets {
-        reports.push(check_chain(&mut conn, org_id.as_deref(), label).await?);
+        reports.push(check_chain(s, &mut conn, org_id.as_deref(), label).await?);
     }
     Ok(reports)
 }

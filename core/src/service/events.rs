@@ -4,8 +4,9 @@
 
 use super::{scope, Services};
 use crate::authz::{Action, Permission, Principal, Resource, Scope};
-use crate::model::{Event, EventActor, EventEntity, EventFilter, EventPage};
+use crate::model::{DayCount, Event, EventActor, EventEntity, EventFilter, EventPage};
 use crate::store::events;
+use crate::store::DAY_MS;
 use crate::{use_cases, Error};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -308,16 +309,50 @@ async fn read(
     })
 }
 
+/// Days the activity chart covers, today included.
+pub const CHART_DAYS: i64 = 30;
+
+/// Events per UTC day over the last [`CHART_DAYS`] days, oldest first, every day present
+/// (zero when quiet), counting only what the caller may read.
+pub async fn per_day(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<DayCount>, Error> {
+    let reader = Reader::of(s, p, org_ref).await?;
+    let today = crate::store::now_ms().div_euclid(DAY_MS) * DAY_MS;
+    let first = today - (CHART_DAYS - 1) * DAY_MS;
+    let query = events::Query {
+        org_id: &reader.org_id,
+        teams: reader.teams.as_deref(),
+        entity_types: reader.types.as_deref(),
+        ..Default::default()
+    };
+    let mut conn = s.db.pool().acquire().await?;
+    let counted: std::collections::HashMap<i64, i64> = events::per_day(&mut conn, &query, first)
+        .await?
+        .into_iter()
+        .collect();
+    Ok((0..CHART_DAYS)
+        .map(|i| first + i * DAY_MS)
+        .map(|day| DayCount {
+            day: rfc3339(day)[..10].to_string(),
+            events: counted.get(&day).copied().unwrap_or(0),
+        })
+        .collect())
+}
+
 /// Events of orgs that keep no retention setting of their own (none today) and events that
 /// belong to no org (failed sign-ins of unknown accounts) are kept this long.
 pub const DEFAULT_RETENTION_DAYS: i64 = 30;
 
 /// The retention job: deletes events past their org's retention, as one transaction.
 pub async fn purge_expired(s: &Services) -> Result<u64, Error> {
+    purge_as_of(s, crate::store::now_ms()).await
+}
+
+/// The purge as it would run at `now` (unix ms).
+pub async fn purge_as_of(s: &Services, now: i64) -> Result<u64, Error> {
     let mut tx = s.db.begin().await?;
+    let sign = |message: &str| s.sign_checkpoint(message);
     let deleted =
-        crate::store::retention::purge(&mut tx, crate::store::now_ms(), DEFAULT_RETENTION_DAYS)
-            .await?;
+        crate::store::retention::purge(&mut tx, now, DEFAULT_RETENTION_DAYS, sign).await?;
     tx.commit().await?;
     if deleted > 0 {
         tracing::info!(deleted, "audit retention purge");

@@ -45,6 +45,9 @@ pub struct Services {
     /// HMAC-SHA-256 keyed with the server key, ready to clone: the stored form of token
     /// secrets. Keyed once, because re-keying on every token check was measurable.
     token_mac: Secret<hmac::Hmac<sha2::Sha256>>,
+    /// Signs the audit checkpoints a retention purge leaves, with a key derived from the
+    /// server key (so a stolen checkpoint key says nothing about token secrets).
+    checkpoint_mac: Secret<hmac::Hmac<sha2::Sha256>>,
     /// The OpenID Connect client and its discovery cache.
     pub oidc: crate::oidc::Oidc,
     /// Seals and opens stored client secrets.
@@ -85,6 +88,7 @@ impl Services {
                 <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(token_key.expose())
                     .expect("HMAC takes any key length"),
             ),
+            checkpoint_mac: Secret::new(audit_chain::checkpoint_mac(&token_key)),
             setup_done: AtomicBool::new(false),
         }
     }

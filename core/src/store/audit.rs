@@ -194,8 +194,20 @@ impl AuditEvent {
         .bind(row.seq)
         .bind(&prev_hash)
         .bind(&hash)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+        if let Some(org_id) = &row.org_id {
+            sqlx::query(
+                "INSERT INTO audit_daily (org_id, day, team_id, entity_type, events) VALUES ($1, $2, $3, $4, 1) \
+                 ON CONFLICT (org_id, day, team_id, entity_type) DO UPDATE SET events = audit_daily.events + 1",
+            )
+            .bind(org_id)
+            .bind(row.created_at - row.created_at.rem_euclid(super::DAY_MS))
+            .bind(row.team_id.as_deref().unwrap_or_default())
+            .bind(row.entity_type.as_deref().unwrap_or_default())
+            .execute(conn)
+            .await?;
+        }
         Ok(())
     }
 }

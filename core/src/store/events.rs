@@ -75,6 +75,21 @@ impl<'a> Sql<'a> {
         }
     }
 
+    /// The query with every parameter bound.
+    fn run<T>(&self) -> sqlx::query::QueryAs<'_, sqlx::Any, T, sqlx::any::AnyArguments<'_>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut query = sqlx::query_as::<_, T>(&self.text);
+        for b in &self.binds {
+            query = match b {
+                Bind::Text(t) => query.bind(*t),
+                Bind::Int(i) => query.bind(*i),
+            };
+        }
+        query
+    }
+
     fn within(&mut self, column: &str, values: &'a [impl AsRef<str>]) {
         let params: Vec<String> = values
             .iter()
@@ -106,6 +121,32 @@ pub async fn head(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<i64> {
         .fetch_optional(conn)
         .await?;
     Ok(seq.unwrap_or(0))
+}
+
+/// Events per UTC day from `since_day` on, within the caller's limits: `(day, events)`.
+pub async fn per_day(
+    conn: &mut AnyConnection,
+    q: &Query<'_>,
+    since_day: i64,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    if q.teams.is_some_and(<[String]>::is_empty) {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql {
+        text: "SELECT day, CAST(SUM(events) AS BIGINT) FROM audit_daily WHERE org_id = $1 AND day >= $2"
+            .into(),
+        binds: vec![Bind::Text(q.org_id), Bind::Int(since_day)],
+    };
+    if let Some(teams) = q.teams {
+        sql.within("team_id", teams);
+    }
+    if let Some(types) = q.entity_types {
+        let params: Vec<String> = types.iter().map(|t| sql.param(Bind::Text(t))).collect();
+        sql.text
+            .push_str(&format!(" AND entity_type IN ('', {})", params.join(", ")));
+    }
+    sql.text.push_str(" GROUP BY day ORDER BY day");
+    sql.run::<(i64, i64)>().fetch_all(conn).await
 }
 
 async fn fetch(
@@ -163,12 +204,5 @@ async fn fetch(
     let limit = sql.param(Bind::Int(q.limit));
     sql.text
         .push_str(&format!(" ORDER BY {order} LIMIT {limit}"));
-    let mut query = sqlx::query_as::<_, EventRow>(&sql.text);
-    for b in sql.binds {
-        query = match b {
-            Bind::Text(t) => query.bind(t),
-            Bind::Int(i) => query.bind(i),
-        };
-    }
-    query.fetch_all(conn).await
+    sql.run::<EventRow>().fetch_all(conn).await
 }

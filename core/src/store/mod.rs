@@ -17,6 +17,9 @@ pub mod users;
 
 pub use db::{Backend, Db};
 
+/// A day in milliseconds (events are counted per UTC day).
+pub const DAY_MS: i64 = 86_400_000;
+
 /// Current time as UTC unix milliseconds, the unit of every `*_at` column.
 pub fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64

@@ -13,7 +13,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use foxgate_core::model::{EventFilter, EventPage};
+use foxgate_core::model::{DayCount, EventFilter, EventPage};
 use foxgate_core::service::events::{self, Reader};
 use futures::{Stream, StreamExt};
 use std::convert::Infallible;
@@ -34,6 +34,15 @@ pub async fn list(
 ) -> Result<Json<EventPage>, ApiError> {
     let filter = filter_of(query)?;
     Ok(Json(events::list(&st.services, &p, &org, filter).await?))
+}
+
+/// `GET /api/v1/orgs/{org}/events/daily`: events per UTC day over the last 30 days.
+pub async fn daily(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Path(org): Path<String>,
+) -> Result<Json<Vec<DayCount>>, ApiError> {
+    Ok(Json(events::per_day(&st.services, &p, &org).await?))
 }
 
 /// `GET /api/v1/orgs/{org}/events/export.jsonl|csv` with the same filters as the list: every

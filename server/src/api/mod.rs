@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{org}/grants", post(members::grant))
         .route("/orgs/{org}/events", get(events::list))
         .route("/orgs/{org}/events/stream", get(events::stream))
+        .route("/orgs/{org}/events/daily", get(events::daily))
         .route("/orgs/{org}/events/{file}", get(events::export))
         .route("/orgs/{org}/tokens", get(tokens::list).post(tokens::create))
         .route("/orgs/{org}/tokens/{token}", delete(tokens::revoke))

@@ -304,7 +304,7 @@ async fn the_log_refuses_edits_and_keeps_its_retention(backend: Backend) {
 }
 on_both_databases!(the_log_refuses_edits_and_keeps_its_retention);
 
-async fn verify(s: &TestServer) -> Option<String> {
+pub(crate) async fn verify(s: &TestServer) -> Option<String> {
     let reports = foxgate_core::service::audit_chain::verify(&s.state.services, Some("acme"))
         .await
         .unwrap();
@@ -312,7 +312,24 @@ async fn verify(s: &TestServer) -> Option<String> {
     reports[0].broken.clone()
 }
 
-async fn sql(s: &TestServer, statements: &[&str]) {
+/// What an attacker with SQL access does first: switch the log's guard triggers off.
+pub(crate) async fn guard_off(s: &TestServer, backend: Backend) {
+    match backend {
+        Backend::Sqlite => {
+            sql(
+                s,
+                &[
+                    "DROP TRIGGER audit_events_no_update",
+                    "DROP TRIGGER audit_events_no_delete",
+                ],
+            )
+            .await
+        }
+        Backend::Postgres => sql(s, &["ALTER TABLE audit_events DISABLE TRIGGER USER"]).await,
+    }
+}
+
+pub(crate) async fn sql(s: &TestServer, statements: &[&str]) {
     for statement in statements {
         sqlx::query(statement)
             .execute(s.state.services.db.pool())
@@ -345,20 +362,7 @@ async fn the_chain_catches_edits_deletions_and_reorders(backend: Backend) {
     assert!(reports.iter().all(|r| r.broken.is_none()), "{reports:?}");
     assert!(reports[0].events >= 13);
 
-    // An attacker with SQL access switches the guard off first.
-    match backend {
-        Backend::Sqlite => {
-            sql(
-                &s,
-                &[
-                    "DROP TRIGGER audit_events_no_update",
-                    "DROP TRIGGER audit_events_no_delete",
-                ],
-            )
-            .await
-        }
-        Backend::Postgres => sql(&s, &["ALTER TABLE audit_events DISABLE TRIGGER USER"]).await,
-    }
+    guard_off(&s, backend).await;
     let edit = "UPDATE audit_events SET entity_label = 'Evil' WHERE entity_label = 'Team 5'";
     sql(&s, &[edit]).await;
     let broken = verify(&s).await.expect("an edit is caught");

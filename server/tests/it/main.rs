@@ -9,6 +9,7 @@ mod events;
 mod health;
 mod live;
 mod personal_tokens;
+mod retention;
 mod roles;
 mod security;
 mod sessions;

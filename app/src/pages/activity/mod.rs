@@ -3,10 +3,11 @@
 //! cursor, the same selection as a CSV or JSON-lines download, and (with JavaScript) new
 //! events live as they happen.
 
+mod chart;
 mod live;
 
 use super::query_param;
-use crate::api::events::list_events;
+use crate::api::events::{events_per_day, list_events};
 use crate::api::teams::list_teams;
 use crate::components::{use_summary, ConsoleFrame, PageHeading, Panel, INPUT, QUIET};
 use foxgate_core::model::{format_utc, Event};
@@ -67,6 +68,7 @@ fn ActivityBody() -> impl IntoView {
         },
     );
     let teams = Resource::new(|| (), |_| list_teams());
+    let daily = Resource::new(|| (), |_| events_per_day());
     let summary = use_summary();
     // The filters as a query string (without the cursor), for "Older" and the downloads.
     let query = move || {
@@ -95,6 +97,9 @@ fn ActivityBody() -> impl IntoView {
     let export =
         move |ext: &'static str| events_url(&format!("export.{ext}?{}", query().join("&")));
     view! {
+        <Suspense fallback=|| ()>
+            {move || daily.get().and_then(Result::ok).map(|days| view! { <chart::EventsPerDay days=days /> })}
+        </Suspense>
         <Panel title="Filter">
             <form method="get" action="/activity" class="flex flex-wrap items-end gap-3">
                 <label class="text-sm">
