@@ -180,6 +180,8 @@ impl Principal {
         if self.can(p, scope) {
             Ok(())
         } else {
+            #[cfg(feature = "server")]
+            super::denial::note(self, p, scope);
             Err(Error::Forbidden)
         }
     }
@@ -193,6 +195,11 @@ impl Principal {
         if wanted.is_subset_of(self.grants.at(scope)) {
             Ok(())
         } else {
+            // Named by the first permission missing, the one the refusal is about.
+            #[cfg(feature = "server")]
+            if let Some(missing) = wanted.iter().find(|p| !self.grants.at(scope).contains(*p)) {
+                super::denial::note(self, missing, scope);
+            }
             Err(Error::Forbidden)
         }
     }

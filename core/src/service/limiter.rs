@@ -1,9 +1,48 @@
-//! Counting failures (sign-in, setup code) per key in fixed windows, to slow down guessing.
+//! Counting failures (sign-in, setup code) per key in fixed windows, to slow down guessing;
+//! and writing a repeated event (a token's use, a refusal) at most once a minute.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
+
+/// How often [`OncePerMinute`] lets the same thing be written.
+const ONCE_EVERY: Duration = Duration::from_secs(60);
+
+/// Remembers, per key and per process, when something was last written about it (a token's
+/// last use or refusal, a refused permission), so a busy or attacked key costs at most one
+/// write a minute.
+#[derive(Debug, Default)]
+pub struct OncePerMinute(RwLock<HashMap<String, Instant>>);
+
+impl OncePerMinute {
+    /// True when the use should be written now (and notes that it is). The common answer,
+    /// "not yet", takes only a read lock.
+    pub(crate) fn due(&self, key: &str) -> bool {
+        let now = Instant::now();
+        let recent = |at: &Instant| now.duration_since(*at) < ONCE_EVERY;
+        if self
+            .0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .is_some_and(recent)
+        {
+            return false;
+        }
+        let mut seen = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if seen.len() > 100_000 {
+            seen.retain(|_, at| recent(at));
+        }
+        match seen.get(key) {
+            Some(at) if recent(at) => false,
+            _ => {
+                seen.insert(key.to_string(), now);
+                true
+            }
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct FailureLimiter {

@@ -3,6 +3,7 @@
 
 pub mod audit_chain;
 pub mod console;
+pub mod denials;
 pub mod events;
 pub mod limiter;
 pub mod members;
@@ -35,11 +36,13 @@ pub struct Services {
     /// Single sign-on starts per IP (every start counts).
     pub sso_starts: limiter::FailureLimiter,
     /// When each token's last use was written, so it is written at most once a minute.
-    pub token_usage: tokens::OncePerMinute,
+    pub token_usage: limiter::OncePerMinute,
     /// Recently verified team and org admin tokens.
     pub token_cache: tokens::TokenCache,
     /// When a refused token was last audited, so a flood of failures is one event a minute.
-    pub token_refusals: tokens::OncePerMinute,
+    pub token_refusals: limiter::OncePerMinute,
+    /// When each refused (actor, permission, team) was last audited.
+    pub denials: limiter::OncePerMinute,
     /// The one-time code that authorizes first-run setup through the web; None once set up.
     setup_code: Mutex<Option<Secret<String>>>,
     /// HMAC-SHA-256 keyed with the server key, ready to clone: the stored form of token
@@ -77,8 +80,9 @@ impl Services {
             signin_failures: limiter::FailureLimiter::signin(),
             token_failures: limiter::FailureLimiter::bearer(),
             sso_starts: limiter::FailureLimiter::sso_starts(),
-            token_usage: tokens::OncePerMinute::default(),
-            token_refusals: tokens::OncePerMinute::default(),
+            token_usage: limiter::OncePerMinute::default(),
+            token_refusals: limiter::OncePerMinute::default(),
+            denials: limiter::OncePerMinute::default(),
             token_cache: tokens::TokenCache::new(std::time::Duration::ZERO),
             setup_code: Mutex::new(None),
             oidc: crate::oidc::Oidc::new(),

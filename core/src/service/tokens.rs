@@ -26,43 +26,6 @@ const DAY_MS: i64 = 24 * HOUR_MS;
 const MAX_LIFETIME_DAYS: u32 = super::orgs::MAX_TOKEN_LIFETIME_DAYS;
 /// The longest a rotated-out secret keeps working.
 pub const MAX_GRACE_HOURS: u32 = 24;
-/// A token's last use is written at most this often.
-const USAGE_EVERY: Duration = Duration::from_secs(60);
-
-/// Remembers, per token and per process, when something was last written about it (its
-/// last use, a refusal), so a busy or attacked token costs at most one write a minute.
-#[derive(Debug, Default)]
-pub struct OncePerMinute(RwLock<HashMap<String, Instant>>);
-
-impl OncePerMinute {
-    /// True when the use should be written now (and notes that it is). The common answer,
-    /// "not yet", takes only a read lock.
-    fn due(&self, token_id: &str) -> bool {
-        let now = Instant::now();
-        let recent = |at: &Instant| now.duration_since(*at) < USAGE_EVERY;
-        if self
-            .0
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(token_id)
-            .is_some_and(recent)
-        {
-            return false;
-        }
-        let mut seen = self.0.write().unwrap_or_else(|e| e.into_inner());
-        if seen.len() > 100_000 {
-            seen.retain(|_, at| recent(at));
-        }
-        match seen.get(token_id) {
-            Some(at) if recent(at) => false,
-            _ => {
-                seen.insert(token_id.to_string(), now);
-                true
-            }
-        }
-    }
-}
-
 /// A token row as last read, with what its roles allowed then.
 #[derive(Debug)]
 struct Verified {

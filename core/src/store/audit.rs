@@ -121,6 +121,13 @@ impl AuditEvent {
         self
     }
 
+    /// A refused authorization; `reason` names the permission.
+    pub fn denied(mut self, reason: &'static str) -> Self {
+        self.outcome = Outcome::Denied;
+        self.reason = Some(reason);
+        self
+    }
+
     pub fn failed(mut self, reason: &'static str) -> Self {
         self.outcome = Outcome::Failure;
         self.reason = Some(reason);

@@ -348,10 +348,43 @@ async fn every_use_case_through_both_doors(backend: Backend) {
             case.name
         );
     }
+    let actions = s.audit_actions().await;
+    let (denied, rest): (Vec<_>, Vec<_>) = actions
+        .iter()
+        .partition(|(action, _, _)| action == "authz.denied");
+    assert_eq!(rest.len(), events, "refusals change nothing");
+    assert!(denied.iter().all(|(_, outcome, _)| outcome == "denied"));
+    // Each refusal is in the log as the permission refused, by the viewer, once a minute.
+    let reasons: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT reason, actor_label, team_id FROM audit_events WHERE action = 'authz.denied'",
+    )
+    .fetch_all(s.state.services.db.pool())
+    .await
+    .unwrap();
+    for case in &cases {
+        let uc = foxgate_core::use_cases::ALL
+            .iter()
+            .find(|uc| uc.name == case.name)
+            .unwrap();
+        assert!(
+            reasons
+                .iter()
+                .any(|(reason, _, _)| reason == uc.permission.name()),
+            "{}: no authz.denied for {} in {reasons:?}",
+            case.name,
+            uc.permission.name()
+        );
+    }
+    assert!(reasons
+        .iter()
+        .all(|(_, actor, _)| actor.as_deref() == Some("viewer@acme.test")));
+    let mut distinct = reasons.clone();
+    distinct.sort();
+    distinct.dedup();
     assert_eq!(
-        s.audit_actions().await.len(),
-        events,
-        "refusals change nothing"
+        distinct.len(),
+        reasons.len(),
+        "at most one a minute per permission and team"
     );
 
     // The owner holds all of them: both doors succeed, each writing one audit event.

@@ -4,6 +4,7 @@ mod harness;
 mod idp;
 
 mod auth;
+mod denials;
 mod doors;
 mod events;
 mod health;
