@@ -3,6 +3,7 @@
 mod harness;
 mod idp;
 
+mod atomic;
 mod auth;
 mod denials;
 mod doors;
