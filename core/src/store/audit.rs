@@ -134,24 +134,14 @@ impl AuditEvent {
         self
     }
 
+    /// Appends the event to its org's chain. The head is advanced by compare-and-swap on
+    /// the last position seen (remembered per process), which also takes the head row's
+    /// write lock until the transaction ends; a stale guess re-reads the head and retries.
+    /// So the usual append is three statements: the swap, the event, its day's count.
     pub async fn insert(&self, conn: &mut AnyConnection) -> sqlx::Result<()> {
         let chain = self.org_id.clone().unwrap_or_default();
-        sqlx::query("INSERT INTO audit_chain (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING")
-            .bind(&chain)
-            .bind(GENESIS)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("UPDATE audit_chain SET seq = seq + 1 WHERE chain = $1")
-            .bind(&chain)
-            .execute(&mut *conn)
-            .await?;
-        let (seq, prev_hash): (i64, String) =
-            sqlx::query_as("SELECT seq, hash FROM audit_chain WHERE chain = $1")
-                .bind(&chain)
-                .fetch_one(&mut *conn)
-                .await?;
-        let row = ChainedRow {
-            seq,
+        let mut row = ChainedRow {
+            seq: 0,
             id: super::new_id(),
             created_at: super::now_ms(),
             org_id: self.org_id.clone(),
@@ -170,12 +160,39 @@ impl AuditEvent {
             request_id: self.context.request_id.clone(),
             snapshot: self.snapshot.as_ref().map(|s| s.to_string()),
         };
-        let hash = row.hash(&prev_hash);
-        sqlx::query("UPDATE audit_chain SET hash = $1 WHERE chain = $2")
+        let mut head = heads::remembered(&chain);
+        let mut attempts = 0;
+        let (prev_hash, hash) = loop {
+            let (prev_seq, prev_hash) = match head.take() {
+                Some(h) => h,
+                None => heads::read(conn, &chain).await?,
+            };
+            row.seq = prev_seq + 1;
+            let hash = row.hash(&prev_hash);
+            // Both the position and the hash must match: a guess left by a rolled-back
+            // append can name the right position with another event's hash.
+            let swapped = sqlx::query(
+                "UPDATE audit_chain SET seq = $1, hash = $2 WHERE chain = $3 AND seq = $4 AND hash = $5",
+            )
+            .bind(row.seq)
             .bind(&hash)
             .bind(&chain)
+            .bind(prev_seq)
+            .bind(&prev_hash)
             .execute(&mut *conn)
-            .await?;
+            .await?
+            .rows_affected();
+            if swapped == 1 {
+                heads::remember(&chain, row.seq, &hash);
+                break (prev_hash, hash);
+            }
+            attempts += 1;
+            if attempts > 100 {
+                return Err(sqlx::Error::Protocol(
+                    "the audit chain head kept moving".into(),
+                ));
+            }
+        };
         sqlx::query(
             "INSERT INTO audit_events (id, created_at, org_id, team_id, actor_kind, actor_id, actor_label, action, \
              entity_type, entity_id, entity_label, outcome, reason, ip, origin, request_id, snapshot, chain_seq, prev_hash, hash) \
@@ -216,6 +233,51 @@ impl AuditEvent {
             .await?;
         }
         Ok(())
+    }
+}
+
+/// The last head each chain was seen at by this process: a guess, checked by the swap, so
+/// a stale one (another process appended, or a transaction rolled back) costs one retry.
+mod heads {
+    use super::GENESIS;
+    use sqlx::AnyConnection;
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+
+    fn all() -> &'static Mutex<HashMap<String, (i64, String)>> {
+        static HEADS: OnceLock<Mutex<HashMap<String, (i64, String)>>> = OnceLock::new();
+        HEADS.get_or_init(Mutex::default)
+    }
+
+    pub fn remembered(chain: &str) -> Option<(i64, String)> {
+        all()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(chain)
+            .cloned()
+    }
+
+    pub fn remember(chain: &str, seq: i64, hash: &str) {
+        let mut heads = all().lock().unwrap_or_else(|e| e.into_inner());
+        if heads.len() > 100_000 {
+            heads.clear();
+        }
+        heads.insert(chain.to_string(), (seq, hash.to_string()));
+    }
+
+    /// The head as stored, created at the genesis hash for a chain's first event.
+    pub async fn read(conn: &mut AnyConnection, chain: &str) -> sqlx::Result<(i64, String)> {
+        sqlx::query(
+            "INSERT INTO audit_chain (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING",
+        )
+        .bind(chain)
+        .bind(GENESIS)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query_as("SELECT seq, hash FROM audit_chain WHERE chain = $1")
+            .bind(chain)
+            .fetch_one(conn)
+            .await
     }
 }
 

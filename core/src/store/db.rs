@@ -62,6 +62,11 @@ impl Db {
                         sqlx::query("PRAGMA busy_timeout = 5000")
                             .execute(&mut *conn)
                             .await?;
+                        // 32 MiB of page cache per connection (SQLite's default is 2 MiB): a
+                        // log of millions of events keeps its index pages in memory.
+                        sqlx::query("PRAGMA cache_size = -32768")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })

@@ -1,0 +1,616 @@
+//! The activity log at scale (issue 6), one run: seeds an org's log with `count` chained
+//! events over 30 days, then measures the first page of the Events API (the service the
+//! API calls) for each filter combination against a primary-key lookup on the same table,
+//! and ingest (events written one transaction each, as changes write them) against plain
+//! one-row inserts into an unindexed copy of the table.
+//!
+//! `events_bench <database-url> <count>`; the database must be empty (a fresh SQLite file
+//! or PostgreSQL database). `bench/events.sh` runs it on both.
+
+use foxgate_core::authz::{AuthKind, BuiltinRole, Grants, Identity, Principal, RequestContext};
+use foxgate_core::model::{EventFilter, NewTeam, SetupInput};
+use foxgate_core::secret::Secret;
+use foxgate_core::service::{events, principal, setup, teams, Services};
+use foxgate_core::store::audit::{AuditEvent, ChainedRow};
+use foxgate_core::store::{self, Db, DAY_MS};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+const TEAMS: usize = 40;
+const ACTORS: usize = 200;
+const ENTITIES: usize = 200_000;
+const IPS: usize = 2_000;
+/// Rows per INSERT statement (20 parameters each, within both databases' limits).
+const ROWS_PER_INSERT: usize = 500;
+/// Rows per seeding transaction.
+const ROWS_PER_TX: usize = 100_000;
+/// Timed first pages per filter combination.
+const SAMPLES: usize = 60;
+const INGEST_FOR: Duration = Duration::from_secs(5);
+const WRITERS: usize = 4;
+
+/// Actions and the entity type each is about.
+const ACTIONS: [(&str, Option<&str>); 16] = [
+    ("team.created", Some("team")),
+    ("team.updated", Some("team")),
+    ("team.deleted", Some("team")),
+    ("member.added", Some("user")),
+    ("member.removed", Some("user")),
+    ("grant.created", Some("grant")),
+    ("grant.revoked", Some("grant")),
+    ("role.created", Some("role")),
+    ("role.updated", Some("role")),
+    ("token.created", Some("token")),
+    ("token.rotated", Some("token")),
+    ("token.revoked", Some("token")),
+    ("token.auth_failed", Some("token")),
+    ("sso_provider.updated", Some("sso_provider")),
+    ("signin.succeeded", Some("user")),
+    ("authz.denied", None),
+];
+
+fn actor(i: usize) -> String {
+    format!("0190aaaa-0000-7000-8000-{i:012}")
+}
+
+fn entity(i: usize) -> String {
+    format!("0190bbbb-0000-7000-8000-{i:012}")
+}
+
+fn ip(i: usize) -> String {
+    format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256)
+}
+
+/// One seeded event at position `seq`, `created_at` ms.
+fn event(
+    rng: &mut StdRng,
+    seq: i64,
+    created_at: i64,
+    org_id: &str,
+    teams: &[String],
+) -> ChainedRow {
+    let (action, entity_type) = ACTIONS[rng.gen_range(0..ACTIONS.len())];
+    let a = rng.gen_range(0..ACTORS);
+    let outcome = match rng.gen_range(0..100) {
+        0..=1 => "denied",
+        2..=4 => "failure",
+        _ => "success",
+    };
+    let e = rng.gen_range(0..ENTITIES);
+    ChainedRow {
+        seq,
+        id: store::new_id(),
+        created_at,
+        org_id: Some(org_id.to_string()),
+        team_id: (rng.gen_range(0..10) < 7).then(|| teams[rng.gen_range(0..teams.len())].clone()),
+        actor_kind: if a < ACTORS - 20 { "user" } else { "token" }.into(),
+        actor_id: Some(actor(a)),
+        actor_label: Some(format!("person{a}@bench.test")),
+        action: action.into(),
+        entity_type: entity_type.map(str::to_string),
+        entity_id: entity_type.map(|_| entity(e)),
+        entity_label: entity_type.map(|_| format!("thing {e}")),
+        outcome: outcome.into(),
+        reason: (outcome != "success").then(|| "bench".to_string()),
+        ip: Some(ip(rng.gen_range(0..IPS))),
+        origin: Some("https://foxgate.bench.test".into()),
+        request_id: Some(store::new_id()),
+        snapshot: None,
+    }
+}
+
+const COLUMNS: &str = "id, created_at, org_id, team_id, actor_kind, actor_id, actor_label, action, \
+    entity_type, entity_id, entity_label, outcome, reason, ip, origin, request_id, snapshot, chain_seq, prev_hash, hash";
+
+/// The table's secondary indexes as their CREATE statements, as the database reports them.
+async fn secondary_indexes(services: &Services, postgres: bool) -> Vec<(String, String)> {
+    let sql = if postgres {
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_events' AND indexname NOT LIKE '%_pkey'"
+    } else {
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_events' AND sql IS NOT NULL"
+    };
+    sqlx::query_as(sql)
+        .fetch_all(services.db.pool())
+        .await
+        .expect("index list")
+}
+
+/// Appends `count` events to the org's chain, continuing from its head, in bulk: like any
+/// bulk load, with the secondary indexes dropped first and built again afterwards.
+async fn seed(services: &Services, org_id: &str, teams: &[String], count: usize, postgres: bool) {
+    let pool = services.db.pool();
+    let indexes = secondary_indexes(services, postgres).await;
+    for (name, _) in &indexes {
+        sqlx::query(&format!("DROP INDEX {name}"))
+            .execute(pool)
+            .await
+            .expect("drop index");
+    }
+    let (mut seq, mut prev): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_chain WHERE chain = $1")
+            .bind(org_id)
+            .fetch_one(pool)
+            .await
+            .expect("the org's chain exists after setup");
+    let mut rng = StdRng::seed_from_u64(6);
+    let end = store::now_ms() - 60_000;
+    let start = end - 30 * DAY_MS;
+    let step = (30 * DAY_MS) as f64 / count as f64;
+    let mut daily: HashMap<(i64, String, String), i64> = HashMap::new();
+    let started = Instant::now();
+    let mut done = 0;
+    while done < count {
+        let mut tx = pool.begin().await.expect("begin");
+        let in_tx = (count - done).min(ROWS_PER_TX);
+        let mut written = 0;
+        while written < in_tx {
+            let rows = (in_tx - written).min(ROWS_PER_INSERT);
+            let values: Vec<String> = (0..rows)
+                .map(|r| {
+                    let params: Vec<String> =
+                        (1..=20).map(|c| format!("${}", r * 20 + c)).collect();
+                    format!("({})", params.join(", "))
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO audit_events ({COLUMNS}) VALUES {}",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for _ in 0..rows {
+                seq += 1;
+                let at = start + ((done + written) as f64 * step) as i64;
+                let row = event(&mut rng, seq, at, org_id, teams);
+                let hash = row.hash(&prev);
+                *daily
+                    .entry((
+                        at - at.rem_euclid(DAY_MS),
+                        row.team_id.clone().unwrap_or_default(),
+                        row.entity_type.clone().unwrap_or_default(),
+                    ))
+                    .or_default() += 1;
+                query = query
+                    .bind(row.id)
+                    .bind(row.created_at)
+                    .bind(row.org_id)
+                    .bind(row.team_id)
+                    .bind(row.actor_kind)
+                    .bind(row.actor_id)
+                    .bind(row.actor_label)
+                    .bind(row.action)
+                    .bind(row.entity_type)
+                    .bind(row.entity_id)
+                    .bind(row.entity_label)
+                    .bind(row.outcome)
+                    .bind(row.reason)
+                    .bind(row.ip)
+                    .bind(row.origin)
+                    .bind(row.request_id)
+                    .bind(row.snapshot)
+                    .bind(seq)
+                    .bind(prev.clone())
+                    .bind(hash.clone());
+                prev = hash;
+                written += 1;
+            }
+            query.execute(&mut *tx).await.expect("insert events");
+        }
+        tx.commit().await.expect("commit");
+        done += in_tx;
+        eprint!(
+            "\r  seeded {done} / {count} ({:.0} events/s)",
+            done as f64 / started.elapsed().as_secs_f64()
+        );
+    }
+    eprintln!();
+    let built = Instant::now();
+    for (_, create) in &indexes {
+        sqlx::query(create)
+            .execute(pool)
+            .await
+            .expect("create index");
+    }
+    println!(
+        "inserted at {:.0} events/s; {} indexes built again in {:.0} s",
+        count as f64 / (built - started).as_secs_f64(),
+        indexes.len(),
+        built.elapsed().as_secs_f64()
+    );
+    let mut tx = pool.begin().await.expect("begin");
+    sqlx::query("UPDATE audit_chain SET seq = $1, hash = $2 WHERE chain = $3")
+        .bind(seq)
+        .bind(&prev)
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await
+        .expect("chain head");
+    for ((day, team, kind), n) in daily {
+        sqlx::query(
+            "INSERT INTO audit_daily (org_id, day, team_id, entity_type, events) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (org_id, day, team_id, entity_type) DO UPDATE SET events = audit_daily.events + $5",
+        )
+        .bind(org_id)
+        .bind(day)
+        .bind(team)
+        .bind(kind)
+        .bind(n)
+        .execute(&mut *tx)
+        .await
+        .expect("daily counts");
+    }
+    tx.commit().await.expect("commit");
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
+/// p50 and p95 in ms of `f` over [`SAMPLES`] runs after a few untimed ones.
+async fn timed<F, Fut>(mut f: F) -> (f64, f64)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for _ in 0..5 {
+        f().await;
+    }
+    let mut ms = Vec::with_capacity(SAMPLES);
+    for _ in 0..SAMPLES {
+        let t = Instant::now();
+        f().await;
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    ms.sort_by(f64::total_cmp);
+    (percentile(&ms, 0.5), percentile(&ms, 0.95))
+}
+
+/// Events written per second by [`WRITERS`] concurrent writers in [`INGEST_FOR`], each
+/// event its own transaction; `write(writer, n)` writes one.
+async fn ingest<F, Fut>(write: F) -> f64
+where
+    F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let until = Instant::now() + INGEST_FOR;
+    let started = Instant::now();
+    let mut writers = tokio::task::JoinSet::new();
+    for w in 0..WRITERS {
+        let write = write.clone();
+        writers.spawn(async move {
+            let mut n = 0;
+            while Instant::now() < until {
+                write(w, n).await;
+                n += 1;
+            }
+            n
+        });
+    }
+    let total: usize = writers.join_all().await.into_iter().sum();
+    total as f64 / started.elapsed().as_secs_f64()
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let url = args
+        .next()
+        .expect("usage: events_bench <database-url> <count>");
+    let count: usize = args.next().and_then(|c| c.parse().ok()).expect("a count");
+    let db = Db::connect_lazy(&url).expect("database url");
+    db.migrate().await.expect("migrations");
+    let services = std::sync::Arc::new(Services::new(db, Secret::new(rand::random())));
+    let context = RequestContext::default();
+    let done = setup::complete(
+        &services,
+        &context,
+        setup::SetupProof::LocalOperator,
+        SetupInput {
+            setup_code: None,
+            org_name: "Bench".into(),
+            org_slug: "bench".into(),
+            email: "owner@bench.test".into(),
+            display_name: None,
+            password: Secret::new("bench-password-long".into()),
+        },
+    )
+    .await
+    .expect("setup");
+    let owner = principal::for_session(&services, &done.user_id, &done.org_id, context.clone())
+        .await
+        .expect("owner principal")
+        .expect("owner is a member");
+    let mut team_ids = Vec::new();
+    for i in 0..TEAMS {
+        let team = teams::create(
+            &services,
+            &owner,
+            "bench",
+            NewTeam {
+                slug: format!("team-{i:02}"),
+                name: format!("Team {i}"),
+            },
+        )
+        .await
+        .expect("team");
+        team_ids.push(team.id);
+    }
+
+    let backend = url.split("://").next().unwrap_or_default();
+    let postgres = backend.starts_with("postgres");
+    println!("seeding {count} events into {backend} …");
+    let started = Instant::now();
+    seed(&services, &done.org_id, &team_ids, count, postgres).await;
+    println!("seeded in {:.0} s", started.elapsed().as_secs_f64());
+    let analyze = if postgres {
+        "ANALYZE audit_events"
+    } else {
+        "ANALYZE"
+    };
+    sqlx::query(analyze)
+        .execute(services.db.pool())
+        .await
+        .expect("analyze");
+
+    // A Team Admin of team-07 reads only that team's log.
+    let lead = Principal {
+        identity: Identity::User {
+            id: actor(7),
+            email: "lead@bench.test".into(),
+            display_name: "Lead".into(),
+        },
+        auth_kind: AuthKind::Session,
+        org_id: Some(done.org_id.clone()),
+        team_id: None,
+        via_token: None,
+        grants: Grants::from_builtin([(BuiltinRole::TeamAdmin, Some(team_ids[7].as_str()))]),
+        context: context.clone(),
+    };
+    let f = |edit: fn(&mut EventFilter)| {
+        let mut filter = EventFilter::default();
+        edit(&mut filter);
+        filter
+    };
+    let some = |s: &str| Some(s.to_string());
+    let mut combos: Vec<(&str, &Principal, EventFilter)> = vec![
+        ("no filter", &owner, EventFilter::default()),
+        (
+            "entity type",
+            &owner,
+            f(|f| f.entity_type = Some("role".into())),
+        ),
+        (
+            "entity id",
+            &owner,
+            EventFilter {
+                entity_id: some(&entity(4242)),
+                ..Default::default()
+            },
+        ),
+        (
+            "actor",
+            &owner,
+            EventFilter {
+                actor: some(&actor(17)),
+                ..Default::default()
+            },
+        ),
+        (
+            "actor kind",
+            &owner,
+            f(|f| f.actor_kind = Some("token".into())),
+        ),
+        (
+            "action",
+            &owner,
+            f(|f| f.action = Some("token.rotated".into())),
+        ),
+        ("team", &owner, f(|f| f.team = Some("team-03".into()))),
+        (
+            "ip",
+            &owner,
+            EventFilter {
+                ip: some(&ip(99)),
+                ..Default::default()
+            },
+        ),
+        (
+            "outcome denied",
+            &owner,
+            f(|f| f.outcome = Some("denied".into())),
+        ),
+        ("last 24 hours", &owner, f(|f| f.since = Some("24h".into()))),
+        (
+            "a day 2 weeks ago",
+            &owner,
+            f(|f| {
+                f.since = Some("15d".into());
+                f.until = Some((store::now_ms() - 14 * DAY_MS).to_string());
+            }),
+        ),
+        (
+            "action + team",
+            &owner,
+            f(|f| {
+                f.action = Some("grant.created".into());
+                f.team = Some("team-05".into());
+            }),
+        ),
+        (
+            "actor + last 7 days",
+            &owner,
+            EventFilter {
+                actor: some(&actor(3)),
+                since: some("7d"),
+                ..Default::default()
+            },
+        ),
+        (
+            "entity type + outcome",
+            &owner,
+            f(|f| {
+                f.entity_type = Some("token".into());
+                f.outcome = Some("failure".into());
+            }),
+        ),
+        (
+            "team + outcome denied",
+            &owner,
+            f(|f| {
+                f.team = Some("team-09".into());
+                f.outcome = Some("denied".into());
+            }),
+        ),
+        (
+            "actor + action",
+            &owner,
+            EventFilter {
+                actor: some(&actor(11)),
+                action: some("role.updated"),
+                ..Default::default()
+            },
+        ),
+        ("team reader, no filter", &lead, EventFilter::default()),
+        (
+            "team reader, action",
+            &lead,
+            f(|f| f.action = Some("token.created".into())),
+        ),
+    ];
+    // The second page of the unfiltered log, by cursor.
+    let first = events::list(&services, &owner, "bench", EventFilter::default())
+        .await
+        .expect("first page");
+    combos.push((
+        "no filter, page 2 (cursor)",
+        &owner,
+        EventFilter {
+            cursor: first.next_cursor.clone(),
+            ..Default::default()
+        },
+    ));
+
+    let pool = services.db.pool().clone();
+    let some_id = first.events[10].id.clone();
+    let (base50, base95) = timed(|| {
+        let (pool, id) = (pool.clone(), some_id.clone());
+        async move {
+            let _: (String, i64) =
+                sqlx::query_as("SELECT id, created_at FROM audit_events WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&pool)
+                    .await
+                    .expect("lookup");
+        }
+    })
+    .await;
+    println!(
+        "\nfirst page (50 events) of GET /events, {SAMPLES} runs each, {count} events in the log"
+    );
+    println!(
+        "{:<28} {:>8} {:>9} {:>9} {:>10}",
+        "filter", "events", "p50 ms", "p95 ms", "p95/base"
+    );
+    println!(
+        "{:<28} {:>8} {:>9.2} {:>9.2} {:>10}",
+        "baseline: lookup by id", 1, base50, base95, "1.0"
+    );
+    let mut worst: f64 = 0.0;
+    for (label, p, filter) in &combos {
+        let shown = events::list(&services, p, "bench", filter.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{label}: {e:?}"))
+            .events
+            .len();
+        let (p50, p95) = timed(|| {
+            let (services, filter) = (services.clone(), filter.clone());
+            async move {
+                events::list(&services, p, "bench", filter)
+                    .await
+                    .expect("page");
+            }
+        })
+        .await;
+        worst = worst.max(p95);
+        println!(
+            "{label:<28} {shown:>8} {p50:>9.2} {p95:>9.2} {:>10.1}",
+            p95 / base95
+        );
+    }
+    println!("worst p95: {worst:.2} ms (target < 20)");
+
+    // Ingest: the real append (chain, per-day count) vs a one-row insert per transaction.
+    sqlx::query(&format!(
+        "CREATE TABLE bench_plain AS SELECT {COLUMNS} FROM audit_events WHERE 1 = 0"
+    ))
+    .execute(services.db.pool())
+    .await
+    .expect("plain table");
+    let plain = {
+        let pool = services.db.pool().clone();
+        let services = services.clone();
+        ingest(move |w, n| {
+            let (pool, services) = (pool.clone(), services.clone());
+            async move {
+                let mut tx = services.db.begin().await.expect("begin");
+                sqlx::query("INSERT INTO bench_plain (id, created_at, org_id, actor_kind, action, outcome, ip) VALUES ($1, $2, $3, 'user', 'bench.plain', 'success', $4)")
+                    .bind(store::new_id())
+                    .bind(store::now_ms())
+                    .bind(format!("w{w}"))
+                    .bind(ip(n % IPS))
+                    .execute(&mut *tx)
+                    .await
+                    .expect("plain insert");
+                tx.commit().await.expect("commit");
+                drop(pool);
+            }
+        })
+        .await
+    };
+    let append = |orgs: Vec<String>| {
+        let services = services.clone();
+        let teams = team_ids.clone();
+        move |w: usize, n: usize| {
+            let (services, org) = (services.clone(), orgs[w % orgs.len()].clone());
+            let team = teams[n % teams.len()].clone();
+            async move {
+                let mut tx = services.db.begin().await.expect("begin");
+                AuditEvent::anonymous("team.updated", RequestContext::default())
+                    .actor_user(&actor(w), "writer@bench.test")
+                    .org(&org)
+                    .team(&team)
+                    .entity("team", &team, "Team")
+                    .insert(&mut tx)
+                    .await
+                    .expect("append");
+                tx.commit().await.expect("commit");
+            }
+        }
+    };
+    let one_org = ingest(append(vec![done.org_id.clone()])).await;
+    let many_orgs = ingest(append(
+        (0..WRITERS).map(|w| format!("ingest-org-{w}")).collect(),
+    ))
+    .await;
+    println!(
+        "\ningest, {WRITERS} writers, one event per transaction, {}s each",
+        INGEST_FOR.as_secs()
+    );
+    println!("{:<40} {:>10} {:>8}", "", "events/s", "ratio");
+    println!(
+        "{:<40} {plain:>10.0} {:>8}",
+        "baseline: one-row insert, no index", "1.00"
+    );
+    println!(
+        "{:<40} {one_org:>10.0} {:>8.2}",
+        "audit append, one org (one chain)",
+        one_org / plain
+    );
+    println!(
+        "{:<40} {many_orgs:>10.0} {:>8.2}",
+        "audit append, 4 orgs (4 chains)",
+        many_orgs / plain
+    );
+    println!("ingest target: >= 5000 events/s");
+}
