@@ -134,13 +134,13 @@ impl AuditEvent {
         self
     }
 
-    /// Appends the event to its org's chain. The head is advanced by compare-and-swap on
-    /// the last position seen (remembered per process), which also takes the head row's
-    /// write lock until the transaction ends; a stale guess re-reads the head and retries.
-    /// So the usual append is three statements: the swap, the event, its day's count.
+    /// Appends the event to its org's chain; see [`insert_all`].
     pub async fn insert(&self, conn: &mut AnyConnection) -> sqlx::Result<()> {
-        let chain = self.org_id.clone().unwrap_or_default();
-        let mut row = ChainedRow {
+        insert_all(conn, std::slice::from_ref(self)).await
+    }
+
+    fn row(&self) -> ChainedRow {
+        ChainedRow {
             seq: 0,
             id: super::new_id(),
             created_at: super::now_ms(),
@@ -159,81 +159,165 @@ impl AuditEvent {
             origin: self.context.origin.clone(),
             request_id: self.context.request_id.clone(),
             snapshot: self.snapshot.as_ref().map(|s| s.to_string()),
-        };
-        let mut head = heads::remembered(&chain);
-        let mut attempts = 0;
-        let (prev_hash, hash) = loop {
-            let (prev_seq, prev_hash) = match head.take() {
-                Some(h) => h,
-                None => heads::read(conn, &chain).await?,
-            };
-            row.seq = prev_seq + 1;
-            let hash = row.hash(&prev_hash);
-            // Both the position and the hash must match: a guess left by a rolled-back
-            // append can name the right position with another event's hash.
-            let swapped = sqlx::query(
-                "UPDATE audit_chain SET seq = $1, hash = $2 WHERE chain = $3 AND seq = $4 AND hash = $5",
-            )
-            .bind(row.seq)
-            .bind(&hash)
-            .bind(&chain)
-            .bind(prev_seq)
-            .bind(&prev_hash)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-            if swapped == 1 {
-                heads::remember(&chain, row.seq, &hash);
-                break (prev_hash, hash);
-            }
-            attempts += 1;
-            if attempts > 100 {
-                return Err(sqlx::Error::Protocol(
-                    "the audit chain head kept moving".into(),
-                ));
-            }
-        };
-        sqlx::query(
+        }
+    }
+}
+
+/// Rows per INSERT statement: sqlx's SQLite driver slows down sharply with many
+/// parameters in one statement, and a handful of rows already saves most round trips.
+const ROWS_PER_STATEMENT: usize = 8;
+
+/// Appends events, in order, to their orgs' chains, in the caller's transaction. Each
+/// chain's head is advanced once by compare-and-swap on the last head this process saw
+/// (which also takes the head row's write lock until the transaction ends); a stale guess
+/// re-reads the head and retries. Then the events go in a few rows per statement, and each
+/// (org, day, team, entity type) count is bumped once: one event is three statements, and
+/// fifty are about ten.
+pub async fn insert_all(conn: &mut AnyConnection, events: &[AuditEvent]) -> sqlx::Result<()> {
+    let mut rows: Vec<(ChainedRow, String, String)> = Vec::with_capacity(events.len());
+    let mut chains: Vec<String> = Vec::new();
+    for e in events {
+        let chain = e.org_id.clone().unwrap_or_default();
+        if !chains.contains(&chain) {
+            chains.push(chain);
+        }
+    }
+    for chain in &chains {
+        let mine: Vec<ChainedRow> = events
+            .iter()
+            .filter(|e| e.org_id.as_deref().unwrap_or_default() == chain)
+            .map(AuditEvent::row)
+            .collect();
+        rows.extend(chain_up(conn, chain, mine).await?);
+    }
+    write_chained(conn, &rows).await
+}
+
+/// Writes rows that already hold their chain position, `prev_hash` and hash, and bumps
+/// their days' counts. Only for rows linked by [`insert_all`], or a bulk load that links
+/// them the same way and sets the chain head itself.
+pub async fn write_chained(
+    conn: &mut AnyConnection,
+    rows: &[(ChainedRow, String, String)],
+) -> sqlx::Result<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let params: Vec<String> = (1..=20).map(|c| format!("${}", r * 20 + c)).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO audit_events (id, created_at, org_id, team_id, actor_kind, actor_id, actor_label, action, \
              entity_type, entity_id, entity_label, outcome, reason, ip, origin, request_id, snapshot, chain_seq, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+             VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (row, prev_hash, hash) in chunk {
+            query = query
+                .bind(&row.id)
+                .bind(row.created_at)
+                .bind(&row.org_id)
+                .bind(&row.team_id)
+                .bind(&row.actor_kind)
+                .bind(&row.actor_id)
+                .bind(&row.actor_label)
+                .bind(&row.action)
+                .bind(&row.entity_type)
+                .bind(&row.entity_id)
+                .bind(&row.entity_label)
+                .bind(&row.outcome)
+                .bind(&row.reason)
+                .bind(&row.ip)
+                .bind(&row.origin)
+                .bind(&row.request_id)
+                .bind(&row.snapshot)
+                .bind(row.seq)
+                .bind(prev_hash)
+                .bind(hash);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    let mut daily: Vec<((&str, i64, &str, &str), i64)> = Vec::new();
+    for (row, _, _) in rows {
+        let Some(org_id) = row.org_id.as_deref() else {
+            continue;
+        };
+        let key = (
+            org_id,
+            row.created_at - row.created_at.rem_euclid(super::DAY_MS),
+            row.team_id.as_deref().unwrap_or_default(),
+            row.entity_type.as_deref().unwrap_or_default(),
+        );
+        match daily.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => daily.push((key, 1)),
+        }
+    }
+    for ((org_id, day, team_id, entity_type), n) in daily {
+        sqlx::query(
+            "INSERT INTO audit_daily (org_id, day, team_id, entity_type, events) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (org_id, day, team_id, entity_type) DO UPDATE SET events = audit_daily.events + $5",
         )
-        .bind(&row.id)
-        .bind(row.created_at)
-        .bind(&row.org_id)
-        .bind(&row.team_id)
-        .bind(&row.actor_kind)
-        .bind(&row.actor_id)
-        .bind(&row.actor_label)
-        .bind(&row.action)
-        .bind(&row.entity_type)
-        .bind(&row.entity_id)
-        .bind(&row.entity_label)
-        .bind(&row.outcome)
-        .bind(&row.reason)
-        .bind(&row.ip)
-        .bind(&row.origin)
-        .bind(&row.request_id)
-        .bind(&row.snapshot)
-        .bind(row.seq)
-        .bind(&prev_hash)
-        .bind(&hash)
+        .bind(org_id)
+        .bind(day)
+        .bind(team_id)
+        .bind(entity_type)
+        .bind(n)
         .execute(&mut *conn)
         .await?;
-        if let Some(org_id) = &row.org_id {
-            sqlx::query(
-                "INSERT INTO audit_daily (org_id, day, team_id, entity_type, events) VALUES ($1, $2, $3, $4, 1) \
-                 ON CONFLICT (org_id, day, team_id, entity_type) DO UPDATE SET events = audit_daily.events + 1",
-            )
-            .bind(org_id)
-            .bind(row.created_at - row.created_at.rem_euclid(super::DAY_MS))
-            .bind(row.team_id.as_deref().unwrap_or_default())
-            .bind(row.entity_type.as_deref().unwrap_or_default())
-            .execute(conn)
-            .await?;
-        }
-        Ok(())
     }
+    Ok(())
+}
+
+/// Gives `rows` the next positions of `chain` and their hashes, advancing its head past
+/// them by compare-and-swap. Returns each row with its `prev_hash` and `hash`.
+async fn chain_up(
+    conn: &mut AnyConnection,
+    chain: &str,
+    mut rows: Vec<ChainedRow>,
+) -> sqlx::Result<Vec<(ChainedRow, String, String)>> {
+    let mut head = heads::remembered(chain);
+    for _ in 0..100 {
+        let (start_seq, start_hash) = match head.take() {
+            Some(h) => h,
+            None => heads::read(conn, chain).await?,
+        };
+        let mut linked = Vec::with_capacity(rows.len());
+        let mut prev = start_hash.clone();
+        for (i, row) in rows.iter_mut().enumerate() {
+            row.seq = start_seq + 1 + i as i64;
+            let hash = row.hash(&prev);
+            linked.push((prev, hash.clone()));
+            prev = hash;
+        }
+        let end_seq = start_seq + rows.len() as i64;
+        // Both the position and the hash must match: a guess left by a rolled-back append
+        // can name the right position with another event's hash.
+        let swapped = sqlx::query(
+            "UPDATE audit_chain SET seq = $1, hash = $2 WHERE chain = $3 AND seq = $4 AND hash = $5",
+        )
+        .bind(end_seq)
+        .bind(&prev)
+        .bind(chain)
+        .bind(start_seq)
+        .bind(&start_hash)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if swapped == 1 {
+            heads::remember(chain, end_seq, &prev);
+            return Ok(rows
+                .into_iter()
+                .zip(linked)
+                .map(|(row, (prev_hash, hash))| (row, prev_hash, hash))
+                .collect());
+        }
+    }
+    Err(sqlx::Error::Protocol(
+        "the audit chain head kept moving".into(),
+    ))
 }
 
 /// The last head each chain was seen at by this process: a guess, checked by the swap, so

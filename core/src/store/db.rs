@@ -6,6 +6,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::AnyPool;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -21,6 +22,38 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time. Writers of this process queue here instead of in
+    /// SQLite's busy handler, which sleeps (1, 2, 5, 10… ms) between retries and turned a
+    /// burst of concurrent writes into a trickle.
+    write_gate: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction (from [`Db::begin`]): derefs to its connection; on SQLite it also
+/// holds this process's write gate until it ends.
+#[derive(Debug)]
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
 }
 
 impl Db {
@@ -72,21 +105,35 @@ impl Db {
                 })
             })
             .connect_lazy_with(options);
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            write_gate: Arc::default(),
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
-    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
-    /// a transaction that reads first and writes later would otherwise fail with "database
-    /// is locked" when another writer committed in between, instead of waiting its turn.
-    pub async fn begin(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        }
+    /// A write transaction. On SQLite it waits for this process's write gate, then takes
+    /// the write lock at once (`BEGIN IMMEDIATE`): a transaction that reads first and
+    /// writes later would otherwise fail with "database is locked" when another writer
+    /// committed in between, instead of waiting its turn.
+    pub async fn begin(&self) -> sqlx::Result<WriteTx> {
+        Ok(match self.backend {
+            Backend::Sqlite => {
+                let gate = self.write_gate.clone().lock_owned().await;
+                WriteTx {
+                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _gate: Some(gate),
+                }
+            }
+            Backend::Postgres => WriteTx {
+                tx: self.pool.begin().await?,
+                _gate: None,
+            },
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -15,7 +15,7 @@ pub mod teams;
 pub mod tokens;
 pub mod users;
 
-pub use db::{Backend, Db};
+pub use db::{Backend, Db, WriteTx};
 
 /// A day in milliseconds (events are counted per UTC day).
 pub const DAY_MS: i64 = 86_400_000;
