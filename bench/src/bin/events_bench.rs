@@ -478,12 +478,10 @@ async fn main() {
     println!("worst p95: {worst:.2} ms (target < 20)");
 
     // Ingest: the real append (chain, per-day count) vs a one-row insert per transaction.
-    sqlx::query(&format!(
-        "CREATE TABLE bench_plain AS SELECT * FROM audit_events WHERE 1 = 0"
-    ))
-    .execute(services.db.pool())
-    .await
-    .expect("plain table");
+    sqlx::query("CREATE TABLE bench_plain AS SELECT * FROM audit_events WHERE 1 = 0")
+        .execute(services.db.pool())
+        .await
+        .expect("plain table");
     let plain = {
         let pool = services.db.pool().clone();
         let services = services.clone();

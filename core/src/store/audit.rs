@@ -163,6 +163,12 @@ impl AuditEvent {
     }
 }
 
+/// A row linked into its chain: with its `prev_hash` and `hash`.
+pub type Linked = (ChainedRow, String, String);
+
+/// Which per-day count an event bumps: org, day, team (or ''), entity type (or '').
+type DayKey<'a> = (&'a str, i64, &'a str, &'a str);
+
 /// Rows per INSERT statement: sqlx's SQLite driver slows down sharply with many
 /// parameters in one statement, and a handful of rows already saves most round trips.
 const ROWS_PER_STATEMENT: usize = 8;
@@ -174,7 +180,7 @@ const ROWS_PER_STATEMENT: usize = 8;
 /// (org, day, team, entity type) count is bumped once: one event is three statements, and
 /// fifty are about ten.
 pub async fn insert_all(conn: &mut AnyConnection, events: &[AuditEvent]) -> sqlx::Result<()> {
-    let mut rows: Vec<(ChainedRow, String, String)> = Vec::with_capacity(events.len());
+    let mut rows: Vec<Linked> = Vec::with_capacity(events.len());
     let mut chains: Vec<String> = Vec::new();
     for e in events {
         let chain = e.org_id.clone().unwrap_or_default();
@@ -196,10 +202,7 @@ pub async fn insert_all(conn: &mut AnyConnection, events: &[AuditEvent]) -> sqlx
 /// Writes rows that already hold their chain position, `prev_hash` and hash, and bumps
 /// their days' counts. Only for rows linked by [`insert_all`], or a bulk load that links
 /// them the same way and sets the chain head itself.
-pub async fn write_chained(
-    conn: &mut AnyConnection,
-    rows: &[(ChainedRow, String, String)],
-) -> sqlx::Result<()> {
+pub async fn write_chained(conn: &mut AnyConnection, rows: &[Linked]) -> sqlx::Result<()> {
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let values: Vec<String> = (0..chunk.len())
             .map(|r| {
@@ -239,7 +242,7 @@ pub async fn write_chained(
         }
         query.execute(&mut *conn).await?;
     }
-    let mut daily: Vec<((&str, i64, &str, &str), i64)> = Vec::new();
+    let mut daily: Vec<(DayKey, i64)> = Vec::new();
     for (row, _, _) in rows {
         let Some(org_id) = row.org_id.as_deref() else {
             continue;
@@ -277,7 +280,7 @@ async fn chain_up(
     conn: &mut AnyConnection,
     chain: &str,
     mut rows: Vec<ChainedRow>,
-) -> sqlx::Result<Vec<(ChainedRow, String, String)>> {
+) -> sqlx::Result<Vec<Linked>> {
     let mut head = heads::remembered(chain);
     for _ in 0..100 {
         let (start_seq, start_hash) = match head.take() {
