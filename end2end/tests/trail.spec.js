@@ -29,6 +29,11 @@ test("changes appear live in the activity log, filters narrow it, the export dow
   await watcher.getByRole("link", { name: "Activity" }).click();
   await expect(watcher).toHaveURL(base + "/activity");
   await expect(watcher.getByTestId("live-status")).toContainText("Live");
+  // The chart of the last 30 days, drawn on the server: today's bar counts the setup so far.
+  const chart = watcher.getByTestId("events-per-day");
+  await expect(chart).toContainText("events in the last 30 days");
+  expect(await chart.locator("rect").count()).toBe(30);
+  expect(Number(await chart.locator("rect").last().getAttribute("data-events"))).toBeGreaterThan(0);
   const rows = watcher.getByTestId("event-row");
   const before = await rows.count();
 

@@ -15,6 +15,7 @@ pub async fn list_events(
     #[server(default)] team: String,
     #[server(default)] actor: String,
     #[server(default)] since: String,
+    #[server(default)] outcome: String,
     #[server(default)] cursor: String,
 ) -> Result<EventPage, UiError> {
     let (s, p) = door::enter().await?;
@@ -25,6 +26,7 @@ pub async fn list_events(
         team: some(team),
         actor: some(actor),
         since: some(since),
+        outcome: some(outcome),
         cursor: some(cursor),
         limit: Some(50),
         ..Default::default()

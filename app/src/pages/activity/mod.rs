@@ -25,6 +25,13 @@ const ENTITY_TYPES: [(&str, &str); 8] = [
     ("org", "Organization"),
 ];
 
+const OUTCOMES: [(&str, &str); 4] = [
+    ("", "Any outcome"),
+    ("success", "Succeeded"),
+    ("failure", "Failed"),
+    ("denied", "Denied"),
+];
+
 const PRESETS: [(&str, &str); 4] = [
     ("", "Any time"),
     ("24h", "Last 24 hours"),
@@ -50,6 +57,7 @@ fn ActivityBody() -> impl IntoView {
     let team = query_param("team");
     let actor = query_param("actor");
     let since = query_param("since");
+    let outcome = query_param("outcome");
     let cursor = query_param("cursor");
     let filters = move || {
         (
@@ -58,13 +66,14 @@ fn ActivityBody() -> impl IntoView {
             team().unwrap_or_default(),
             actor().unwrap_or_default(),
             since().unwrap_or_default(),
+            outcome().unwrap_or_default(),
             cursor().unwrap_or_default(),
         )
     };
     let page = Resource::new(
         filters,
-        |(entity_type, action, team, actor, since, cursor)| {
-            list_events(entity_type, action, team, actor, since, cursor)
+        |(entity_type, action, team, actor, since, outcome, cursor)| {
+            list_events(entity_type, action, team, actor, since, outcome, cursor)
         },
     );
     let teams = Resource::new(|| (), |_| list_teams());
@@ -72,13 +81,14 @@ fn ActivityBody() -> impl IntoView {
     let summary = use_summary();
     // The filters as a query string (without the cursor), for "Older" and the downloads.
     let query = move || {
-        let (entity_type, action, team, actor, since, _) = filters();
+        let (entity_type, action, team, actor, since, outcome, _) = filters();
         [
             ("entity_type", entity_type),
             ("action", action),
             ("team", team),
             ("actor", actor),
             ("since", since),
+            ("outcome", outcome),
         ]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
@@ -141,6 +151,15 @@ fn ActivityBody() -> impl IntoView {
                         {PRESETS
                             .into_iter()
                             .map(|(v, label)| view! { <option value=v selected=move || since().unwrap_or_default() == v>{label}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="text-sm">
+                    "Outcome "
+                    <select name="outcome" class=INPUT>
+                        {OUTCOMES
+                            .into_iter()
+                            .map(|(v, label)| view! { <option value=v selected=move || outcome().unwrap_or_default() == v>{label}</option> })
                             .collect_view()}
                     </select>
                 </label>
