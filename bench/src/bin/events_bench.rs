@@ -8,11 +8,11 @@
 //! or PostgreSQL database). `bench/events.sh` runs it on both.
 
 use foxgate_core::authz::{AuthKind, BuiltinRole, Grants, Identity, Principal, RequestContext};
-use foxgate_core::model::{EventFilter, NewTeam, SetupInput};
+use foxgate_core::model::{EventFilter, NewTeam};
 use foxgate_core::secret::Secret;
-use foxgate_core::service::{events, principal, setup, teams, Services};
+use foxgate_core::service::{events, teams, Services};
 use foxgate_core::store::audit::{self, AuditEvent, ChainedRow};
-use foxgate_core::store::{self, Db, DAY_MS};
+use foxgate_core::store::{self, DAY_MS};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::{Duration, Instant};
@@ -235,29 +235,10 @@ async fn main() {
         .next()
         .expect("usage: events_bench <database-url> <count>");
     let count: usize = args.next().and_then(|c| c.parse().ok()).expect("a count");
-    let db = Db::connect_lazy(&url).expect("database url");
-    db.migrate().await.expect("migrations");
-    let services = std::sync::Arc::new(Services::new(db, Secret::new(rand::random())));
+    let (services, bench) = foxgate_bench::bench_org(&url, Secret::new(rand::random())).await;
+    let services = std::sync::Arc::new(services);
     let context = RequestContext::default();
-    let done = setup::complete(
-        &services,
-        &context,
-        setup::SetupProof::LocalOperator,
-        SetupInput {
-            setup_code: None,
-            org_name: "Bench".into(),
-            org_slug: "bench".into(),
-            email: "owner@bench.test".into(),
-            display_name: None,
-            password: Secret::new("bench-password-long".into()),
-        },
-    )
-    .await
-    .expect("setup");
-    let owner = principal::for_session(&services, &done.user_id, &done.org_id, context.clone())
-        .await
-        .expect("owner principal")
-        .expect("owner is a member");
+    let owner = bench.owner;
     let mut team_ids = Vec::new();
     for i in 0..TEAMS {
         let team = teams::create(
@@ -278,7 +259,7 @@ async fn main() {
     let postgres = backend.starts_with("postgres");
     println!("seeding {count} events into {backend} …");
     let started = Instant::now();
-    seed(&services, &done.org_id, &team_ids, count, postgres).await;
+    seed(&services, &bench.org_id, &team_ids, count, postgres).await;
     println!("seeded in {:.0} s", started.elapsed().as_secs_f64());
     let analyze = if postgres {
         "ANALYZE audit_events"
@@ -298,7 +279,7 @@ async fn main() {
             display_name: "Lead".into(),
         },
         auth_kind: AuthKind::Session,
-        org_id: Some(done.org_id.clone()),
+        org_id: Some(bench.org_id.clone()),
         team_id: None,
         via_token: None,
         grants: Grants::from_builtin([(BuiltinRole::TeamAdmin, Some(team_ids[7].as_str()))]),
@@ -526,9 +507,9 @@ async fn main() {
         }
     };
     let orgs: Vec<String> = (0..WRITERS).map(|w| format!("ingest-org-{w}")).collect();
-    let one_org = ingest(append(vec![done.org_id.clone()], 1)).await;
+    let one_org = ingest(append(vec![bench.org_id.clone()], 1)).await;
     let many_orgs = ingest(append(orgs.clone(), 1)).await;
-    let batched = ingest(append(vec![done.org_id.clone()], BATCHED)).await * BATCHED as f64;
+    let batched = ingest(append(vec![bench.org_id.clone()], BATCHED)).await * BATCHED as f64;
     println!(
         "\ningest, {WRITERS} writers, {}s each",
         INGEST_FOR.as_secs()

@@ -6,11 +6,10 @@
 //! (base64, 32 bytes), which the load test also gives to `foxgate serve`.
 
 use base64::Engine;
-use foxgate_core::authz::RequestContext;
-use foxgate_core::model::{NewToken, SetupInput};
+use foxgate_core::model::NewToken;
 use foxgate_core::secret::Secret;
-use foxgate_core::service::{principal, setup, tokens, Services};
-use foxgate_core::store::{self, Db};
+use foxgate_core::service::tokens;
+use foxgate_core::store;
 use rand::{Rng, RngCore};
 
 /// Rows per INSERT statement: 7 parameters each stays far below SQLite's and PostgreSQL's limits.
@@ -38,29 +37,8 @@ async fn main() {
         .next()
         .expect("usage: seed_tokens <database-url> <count>");
     let count: usize = args.next().and_then(|c| c.parse().ok()).expect("a count");
-    let db = Db::connect_lazy(&url).expect("database url");
-    db.migrate().await.expect("migrations");
-    let services = Services::new(db, key_from_env());
-    let context = RequestContext::default();
-    let done = setup::complete(
-        &services,
-        &context,
-        setup::SetupProof::LocalOperator,
-        SetupInput {
-            setup_code: None,
-            org_name: "Bench".into(),
-            org_slug: "bench".into(),
-            email: "owner@bench.test".into(),
-            display_name: None,
-            password: Secret::new("bench-password-long".into()),
-        },
-    )
-    .await
-    .expect("setup");
-    let owner = principal::for_session(&services, &done.user_id, &done.org_id, context)
-        .await
-        .expect("owner principal")
-        .expect("owner is a member");
+    let (services, bench) = foxgate_bench::bench_org(&url, key_from_env()).await;
+    let owner = bench.owner;
     let minted = tokens::create(
         &services,
         &owner,
@@ -105,7 +83,7 @@ async fn main() {
             rng.fill_bytes(&mut hash);
             query = query
                 .bind(filler_id(&mut rng))
-                .bind(done.org_id.clone())
+                .bind(bench.org_id.clone())
                 .bind("team")
                 .bind("filler")
                 .bind(hash.iter().map(|b| format!("{b:02x}")).collect::<String>())

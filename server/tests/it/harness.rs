@@ -346,6 +346,19 @@ pub async fn grant(
     .await
 }
 
+/// A new member holding `role` (in `team`, or org-wide), signed in: their session cookie.
+pub async fn member_with_role(
+    s: &TestServer,
+    by: &str,
+    email: &str,
+    role: &str,
+    team: Option<&str>,
+) -> String {
+    let id = add_member(s, by, email).await;
+    assert_eq!(grant(s, by, &id, role, team).await.status(), 201);
+    sign_in(s, email).await
+}
+
 pub async fn sign_in(s: &TestServer, email: &str) -> String {
     let res = s.login(email, "member-password-1", None).await;
     assert_eq!(location(res.headers()), "/");

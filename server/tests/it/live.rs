@@ -1,7 +1,7 @@
 //! The live activity stream (server-sent events) and `foxgate audit export`: each viewer
 //! receives only what they may read, in commit order, and can resume where they left off.
 
-use crate::harness::{add_member, add_teams, grant, sign_in, Backend, TestServer};
+use crate::harness::{add_teams, member_with_role, Backend, TestServer};
 use crate::on_both_databases;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -93,20 +93,8 @@ async fn each_viewer_receives_only_what_they_may_read(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
     add_teams(&s, &owner, &["alpha", "beta"]).await;
-    let lead_id = add_member(&s, &owner, "lead@acme.test").await;
-    assert_eq!(
-        grant(&s, &owner, &lead_id, "team_admin", Some("alpha"))
-            .await
-            .status(),
-        201
-    );
-    let lead = sign_in(&s, "lead@acme.test").await;
-    let member_id = add_member(&s, &owner, "member@acme.test").await;
-    assert_eq!(
-        grant(&s, &owner, &member_id, "member", None).await.status(),
-        201
-    );
-    let member = sign_in(&s, "member@acme.test").await;
+    let lead = member_with_role(&s, &owner, "lead@acme.test", "team_admin", Some("alpha")).await;
+    let member = member_with_role(&s, &owner, "member@acme.test", "member", None).await;
 
     let mut everything = Live::open(&s, &owner, None).await;
     let mut theirs = Live::open(&s, &lead, None).await;

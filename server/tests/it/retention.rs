@@ -3,7 +3,7 @@
 //! and the per-day counts behind the Activity chart.
 
 use crate::events::{guard_off, sql, verify};
-use crate::harness::{add_member, add_teams, grant, json, sign_in, Backend, TestServer};
+use crate::harness::{add_teams, json, member_with_role, Backend, TestServer};
 use crate::on_both_databases;
 use foxgate_core::service::events::purge_as_of;
 use foxgate_core::store::{now_ms, DAY_MS};
@@ -99,14 +99,7 @@ async fn the_chart_counts_what_each_reader_may_read(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
     add_teams(&s, &owner, &["alpha", "beta"]).await;
-    let lead_id = add_member(&s, &owner, "lead@acme.test").await;
-    assert_eq!(
-        grant(&s, &owner, &lead_id, "team_admin", Some("alpha"))
-            .await
-            .status(),
-        201
-    );
-    let lead = sign_in(&s, "lead@acme.test").await;
+    let lead = member_with_role(&s, &owner, "lead@acme.test", "team_admin", Some("alpha")).await;
     let daily = |cookie: String| {
         let s = &s;
         async move {
