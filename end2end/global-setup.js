@@ -32,6 +32,8 @@ module.exports = async () => {
       FOXGATE_ADDR: `127.0.0.1:${port}`,
       FOXGATE_PUBLIC_URL: base,
       FOXGATE_DATA_DIR: dataDir,
+      // The test IdP listens on 127.0.0.1, which production refuses.
+      FOXGATE_DEV_ALLOW_LOOPBACK_IDP: "1",
       RUST_LOG: "info",
     },
     stdio: ["ignore", "pipe", "pipe"],

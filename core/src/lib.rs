@@ -7,9 +7,12 @@ pub mod error;
 pub mod model;
 pub mod secret;
 pub mod slug;
+pub mod text;
 pub mod token;
 pub mod use_cases;
 
+#[cfg(feature = "server")]
+pub mod dns;
 #[cfg(feature = "server")]
 pub mod oidc;
 #[cfg(feature = "server")]

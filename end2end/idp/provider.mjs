@@ -102,6 +102,14 @@ const SHAPES = [
   },
   // Google: `hd` names the Workspace domain.
   { name: 'google', prefix: '/google', title: 'Google', claims: { openid: ['sub', 'hd'] } },
+  // An IdP some org admin runs that says whatever it likes, Entra's claims included, at an
+  // issuer that even names the real tenant: the cross-org takeover tests sign in through it.
+  {
+    name: 'rogue',
+    prefix: `/rogue/${TENANT}/v2.0`,
+    title: 'Rogue',
+    claims: { openid: ['sub', 'tid', 'oid', 'groups'] },
+  },
   // A plain OpenID provider whose signing key the tests rotate (POST /__test/rotate).
   { name: 'generic', prefix: '/generic', title: 'OpenID', claims: { groups: ['groups'] } },
 ];

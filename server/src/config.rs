@@ -37,6 +37,30 @@ pub struct Options {
     /// A browser session ends this long (hours) after sign-in, used or not. Default 24.
     #[arg(long, env = "FOXGATE_SESSION_MAX_HOURS", global = true)]
     pub session_max_hours: Option<u64>,
+    /// Reverse proxies (CIDRs, comma-separated) whose `X-Forwarded-For` / `Forwarded` header
+    /// names the client. Empty (the default): the peer's address is the client's.
+    #[arg(
+        long,
+        env = "FOXGATE_TRUSTED_PROXIES",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
+    /// Development and tests only: allow identity providers on 127.0.0.1/localhost over plain
+    /// http (any kind). Off in production: an org admin could otherwise make Foxgate call
+    /// services on its own host.
+    #[arg(long, env = "FOXGATE_DEV_ALLOW_LOOPBACK_IDP", global = true)]
+    pub dev_allow_loopback_idp: bool,
+    /// The shortest audit retention any org may choose, in days. Default 30.
+    #[arg(long, env = "FOXGATE_AUDIT_MIN_RETENTION_DAYS", global = true)]
+    pub audit_min_retention_days: Option<u32>,
+    /// Live activity streams open at once in all (each user or token may hold 5). Default 500.
+    #[arg(long, env = "FOXGATE_MAX_LIVE_STREAMS", global = true)]
+    pub max_live_streams: Option<usize>,
+    /// The DNS server domain verification asks for TXT records (`IP` or `IP:port`).
+    /// Default: the first nameserver of /etc/resolv.conf.
+    #[arg(long, env = "FOXGATE_DNS_RESOLVER", global = true)]
+    pub dns_resolver: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -50,6 +74,11 @@ struct FileOptions {
     token_cache_ms: Option<u64>,
     session_idle_minutes: Option<u64>,
     session_max_hours: Option<u64>,
+    trusted_proxies: Option<Vec<String>>,
+    dev_allow_loopback_idp: Option<bool>,
+    audit_min_retention_days: Option<u32>,
+    max_live_streams: Option<usize>,
+    dns_resolver: Option<String>,
 }
 
 /// The resolved configuration.
@@ -66,6 +95,16 @@ pub struct Config {
     pub session_idle: std::time::Duration,
     /// …and this long after sign-in, whatever happens.
     pub session_max: std::time::Duration,
+    /// Peers whose forwarding headers are believed.
+    pub trusted_proxies: Vec<crate::client_addr::Cidr>,
+    /// Loopback identity providers allowed (development and tests).
+    pub dev_allow_loopback_idp: bool,
+    /// No org keeps its audit log for fewer days.
+    pub audit_min_retention_days: u32,
+    /// Live activity streams open at once, in all.
+    pub max_live_streams: usize,
+    /// Where domain verification looks up TXT records; None: nowhere to ask.
+    pub dns_resolver: Option<foxgate_core::dns::Resolver>,
 }
 
 impl Config {
@@ -124,7 +163,43 @@ impl Config {
         if session_idle_minutes == 0 || session_max_hours == 0 {
             return Err("session timeouts must be at least 1 minute idle and 1 hour in all".into());
         }
+        let proxies = if options.trusted_proxies.is_empty() {
+            file.trusted_proxies.unwrap_or_default()
+        } else {
+            options.trusted_proxies.clone()
+        };
+        let trusted_proxies = proxies
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse()
+                    .map_err(|e| format!("trusted_proxies: {p:?} is not a CIDR ({e})"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let audit_min_retention_days = options
+            .audit_min_retention_days
+            .or(file.audit_min_retention_days)
+            .unwrap_or(30);
+        if !(1..=3650).contains(&audit_min_retention_days) {
+            return Err("audit_min_retention_days must be 1 to 3650".into());
+        }
+        let dns_resolver = match options.dns_resolver.clone().or(file.dns_resolver) {
+            Some(text) => Some(foxgate_core::dns::Resolver::parse(&text).ok_or_else(|| {
+                format!("dns_resolver: {text:?} must be an IP address, optionally with :port")
+            })?),
+            None => foxgate_core::dns::Resolver::system(),
+        };
         Ok(Config {
+            dns_resolver,
+            max_live_streams: options
+                .max_live_streams
+                .or(file.max_live_streams)
+                .unwrap_or(500),
+            trusted_proxies,
+            dev_allow_loopback_idp: options.dev_allow_loopback_idp
+                || file.dev_allow_loopback_idp.unwrap_or(false),
+            audit_min_retention_days,
             addr,
             database_url,
             data_dir,

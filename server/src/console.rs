@@ -50,6 +50,9 @@ pub async fn login(
         }
         Err(Error::RateLimited { .. }) => Redirect::to("/login?error=rate_limited").into_response(),
         Err(Error::Forbidden) => Redirect::to("/login?error=sso_required").into_response(),
+        Err(Error::InvalidInput { field, .. }) => {
+            Redirect::to(&format!("/login?error=invalid_input&field={field}")).into_response()
+        }
         Err(e) => ApiError::from(e).into_response(),
     }
 }
@@ -63,6 +66,9 @@ pub async fn start_session(
 ) -> Result<(), Error> {
     let store_error =
         |e: tower_sessions::session::Error| Error::internal(format!("session store: {e}"));
+    // Nothing a previous sign-in (or an anonymous visit) left behind carries over: not its
+    // org, not its IdP, not a pending one-time secret.
+    session.clear().await;
     session.cycle_id().await.map_err(store_error)?;
     let now = foxgate_core::store::now_ms();
     let text = |v: &Option<String>| serde_json::json!(v.as_deref().unwrap_or_default());
@@ -149,13 +155,28 @@ pub async fn switch_org(
     let Ok(Form(form)) = form else {
         return ApiError::from(Error::invalid("org", "missing")).into_response();
     };
-    match orgs::switchable(&state.services, &p, &form.org).await {
-        Ok(org) => match session.insert(ORG_ID, &org.id).await {
+    let provider = match session.get::<String>(keys::SSO_PROVIDER).await {
+        Ok(provider) => provider,
+        Err(e) => {
+            return ApiError::from(Error::internal(format!("session store: {e}"))).into_response()
+        }
+    };
+    match orgs::switch(&state.services, &p, &form.org, provider.as_deref()).await {
+        Ok(orgs::Switch::Entered(org)) => match session.insert(ORG_ID, &org.id).await {
             Ok(()) => Redirect::to("/").into_response(),
             Err(e) => {
                 ApiError::from(Error::internal(format!("session store: {e}"))).into_response()
             }
         },
+        // The org wants its own IdP's word: the browser goes there, and comes back signed in.
+        Ok(orgs::Switch::NeedsSignIn(org)) => {
+            let request = sso::StartRequest {
+                org: Some(org.slug),
+                return_to: Some("/".into()),
+                ..Default::default()
+            };
+            crate::sso::begin(&state, &p, &session, request).await
+        }
         Err(e) => ApiError::from(e).into_response(),
     }
 }

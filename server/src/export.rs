@@ -36,11 +36,11 @@ const PAGE: u32 = 200;
 
 const CSV_COLUMNS: &str = "time,actor_kind,actor_id,actor_label,action,entity_type,entity_id,entity_label,team_id,ip,origin_host,request_id,outcome,reason\n";
 
-/// One CSV field: quoted when needed, and a leading `= + - @` defused so a spreadsheet does
-/// not run it as a formula (CSV injection).
+/// One CSV field: quoted when needed, and a leading `= + - @`, tab or carriage return
+/// defused so a spreadsheet does not run it as a formula (CSV injection).
 fn csv_field(value: Option<&str>) -> String {
     let value = value.unwrap_or_default();
-    let value = if value.starts_with(['=', '+', '-', '@']) {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {
         value.to_string()
@@ -172,5 +172,7 @@ mod tests {
             "\"'=HYPERLINK(\"\"x\"\")\""
         );
         assert_eq!(csv_field(None), "");
+        assert_eq!(csv_field(Some("\t=1+2")), "'\t=1+2");
+        assert_eq!(csv_field(Some("\r=1")), "\"'\r=1\"");
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod api_error;
+pub mod client_addr;
 pub mod config;
 pub mod console;
 pub mod export;
@@ -16,6 +17,7 @@ pub mod security;
 pub mod session_store;
 pub mod sso;
 pub mod state;
+pub mod stream_slots;
 
 use axum::Router;
 use config::Config;
@@ -47,6 +49,11 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
         .build();
     let sessions = session_store::SqlSessionStore::new(db.clone(), key.clone());
     let services = Services::new(db, key)
+        .with_idp_policy(foxgate_core::oidc::IdpPolicy {
+            allow_loopback: config.dev_allow_loopback_idp,
+        })
+        .with_audit_min_retention_days(config.audit_min_retention_days)
+        .with_dns_resolver(config.dns_resolver)
         .with_token_cache(config.token_cache)
         .with_public_url(&config.public_origin);
     let state = AppState::new(
@@ -67,6 +74,10 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
 /// instance yet (returned so `serve` can print it).
 pub async fn prepare_database(services: &Services) -> Result<Option<Secret<String>>, String> {
     services.db.migrate().await.map_err(|e| format!("{e:?}"))?;
+    services
+        .sign_unsigned_heads()
+        .await
+        .map_err(|e| format!("{e:?}"))?;
     setup::issue_code(services)
         .await
         .map_err(|e| format!("{e:?}"))

@@ -3,6 +3,7 @@
 //! server functions both read it.
 
 use crate::api_error::ApiError;
+use crate::client_addr::ClientAddr;
 use crate::request_id::RequestId;
 use crate::session_store::{ORG_ID, USER_ID};
 use crate::state::AppState;
@@ -27,8 +28,13 @@ pub fn context_of(req: &Request) -> RequestContext {
     RequestContext {
         ip: req
             .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string()),
+            .get::<ClientAddr>()
+            .map(|ClientAddr(ip)| ip.to_string())
+            .or_else(|| {
+                req.extensions()
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|ConnectInfo(addr)| addr.ip().to_string())
+            }),
         origin: header_text(header::ORIGIN, 200),
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
         user_agent: header_text(header::USER_AGENT, 300),

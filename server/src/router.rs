@@ -1,7 +1,7 @@
 //! The HTTP surface: every route and the middleware stack around them, in one place.
 
 use crate::state::AppState;
-use crate::{api, console, health, principal, programs, request_id, security, sso};
+use crate::{api, client_addr, console, health, principal, programs, request_id, security, sso};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum::Router;
@@ -75,10 +75,12 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         .layer(from_fn(request_id::assign))
         .with_state(state.clone());
     let services = state.services.clone();
+    let trusted_proxies = state.config.trusted_proxies.clone();
     let programs = programs::router(state);
     // Two doors to the same API: bearer-token requests to /api/ take the short path. Either
     // way, a permission refused while handling the request is recorded once answered.
-    Router::new().fallback_service(tower::service_fn(move |req: axum::extract::Request| {
+    Router::new().fallback_service(tower::service_fn(move |mut req: axum::extract::Request| {
+        client_addr::attach(&mut req, &trusted_proxies);
         let door = if programs::wants(&req) {
             programs.clone()
         } else {

@@ -93,17 +93,16 @@ impl SessionStore for SqlSessionStore {
 
     async fn save(&self, record: &Record) -> Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, expires_at = excluded.expires_at",
-        )
-        .bind(self.row_id(&record.id))
-        .bind(user_of(record))
-        .bind(&data)
-        .bind(expiry_ms(record))
-        .execute(self.db.pool())
-        .await
-        .map_err(backend)?;
+        // An update only: a session that sign-out or "end session" deleted while this request
+        // was in flight stays deleted (new sessions and new ids go through `create`).
+        sqlx::query("UPDATE sessions SET user_id = $1, data = $2, expires_at = $3 WHERE id = $4")
+            .bind(user_of(record))
+            .bind(&data)
+            .bind(expiry_ms(record))
+            .bind(self.row_id(&record.id))
+            .execute(self.db.pool())
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 

@@ -32,6 +32,17 @@ pub async fn start(
     let Ok(Form(request)) = form else {
         return Redirect::to("/login?error=sso_invalid").into_response();
     };
+    begin(&state, &p, &session, request).await
+}
+
+/// Sends the browser to the IdP the request picks, keeping the pending sign-in in its
+/// session: the sign-in form's way, and an org switch's when the org requires SSO.
+pub async fn begin(
+    state: &AppState,
+    p: &foxgate_core::authz::Principal,
+    session: &Session,
+    request: StartRequest,
+) -> Response {
     let (url, pending) = match sso::start(&state.services, &p.context, request).await {
         Ok(found) => found,
         Err(Error::RateLimited { .. }) => {

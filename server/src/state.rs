@@ -21,6 +21,8 @@ pub struct Shared {
     /// Set to true when the server starts shutting down, so long-lived answers (the live
     /// activity stream) end instead of holding the graceful shutdown open.
     pub closing: tokio::sync::watch::Sender<bool>,
+    /// Live streams open, capped per principal and in all.
+    pub streams: Arc<crate::stream_slots::StreamSlots>,
 }
 
 impl AppState {
@@ -30,7 +32,9 @@ impl AppState {
         leptos: LeptosOptions,
         sessions: SqlSessionStore,
     ) -> Self {
+        let streams = crate::stream_slots::StreamSlots::new(config.max_live_streams);
         Self(Arc::new(Shared {
+            streams,
             services,
             config,
             leptos,

@@ -256,6 +256,7 @@ fn test() -> Result<(), String> {
     run(Command::new("cargo").args(CLIPPY_WASM))?;
     tools::ensure_postgres()?;
     tools::ensure_chromium()?;
+    tools::ensure_test_peers()?;
     tools::ensure_npm_packages()?;
     println!("xtask: unit and integration tests (SQLite and PostgreSQL)");
     run(Command::new("cargo").args(["test", "-p", "foxgate-core", "--features", "server"]))?;

@@ -54,6 +54,23 @@ pub fn ensure_chromium() -> Result<(), String> {
     apt_install(&["chromium"])
 }
 
+/// Real peers the integration tests start: Debian's nginx in front of Foxgate (trusted
+/// proxies) and dnsmasq as the DNS server domain verification asks.
+pub fn ensure_test_peers() -> Result<(), String> {
+    let missing: Vec<&str> = [
+        ("/usr/sbin/nginx", "nginx"),
+        ("/usr/sbin/dnsmasq", "dnsmasq-base"),
+    ]
+    .iter()
+    .filter(|(bin, _)| !std::path::Path::new(bin).exists())
+    .map(|(_, package)| *package)
+    .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    apt_install(&missing)
+}
+
 /// The tests start their own PostgreSQL cluster from Debian's server binaries.
 pub fn ensure_postgres() -> Result<(), String> {
     if std::env::var_os("FOXGATE_TEST_DATABASE_URL").is_some() {

@@ -72,9 +72,11 @@ const NEW_TOKEN: &str = "new_token";
 /// A flashed secret not picked up within this time is dropped.
 const NEW_TOKEN_TTL_MS: i64 = 5 * 60 * 1000;
 
+/// The flashed answer, sealed with the server's key: the session row in the database never
+/// holds a usable token secret.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Flashed {
-    created: CreatedToken,
+    sealed: String,
     at_ms: i64,
 }
 
@@ -90,9 +92,13 @@ fn session() -> Option<tower_sessions::Session> {
 /// session for that one page load. With JavaScript the answer is shown in place instead.
 pub async fn flash_secret(created: CreatedToken) -> CreatedToken {
     if direct_call() && form_page().is_some() {
-        if let Some(session) = session() {
+        if let (Some(session), Some(services), Ok(plain)) = (
+            session(),
+            use_context::<Arc<Services>>(),
+            serde_json::to_string(&created),
+        ) {
             let flashed = Flashed {
-                created: created.clone(),
+                sealed: services.keyring.seal(&plain),
                 at_ms: foxgate_core::store::now_ms(),
             };
             if let Err(e) = session.insert(NEW_TOKEN, flashed).await {
@@ -106,7 +112,14 @@ pub async fn flash_secret(created: CreatedToken) -> CreatedToken {
 /// Takes (removes) the flashed secret, if a fresh one is waiting.
 pub async fn take_flashed_secret() -> Option<CreatedToken> {
     let flashed: Flashed = session()?.remove(NEW_TOKEN).await.ok()??;
-    (foxgate_core::store::now_ms() - flashed.at_ms < NEW_TOKEN_TTL_MS).then_some(flashed.created)
+    if foxgate_core::store::now_ms() - flashed.at_ms >= NEW_TOKEN_TTL_MS {
+        return None;
+    }
+    let plain = use_context::<Arc<Services>>()?
+        .keyring
+        .open(&flashed.sealed)
+        .ok()?;
+    serde_json::from_str(plain.expose()).ok()
 }
 
 fn direct_call() -> bool {

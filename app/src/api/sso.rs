@@ -7,7 +7,9 @@
 #[cfg(feature = "ssr")]
 use super::door;
 use crate::error::UiError;
-use foxgate_core::model::{ConnectionReport, IdentityProvider, SignInOption, SsoSettings};
+use foxgate_core::model::{
+    ConnectionReport, DomainClaim, IdentityProvider, SignInOption, SsoSettings,
+};
 use leptos::prelude::*;
 
 /// The providers an org offers on `/login?org=…`. Public: it names buttons, nothing more.
@@ -120,5 +122,44 @@ pub async fn test_provider(provider: String) -> Result<ConnectionReport, UiError
     door::leave(
         &p,
         foxgate_core::service::sso_providers::test(&s, &p, door::org(&p), &provider).await,
+    )
+}
+
+/// The email domains the org claims, and the TXT record each needs.
+#[server(prefix = "/fn", endpoint = "list_domains")]
+pub async fn list_domains() -> Result<Vec<DomainClaim>, UiError> {
+    let (s, p) = door::enter().await?;
+    door::leave(
+        &p,
+        foxgate_core::service::domains::list(&s, &p, door::org(&p)).await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "claim_domain")]
+pub async fn claim_domain(domain: String) -> Result<DomainClaim, UiError> {
+    let (s, p) = door::enter().await?;
+    let input = foxgate_core::model::NewDomainClaim { domain };
+    door::leave(
+        &p,
+        foxgate_core::service::domains::claim(&s, &p, door::org(&p), input).await,
+    )
+}
+
+/// Looks the domain's TXT record up now.
+#[server(prefix = "/fn", endpoint = "verify_domain")]
+pub async fn verify_domain(domain_id: String) -> Result<DomainClaim, UiError> {
+    let (s, p) = door::enter().await?;
+    door::leave(
+        &p,
+        foxgate_core::service::domains::verify(&s, &p, door::org(&p), &domain_id).await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "remove_domain")]
+pub async fn remove_domain(domain_id: String) -> Result<(), UiError> {
+    let (s, p) = door::enter().await?;
+    door::leave(
+        &p,
+        foxgate_core::service::domains::delete(&s, &p, door::org(&p), &domain_id).await,
     )
 }

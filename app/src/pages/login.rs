@@ -59,7 +59,7 @@ pub fn Login() -> impl IntoView {
                                             <input type="hidden" name="provider" value=o.provider_id />
                                             <input type="hidden" name="return_to" value=return_to().unwrap_or_default() />
                                             <button type="submit" class=format!("w-full {QUIET}")>
-                                                {format!("Sign in with {}", o.label)}
+                                                {format!("Sign in to {} with {}", o.org_name, o.label)}
                                             </button>
                                         </form>
                                     }

@@ -3,7 +3,10 @@
 //! connection", and a form to add a provider.
 
 use crate::api::roles::list_roles;
-use crate::api::sso::{list_providers, DeleteProvider, SaveProvider, SetRequireSso, TestProvider};
+use crate::api::sso::{
+    list_domains, list_providers, ClaimDomain, DeleteProvider, RemoveDomain, SaveProvider,
+    SetRequireSso, TestProvider, VerifyDomain,
+};
 use crate::components::{
     failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
 };
@@ -75,6 +78,7 @@ fn SsoBody() -> impl IntoView {
                                         {may_edit.get().then(|| view! { <button type="submit" class=QUIET>"Save policy"</button> })}
                                     </ActionForm>
                                 </Panel>
+                                <DomainsPanel editable=may_edit.get() />
                                 {cards}
                                 {may_edit
                                     .get()
@@ -92,6 +96,85 @@ fn SsoBody() -> impl IntoView {
                     })
             }}
         </Suspense>
+    }
+}
+
+/// The email domains that route sign-ins here: each claimed, then proven by a DNS record.
+#[component]
+fn DomainsPanel(editable: bool) -> impl IntoView {
+    let claim = ServerAction::<ClaimDomain>::new();
+    let verify = ServerAction::<VerifyDomain>::new();
+    let remove = ServerAction::<RemoveDomain>::new();
+    let domains = Resource::new(
+        move || {
+            (
+                claim.version().get(),
+                verify.version().get(),
+                remove.version().get(),
+            )
+        },
+        |_| list_domains(),
+    );
+    let rows = move || {
+        domains.get().map(|result| {
+            result
+                .unwrap_or_default()
+                .into_iter()
+                .map(|d| {
+                    let (verify_id, remove_id) = (d.id.clone(), d.id.clone());
+                    let status = if d.verified { "Verified" } else { "Waiting for the DNS record" };
+                    view! {
+                        <tr class="border-t border-slate-200 align-top dark:border-slate-800" data-testid="domain-row">
+                            <td class="py-2 pr-3 font-medium">{d.domain.clone()}</td>
+                            <td class="py-2 pr-3">{status}</td>
+                            <td class="py-2 pr-3 text-xs">
+                                {(!d.verified).then(|| view! {
+                                    <p>"TXT record " <code class="rounded bg-slate-100 px-1 dark:bg-slate-800">{d.record_name.clone()}</code></p>
+                                    <p>"holding " <code class="rounded bg-slate-100 px-1 dark:bg-slate-800" data-testid="domain-record-value">{d.record_value.clone()}</code></p>
+                                })}
+                            </td>
+                            <td class="py-2">
+                                {editable.then(|| view! {
+                                    <div class="flex gap-2">
+                                        {(!d.verified).then(|| view! {
+                                            <ActionForm action=verify>
+                                                <input type="hidden" name="domain_id" value=verify_id.clone() />
+                                                <button type="submit" class=QUIET>"Verify"</button>
+                                            </ActionForm>
+                                        })}
+                                        <ActionForm action=remove>
+                                            <input type="hidden" name="domain_id" value=remove_id.clone() />
+                                            <button type="submit" class=QUIET>"Remove"</button>
+                                        </ActionForm>
+                                    </div>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <Panel title="Email domains">
+            <p class="mb-3 text-sm">"Sign-ins with an email of a domain go to this organization's identity provider once you prove you own the domain: publish the TXT record shown, then press Verify."</p>
+            <ActionError message=failure(claim) />
+            <ActionError message=failure(verify) />
+            <ActionError message=failure(remove) />
+            <table class="w-full text-left text-sm">
+                <tbody>
+                    <Suspense fallback=|| ()>{rows}</Suspense>
+                </tbody>
+            </table>
+            {editable.then(|| view! {
+                <ActionForm action=claim attr:class="mt-3 flex flex-wrap items-end gap-2">
+                    <label class="text-sm">"Domain"
+                        <input name="domain" placeholder="acme.com" class=INPUT required />
+                    </label>
+                    <button type="submit" class=BUTTON>"Claim domain"</button>
+                </ActionForm>
+            })}
+        </Panel>
     }
 }
 

@@ -227,6 +227,15 @@ pub struct Org {
     pub require_sso: bool,
     /// How many days its audit events are kept (default 30).
     pub audit_retention_days: u32,
+    /// A shorter retention waiting out its 7 days before it takes effect.
+    pub audit_retention_pending: Option<PendingRetention>,
+}
+
+/// A lowered audit retention, and when (unix ms) it takes effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingRetention {
+    pub days: u32,
+    pub effective_at: i64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -242,7 +251,8 @@ pub struct OrgChanges {
     /// Everyone but owners must sign in through an identity provider (needs `sso:update` too).
     #[serde(default)]
     pub require_sso: Option<bool>,
-    /// Days to keep audit events, 1 to 3650.
+    /// Days to keep audit events, from the instance's minimum to 3650. Raising takes effect
+    /// at once; lowering needs an owner and takes effect 7 days later.
     #[serde(default)]
     pub audit_retention_days: Option<u32>,
 }

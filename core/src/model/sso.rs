@@ -58,6 +58,27 @@ impl ProviderKind {
     }
 }
 
+/// An org's claim to an email domain, and the DNS record that proves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainClaim {
+    pub id: String,
+    pub domain: String,
+    /// Where the TXT record goes: `_foxgate-challenge.<domain>`.
+    pub record_name: String,
+    /// What it must hold.
+    pub record_value: String,
+    pub verified: bool,
+    pub verified_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// `POST …/sso/domains`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDomainClaim {
+    pub domain: String,
+}
+
 /// Members of IdP group `group` get `role` (a role id) on `team` (slug or id), or org-wide.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -190,6 +211,8 @@ pub struct ConnectionReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInOption {
     pub org_slug: String,
+    /// Shown on the button, so a visitor sees which organization they are signing in to.
+    pub org_name: String,
     pub provider_id: String,
     pub label: String,
 }

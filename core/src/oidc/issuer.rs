@@ -4,7 +4,7 @@
 
 use crate::model::ProviderKind;
 
-const TENANT_PLACEHOLDER: &str = "{tenantid}";
+pub(super) const TENANT_PLACEHOLDER: &str = "{tenantid}";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expected {

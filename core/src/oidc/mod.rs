@@ -4,8 +4,11 @@
 //! HTTP server; this is the client half of the "sign in" use case, so it lives beside it.
 
 pub mod issuer;
+mod outbound;
+pub mod trust;
 mod verify;
 
+pub use trust::IdpPolicy;
 pub use verify::{Groups, Identity};
 
 use crate::model::ProviderKind;
@@ -27,6 +30,10 @@ const CACHE_FOR: Duration = Duration::from_secs(15 * 60);
 /// An unknown `kid` fetches the keys again at once, but not again for this long: a stream
 /// of forged tokens must not turn Foxgate into a load generator against the IdP.
 const KEY_REFETCH_GAP: Duration = Duration::from_secs(10);
+/// How long a failed discovery is answered from memory.
+const FAILURE_CACHED_FOR: Duration = Duration::from_secs(10);
+/// Issuers remembered at most, per cache.
+const MAX_CACHED_ISSUERS: usize = 1_000;
 
 /// What sign-in needs of one provider's settings.
 #[derive(Debug, Clone)]
@@ -114,34 +121,63 @@ pub struct Authorization {
     pub pkce_verifier: Secret<String>,
 }
 
-/// The OpenID Connect client shared by every request: one HTTP client (no redirects, so a
-/// provider URL cannot be bent towards internal addresses) and the discovery cache.
+/// The OpenID Connect client shared by every request: one HTTP client (no redirects, and a
+/// resolver that refuses internal addresses, so a provider URL cannot be bent towards the
+/// network Foxgate runs in) and the discovery cache.
 #[derive(Debug)]
 pub struct Oidc {
     http: openidconnect::reqwest::Client,
+    policy: IdpPolicy,
     cache: Mutex<HashMap<String, Arc<Discovered>>>,
+    /// Discovery that failed recently, per issuer: a broken IdP is not asked again on every
+    /// sign-in attempt.
+    failures: Mutex<HashMap<String, (Instant, Problem)>>,
     /// When an unknown `kid` last made each issuer's keys be fetched again.
     refetched: Mutex<HashMap<String, Instant>>,
 }
 
 impl Default for Oidc {
     fn default() -> Self {
-        Self::new()
+        Self::new(IdpPolicy::default())
     }
 }
 
+/// Inserts into a cache map keyed by issuer, dropping the oldest half when it is full. The
+/// keys are stored providers' issuers, so the bound is a backstop, not the common case.
+fn bounded_insert<V>(
+    map: &mut HashMap<String, V>,
+    key: &str,
+    value: V,
+    age: impl Fn(&V) -> Instant,
+) {
+    if map.len() >= MAX_CACHED_ISSUERS && !map.contains_key(key) {
+        let mut ages: Vec<Instant> = map.values().map(&age).collect();
+        ages.sort();
+        let cutoff = ages[ages.len() / 2];
+        map.retain(|_, v| age(v) > cutoff);
+    }
+    map.insert(key.to_string(), value);
+}
+
 impl Oidc {
-    pub fn new() -> Self {
+    pub fn new(policy: IdpPolicy) -> Self {
         let http = openidconnect::reqwest::Client::builder()
             .redirect(openidconnect::reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(10))
+            .dns_resolver(Arc::new(outbound::GuardedResolver(policy)))
             .build()
             .expect("a TLS client with default settings builds");
         Self {
             http,
+            policy,
             cache: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
             refetched: Mutex::new(HashMap::new()),
         }
+    }
+
+    pub fn policy(&self) -> IdpPolicy {
+        self.policy
     }
 
     fn cached(&self, issuer: &str) -> Option<Arc<Discovered>> {
@@ -149,7 +185,8 @@ impl Oidc {
         cache.get(issuer).cloned()
     }
 
-    /// Discovery and keys, from the cache while fresh.
+    /// Discovery and keys, from the cache while fresh; a recent failure is answered again
+    /// without asking the IdP.
     pub async fn discover(&self, p: &ProviderRef<'_>) -> Result<Arc<Discovered>, Problem> {
         if let Some(d) = self
             .cached(p.issuer)
@@ -157,11 +194,41 @@ impl Oidc {
         {
             return Ok(d);
         }
+        let failed = {
+            let failures = self.failures.lock().expect("discovery failures lock");
+            failures
+                .get(p.issuer)
+                .filter(|(at, _)| at.elapsed() < FAILURE_CACHED_FOR)
+                .map(|(_, problem)| problem.clone())
+        };
+        if let Some(problem) = failed {
+            return Err(problem);
+        }
         self.fetch(p).await
     }
 
     /// Fetches discovery and keys now, bypassing the cache ("Test connection", unknown `kid`).
     pub async fn fetch(&self, p: &ProviderRef<'_>) -> Result<Arc<Discovered>, Problem> {
+        let result = self.fetch_uncached(p).await;
+        let mut failures = self.failures.lock().expect("discovery failures lock");
+        match &result {
+            Ok(_) => {
+                failures.remove(p.issuer);
+            }
+            Err(problem) => bounded_insert(
+                &mut failures,
+                p.issuer,
+                (Instant::now(), problem.clone()),
+                |v| v.0,
+            ),
+        }
+        result
+    }
+
+    async fn fetch_uncached(&self, p: &ProviderRef<'_>) -> Result<Arc<Discovered>, Problem> {
+        self.policy
+            .check_provider_url(p.kind, "issuer", p.issuer)
+            .map_err(Problem::Discovery)?;
         let url = format!(
             "{}/.well-known/openid-configuration",
             p.issuer.trim_end_matches('/')
@@ -170,7 +237,26 @@ impl Oidc {
         let metadata: CoreProviderMetadata = serde_json::from_slice(&body).map_err(|e| {
             Problem::Discovery(format!("{url} is not an OpenID discovery document: {e}"))
         })?;
-        let expected_issuer = issuer::expected(p.kind, p.issuer, metadata.issuer().as_str())
+        let discovered_issuer = metadata.issuer().as_str();
+        let expected_issuer =
+            issuer::expected(p.kind, p.issuer, discovered_issuer).map_err(Problem::Discovery)?;
+        // The document speaks for the provider only where the provider may be: an `entra`
+        // provider's issuer, keys and token endpoint are all Microsoft's.
+        self.policy
+            .check_provider_url(
+                p.kind,
+                "discovered issuer",
+                &discovered_issuer.replace(issuer::TENANT_PLACEHOLDER, "tenant"),
+            )
+            .map_err(Problem::Discovery)?;
+        if let Some(token) = metadata.token_endpoint() {
+            self.policy
+                .check_provider_url(p.kind, "token_endpoint", token.as_str())
+                .map_err(Problem::Discovery)?;
+        }
+        let jwks_url = metadata.jwks_uri().url().to_string();
+        self.policy
+            .check_provider_url(p.kind, "jwks_uri", &jwks_url)
             .map_err(Problem::Discovery)?;
         let end_session_endpoint = serde_json::from_slice::<serde_json::Value>(&body)
             .ok()
@@ -179,12 +265,7 @@ impl Oidc {
                     .as_str()
                     .map(str::to_string)
             })
-            .filter(|url| {
-                ["https://", "http://127.0.0.1", "http://localhost"]
-                    .iter()
-                    .any(|allowed| url.starts_with(allowed))
-            });
-        let jwks_url = metadata.jwks_uri().url().to_string();
+            .filter(|url| same_origin(url, p.issuer));
         let body = self.get_json(&jwks_url).await.map_err(Problem::Keys)?;
         let keys: CoreJsonWebKeySet = serde_json::from_slice(&body)
             .map_err(|e| Problem::Keys(format!("{jwks_url} is not a JSON Web Key Set: {e}")))?;
@@ -197,14 +278,13 @@ impl Oidc {
             end_session_endpoint,
             fetched_at: Instant::now(),
         });
-        self.cache
-            .lock()
-            .expect("discovery cache lock")
-            .insert(p.issuer.to_string(), discovered.clone());
+        let mut cache = self.cache.lock().expect("discovery cache lock");
+        bounded_insert(&mut cache, p.issuer, discovered.clone(), |d| d.fetched_at);
         Ok(discovered)
     }
 
     async fn get_json(&self, url: &str) -> Result<Vec<u8>, String> {
+        self.policy.check_url("URL", url)?;
         let response = self
             .http
             .get(url)
@@ -216,11 +296,9 @@ impl Oidc {
         if !status.is_success() {
             return Err(format!("{url} answered HTTP {status}"));
         }
-        let bytes = response
-            .bytes()
+        outbound::read_capped(response)
             .await
-            .map_err(|e| format!("{url} broke off its answer ({e})"))?;
-        Ok(bytes.to_vec())
+            .map_err(|e| format!("{url}: {e}"))
     }
 
     /// Starts a sign-in: fresh state, nonce and PKCE verifier, and the IdP URL to visit.
@@ -281,7 +359,7 @@ impl Oidc {
             .exchange_code(AuthorizationCode::new(code.to_string()))
             .map_err(|e| Problem::Exchange(e.to_string()))?
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.expose().clone()))
-            .request_async(&self.http)
+            .request_async(&outbound::CappedClient(&self.http))
             .await
             .map_err(|e| Problem::Exchange(describe_token_error(&e)))?;
         let raw = openidconnect::TokenResponse::id_token(&response)
@@ -309,7 +387,7 @@ impl Oidc {
         match refetched.get(issuer) {
             Some(at) if now.duration_since(*at) < KEY_REFETCH_GAP => false,
             _ => {
-                refetched.insert(issuer.to_string(), now);
+                bounded_insert(&mut refetched, issuer, now, |at| *at);
                 true
             }
         }
@@ -347,5 +425,14 @@ fn describe_token_error<RE: std::error::Error + 'static, T: openidconnect::Error
         }
         RequestTokenError::Parse(r, _) => format!("the token response is not valid: {r}"),
         RequestTokenError::Other(r) => r.clone(),
+    }
+}
+
+/// Whether `url` has exactly the issuer's scheme, host and port: an end-session endpoint
+/// elsewhere would send signing-out users (with their ID token) to someone else.
+fn same_origin(url: &str, issuer: &str) -> bool {
+    match (url::Url::parse(url), url::Url::parse(issuer)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
     }
 }

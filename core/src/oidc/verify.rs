@@ -57,6 +57,9 @@ pub enum Groups {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
     pub issuer: String,
+    /// What the account is keyed on with `subject`: the issuer, or for Entra ID its
+    /// Microsoft cloud and tenant (see [`super::trust::entra_issuer_key`]).
+    pub issuer_key: String,
     pub subject: String,
     /// Entra ID's tenant and object ids, which key Entra accounts.
     pub tenant_id: Option<String>,
@@ -72,13 +75,11 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// The account key: `(issuer, sub)`, or for Entra ID `("entra:" + tid, oid)`, which stay
-    /// the same for a user across apps and across the v1 and v2 endpoints.
-    pub fn account_key(&self, kind: ProviderKind) -> (String, String) {
-        match (kind, &self.tenant_id, &self.object_id) {
-            (ProviderKind::Entra, Some(tid), Some(oid)) => (format!("entra:{tid}"), oid.clone()),
-            _ => (self.issuer.clone(), self.subject.clone()),
-        }
+    /// The account key: `(issuer, sub)`, or for Entra ID `(cloud and tid, oid)`, which stay
+    /// the same for a user across apps and across the v1 and v2.0 endpoints.
+    pub fn account_key(&self) -> (String, String) {
+        let subject = self.object_id.as_ref().unwrap_or(&self.subject);
+        (self.issuer_key.clone(), subject.clone())
     }
 }
 
@@ -160,10 +161,17 @@ pub(super) fn id_token(
         }
     }
 
-    let object_id = extra.text("oid");
-    if p.kind == ProviderKind::Entra && (tenant_id.is_none() || object_id.is_none()) {
-        return Err(Problem::MissingClaim("tid and oid"));
-    }
+    let issuer = claims.issuer().as_str().to_string();
+    let (issuer_key, object_id) = match (p.kind, &tenant_id, extra.text("oid")) {
+        (ProviderKind::Entra, Some(tid), Some(oid)) => (
+            super::trust::entra_issuer_key(&issuer, tid).ok_or_else(|| {
+                Problem::Issuer(format!("{issuer} does not name the token's tenant {tid}"))
+            })?,
+            Some(oid),
+        ),
+        (ProviderKind::Entra, _, _) => return Err(Problem::MissingClaim("tid and oid")),
+        _ => (issuer.clone(), None),
+    };
     let groups = match p.groups_claim {
         _ if extra
             .0
@@ -190,7 +198,8 @@ pub(super) fn id_token(
         .map(|e| e.as_str().to_string())
         .or_else(|| claims.preferred_username().map(|u| u.as_str().to_string()));
     Ok(Identity {
-        issuer: claims.issuer().as_str().to_string(),
+        issuer,
+        issuer_key,
         subject: claims.subject().as_str().to_string(),
         tenant_id,
         object_id,

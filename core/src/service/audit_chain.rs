@@ -33,13 +33,23 @@ pub struct ChainReport {
     pub broken: Option<String>,
 }
 
-/// The checkpoint key: HMAC-SHA-256 of a fixed label under the server key.
-pub(crate) fn checkpoint_mac(server_key: &Secret<[u8; 32]>) -> Hmac<Sha256> {
+/// A key derived from the server key for one purpose: HMAC-SHA-256 of its label.
+fn derived_mac(server_key: &Secret<[u8; 32]>, label: &[u8]) -> Hmac<Sha256> {
     let mut derive =
         Hmac::<Sha256>::new_from_slice(server_key.expose()).expect("HMAC takes any key length");
-    derive.update(b"foxgate audit checkpoint key v1");
+    derive.update(label);
     Hmac::<Sha256>::new_from_slice(&derive.finalize().into_bytes())
         .expect("HMAC takes any key length")
+}
+
+/// The checkpoint key.
+pub(crate) fn checkpoint_mac(server_key: &Secret<[u8; 32]>) -> Hmac<Sha256> {
+    derived_mac(server_key, b"foxgate audit checkpoint key v1")
+}
+
+/// The chain head key.
+pub(crate) fn head_mac(server_key: &Secret<[u8; 32]>) -> Hmac<Sha256> {
+    derived_mac(server_key, b"foxgate audit chain head key v1")
 }
 
 impl Services {
@@ -48,6 +58,40 @@ impl Services {
         let mut mac = self.checkpoint_mac.expose().clone();
         mac.update(message.as_bytes());
         hex(&mac.finalize().into_bytes())
+    }
+
+    /// Whether a chain head carries this server's signature (compared in constant time).
+    fn head_signed(&self, chain: &str, seq: i64, hash: &str, sig: Option<&str>) -> bool {
+        let Some(signature) = sig.and_then(unhex) else {
+            return false;
+        };
+        let mut mac = self.head_mac.expose().clone();
+        mac.update(format!("{chain}\n{seq}\n{hash}").as_bytes());
+        mac.verify_slice(&signature).is_ok()
+    }
+
+    /// Signs the heads written before heads were signed (at start-up, after migrating), so
+    /// that from then on an unsigned head is a tampered one.
+    pub async fn sign_unsigned_heads(&self) -> Result<u64, Error> {
+        let mut tx = self.db.begin().await?;
+        let unsigned: Vec<(String, i64, String)> =
+            sqlx::query_as("SELECT chain, seq, hash FROM audit_chain WHERE sig IS NULL")
+                .fetch_all(&mut *tx)
+                .await?;
+        for (chain, seq, hash) in &unsigned {
+            sqlx::query("UPDATE audit_chain SET sig = $1 WHERE chain = $2 AND sig IS NULL")
+                .bind(crate::store::audit::head_signature(
+                    self.head_mac.expose(),
+                    chain,
+                    *seq,
+                    hash,
+                ))
+                .bind(chain)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(unsigned.len() as u64)
     }
 
     /// Whether the checkpoint was signed with this server's key (compared in constant time).
@@ -118,9 +162,10 @@ async fn check_chain(
         unchained = unchained.bind(org_id);
     }
     let unchained = unchained.fetch_one(&mut *conn).await?;
-    let head: Option<(i64, String)> =
-        sqlx::query_as("SELECT seq, hash FROM audit_chain WHERE chain = $1")
-            .bind(org_id.unwrap_or_default())
+    let chain = org_id.unwrap_or_default();
+    let head: Option<(i64, String, Option<String>)> =
+        sqlx::query_as("SELECT seq, hash, sig FROM audit_chain WHERE chain = $1")
+            .bind(chain)
             .fetch_optional(&mut *conn)
             .await?;
 
@@ -168,13 +213,23 @@ async fn check_chain(
             None => start.unwrap_or_default(),
         };
         broken = match head {
-            Some((seq, _)) if seq > last.0 => Some(format!(
+            Some((seq, _, _)) if seq > last.0 => Some(format!(
                 "events #{} to #{seq} are missing (the newest events were deleted)",
                 last.0 + 1
             )),
-            Some((_, hash)) if hash != last.1 => {
+            Some((_, hash, _)) if hash != last.1 => {
                 Some("the newest event's hash is not the chain's head (it was replaced)".into())
             }
+            Some((seq, hash, sig)) if !s.head_signed(chain, seq, &hash, sig.as_deref()) => {
+                Some(format!(
+                    "the chain's head (#{seq}) is not signed by this server's key: it was rewound \
+                     over deleted newest events, or written by someone else"
+                ))
+            }
+            None if org_id.is_some() => Some(
+                "the chain's head is missing (it was deleted, with the events it vouched for)"
+                    .into(),
+            ),
             _ => None,
         };
     }

@@ -351,8 +351,15 @@ pub async fn purge_expired(s: &Services) -> Result<u64, Error> {
 pub async fn purge_as_of(s: &Services, now: i64) -> Result<u64, Error> {
     let mut tx = s.db.begin().await?;
     let sign = |message: &str| s.sign_checkpoint(message);
-    let deleted =
-        crate::store::retention::purge(&mut tx, now, DEFAULT_RETENTION_DAYS, sign).await?;
+    let min_days = i64::from(s.audit_min_retention_days);
+    let deleted = crate::store::retention::purge(
+        &mut tx,
+        now,
+        DEFAULT_RETENTION_DAYS.max(min_days),
+        min_days,
+        sign,
+    )
+    .await?;
     tx.commit().await?;
     if deleted > 0 {
         tracing::info!(deleted, "audit retention purge");

@@ -29,7 +29,7 @@ pub async fn create_local(
     let address = email::validate("email", &input.email)?;
     password::validate(&input.password)?;
     let display_name = match input.display_name.as_deref().map(str::trim) {
-        Some(name) if !name.is_empty() => name.chars().take(100).collect(),
+        Some(name) if !name.is_empty() => crate::text::name("display_name", name, 100)?,
         _ => address.split('@').next().unwrap_or_default().to_string(),
     };
     let hash = password::hash(&input.password).await?;

@@ -4,6 +4,7 @@
 pub mod audit_chain;
 pub mod console;
 pub mod denials;
+pub mod domains;
 pub mod events;
 pub mod limiter;
 pub mod members;
@@ -43,6 +44,9 @@ pub struct Services {
     pub token_refusals: limiter::OncePerMinute,
     /// When each refused (actor, permission, team) was last audited.
     pub denials: limiter::OncePerMinute,
+    /// When each address last had an anonymous refusal audited (a callback with no pending
+    /// sign-in): strangers cannot fill the log.
+    pub anonymous_refusals: limiter::OncePerMinute,
     /// The one-time code that authorizes first-run setup through the web; None once set up.
     setup_code: Mutex<Option<Secret<String>>>,
     /// HMAC-SHA-256 keyed with the server key, ready to clone: the stored form of token
@@ -51,12 +55,18 @@ pub struct Services {
     /// Signs the audit checkpoints a retention purge leaves, with a key derived from the
     /// server key (so a stolen checkpoint key says nothing about token secrets).
     checkpoint_mac: Secret<hmac::Hmac<sha2::Sha256>>,
+    /// Signs audit chain heads (the same key the database handle signs appends with).
+    head_mac: Secret<hmac::Hmac<sha2::Sha256>>,
     /// The OpenID Connect client and its discovery cache.
     pub oidc: crate::oidc::Oidc,
     /// Seals and opens stored client secrets.
     pub keyring: crate::seal::Keyring,
     /// Where IdPs send people back: `<public URL>/sso/callback`.
     pub sso_redirect_uri: String,
+    /// Where domain verification asks for TXT records; None: domains cannot be verified.
+    pub dns_resolver: Option<crate::dns::Resolver>,
+    /// The shortest audit retention an org may set (days); the operator's floor.
+    pub audit_min_retention_days: u32,
     /// Set once setup is seen done; it never goes back, so the database is asked only until then.
     setup_done: AtomicBool,
 }
@@ -68,6 +78,24 @@ impl Services {
         self
     }
 
+    /// Which identity providers may be used (loopback ones only in development).
+    pub fn with_idp_policy(mut self, policy: crate::oidc::IdpPolicy) -> Self {
+        self.oidc = crate::oidc::Oidc::new(policy);
+        self
+    }
+
+    /// The resolver domain verification asks.
+    pub fn with_dns_resolver(mut self, resolver: Option<crate::dns::Resolver>) -> Self {
+        self.dns_resolver = resolver;
+        self
+    }
+
+    /// The operator's floor on audit retention (days).
+    pub fn with_audit_min_retention_days(mut self, days: u32) -> Self {
+        self.audit_min_retention_days = days;
+        self
+    }
+
     /// The public URL people reach Foxgate at, which the SSO redirect URI is built from.
     pub fn with_public_url(mut self, public_url: &str) -> Self {
         self.sso_redirect_uri = format!("{}/sso/callback", public_url.trim_end_matches('/'));
@@ -75,17 +103,20 @@ impl Services {
     }
 
     pub fn new(db: Db, token_key: Secret<[u8; 32]>) -> Self {
+        let head_mac = audit_chain::head_mac(&token_key);
         Self {
-            db,
+            db: db.with_head_key(head_mac.clone()),
+            head_mac: Secret::new(head_mac),
             signin_failures: limiter::FailureLimiter::signin(),
             token_failures: limiter::FailureLimiter::bearer(),
             sso_starts: limiter::FailureLimiter::sso_starts(),
             token_usage: limiter::OncePerMinute::default(),
             token_refusals: limiter::OncePerMinute::default(),
             denials: limiter::OncePerMinute::default(),
+            anonymous_refusals: limiter::OncePerMinute::default(),
             token_cache: tokens::TokenCache::new(std::time::Duration::ZERO),
             setup_code: Mutex::new(None),
-            oidc: crate::oidc::Oidc::new(),
+            oidc: crate::oidc::Oidc::default(),
             keyring: crate::seal::Keyring::new(crate::seal::SealKey::derive(&token_key), vec![]),
             sso_redirect_uri: "http://127.0.0.1:3000/sso/callback".into(),
             token_mac: Secret::new(
@@ -93,6 +124,8 @@ impl Services {
                     .expect("HMAC takes any key length"),
             ),
             checkpoint_mac: Secret::new(audit_chain::checkpoint_mac(&token_key)),
+            audit_min_retention_days: 30,
+            dns_resolver: crate::dns::Resolver::system(),
             setup_done: AtomicBool::new(false),
         }
     }

@@ -2,7 +2,7 @@
 
 use super::{scope, Services};
 use crate::authz::{BuiltinRole, Principal, Scope};
-use crate::model::{NewOrg, Org, OrgChanges};
+use crate::model::{NewOrg, Org, OrgChanges, PendingRetention};
 use crate::store::{self, audit::AuditEvent, grants, orgs::OrgRow, users};
 use crate::use_cases;
 use crate::{slug, Error};
@@ -11,8 +11,13 @@ use crate::{slug, Error};
 pub const MAX_TOKEN_LIFETIME_DAYS: u32 = 3650;
 /// The longest an org may keep its audit events (ten years).
 pub const MAX_AUDIT_RETENTION_DAYS: u32 = 3650;
+/// How long a lowered audit retention waits before it takes effect: a week in which the
+/// other owners, and anyone reading the log, see it coming.
+pub const RETENTION_LOWERING_DELAY_MS: i64 = 7 * 24 * 3600 * 1000;
 
 fn view(o: OrgRow) -> Org {
+    let now = store::now_ms();
+    let retention = o.retention_days_at(now);
     Org {
         id: o.id,
         slug: o.slug,
@@ -21,7 +26,13 @@ fn view(o: OrgRow) -> Org {
             .max_token_lifetime_days
             .and_then(|d| u32::try_from(d).ok()),
         require_sso: o.require_sso,
-        audit_retention_days: u32::try_from(o.audit_retention_days).unwrap_or(30),
+        audit_retention_days: u32::try_from(retention).unwrap_or(30),
+        audit_retention_pending: o.audit_retention_pending.filter(|(_, at)| *at > now).map(
+            |(days, at)| PendingRetention {
+                days: u32::try_from(days).unwrap_or(30),
+                effective_at: at,
+            },
+        ),
     }
 }
 
@@ -45,11 +56,7 @@ pub async fn update(
         org.slug = slug::validate("slug", slug)?;
     }
     if let Some(name) = &changes.name {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(Error::invalid("name", "must be 1 to 100 characters"));
-        }
-        org.name = name.to_string();
+        org.name = crate::text::name("name", name, 100)?;
     }
     if let Some(limit) = changes.max_token_lifetime_days {
         if limit.is_some_and(|days| !(1..=MAX_TOKEN_LIFETIME_DAYS).contains(&days)) {
@@ -60,14 +67,33 @@ pub async fn update(
         }
         org.max_token_lifetime_days = limit.map(i64::from);
     }
+    let mut retention_change = None;
     if let Some(days) = changes.audit_retention_days {
-        if !(1..=MAX_AUDIT_RETENTION_DAYS).contains(&days) {
+        let min = s.audit_min_retention_days;
+        if !(min..=MAX_AUDIT_RETENTION_DAYS).contains(&days) {
             return Err(Error::invalid(
                 "audit_retention_days",
-                format!("must be 1 to {MAX_AUDIT_RETENTION_DAYS} days"),
+                format!("must be {min} to {MAX_AUDIT_RETENTION_DAYS} days (this instance keeps at least {min})"),
             ));
         }
-        org.audit_retention_days = i64::from(days);
+        let now = store::now_ms();
+        let old = org.retention_days_at(now);
+        let days = i64::from(days);
+        if days >= old {
+            // Keeping more is never a risk: at once, and it cancels a pending lowering.
+            org.audit_retention_days = days;
+            org.audit_retention_pending = None;
+        } else {
+            // Shortening the log is how a quiet intruder would cover tracks: only an owner,
+            // and only after a week in which it is visible.
+            let user_id = p.user_id().map_err(|_| Error::Forbidden)?;
+            if p.via_token.is_some() || !super::signin::is_owner(&mut tx, &org.id, user_id).await? {
+                return Err(Error::Forbidden);
+            }
+            org.audit_retention_days = old;
+            org.audit_retention_pending = Some((days, now + RETENTION_LOWERING_DELAY_MS));
+        }
+        retention_change = Some((old, days, org.audit_retention_pending.map(|(_, at)| at)));
     }
     if let Some(required) = changes.require_sso {
         p.require(use_cases::SSO_UPDATE.permission, &Scope::Org)?;
@@ -87,10 +113,13 @@ pub async fn update(
             e.into()
         }
     })?;
-    AuditEvent::by(p, "org.updated")
-        .entity("org", &org.id, &org.name)
-        .insert(&mut tx)
-        .await?;
+    let mut event = AuditEvent::by(p, "org.updated").entity("org", &org.id, &org.name);
+    if let Some((old, new, effective_at)) = retention_change {
+        event = event.snapshot(serde_json::json!({
+            "audit_retention_days": {"old": old, "new": new, "effective_at": effective_at}
+        }));
+    }
+    event.insert(&mut tx).await?;
     tx.commit().await?;
     Ok(view(org))
 }
@@ -109,16 +138,56 @@ pub async fn mine(s: &Services, p: &Principal) -> Result<Vec<Org>, Error> {
 }
 
 /// An org the user may switch their session to: one they are a member of.
-pub async fn switchable(s: &Services, p: &Principal, org_ref: &str) -> Result<Org, Error> {
+/// What an org switch comes to.
+#[derive(Debug)]
+pub enum Switch {
+    /// The session may work in the org now.
+    Entered(Org),
+    /// The org requires single sign-on and this session did not come through one of its
+    /// providers (and the user is not an owner): sign in through the org's IdP first.
+    NeedsSignIn(Org),
+}
+
+/// Moving the console to another org the user belongs to. The target org's sign-in policy
+/// applies as if the user signed in there: with `require_sso`, the session must have been
+/// opened through one of that org's providers (`session_provider`), unless they own it.
+/// Both outcomes are audit events (`org.switched`) in the target org.
+pub async fn switch(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    session_provider: Option<&str>,
+) -> Result<Switch, Error> {
     let user_id = p.user_id()?;
-    let mut conn = s.db.pool().acquire().await?;
-    let org = store::orgs::find(&mut conn, org_ref)
+    let mut tx = s.db.begin().await?;
+    let org = store::orgs::find(&mut tx, org_ref)
         .await?
         .ok_or(Error::NotFound)?;
-    if !users::is_member(&mut conn, &org.id, user_id).await? {
+    if !users::is_member(&mut tx, &org.id, user_id).await? {
         return Err(Error::NotFound);
     }
-    Ok(view(org))
+    let through_its_idp = match session_provider {
+        Some(id) => store::identity_providers::get(&mut tx, id)
+            .await?
+            .is_some_and(|provider| provider.org_id == org.id && provider.enabled),
+        None => false,
+    };
+    let allowed = !org.require_sso
+        || through_its_idp
+        || super::signin::is_owner(&mut tx, &org.id, user_id).await?;
+    let mut event = AuditEvent::by(p, "org.switched")
+        .org(&org.id)
+        .entity("org", &org.id, &org.name);
+    if !allowed {
+        event = event.failed("sso_required");
+    }
+    event.insert(&mut tx).await?;
+    tx.commit().await?;
+    Ok(if allowed {
+        Switch::Entered(view(org))
+    } else {
+        Switch::NeedsSignIn(view(org))
+    })
 }
 
 /// Creates an organization; its creator becomes its owner. Needs `org:create` where the
@@ -126,17 +195,15 @@ pub async fn switchable(s: &Services, p: &Principal, org_ref: &str) -> Result<Or
 pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, Error> {
     let user_id = p.user_id()?.to_string();
     p.require(use_cases::ORG_CREATE.permission, &Scope::Org)?;
-    let name = input.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::invalid("name", "must be 1 to 100 characters"));
-    }
+    let name = crate::text::name("name", &input.name, 100)?;
     let org = OrgRow {
         id: store::new_id(),
         slug: slug::validate("slug", &input.slug)?,
         name,
         max_token_lifetime_days: None,
         require_sso: false,
-        audit_retention_days: 30,
+        audit_retention_days: i64::from(s.audit_min_retention_days.max(30)),
+        audit_retention_pending: None,
     };
     let now = store::now_ms();
     let mut tx = s.db.begin().await?;

@@ -26,6 +26,18 @@ pub fn validate(password: &Secret<String>) -> Result<(), Error> {
     Ok(())
 }
 
+/// A password presented at sign-in no longer than any password could be: refused before it
+/// is hashed, so a megabyte "password" costs nothing.
+pub fn check_length(password: &Secret<String>) -> Result<(), Error> {
+    if password.expose().len() > 4 * MAX_LEN {
+        return Err(Error::invalid(
+            "password",
+            format!("must be at most {MAX_LEN} characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// Hashes on the blocking pool: Argon2 is meant to take tens of milliseconds of CPU.
 pub async fn hash(password: &Secret<String>) -> Result<String, Error> {
     let password = password.clone();

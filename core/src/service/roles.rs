@@ -35,10 +35,8 @@ fn builtin_view(r: BuiltinRole) -> Role {
 }
 
 fn validate_name(name: &str) -> Result<String, Error> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 60 {
-        return Err(Error::invalid("name", "must be 1 to 60 characters"));
-    }
+    let name = crate::text::name("name", name, 60)?;
+    let name = name.as_str();
     if BuiltinRole::ALL
         .iter()
         .any(|b| b.name().eq_ignore_ascii_case(name) || b.id() == name)
@@ -49,14 +47,7 @@ fn validate_name(name: &str) -> Result<String, Error> {
 }
 
 fn validate_description(text: &str) -> Result<String, Error> {
-    let text = text.trim();
-    if text.chars().count() > 500 {
-        return Err(Error::invalid(
-            "description",
-            "must be at most 500 characters",
-        ));
-    }
-    Ok(text.to_string())
+    crate::text::free_text("description", text, 500)
 }
 
 fn parse_permissions(words: &[String]) -> Result<PermissionSet, Error> {

@@ -87,24 +87,22 @@ pub async fn complete(
     if let SetupProof::Code(code) = proof {
         let ip = ctx.ip.as_deref().unwrap_or("unknown");
         s.signin_failures
-            .check(ip, "setup")
+            .attempt(ip, "setup")
             .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
-        if !code_matches(s, code) {
-            s.signin_failures.record_failure(ip, "setup");
+        if code_matches(s, code) {
+            s.signin_failures.succeeded(ip, "setup");
+        } else {
             return Err(Error::invalid(
                 "setup_code",
                 "does not match the code printed in the server log",
             ));
         }
     }
-    let org_name = input.org_name.trim().to_string();
-    if org_name.is_empty() || org_name.chars().count() > 100 {
-        return Err(Error::invalid("org_name", "must be 1 to 100 characters"));
-    }
+    let org_name = crate::text::name("org_name", &input.org_name, 100)?;
     let org_slug = slug::validate("org_slug", &input.org_slug)?;
     let owner_email = email::validate("email", &input.email)?;
     let display_name = match input.display_name.as_deref().map(str::trim) {
-        Some(name) if !name.is_empty() => name.chars().take(100).collect(),
+        Some(name) if !name.is_empty() => crate::text::name("display_name", name, 100)?,
         _ => owner_email
             .split('@')
             .next()
@@ -121,7 +119,8 @@ pub async fn complete(
         name: org_name,
         max_token_lifetime_days: None,
         require_sso: false,
-        audit_retention_days: 30,
+        audit_retention_days: i64::from(s.audit_min_retention_days.max(30)),
+        audit_retention_pending: None,
     };
     let user = users::UserRow {
         id: store::new_id(),

@@ -40,16 +40,23 @@ pub async fn with_password(
     email_input: &str,
     password_input: &Secret<String>,
 ) -> Result<SignedIn, Error> {
+    email::check_length("email", email_input)?;
+    password::check_length(password_input)?;
     let account = email::normalize(email_input);
     let ip = ctx.ip.as_deref().unwrap_or("unknown");
     s.signin_failures
-        .check(ip, &account)
+        .attempt(ip, &account)
         .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
 
-    let mut conn = s.db.pool().acquire().await?;
-    let credential = users::find_local_credential(&mut conn, &account).await?;
+    let credential = {
+        let mut conn = s.db.pool().acquire().await?;
+        users::find_local_credential(&mut conn, &account).await?
+    };
     let user_id = credential.as_ref().map(|(id, _)| id.clone());
+    // No connection is held while the password is hashed: a burst of sign-ins must not
+    // drain the pool that every other request needs.
     let password_ok = password::verify(credential.map(|(_, hash)| hash), password_input).await;
+    let mut conn = s.db.pool().acquire().await?;
 
     let (user, (org_id, sso_only)) = match &user_id {
         Some(id) => (
@@ -70,7 +77,7 @@ pub async fn with_password(
 
     match (refusal, user, org_id) {
         (None, Some(user), Some(org_id)) => {
-            s.signin_failures.record_success(&account);
+            s.signin_failures.succeeded(ip, &account);
             let mut tx = s.db.begin().await?;
             AuditEvent::anonymous("signin.succeeded", ctx.clone())
                 .actor_user(&user.id, &user.email)
@@ -86,7 +93,6 @@ pub async fn with_password(
             })
         }
         (reason, user, org_id) => {
-            s.signin_failures.record_failure(ip, &account);
             let mut event = AuditEvent::anonymous("signin.failed", ctx.clone())
                 .failed(reason.unwrap_or("refused"));
             // Only a known account is named: an unknown "email" may be a mistyped password.
@@ -123,15 +129,24 @@ async fn password_org(
         if !requires_sso {
             return Ok((Some(org_id.clone()), false));
         }
-        let held = grants::of_member(conn, org_id, user_id).await?;
-        if held
-            .iter()
-            .any(|g| g.team_id.is_none() && g.builtin() == Some(BuiltinRole::Owner))
-        {
+        if is_owner(conn, org_id, user_id).await? {
             return Ok((Some(org_id.clone()), false));
         }
     }
     Ok((None, !org_ids.is_empty()))
+}
+
+/// Whether the user holds Owner org-wide: owners keep their password way into an org that
+/// requires single sign-on, for when the IdP is down.
+pub(crate) async fn is_owner(
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    user_id: &str,
+) -> Result<bool, Error> {
+    let held = grants::of_member(conn, org_id, user_id).await?;
+    Ok(held
+        .iter()
+        .any(|g| g.team_id.is_none() && g.builtin() == Some(BuiltinRole::Owner)))
 }
 
 /// Records a sign-out. The caller deletes the session itself.

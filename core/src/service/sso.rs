@@ -10,7 +10,7 @@ use crate::model::{ProviderKind, SignInOption};
 use crate::oidc::{Groups, Identity};
 use crate::secret::Secret;
 use crate::store::identity_providers::{self as providers, ProviderRow};
-use crate::store::{self, audit::AuditEvent, grants, identities, orgs, teams, users};
+use crate::store::{self, audit::AuditEvent, domains, grants, identities, orgs, teams, users};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -95,10 +95,22 @@ async fn choose(conn: &mut AnyConnection, req: &StartRequest) -> Result<Provider
     let email = req.email.as_deref().unwrap_or("");
     let domain =
         domain_of(email).ok_or_else(|| Error::invalid("email", "enter your work email"))?;
-    enabled
-        .into_iter()
-        .find(|p| p.allowed_domains.contains(&domain))
-        .ok_or_else(|| Error::invalid("email", format!("no single sign-on is set up for {domain}")))
+    let not_set_up =
+        || Error::invalid("email", format!("no single sign-on is set up for {domain}"));
+    // Only the org that proved it owns the domain receives its sign-ins: anyone can type a
+    // domain into a provider's allowed list, nobody else can publish its DNS record.
+    let org_id = domains::verified_org(conn, &domain)
+        .await?
+        .ok_or_else(not_set_up)?;
+    enabled.retain(|p| p.org_id == org_id);
+    let preferred = enabled
+        .iter()
+        .position(|p| p.allowed_domains.contains(&domain))
+        .unwrap_or(0);
+    if enabled.is_empty() {
+        return Err(not_set_up());
+    }
+    Ok(enabled.swap_remove(preferred))
 }
 
 /// Picks the provider and prepares the trip to the IdP: the URL to send the browser to, and
@@ -109,10 +121,12 @@ pub async fn start(
     req: StartRequest,
 ) -> Result<(String, PendingSignIn), Error> {
     let ip = ctx.ip.as_deref().unwrap_or("unknown");
+    if let Some(email) = &req.email {
+        crate::email::check_length("email", email)?;
+    }
     s.sso_starts
-        .check(ip, "")
+        .attempt(ip, "")
         .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
-    s.sso_starts.record_failure(ip, "");
     let provider = {
         let mut conn = s.db.pool().acquire().await?;
         choose(&mut conn, &req).await?
@@ -163,6 +177,7 @@ pub async fn options(s: &Services, org_ref: &str) -> Result<Vec<SignInOption>, E
         .filter(|p| p.enabled)
         .map(|p| SignInOption {
             org_slug: org.slug.clone(),
+            org_name: org.name.clone(),
             provider_id: p.id,
             label: p.name,
         })
@@ -220,6 +235,11 @@ pub async fn finish(
     cb: Callback,
 ) -> Result<Result<(SignedIn, String), Refused>, Error> {
     let Some(pending) = pending else {
+        // Anyone can call the callback: one event per address a minute says it happened.
+        let address = super::limiter::address_bucket(ctx.ip.as_deref().unwrap_or("unknown"));
+        if !s.anonymous_refusals.due(&format!("sso_callback:{address}")) {
+            return Ok(Err(Refused("state_invalid")));
+        }
         return refusal(s, ctx, None, "state_invalid").await;
     };
     let provider = {
@@ -383,7 +403,7 @@ async fn provision(
             .actor_provider(&provider.id, &provider.name)
             .org(org_id)
     };
-    let (issuer_key, subject) = identity.account_key(provider.kind);
+    let (issuer_key, subject) = identity.account_key();
     let now = store::now_ms();
     let mut tx = s.db.begin().await?;
     let existing = match identities::find_user(&mut tx, &issuer_key, &subject).await? {
@@ -476,7 +496,7 @@ async fn provision(
 /// Replaces the grants this provider's mapping gave the user with `wanted`, one audit event
 /// per grant added or removed; grants given by hand are not touched.
 async fn sync_grants(
-    tx: &mut AnyConnection,
+    tx: &mut crate::store::WriteTx,
     provider: &ProviderRow,
     user: &users::UserRow,
     wanted: &BTreeSet<(Option<String>, String)>,

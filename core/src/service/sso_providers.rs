@@ -6,7 +6,7 @@ use crate::authz::{BuiltinRole, Principal, Scope};
 use crate::model::{
     ConnectionCheck, ConnectionReport, GroupRule, IdentityProvider, ProviderKind, ProviderSettings,
 };
-use crate::oidc::ProviderRef;
+use crate::oidc::{IdpPolicy, ProviderRef};
 use crate::store::identity_providers::{self as providers, ProviderRow, StoredRule};
 use crate::store::{self, audit::AuditEvent, orgs::OrgRow, teams};
 use crate::{use_cases, Error};
@@ -61,20 +61,23 @@ fn snapshot(row: &ProviderRow) -> serde_json::Value {
     })
 }
 
-/// `https://…`, or plain `http://` to this machine (development and tests).
-fn validate_issuer(issuer: &str) -> Result<String, Error> {
+/// `https://…` at a host the policy allows for the kind (an `entra` provider: Microsoft's);
+/// plain `http://` only to this machine under the development setting.
+fn validate_issuer(policy: IdpPolicy, kind: ProviderKind, issuer: &str) -> Result<String, Error> {
     let issuer = issuer.trim();
+    if issuer.len() > 500 {
+        return Err(Error::invalid("issuer", "must be at most 500 characters"));
+    }
     let url = url::Url::parse(issuer).map_err(|_| {
         Error::invalid(
             "issuer",
             "must be a URL such as https://acme.okta.com/oauth2/default",
         )
     })?;
-    let local = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    if url.scheme() != "https" && !(url.scheme() == "http" && local) {
-        return Err(Error::invalid("issuer", "must use https"));
-    }
-    if url.query().is_some() || url.fragment().is_some() || issuer.len() > 500 {
+    policy
+        .check_provider_url(kind, "issuer", issuer)
+        .map_err(|why| Error::invalid("issuer", why))?;
+    if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::invalid(
             "issuer",
             "must be the issuer URL alone, without ?query or #fragment",
@@ -104,18 +107,6 @@ fn validate_words(
     Ok(out)
 }
 
-fn is_domain(d: &str) -> bool {
-    d.len() <= 253
-        && d.contains('.')
-        && d.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        })
-}
-
 fn is_guid(t: &str) -> bool {
     t.len() == 36
         && t.chars().enumerate().all(|(i, c)| {
@@ -142,14 +133,7 @@ fn is_multi_tenant_entra(issuer: &str) -> bool {
 }
 
 fn text(field: &'static str, value: &str, max: usize) -> Result<String, Error> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(Error::invalid(
-            field,
-            format!("must be 1 to {max} characters"),
-        ));
-    }
-    Ok(value.to_string())
+    crate::text::name(field, value, max)
 }
 
 /// Checks the settings and the escalation guard: the mapping may hand out only roles whose
@@ -163,7 +147,7 @@ async fn validated(
     existing: Option<&ProviderRow>,
 ) -> Result<ProviderRow, Error> {
     let kind = input.kind;
-    let issuer = validate_issuer(&input.issuer)?;
+    let issuer = validate_issuer(s.oidc.policy(), kind, &input.issuer)?;
     let mut scopes = validate_words("scopes", &input.scopes, is_scope, "a scope")?;
     if scopes.is_empty() {
         scopes = kind
@@ -180,7 +164,12 @@ async fn validated(
         .iter()
         .map(|d| d.to_lowercase())
         .collect();
-    let allowed_domains = validate_words("allowed_domains", &lowered, is_domain, "a domain name")?;
+    let allowed_domains = validate_words(
+        "allowed_domains",
+        &lowered,
+        super::domains::is_domain,
+        "a domain name",
+    )?;
     let lowered: Vec<String> = input
         .allowed_tenants
         .iter()

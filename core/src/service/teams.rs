@@ -23,11 +23,7 @@ fn view(t: TeamRow) -> Team {
 }
 
 fn validate_name(name: &str) -> Result<String, Error> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::invalid("name", "must be 1 to 100 characters"));
-    }
-    Ok(name.to_string())
+    crate::text::name("name", name, 100)
 }
 
 fn slug_taken(e: sqlx::Error) -> Error {

@@ -345,10 +345,7 @@ pub async fn create(
         TokenKind::Personal => personal_powers(p, &input)?,
         _ => role_powers(&mut tx, p, org_ref, &org.id, &input, kind).await?,
     };
-    let name = input.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::invalid("name", "must be 1 to 100 characters"));
-    }
+    let name = crate::text::name("name", &input.name, 100)?;
     let now = store::now_ms();
     let expires_at = expiry(org.max_token_lifetime_days, &input, now)?;
     let presented = token::assemble(kind, &fresh_bytes(), &fresh_bytes());
@@ -527,7 +524,6 @@ fn refusal_reason(row: &TokenRow, secret_ok: bool, now: i64) -> Option<&'static 
 /// of bad attempts is one event and not a write per request.
 async fn audit_refusal(
     s: &Services,
-    conn: &mut sqlx::AnyConnection,
     row: &TokenRow,
     reason: &'static str,
     context: &RequestContext,
@@ -540,7 +536,10 @@ async fn audit_refusal(
         .entity("token", &row.id, &row.name)
         .failed(reason);
     event.team_id = row.team_id.clone();
-    event.insert(conn).await?;
+    // Its own transaction: the append is three statements that stand or fall together.
+    let mut tx = s.db.begin().await?;
+    event.insert(&mut tx).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -553,12 +552,11 @@ pub async fn authenticate(
     context: RequestContext,
 ) -> Result<Principal, Error> {
     let ip = context.ip.clone().unwrap_or_else(|| "unknown".into());
-    s.token_failures
-        .check(&ip, "")
-        .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
-    let refuse = || {
-        s.token_failures.record_failure(&ip, "");
-        Error::Unauthorized
+    // Only failures count, and only failures are slowed: a token that verifies is accepted
+    // whatever else its address sent, so junk from a shared address locks nobody out.
+    let refuse = || match s.token_failures.fail(&ip, "") {
+        Ok(()) => Error::Unauthorized,
+        Err(retry_after_secs) => Error::RateLimited { retry_after_secs },
     };
     let parsed = token::parse(presented).map_err(|_| refuse())?;
     let verified = match s.token_cache.get(&parsed.id) {
@@ -598,8 +596,7 @@ pub async fn authenticate(
         refusal_reason(row, current | in_grace, now)
     };
     if let Some(reason) = reason {
-        let mut conn = s.db.pool().acquire().await?;
-        audit_refusal(s, &mut conn, row, reason, &context).await?;
+        audit_refusal(s, row, reason, &context).await?;
         return Err(if reason == "expired" {
             Error::TokenExpired
         } else {
@@ -613,7 +610,8 @@ pub async fn authenticate(
                 super::principal::of_member(&mut conn, user_id, &row.org_id, context.clone())
                     .await?
             else {
-                audit_refusal(s, &mut conn, row, "user_gone", &context).await?;
+                drop(conn);
+                audit_refusal(s, row, "user_gone", &context).await?;
                 return Err(refuse());
             };
             let chosen = PermissionSet::from_words(&row.permissions).unwrap_or_default();

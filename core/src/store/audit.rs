@@ -1,6 +1,8 @@
 //! The audit log table: append-only rows, written in the transaction of the change they record.
 
+use super::db::WriteTx;
 use crate::authz::{Identity, Principal, RequestContext};
+use crate::secret::Secret;
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,8 +137,8 @@ impl AuditEvent {
     }
 
     /// Appends the event to its org's chain; see [`insert_all`].
-    pub async fn insert(&self, conn: &mut AnyConnection) -> sqlx::Result<()> {
-        insert_all(conn, std::slice::from_ref(self)).await
+    pub async fn insert(&self, tx: &mut WriteTx) -> sqlx::Result<()> {
+        insert_all(tx, std::slice::from_ref(self)).await
     }
 
     fn row(&self) -> ChainedRow {
@@ -178,8 +180,11 @@ const ROWS_PER_STATEMENT: usize = 8;
 /// (which also takes the head row's write lock until the transaction ends); a stale guess
 /// re-reads the head and retries. Then the events go in a few rows per statement, and each
 /// (org, day, team, entity type) count is bumped once: one event is three statements, and
-/// fifty are about ten.
-pub async fn insert_all(conn: &mut AnyConnection, events: &[AuditEvent]) -> sqlx::Result<()> {
+/// fifty are about ten. The new head is signed with the transaction's head key, so a head
+/// rewound over deleted events (or a deleted head) no longer verifies.
+pub async fn insert_all(tx: &mut WriteTx, events: &[AuditEvent]) -> sqlx::Result<()> {
+    let key = tx.head_key();
+    let conn: &mut AnyConnection = tx;
     let mut rows: Vec<Linked> = Vec::with_capacity(events.len());
     let mut chains: Vec<String> = Vec::new();
     for e in events {
@@ -194,7 +199,7 @@ pub async fn insert_all(conn: &mut AnyConnection, events: &[AuditEvent]) -> sqlx
             .filter(|e| e.org_id.as_deref().unwrap_or_default() == chain)
             .map(AuditEvent::row)
             .collect();
-        rows.extend(chain_up(conn, chain, mine).await?);
+        rows.extend(chain_up(conn, chain, mine, key.as_deref().map(Secret::expose)).await?);
     }
     write_chained(conn, &rows).await
 }
@@ -280,12 +285,13 @@ async fn chain_up(
     conn: &mut AnyConnection,
     chain: &str,
     mut rows: Vec<ChainedRow>,
+    key: Option<&HeadMac>,
 ) -> sqlx::Result<Vec<Linked>> {
     let mut head = heads::remembered(chain);
     for _ in 0..100 {
         let (start_seq, start_hash) = match head.take() {
             Some(h) => h,
-            None => heads::read(conn, chain).await?,
+            None => heads::read(conn, chain, key).await?,
         };
         let mut linked = Vec::with_capacity(rows.len());
         let mut prev = start_hash.clone();
@@ -299,13 +305,14 @@ async fn chain_up(
         // Both the position and the hash must match: a guess left by a rolled-back append
         // can name the right position with another event's hash.
         let swapped = sqlx::query(
-            "UPDATE audit_chain SET seq = $1, hash = $2 WHERE chain = $3 AND seq = $4 AND hash = $5",
+            "UPDATE audit_chain SET seq = $1, hash = $2, sig = $6 WHERE chain = $3 AND seq = $4 AND hash = $5",
         )
         .bind(end_seq)
         .bind(&prev)
         .bind(chain)
         .bind(start_seq)
         .bind(&start_hash)
+        .bind(key.map(|k| head_signature(k, chain, end_seq, &prev)))
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -326,7 +333,7 @@ async fn chain_up(
 /// The last head each chain was seen at by this process: a guess, checked by the swap, so
 /// a stale one (another process appended, or a transaction rolled back) costs one retry.
 mod heads {
-    use super::GENESIS;
+    use super::{head_signature, HeadMac, GENESIS};
     use sqlx::AnyConnection;
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
@@ -353,12 +360,17 @@ mod heads {
     }
 
     /// The head as stored, created at the genesis hash for a chain's first event.
-    pub async fn read(conn: &mut AnyConnection, chain: &str) -> sqlx::Result<(i64, String)> {
+    pub async fn read(
+        conn: &mut AnyConnection,
+        chain: &str,
+        key: Option<&HeadMac>,
+    ) -> sqlx::Result<(i64, String)> {
         sqlx::query(
-            "INSERT INTO audit_chain (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING",
+            "INSERT INTO audit_chain (chain, seq, hash, sig) VALUES ($1, 0, $2, $3) ON CONFLICT (chain) DO NOTHING",
         )
         .bind(chain)
         .bind(GENESIS)
+        .bind(key.map(|k| head_signature(k, chain, 0, GENESIS)))
         .execute(&mut *conn)
         .await?;
         sqlx::query_as("SELECT seq, hash FROM audit_chain WHERE chain = $1")
@@ -366,6 +378,21 @@ mod heads {
             .fetch_one(conn)
             .await
     }
+}
+
+type HeadMac = hmac::Hmac<sha2::Sha256>;
+
+/// Hex HMAC of a chain head, `chain \n seq \n hash`: what `audit verify` checks the stored
+/// head against.
+pub fn head_signature(key: &HeadMac, chain: &str, seq: i64, hash: &str) -> String {
+    use hmac::Mac;
+    let mut mac = key.clone();
+    mac.update(format!("{chain}\n{seq}\n{hash}").as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The `prev_hash` of a chain's first event.

@@ -26,7 +26,13 @@ pub struct Db {
     /// SQLite's busy handler, which sleeps (1, 2, 5, 10… ms) between retries and turned a
     /// burst of concurrent writes into a trickle.
     write_gate: Arc<tokio::sync::Mutex<()>>,
+    /// Signs each audit chain's head as it advances (see `store::audit`); None only for
+    /// tools that load the log in bulk and sign heads themselves.
+    head_key: Option<HeadKey>,
 }
+
+/// HMAC-SHA-256 under a key derived from the server key, which signs audit chain heads.
+pub type HeadKey = Arc<crate::secret::Secret<hmac::Hmac<sha2::Sha256>>>;
 
 /// A write transaction (from [`Db::begin`]): derefs to its connection; on SQLite it also
 /// holds this process's write gate until it ends.
@@ -34,9 +40,15 @@ pub struct Db {
 pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+    head_key: Option<HeadKey>,
 }
 
 impl WriteTx {
+    /// The key audit appends in this transaction sign their chain's new head with.
+    pub fn head_key(&self) -> Option<HeadKey> {
+        self.head_key.clone()
+    }
+
     pub async fn commit(self) -> sqlx::Result<()> {
         self.tx.commit().await
     }
@@ -56,6 +68,36 @@ impl std::ops::DerefMut for WriteTx {
     }
 }
 
+/// The SQLite file holds password hashes, sealed secrets and the audit log: only Foxgate's
+/// user may read it. Created (or tightened) to mode 0600 before SQLite opens it; SQLite gives
+/// its `-wal` and `-shm` files the database file's mode.
+fn owner_only_sqlite_files(url: &str) -> Result<(), Error> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+        .map_err(|e| Error::invalid("database_url", e.to_string()))?;
+    let path = options.get_filename();
+    if path.as_os_str().is_empty() || path.to_string_lossy().contains(":memory:") {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path);
+        if created.is_ok() {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut file = path.as_os_str().to_owned();
+                file.push(suffix);
+                let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Db {
     /// Opens a pool without touching the database, so the server can start (and report
     /// "not ready") while the database is still down.
@@ -73,6 +115,9 @@ impl Db {
         };
         let options = AnyConnectOptions::from_str(url)
             .map_err(|e| Error::invalid("database_url", e.to_string()))?;
+        if backend == Backend::Sqlite {
+            owner_only_sqlite_files(url)?;
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(3))
@@ -109,6 +154,7 @@ impl Db {
             pool,
             backend,
             write_gate: Arc::default(),
+            head_key: None,
         })
     }
 
@@ -127,13 +173,21 @@ impl Db {
                 WriteTx {
                     tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
                     _gate: Some(gate),
+                    head_key: self.head_key.clone(),
                 }
             }
             Backend::Postgres => WriteTx {
                 tx: self.pool.begin().await?,
                 _gate: None,
+                head_key: self.head_key.clone(),
             },
         })
+    }
+
+    /// Audit appends through this handle sign their chain heads with `key`.
+    pub fn with_head_key(mut self, key: hmac::Hmac<sha2::Sha256>) -> Self {
+        self.head_key = Some(Arc::new(crate::secret::Secret::new(key)));
+        self
     }
 
     pub fn backend(&self) -> Backend {

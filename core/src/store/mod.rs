@@ -3,6 +3,7 @@
 
 pub mod audit;
 mod db;
+pub mod domains;
 pub mod events;
 pub mod grants;
 pub mod identities;

@@ -12,20 +12,49 @@ pub struct OrgRow {
     pub require_sso: bool,
     /// How many days its audit events are kept.
     pub audit_retention_days: i64,
+    /// A shorter retention an owner asked for, and when (ms) it takes effect.
+    pub audit_retention_pending: Option<(i64, i64)>,
 }
 
-type Row = (String, String, String, Option<i64>, i64, i64);
+impl OrgRow {
+    /// The retention in force at `now`: a lowered one only once its wait is over.
+    pub fn retention_days_at(&self, now: i64) -> i64 {
+        match self.audit_retention_pending {
+            Some((days, at)) if at <= now => days,
+            _ => self.audit_retention_days,
+        }
+    }
+}
 
-fn from_row(
-    (id, slug, name, max_token_lifetime_days, require_sso, audit_retention_days): Row,
-) -> OrgRow {
-    OrgRow {
-        id,
-        slug,
-        name,
-        max_token_lifetime_days,
-        require_sso: require_sso != 0,
-        audit_retention_days,
+#[derive(sqlx::FromRow)]
+struct Stored {
+    id: String,
+    slug: String,
+    name: String,
+    max_token_lifetime_days: Option<i64>,
+    require_sso: i64,
+    audit_retention_days: i64,
+    audit_retention_pending_days: Option<i64>,
+    audit_retention_pending_at: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "id, slug, name, max_token_lifetime_days, require_sso, audit_retention_days, \
+                       audit_retention_pending_days, audit_retention_pending_at";
+
+impl From<Stored> for OrgRow {
+    fn from(r: Stored) -> Self {
+        OrgRow {
+            id: r.id,
+            slug: r.slug,
+            name: r.name,
+            max_token_lifetime_days: r.max_token_lifetime_days,
+            require_sso: r.require_sso != 0,
+            audit_retention_days: r.audit_retention_days,
+            audit_retention_pending: r
+                .audit_retention_pending_days
+                .zip(r.audit_retention_pending_at),
+        }
     }
 }
 
@@ -57,24 +86,22 @@ pub async fn insert(conn: &mut AnyConnection, org: &OrgRow, now: i64) -> sqlx::R
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<OrgRow>> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT id, slug, name, max_token_lifetime_days, require_sso, audit_retention_days FROM orgs WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(from_row))
+    let row: Option<Stored> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM orgs WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(OrgRow::from))
 }
 
 /// An org by slug or by id.
 pub async fn find(conn: &mut AnyConnection, slug_or_id: &str) -> sqlx::Result<Option<OrgRow>> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT id, slug, name, max_token_lifetime_days, require_sso, audit_retention_days FROM orgs WHERE slug = $1 OR id = $1",
-    )
+    let row: Option<Stored> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM orgs WHERE slug = $1 OR id = $1"
+    ))
     .bind(slug_or_id)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(from_row))
+    Ok(row.map(OrgRow::from))
 }
 
 /// Takes the org's row lock until the transaction ends, serializing changes that must see
@@ -88,12 +115,17 @@ pub async fn lock(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<()> {
 }
 
 pub async fn update(conn: &mut AnyConnection, org: &OrgRow) -> sqlx::Result<()> {
-    sqlx::query("UPDATE orgs SET slug = $1, name = $2, max_token_lifetime_days = $3, require_sso = $4, audit_retention_days = $5 WHERE id = $6")
+    sqlx::query(
+        "UPDATE orgs SET slug = $1, name = $2, max_token_lifetime_days = $3, require_sso = $4, \
+         audit_retention_days = $5, audit_retention_pending_days = $6, audit_retention_pending_at = $7 WHERE id = $8",
+    )
         .bind(&org.slug)
         .bind(&org.name)
         .bind(org.max_token_lifetime_days)
         .bind(i64::from(org.require_sso))
         .bind(org.audit_retention_days)
+        .bind(org.audit_retention_pending.map(|(days, _)| days))
+        .bind(org.audit_retention_pending.map(|(_, at)| at))
         .bind(&org.id)
         .execute(conn)
         .await?;

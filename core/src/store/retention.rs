@@ -44,17 +44,23 @@ pub async fn purge(
     conn: &mut AnyConnection,
     now: i64,
     default_days: i64,
+    min_days: i64,
     sign: impl Fn(&str) -> String,
 ) -> sqlx::Result<u64> {
     sqlx::query("UPDATE audit_purge SET active = 1 WHERE id = 1")
         .execute(&mut *conn)
         .await?;
-    let orgs: Vec<(String, i64)> = sqlx::query_as("SELECT id, audit_retention_days FROM orgs")
-        .fetch_all(&mut *conn)
-        .await?;
+    // A lowered retention counts only once its wait is over, and never below the floor.
+    let orgs: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT id, CASE WHEN audit_retention_pending_at IS NOT NULL AND audit_retention_pending_at <= $1 \
+         THEN audit_retention_pending_days ELSE audit_retention_days END AS days FROM orgs",
+    )
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?;
     let chains = orgs
         .into_iter()
-        .map(|(id, days)| (id, now - days * DAY_MS))
+        .map(|(id, days)| (id, now - days.max(min_days) * DAY_MS))
         .chain(std::iter::once((
             String::new(),
             now - default_days * DAY_MS,

@@ -108,6 +108,12 @@ pub async fn stream(
         );
     }
     let reader = Reader::of(&st.services, &p, &org).await?;
+    let slot = st
+        .streams
+        .take(&p)
+        .ok_or(foxgate_core::Error::RateLimited {
+            retry_after_secs: 5,
+        })?;
     let resume = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -121,7 +127,8 @@ pub async fn stream(
     // Checks the filters once, so a bad one is a 422 and not a stream that says nothing.
     events::newer(&st.services, &reader, filter.clone()).await?;
     let until = Instant::now() + STREAM_FOR;
-    let polls = futures::stream::unfold((filter, true), move |(mut filter, first)| {
+    // The slot travels with the stream and is freed when the stream is dropped.
+    let polls = futures::stream::unfold((filter, true, slot), move |(mut filter, first, slot)| {
         let (services, reader) = (st.services.clone(), reader.clone());
         async move {
             if !first {
@@ -158,7 +165,7 @@ pub async fn stream(
             }
             Some((
                 futures::stream::iter(out.into_iter().map(Ok)),
-                (filter, false),
+                (filter, false, slot),
             ))
         }
     })

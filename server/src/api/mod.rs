@@ -2,6 +2,7 @@
 //! `foxgate_core::service` fn and map its result.
 
 mod auth;
+mod domains;
 mod events;
 mod json;
 mod members;
@@ -66,5 +67,11 @@ pub fn routes() -> Router<AppState> {
             get(sso::get).put(sso::update).delete(sso::delete),
         )
         .route("/orgs/{org}/sso/providers/{id}/test", post(sso::test))
+        .route(
+            "/orgs/{org}/sso/domains",
+            get(domains::list).post(domains::claim),
+        )
+        .route("/orgs/{org}/sso/domains/{id}", delete(domains::delete))
+        .route("/orgs/{org}/sso/domains/{id}/verify", post(domains::verify))
         .fallback(|| async { ApiError::from(foxgate_core::Error::NotFound) })
 }

@@ -284,8 +284,18 @@ async fn the_log_refuses_edits_and_keeps_its_retention(backend: Backend) {
         )
         .await;
     let org = json(res).await;
-    assert_eq!(org["audit_retention_days"], 7);
+    assert_eq!(
+        org["audit_retention_days"], 30,
+        "a shorter retention waits a week"
+    );
+    assert_eq!(org["audit_retention_pending"]["days"], 7);
     let org_id = org["id"].as_str().unwrap().to_string();
+    // The week has passed.
+    sqlx::query("UPDATE orgs SET audit_retention_pending_at = 0 WHERE id = $1")
+        .bind(&org_id)
+        .execute(pool)
+        .await
+        .unwrap();
     insert_event(&s, &org_id, 8).await;
     insert_event(&s, &org_id, 6).await;
     let with_old = count().await;

@@ -95,9 +95,36 @@ impl TestServer {
         migrate: bool,
         token_cache: Duration,
     ) -> Self {
+        Self::start_full(
+            database_url,
+            dir,
+            public_origin,
+            migrate,
+            token_cache,
+            |_| {},
+        )
+        .await
+    }
+
+    /// A fresh server whose configuration `configure` changes first (trusted proxies, the
+    /// loopback IdP setting, the retention floor…).
+    pub async fn start_configured(backend: Backend, configure: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = fresh_database(backend, dir.path()).await;
+        Self::start_full(database_url, dir, None, true, Duration::ZERO, configure).await
+    }
+
+    async fn start_full(
+        database_url: String,
+        dir: tempfile::TempDir,
+        public_origin: Option<&str>,
+        migrate: bool,
+        token_cache: Duration,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = Config {
+        let mut config = Config {
             addr: base.trim_start_matches("http://").to_string(),
             database_url,
             data_dir: dir.path().to_path_buf(),
@@ -108,7 +135,14 @@ impl TestServer {
             token_cache,
             session_idle: Duration::from_secs(2 * 3600),
             session_max: Duration::from_secs(24 * 3600),
+            trusted_proxies: Vec::new(),
+            // The test IdP listens on 127.0.0.1.
+            dev_allow_loopback_idp: true,
+            audit_min_retention_days: 1,
+            max_live_streams: 500,
+            dns_resolver: None,
         };
+        configure(&mut config);
         let foxgate = foxgate_server::assemble(config).unwrap();
         let setup_code = if migrate {
             foxgate_server::prepare_database(&foxgate.state.services)

@@ -30,6 +30,9 @@ pub enum Shape {
     Google,
     /// A plain OpenID provider whose signing key [`Idp::rotate_generic_key`] replaces.
     Generic,
+    /// An IdP an attacker runs, asserting any claims (Entra's `tid` and `oid` too) at an
+    /// issuer that names the real tenant.
+    Rogue,
 }
 
 pub fn idp() -> &'static Idp {
@@ -72,6 +75,7 @@ impl Idp {
             Shape::Auth0 => "/auth0/".to_string(),
             Shape::Google => "/google".to_string(),
             Shape::Generic => "/generic".to_string(),
+            Shape::Rogue => format!("/rogue/{}/v2.0", self.tenant),
         };
         format!("{}{path}", self.origin)
     }
@@ -216,7 +220,13 @@ impl Browser {
     ) -> String {
         let res = self.post_form(&s.url("/sso/start"), &s.base, form).await;
         assert_eq!(res.status(), 303, "sso/start");
-        let mut url = location(res.headers());
+        self.at_idp(s, location(res.headers()), login).await
+    }
+
+    /// From a URL at the IdP (where Foxgate sent the browser), signs in as `login` and
+    /// returns the callback URL the IdP sends the browser back to (not yet visited).
+    pub async fn at_idp(&mut self, s: &TestServer, start: String, login: &str) -> String {
+        let mut url = start;
         assert!(url.starts_with(&idp().origin), "sent to the IdP, not {url}");
         for _ in 0..10 {
             if url.starts_with(&s.base) {

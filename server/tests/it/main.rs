@@ -2,15 +2,19 @@
 
 mod harness;
 mod idp;
+mod process;
 
 mod atomic;
 mod auth;
 mod denials;
+mod domains;
 mod doors;
 mod events;
+mod hardening;
 mod health;
 mod live;
 mod personal_tokens;
+mod proxy;
 mod retention;
 mod roles;
 mod security;

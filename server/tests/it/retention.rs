@@ -8,18 +8,15 @@ use crate::on_both_databases;
 use foxgate_core::service::events::purge_as_of;
 use foxgate_core::store::{now_ms, DAY_MS};
 use reqwest::Method;
-use serde_json::json;
 
-async fn set_retention(s: &TestServer, owner: &str, days: i64) {
-    let res = s
-        .api(
-            Method::PATCH,
-            "/api/v1/orgs/acme",
-            owner,
-            Some(json!({"audit_retention_days": days})),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+/// Sets the org's retention as if a lowering's week had passed (the purge is under test
+/// here; the policy around changing it is tested in `hardening`).
+async fn set_retention(s: &TestServer, days: i64) {
+    sqlx::query("UPDATE orgs SET audit_retention_days = $1 WHERE slug = 'acme'")
+        .bind(days)
+        .execute(s.state.services.db.pool())
+        .await
+        .unwrap();
 }
 
 async fn chained(s: &TestServer) -> Vec<(i64, String)> {
@@ -35,7 +32,7 @@ async fn chained(s: &TestServer) -> Vec<(i64, String)> {
 async fn a_purge_leaves_a_signed_checkpoint(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    set_retention(&s, &owner, 1).await;
+    set_retention(&s, 1).await;
     add_teams(&s, &owner, &["old-a", "old-b"]).await;
     let cutoff = now_ms() + 1;
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;

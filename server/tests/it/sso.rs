@@ -82,6 +82,19 @@ async fn grants_of(s: &TestServer, email: &str) -> Vec<(String, Option<String>, 
     rows
 }
 
+/// Records that acme proved it owns `domain` (the DNS proof itself is tested in `domains`).
+pub(crate) async fn verified_domain(s: &TestServer, domain: &str) {
+    sqlx::query(
+        "INSERT INTO domain_claims (id, org_id, domain, token, created_at, verified_at) \
+         SELECT $1, id, $2, 'test', 0, 0 FROM orgs WHERE slug = 'acme'",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(domain)
+    .execute(s.state.services.db.pool())
+    .await
+    .unwrap();
+}
+
 async fn count(s: &TestServer, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
         .fetch_one(s.state.services.db.pool())
@@ -126,6 +139,7 @@ async fn okta_signs_in_provisions_and_resyncs_groups(backend: Backend) {
         .user(&login, json!({"email": "alice@acme.test", "email_verified": true, "name": "Alice", "groups": ["Engineering", "Everyone"]}))
         .await;
 
+    verified_domain(&s, "acme.test").await;
     let mut b = Browser::new();
     let callback = b
         .through_idp(
@@ -228,8 +242,9 @@ async fn entra_common_keys_on_tenant_and_object_ids(backend: Backend) {
         .unwrap();
     assert_eq!(
         key,
-        (format!("entra:{tenant}"), oid),
-        "(tid, oid), not the issuer's sub"
+        (format!("entra:{}", idp().issuer(Shape::EntraTenant)), oid),
+        "(issuer of the tenant, oid), not the issuer's sub: a loopback development IdP keys \
+         on its whole tenant issuer (Microsoft's on their cloud and tid)"
     );
     assert_eq!(
         grants_of(&s, "carol@contoso.test").await,
