@@ -49,7 +49,13 @@ pub struct Options {
     /// Development and tests only: allow identity providers on 127.0.0.1/localhost over plain
     /// http (any kind). Off in production: an org admin could otherwise make Foxgate call
     /// services on its own host.
-    #[arg(long, env = "FOXGATE_DEV_ALLOW_LOOPBACK_IDP", global = true)]
+    /// The variable takes 1/0, true/false, yes/no, on/off.
+    #[arg(
+        long,
+        env = "FOXGATE_DEV_ALLOW_LOOPBACK_IDP",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub dev_allow_loopback_idp: bool,
     /// The shortest audit retention any org may choose, in days. Default 30.
     #[arg(long, env = "FOXGATE_AUDIT_MIN_RETENTION_DAYS", global = true)]
@@ -247,6 +253,44 @@ mod tests {
         for bad in ["fox.example.com", "ftp://x", "https://", "https://user@x"] {
             assert!(origin_of(bad).is_err(), "{bad}");
         }
+    }
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        options: Options,
+    }
+
+    #[test]
+    fn flags_and_variables_parse() {
+        use clap::Parser;
+        let cli = Cli::try_parse_from([
+            "foxgate",
+            "--dev-allow-loopback-idp",
+            "--trusted-proxies",
+            "10.0.0.0/8,127.0.0.1",
+        ])
+        .unwrap();
+        let c = Config::resolve(&cli.options).unwrap();
+        assert!(c.dev_allow_loopback_idp);
+        assert_eq!(c.trusted_proxies.len(), 2);
+        let off = Config::resolve(&Cli::try_parse_from(["foxgate"]).unwrap().options).unwrap();
+        assert!(!off.dev_allow_loopback_idp, "off by default");
+        assert!(
+            off.trusted_proxies.is_empty(),
+            "no proxy trusted by default"
+        );
+        assert_eq!(off.audit_min_retention_days, 30);
+        let bad = Options {
+            trusted_proxies: vec!["10.0.0.0/33".into()],
+            ..Default::default()
+        };
+        assert!(Config::resolve(&bad).is_err());
+        // The environment variable as the tests and e2e set it.
+        std::env::set_var("FOXGATE_DEV_ALLOW_LOOPBACK_IDP", "1");
+        let from_env = Cli::try_parse_from(["foxgate"]).unwrap();
+        std::env::remove_var("FOXGATE_DEV_ALLOW_LOOPBACK_IDP");
+        assert!(from_env.options.dev_allow_loopback_idp);
     }
 
     #[test]

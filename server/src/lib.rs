@@ -70,14 +70,24 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
     })
 }
 
+/// Applies the pending migrations (and what must happen once with one of them).
+pub async fn migrate(services: &Services) -> Result<(), String> {
+    let applied = services.db.migrate().await.map_err(|e| format!("{e:?}"))?;
+    // Heads written before heads were signed are adopted once, by the start that adds the
+    // signatures; after that an unsigned head is a tampered one, never re-signed.
+    if applied.contains(&foxgate_core::store::HEAD_SIGNING_MIGRATION) {
+        services
+            .sign_unsigned_heads()
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+    }
+    Ok(())
+}
+
 /// Applies migrations, then issues the one-time setup code if nobody has set up the
 /// instance yet (returned so `serve` can print it).
 pub async fn prepare_database(services: &Services) -> Result<Option<Secret<String>>, String> {
-    services.db.migrate().await.map_err(|e| format!("{e:?}"))?;
-    services
-        .sign_unsigned_heads()
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    migrate(services).await?;
     setup::issue_code(services)
         .await
         .map_err(|e| format!("{e:?}"))

@@ -204,13 +204,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Migrate => {
             let foxgate = foxgate_server::assemble(config)?;
-            foxgate
-                .state
-                .services
-                .db
-                .migrate()
-                .await
-                .map_err(|e| format!("{e:?}"))?;
+            foxgate_server::migrate(&foxgate.state.services).await?;
             println!("migrations applied");
             Ok(())
         }
@@ -228,7 +222,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let password = password.trim_end_matches(['\r', '\n']).to_string();
             let foxgate = foxgate_server::assemble(config)?;
             let services = &foxgate.state.services;
-            services.db.migrate().await.map_err(|e| format!("{e:?}"))?;
+            foxgate_server::migrate(services).await?;
             let input = SetupInput {
                 setup_code: None,
                 org_name,

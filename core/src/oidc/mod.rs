@@ -235,7 +235,10 @@ impl Oidc {
         );
         let body = self.get_json(&url).await.map_err(Problem::Discovery)?;
         let metadata: CoreProviderMetadata = serde_json::from_slice(&body).map_err(|e| {
-            Problem::Discovery(format!("{url} is not an OpenID discovery document: {e}"))
+            Problem::Discovery(format!(
+                "{url} is not an OpenID discovery document ({})",
+                where_in(&e)
+            ))
         })?;
         let discovered_issuer = metadata.issuer().as_str();
         let expected_issuer =
@@ -267,8 +270,12 @@ impl Oidc {
             })
             .filter(|url| same_origin(url, p.issuer));
         let body = self.get_json(&jwks_url).await.map_err(Problem::Keys)?;
-        let keys: CoreJsonWebKeySet = serde_json::from_slice(&body)
-            .map_err(|e| Problem::Keys(format!("{jwks_url} is not a JSON Web Key Set: {e}")))?;
+        let keys: CoreJsonWebKeySet = serde_json::from_slice(&body).map_err(|e| {
+            Problem::Keys(format!(
+                "{jwks_url} is not a JSON Web Key Set ({})",
+                where_in(&e)
+            ))
+        })?;
         if keys.keys().is_empty() {
             return Err(Problem::Keys(format!("{jwks_url} publishes no keys")));
         }
@@ -399,6 +406,17 @@ fn redirect_url(uri: &str) -> Result<RedirectUrl, Problem> {
         .map_err(|e| Problem::Exchange(format!("the redirect URI {uri} is not a URL: {e}")))
 }
 
+/// Where a document failed to parse, without quoting it: an answer's contents never reach
+/// the console or the log.
+fn where_in(e: &serde_json::Error) -> String {
+    format!(
+        "{:?} error at line {}, column {}",
+        e.classify(),
+        e.line(),
+        e.column()
+    )
+}
+
 fn plain_http_error(e: &openidconnect::reqwest::Error) -> String {
     if e.is_timeout() {
         "no answer within 10 seconds".into()
@@ -434,5 +452,28 @@ fn same_origin(url: &str, issuer: &str) -> bool {
     match (url::Url::parse(url), url::Url::parse(issuer)) {
         (Ok(a), Ok(b)) => a.origin() == b.origin(),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin;
+
+    #[test]
+    fn end_session_endpoints_must_share_the_issuers_origin() {
+        let issuer = "https://acme.okta.com/oauth2/default";
+        assert!(same_origin(
+            "https://acme.okta.com/oauth2/default/v1/logout",
+            issuer
+        ));
+        for other in [
+            "https://evil.example/logout",
+            "http://acme.okta.com/logout",
+            "https://acme.okta.com:8443/logout",
+            "https://acme.okta.com.evil.example/logout",
+            "not a url",
+        ] {
+            assert!(!same_origin(other, issuer), "{other}");
+        }
     }
 }

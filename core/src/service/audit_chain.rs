@@ -70,8 +70,9 @@ impl Services {
         mac.verify_slice(&signature).is_ok()
     }
 
-    /// Signs the heads written before heads were signed (at start-up, after migrating), so
-    /// that from then on an unsigned head is a tampered one.
+    /// Signs the heads written before heads were signed: once, by the start-up that applies
+    /// the migration adding signatures, so that from then on an unsigned head is a tampered
+    /// one.
     pub async fn sign_unsigned_heads(&self) -> Result<u64, Error> {
         let mut tx = self.db.begin().await?;
         let unsigned: Vec<(String, i64, String)> =

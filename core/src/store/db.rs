@@ -201,11 +201,24 @@ impl Db {
         }
     }
 
-    pub async fn migrate(&self) -> Result<(), Error> {
+    /// Applies the pending migrations; returns the versions it applied.
+    pub async fn migrate(&self) -> Result<Vec<i64>, Error> {
+        // A database never migrated has no table of applied versions yet.
+        let before: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_all(&self.pool)
+                .await
+                .unwrap_or_default();
         self.migrator()
             .run(&self.pool)
             .await
-            .map_err(|e| Error::internal(format!("migrations failed: {e}")))
+            .map_err(|e| Error::internal(format!("migrations failed: {e}")))?;
+        Ok(self
+            .migrator()
+            .iter()
+            .map(|m| m.version)
+            .filter(|v| !before.contains(v))
+            .collect())
     }
 
     /// Ok when the database answers and every migration this build knows is applied;

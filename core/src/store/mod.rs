@@ -18,6 +18,9 @@ pub mod users;
 
 pub use db::{Backend, Db, WriteTx};
 
+/// The migration that added signatures to audit chain heads (0010).
+pub const HEAD_SIGNING_MIGRATION: i64 = 10;
+
 /// A day in milliseconds (events are counted per UTC day).
 pub const DAY_MS: i64 = 86_400_000;
 

@@ -32,6 +32,14 @@ async fn add_provider(
         .await
 }
 
+/// Adds a provider backed by the test IdP (a fresh client of it) to `org`; its id.
+async fn idp_provider(s: &TestServer, cookie: &str, org: &str, settings: Value) -> String {
+    let client = idp().client_for(s).await;
+    let res = add_provider(s, cookie, org, &client, settings).await;
+    assert_eq!(res.status(), 201);
+    json(res).await["id"].as_str().unwrap().to_string()
+}
+
 /// Creates org `globex` as the owner and moves the owner's session into it.
 async fn globex(s: &TestServer, owner: &str) {
     let res = s
@@ -70,16 +78,13 @@ async fn scalar(s: &TestServer, sql: &str) -> i64 {
 async fn an_entra_provider_of_another_issuer_cannot_take_over_an_account(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    let client = idp().client_for(&s).await;
-    let res = add_provider(
+    idp_provider(
         &s,
         &owner,
         "acme",
-        &client,
         json!({"kind": "entra", "issuer": idp().issuer(Shape::EntraTenant), "default_role": "viewer"}),
     )
     .await;
-    assert_eq!(res.status(), 201);
     let tenant = idp().tenant.clone();
     let oid = uuid::Uuid::now_v7().to_string();
     let carol = format!("carol-12-{backend:?}");
@@ -97,19 +102,14 @@ async fn an_entra_provider_of_another_issuer_cannot_take_over_an_account(backend
 
     // Org B, and its admin's own IdP under kind `entra`, speaking Carol's tid and oid.
     globex(&s, &owner).await;
-    let res = add_provider(
+    // (Loopback IdPs are allowed in this test server.)
+    idp_provider(
         &s,
         &owner,
         "globex",
-        &client,
         json!({"kind": "entra", "issuer": idp().issuer(Shape::Rogue), "default_role": "viewer"}),
     )
     .await;
-    assert_eq!(
-        res.status(),
-        201,
-        "loopback IdPs are allowed in this test server"
-    );
     let mallory = format!("mallory-12-{backend:?}");
     idp()
         .user(
@@ -210,14 +210,11 @@ on_both_databases!(production_refuses_untrusted_and_internal_issuers);
 async fn switching_obeys_the_target_orgs_sign_in_policy(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
-    let client = idp().client_for(&s).await;
     let okta =
         json!({"kind": "okta", "issuer": idp().issuer(Shape::Okta), "default_role": "member"});
-    let res = add_provider(&s, &owner, "acme", &client, okta.clone()).await;
-    assert_eq!(res.status(), 201);
+    idp_provider(&s, &owner, "acme", okta.clone()).await;
     globex(&s, &owner).await;
-    let res = add_provider(&s, &owner, "globex", &client, okta).await;
-    assert_eq!(res.status(), 201);
+    idp_provider(&s, &owner, "globex", okta).await;
     let res = s
         .api(
             Method::PATCH,
@@ -578,16 +575,13 @@ async fn sessions_and_secrets_leave_nothing_behind(backend: Backend) {
 
     // A browser that came through SSO, then signs in with a password: nothing of the first
     // sign-in (its IdP, its ID token) is in the new session.
-    let client = idp().client_for(&s).await;
-    let res = add_provider(
+    idp_provider(
         &s,
         &owner,
         "acme",
-        &client,
         json!({"kind": "okta", "issuer": idp().issuer(Shape::Okta), "default_role": "viewer"}),
     )
     .await;
-    assert_eq!(res.status(), 201);
     let pat = format!("pat-12-{backend:?}");
     idp()
         .user(
@@ -663,3 +657,74 @@ async fn session_data(s: &TestServer, cookie: &str) -> String {
         .await
         .unwrap()
 }
+
+/// Issue 12 §6: an IdP's answers are read up to 256 KB, and a failing discovery is not
+/// asked again on every sign-in attempt. The "IdP" is a small HTTP server of this test.
+async fn identity_provider_answers_are_bounded(backend: Backend) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counter = asked.clone();
+    let idp_app = axum::Router::new()
+        .route(
+            "/big/.well-known/openid-configuration",
+            axum::routing::get(|| async { format!("{{\"pad\":\"{}\"}}", "x".repeat(300 * 1024)) }),
+        )
+        .route(
+            "/down/.well-known/openid-configuration",
+            axum::routing::get(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+                async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "down") }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, idp_app).await.unwrap() });
+
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let client = ("client".to_string(), "secret".to_string());
+    let mut ids = Vec::new();
+    for path in ["big", "down"] {
+        let res = add_provider(
+            &s,
+            &owner,
+            "acme",
+            &client,
+            json!({"kind": "generic", "name": path, "issuer": format!("{origin}/{path}"), "default_role": "viewer"}),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+        ids.push(json(res).await["id"].as_str().unwrap().to_string());
+    }
+    let report = json(
+        s.api(
+            Method::POST,
+            &format!("{}/{}/test", providers("acme"), ids[0]),
+            &owner,
+            None,
+        )
+        .await,
+    )
+    .await;
+    let detail = report["checks"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("larger than 256 KB"), "{detail}");
+    assert!(!detail.contains("xxxx"), "no raw body in the report");
+
+    for _ in 0..3 {
+        let res = s
+            .post_form(
+                "/sso/start",
+                &[("org", "acme"), ("provider", &ids[1])],
+                None,
+            )
+            .await;
+        assert_eq!(location(res.headers()), "/login?error=sso_unavailable");
+    }
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        1,
+        "a failed discovery is remembered for a while"
+    );
+}
+on_both_databases!(identity_provider_answers_are_bounded);
