@@ -3,6 +3,7 @@
 //! it, a verified one routes to its org (Entra providers included), and no second org can
 //! take a verified domain.
 
+use crate::hardening::switch;
 use crate::harness::{error_code, json, location, Backend, TestServer};
 use crate::idp::{idp, Shape};
 use crate::on_both_databases;
@@ -126,7 +127,36 @@ async fn domains_route_sign_ins_only_once_proven(backend: Backend) {
         .await;
     assert_eq!(res.status(), 201);
 
-    // Claimed, not proven: routes nothing.
+    // Another org lists the domain in its provider's allowed domains: that routes nothing.
+    let res = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs",
+            &owner,
+            Some(json!({"name": "Globex", "slug": "globex"})),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    switch(&s, &owner, "globex", "/").await;
+    let res = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/globex/sso/providers",
+            &owner,
+            Some(json!({"kind": "okta", "issuer": idp().issuer(Shape::Okta),
+                        "client_id": client_id, "client_secret": client_secret,
+                        "allowed_domains": ["contoso.test"], "default_role": "viewer"})),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    switch(&s, &owner, "acme", "/").await;
+    assert_eq!(
+        start_by_email(&s, "carol@contoso.test").await,
+        "/login?error=sso_not_set_up",
+        "a provider's allowed domains are no claim"
+    );
+
+    // Claimed, not proven: routes nothing either.
     let res = claim(&s, &owner, "acme", "Contoso.test").await;
     assert_eq!(res.status(), 201);
     let claimed: Value = json(res).await;
@@ -166,19 +196,7 @@ async fn domains_route_sign_ins_only_once_proven(backend: Backend) {
     );
 
     // Another org cannot take it.
-    let res = s
-        .api(
-            Method::POST,
-            "/api/v1/orgs",
-            &owner,
-            Some(json!({"name": "Globex", "slug": "globex"})),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    let res = s
-        .post_form("/orgs/switch", &[("org", "globex")], Some(&owner))
-        .await;
-    assert_eq!(location(res.headers()), "/");
+    switch(&s, &owner, "globex", "/").await;
     let res = claim(&s, &owner, "globex", "contoso.test").await;
     assert_eq!(error_code(res).await, "conflict");
 

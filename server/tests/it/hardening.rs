@@ -54,7 +54,8 @@ async fn globex(s: &TestServer, owner: &str) {
     switch(s, owner, "globex", "/").await;
 }
 
-async fn switch(s: &TestServer, cookie: &str, org: &str, expected: &str) {
+/// Switches the session's org; `expected` is where the answer sends the browser.
+pub(crate) async fn switch(s: &TestServer, cookie: &str, org: &str, expected: &str) {
     let res = s
         .post_form("/orgs/switch", &[("org", org)], Some(cookie))
         .await;
