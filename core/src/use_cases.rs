@@ -1,9 +1,10 @@
-//! The one table of use cases and the permission each needs (DESIGN §3). Pure, so the
-//! docs can be generated without the server. Services take
-//! their permission from here, the permission-matrix test walks it through both doors,
+//! The one table of use cases: the permission each needs and the scope it is checked at
+//! (see `docs/architecture.md`). Pure, so the console and the docs use it without the
+//! server. Services run through it (`service::use_case`), the console decides what to show
+//! with [`UseCase::allowed_by`], the permission-matrix test walks it through both doors,
 //! and `docs/permissions.md` is generated from it.
 
-use crate::authz::{Action, Permission, Resource};
+use crate::authz::{Action, Grants, Permission, Resource, Scope};
 
 /// Where a use case checks its permission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +17,18 @@ pub enum At {
     OrgOrTeam,
     /// Held anywhere in the org (reading role definitions).
     Anywhere,
+    /// What the caller owns (their personal tokens, their sessions): no permission, only
+    /// ownership. These cases are listed in [`OWN`], outside the permission table.
+    Own,
+}
+
+/// Where one check lands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Org-wide grants, or the grants of one team.
+    At(Scope),
+    /// Org-wide grants or those of any team.
+    Anywhere,
 }
 
 impl At {
@@ -25,6 +38,7 @@ impl At {
             At::Team => "the team",
             At::OrgOrTeam => "org, or the team named",
             At::Anywhere => "org or any team",
+            At::Own => "the caller's own",
         }
     }
 }
@@ -37,6 +51,36 @@ pub struct UseCase {
     /// Changes something (and writes an audit event).
     pub mutates: bool,
     pub summary: &'static str,
+}
+
+impl UseCase {
+    /// Where this use case checks its permission for a request naming `team` (a team id).
+    /// None when the table and the request disagree — a team-level case without a team, or
+    /// an org-level one given a team — which a service must never do (it is refused).
+    pub fn target(&self, team: Option<&str>) -> Option<Target> {
+        match (self.at, team) {
+            (At::Org | At::Own, None) | (At::OrgOrTeam, None) => Some(Target::At(Scope::Org)),
+            (At::Team | At::OrgOrTeam, Some(team)) => Some(Target::At(Scope::Team(team.into()))),
+            (At::Anywhere, _) => Some(Target::Anywhere),
+            (At::Team, None) | (At::Org | At::Own, Some(_)) => None,
+        }
+    }
+
+    /// Whether `grants` allow this use case for a request naming `team`: the console hides
+    /// what the viewer cannot do with the rule the service enforces.
+    pub fn allowed_by(&self, grants: &Grants, team: Option<&str>) -> bool {
+        match self.target(team) {
+            Some(Target::At(scope)) => grants.at(&scope).contains(self.permission),
+            Some(Target::Anywhere) => {
+                grants.org.contains(self.permission)
+                    || grants
+                        .team_sets()
+                        .iter()
+                        .any(|(_, set)| set.contains(self.permission))
+            }
+            None => false,
+        }
+    }
 }
 
 const fn case(
@@ -248,6 +292,27 @@ pub const SESSIONS_END: UseCase = case(
     "end every browser session of a member",
 );
 
+/// Minting, regenerating and revoking one's own personal token; `tokens:delete` org-wide
+/// also revokes anyone's.
+pub const PERSONAL_TOKENS: UseCase = UseCase {
+    name: "tokens.personal",
+    permission: Permission::new(Resource::Tokens, Action::Delete),
+    at: At::Own,
+    mutates: true,
+    summary: "mint, regenerate and revoke your own personal tokens",
+};
+/// Listing and ending one's own browser sessions.
+pub const OWN_SESSIONS: UseCase = UseCase {
+    name: "sessions.own",
+    permission: Permission::new(Resource::Sessions, Action::Delete),
+    at: At::Own,
+    mutates: true,
+    summary: "see and end your own browser sessions",
+};
+
+/// The use cases decided by ownership, not by a permission.
+pub const OWN: &[UseCase] = &[PERSONAL_TOKENS, OWN_SESSIONS];
+
 pub const ALL: &[UseCase] = &[
     ORG_READ,
     ORG_UPDATE,
@@ -305,11 +370,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn each_case_is_checked_where_the_table_says() {
+        let team = Some("t1");
+        let in_team = Some(Target::At(Scope::Team("t1".into())));
+        let org_wide = Some(Target::At(Scope::Org));
+        for uc in ALL.iter().chain(OWN) {
+            let (with_team, without) = (uc.target(team), uc.target(None));
+            match uc.at {
+                At::Org | At::Own => assert_eq!((with_team, without), (None, org_wide.clone())),
+                At::Team => assert_eq!((with_team, without), (in_team.clone(), None)),
+                At::OrgOrTeam => {
+                    assert_eq!((with_team, without), (in_team.clone(), org_wide.clone()))
+                }
+                At::Anywhere => assert_eq!(
+                    (with_team, without),
+                    (Some(Target::Anywhere), Some(Target::Anywhere))
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn the_console_reads_grants_with_the_table() {
+        use crate::authz::BuiltinRole;
+        let team_admin = Grants::from_builtin([(BuiltinRole::TeamAdmin, Some("t1"))]);
+        assert!(TEAMS_UPDATE.allowed_by(&team_admin, Some("t1")));
+        assert!(!TEAMS_UPDATE.allowed_by(&team_admin, Some("t2")));
+        assert!(!TEAMS_CREATE.allowed_by(&team_admin, None));
+        assert!(
+            ROLES_READ.allowed_by(&team_admin, None),
+            "held in a team counts"
+        );
+        assert!(
+            !TEAMS_UPDATE.allowed_by(&team_admin, None),
+            "a team case needs its team"
+        );
+    }
+
+    #[test]
     fn names_are_unique() {
-        let mut names: Vec<_> = ALL.iter().map(|u| u.name).collect();
+        let mut names: Vec<_> = ALL.iter().chain(OWN).map(|u| u.name).collect();
         names.sort();
         names.dedup();
-        assert_eq!(names.len(), ALL.len());
+        assert_eq!(names.len(), ALL.len() + OWN.len());
     }
 
     #[test]

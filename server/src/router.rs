@@ -6,7 +6,6 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum::Router;
 use foxgate_app::{shell, App};
-use foxgate_core::authz::denial;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_sessions::cookie::SameSite;
@@ -74,11 +73,10 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         .layer(from_fn_with_state(state.clone(), security::headers))
         .layer(from_fn(request_id::assign))
         .with_state(state.clone());
-    let services = state.services.clone();
     let trusted_proxies = state.config.trusted_proxies.clone();
     let programs = programs::router(state);
-    // Two doors to the same API: bearer-token requests to /api/ take the short path. Either
-    // way, a permission refused while handling the request is recorded once answered.
+    // Two doors to the same API: bearer-token requests to /api/ take the short path. (A
+    // refused permission is recorded by the use case that refused it.)
     Router::new().fallback_service(tower::service_fn(move |mut req: axum::extract::Request| {
         client_addr::attach(&mut req, &trusted_proxies);
         let door = if programs::wants(&req) {
@@ -86,14 +84,7 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         } else {
             browsers.clone()
         };
-        let services = services.clone();
-        async move {
-            let (response, denied) = denial::watch(tower::ServiceExt::oneshot(door, req)).await;
-            if let Some(denied) = denied {
-                foxgate_core::service::denials::record(&services, denied).await;
-            }
-            response
-        }
+        tower::ServiceExt::oneshot(door, req)
     }))
 }
 

@@ -5,8 +5,8 @@
 use super::{Alert, Header};
 use crate::api::dashboard_summary;
 use crate::error::message_for;
-use foxgate_core::authz::{Permission, Scope};
 use foxgate_core::model::ConsoleSummary;
+use foxgate_core::use_cases::UseCase;
 use foxgate_core::ErrorCode;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -70,14 +70,15 @@ pub fn use_summary() -> Resource<Result<ConsoleSummary, crate::error::UiError>> 
     expect_context()
 }
 
-/// Whether the viewer holds `permission` at `scope`, to hide what they cannot do.
-pub fn viewer_can(permission: Permission, scope: Scope) -> Signal<bool> {
+/// Whether the viewer may run `use_case` (for `team`, a team id, when it is a team-level
+/// case), to hide what they cannot do — decided by the table the service enforces.
+pub fn viewer_may(use_case: UseCase, team: Option<String>) -> Signal<bool> {
     let summary = use_summary();
     Signal::derive(move || {
         summary
             .get()
             .and_then(Result::ok)
-            .is_some_and(|s| s.grants.at(&scope).contains(permission))
+            .is_some_and(|s| use_case.allowed_by(&s.grants, team.as_deref()))
     })
 }
 

@@ -2,7 +2,7 @@
 
 mod frame;
 
-pub use frame::{failure, use_summary, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel};
+pub use frame::{failure, use_summary, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel};
 
 use foxgate_core::model::{ConsoleSummary, Org};
 use leptos::prelude::*;

@@ -2,9 +2,9 @@
 
 use crate::api::orgs::{CreateOrg, SetTokenLifetime, UpdateOrg};
 use crate::components::{
-    failure, use_summary, viewer_can, ActionError, ConsoleFrame, Panel, BUTTON, INPUT,
+    failure, use_summary, viewer_may, ActionError, ConsoleFrame, Panel, BUTTON, INPUT,
 };
-use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
+use foxgate_core::use_cases::{ORG_CREATE, ORG_UPDATE};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -52,8 +52,8 @@ fn OrgSettings(name: String, slug: String, lifetime: Option<u32>) -> impl IntoVi
     let update = ServerAction::<UpdateOrg>::new();
     let policy = ServerAction::<SetTokenLifetime>::new();
     let create = ServerAction::<CreateOrg>::new();
-    let may_update = viewer_can(Permission::new(R::Org, Action::Update), Scope::Org);
-    let may_create = viewer_can(Permission::new(R::Org, Action::Create), Scope::Org);
+    let may_update = viewer_may(ORG_UPDATE, None);
+    let may_create = viewer_may(ORG_CREATE, None);
     let (name, slug) = (StoredValue::new(name), StoredValue::new(slug));
     view! {
         <ActionError message=failure(update) />

@@ -5,10 +5,10 @@ use crate::api::members::{list_members, CreateMember, GrantRole, RemoveMember, R
 use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
 use crate::components::{
-    failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
 };
-use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
 use foxgate_core::model::{MemberGrants, Role, Team};
+use foxgate_core::use_cases::{MEMBERS_CREATE, MEMBERS_REMOVE};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -44,7 +44,7 @@ fn MembersBody() -> impl IntoView {
             Ok::<_, crate::error::UiError>((members?, roles?, teams?))
         },
     );
-    let may_create = viewer_can(Permission::new(R::Members, Action::Create), Scope::Org);
+    let may_create = viewer_may(MEMBERS_CREATE, None);
     view! {
         <ActionError message=failure(create) />
         <ActionError message=failure(grant) />
@@ -131,7 +131,7 @@ fn MemberTable(
     revoke: ServerAction<RevokeGrant>,
     remove: ServerAction<RemoveMember>,
 ) -> impl IntoView {
-    let may_remove = viewer_can(Permission::new(R::Members, Action::Delete), Scope::Org);
+    let may_remove = viewer_may(MEMBERS_REMOVE, None);
     let role_name = move |id: &str| {
         roles
             .iter()

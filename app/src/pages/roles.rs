@@ -3,10 +3,11 @@
 
 use crate::api::roles::{list_roles, CreateRole, DeleteRole, UpdateRole};
 use crate::components::{
-    failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
 };
-use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
+use foxgate_core::authz::{Action, Permission, Resource as R};
 use foxgate_core::model::Role;
+use foxgate_core::use_cases::{ROLES_CREATE, ROLES_UPDATE};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -39,8 +40,8 @@ fn RolesBody() -> impl IntoView {
         },
         |_| list_roles(),
     );
-    let may_create = viewer_can(Permission::new(R::Roles, Action::Create), Scope::Org);
-    let may_update = viewer_can(Permission::new(R::Roles, Action::Update), Scope::Org);
+    let may_create = viewer_may(ROLES_CREATE, None);
+    let may_update = viewer_may(ROLES_UPDATE, None);
     view! {
         <ActionError message=failure(create) />
         <ActionError message=failure(update) />

@@ -4,10 +4,10 @@
 use crate::api::members::list_members;
 use crate::api::sessions::{list_sessions, EndMemberSessions, EndSession};
 use crate::components::{
-    failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, INPUT, QUIET,
+    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, INPUT, QUIET,
 };
-use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
 use foxgate_core::model::format_utc;
+use foxgate_core::use_cases::SESSIONS_END;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -30,7 +30,7 @@ fn SessionsBody() -> impl IntoView {
     let end = ServerAction::<EndSession>::new();
     let end_all = ServerAction::<EndMemberSessions>::new();
     let sessions = Resource::new(move || end.version().get(), |_| list_sessions());
-    let may_end_others = viewer_can(Permission::new(R::Sessions, Action::Delete), Scope::Org);
+    let may_end_others = viewer_may(SESSIONS_END, None);
     let members = Resource::new(|| (), |_| list_members());
     let ended = move || {
         end_all

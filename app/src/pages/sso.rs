@@ -8,10 +8,10 @@ use crate::api::sso::{
     SetRequireSso, TestProvider, VerifyDomain,
 };
 use crate::components::{
-    failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
 };
-use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
 use foxgate_core::model::{GroupRule, IdentityProvider, ProviderKind, Role};
+use foxgate_core::use_cases::SSO_UPDATE;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -45,7 +45,7 @@ fn SsoBody() -> impl IntoView {
         |_| list_providers(),
     );
     let roles = Resource::new(|| (), |_| list_roles());
-    let may_edit = viewer_can(Permission::new(R::Sso, Action::Update), Scope::Org);
+    let may_edit = viewer_may(SSO_UPDATE, None);
     view! {
         <ActionError message=failure(save) />
         <ActionError message=failure(delete) />

@@ -3,10 +3,10 @@
 
 use crate::api::teams::{list_teams, CreateTeam, DeleteTeam, RenameTeam};
 use crate::components::{
-    failure, viewer_can, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
 };
-use foxgate_core::authz::{Action, Permission, Resource as R, Scope};
 use foxgate_core::model::Team;
+use foxgate_core::use_cases::{TEAMS_CREATE, TEAMS_DELETE, TEAMS_UPDATE};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -36,7 +36,7 @@ fn TeamsBody() -> impl IntoView {
         },
         |_| list_teams(),
     );
-    let may_create = viewer_can(Permission::new(R::Teams, Action::Create), Scope::Org);
+    let may_create = viewer_may(TEAMS_CREATE, None);
     view! {
         <ActionError message=failure(create) />
         <ActionError message=failure(rename) />
@@ -86,9 +86,8 @@ fn TeamRow(
     rename: ServerAction<RenameTeam>,
     delete: ServerAction<DeleteTeam>,
 ) -> impl IntoView {
-    let scope = Scope::Team(team.id.clone());
-    let may_update = viewer_can(Permission::new(R::Teams, Action::Update), scope.clone());
-    let may_delete = viewer_can(Permission::new(R::Teams, Action::Delete), scope);
+    let may_update = viewer_may(TEAMS_UPDATE, Some(team.id.clone()));
+    let may_delete = viewer_may(TEAMS_DELETE, Some(team.id.clone()));
     let (id, name) = (team.id.clone(), team.name.clone());
     let rename_form = move || {
         let (id, name) = (id.clone(), name.clone());

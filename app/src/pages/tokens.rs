@@ -8,9 +8,10 @@ use crate::components::{
     failure, use_summary, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
 };
 use crate::pages::query_param;
-use foxgate_core::authz::{Action, Grants, Permission, Resource as R};
+use foxgate_core::authz::{Grants, Permission};
 use foxgate_core::model::{format_utc, CreatedToken, Role, Team, TokenInfo, TokenStatus};
 use foxgate_core::token::TokenKind;
+use foxgate_core::use_cases::TOKENS_CREATE;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -150,13 +151,13 @@ fn MintForm(
     teams: Vec<Team>,
     lifetime: Option<u32>,
 ) -> impl IntoView {
-    let tokens_create = Permission::new(R::Tokens, Action::Create);
-    let org_tokens = grants.org.contains(tokens_create);
+    let org_tokens = TOKENS_CREATE.allowed_by(&grants, None);
+    // A team token may be minted by whoever holds tokens:create in some team.
     let team_tokens = org_tokens
         || grants
             .team_sets()
             .iter()
-            .any(|(_, s)| s.contains(tokens_create));
+            .any(|(team, _)| TOKENS_CREATE.allowed_by(&grants, Some(team)));
     if kind.get_untracked().is_empty() {
         kind.set(if team_tokens { "team" } else { "personal" }.to_string());
     }

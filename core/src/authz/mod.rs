@@ -1,8 +1,7 @@
-//! The permission model (DESIGN §4): permissions, built-in roles, scopes and the Principal.
-//! Pure and I/O-free, so the wasm console can use it to hide what the viewer cannot do.
+//! The permission model (docs/architecture.md): permissions, built-in roles, scopes and the
+//! Principal. Pure and I/O-free, so the wasm console can use it to hide what the viewer
+//! cannot do.
 
-#[cfg(feature = "server")]
-pub mod denial;
 mod permission;
 mod principal;
 mod role;

@@ -180,13 +180,11 @@ impl Principal {
         if self.can(p, scope) {
             Ok(())
         } else {
-            #[cfg(feature = "server")]
-            super::denial::note(self, p, scope);
             Err(Error::Forbidden)
         }
     }
 
-    /// The escalation guard (DESIGN §4): handing out `wanted` at `scope` — giving a role,
+    /// The escalation guard (docs/architecture.md): handing out `wanted` at `scope` — giving a role,
     /// editing one, minting a token — needs every one of those permissions held there.
     pub fn require_all(&self, wanted: PermissionSet, scope: &Scope) -> Result<(), Error> {
         if !self.is_authenticated() {
@@ -195,11 +193,6 @@ impl Principal {
         if wanted.is_subset_of(self.grants.at(scope)) {
             Ok(())
         } else {
-            // Named by the first permission missing, the one the refusal is about.
-            #[cfg(feature = "server")]
-            if let Some(missing) = wanted.iter().find(|p| !self.grants.at(scope).contains(*p)) {
-                super::denial::note(self, missing, scope);
-            }
             Err(Error::Forbidden)
         }
     }

@@ -3,9 +3,17 @@
 //! without a flood of refusals becoming a flood of writes.
 
 use super::Services;
-use crate::authz::denial::Denial;
-use crate::authz::Identity;
+use crate::authz::{Identity, Permission, Principal};
 use crate::store::audit::AuditEvent;
+
+/// Who was refused which permission, and where.
+#[derive(Debug, Clone)]
+pub struct Denial {
+    pub principal: Principal,
+    pub permission: Permission,
+    /// The team the permission was asked for; None at org scope.
+    pub team_id: Option<String>,
+}
 
 /// Writes the refusal as its own transaction, unless the same one was written within the
 /// minute. A failure to write is logged, never turned into the caller's error.

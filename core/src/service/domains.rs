@@ -2,12 +2,13 @@
 //! and removing it. Only a verified domain routes sign-ins (`sso::start` by email) to the
 //! org's identity providers, and a domain verified by one org cannot be verified by another.
 
-use super::{scope, Services};
-use crate::authz::{Principal, Scope};
+use super::Services;
+use crate::authz::Principal;
 use crate::model::{DomainClaim, NewDomainClaim};
+use crate::store;
 use crate::store::domains::{self, ClaimRow};
-use crate::store::{self, audit::AuditEvent};
-use crate::{use_cases, Error};
+use crate::use_cases::{SSO_DELETE, SSO_READ, SSO_UPDATE};
+use crate::Error;
 
 /// Where the proof goes, under the claimed domain.
 pub const RECORD_PREFIX: &str = "_foxgate-challenge";
@@ -45,10 +46,8 @@ fn view(row: &ClaimRow) -> DomainClaim {
 }
 
 pub async fn list(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<DomainClaim>, Error> {
-    let mut conn = s.db.pool().acquire().await?;
-    let org = scope::org(&mut conn, p, org_ref).await?;
-    p.require(use_cases::SSO_READ.permission, &Scope::Org)?;
-    Ok(domains::list(&mut conn, &org.id)
+    let mut cx = SSO_READ.read(s, p, org_ref, None).await?;
+    Ok(domains::list(&mut cx.db, &cx.org.id)
         .await?
         .iter()
         .map(view)
@@ -69,10 +68,9 @@ pub async fn claim(
             "must be a domain name such as acme.com",
         ));
     }
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    p.require(use_cases::SSO_UPDATE.permission, &Scope::Org)?;
-    if domains::verified_org(&mut tx, &domain)
+    let mut cx = SSO_UPDATE.begin(s, p, org_ref, None).await?;
+    let (org, tx) = (&cx.org, &mut cx.db);
+    if domains::verified_org(tx, &domain)
         .await?
         .is_some_and(|owner| owner != org.id)
     {
@@ -80,7 +78,7 @@ pub async fn claim(
             "domain: another organization has verified it".into(),
         ));
     }
-    if domains::list(&mut tx, &org.id).await?.len() >= MAX_CLAIMS {
+    if domains::list(tx, &org.id).await?.len() >= MAX_CLAIMS {
         return Err(Error::invalid(
             "domain",
             format!("an organization may claim at most {MAX_CLAIMS} domains"),
@@ -96,18 +94,18 @@ pub async fn claim(
         created_at: store::now_ms(),
         verified_at: None,
     };
-    domains::insert(&mut tx, &row).await.map_err(|e| {
+    domains::insert(tx, &row).await.map_err(|e| {
         if store::is_unique_violation(&e) {
             Error::Conflict("domain: this organization already claims it".into())
         } else {
             e.into()
         }
     })?;
-    AuditEvent::by(p, "domain.claimed")
+    cx.event("domain.claimed")
         .entity("domain", &row.id, &row.domain)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(view(&row))
 }
 
@@ -119,10 +117,8 @@ pub async fn verify(
     id: &str,
 ) -> Result<DomainClaim, Error> {
     let row = {
-        let mut conn = s.db.pool().acquire().await?;
-        let org = scope::org(&mut conn, p, org_ref).await?;
-        p.require(use_cases::SSO_UPDATE.permission, &Scope::Org)?;
-        domains::get(&mut conn, &org.id, id)
+        let mut cx = SSO_UPDATE.read(s, p, org_ref, None).await?;
+        domains::get(&mut cx.db, &cx.org.id, id)
             .await?
             .ok_or(Error::NotFound)?
     };
@@ -148,13 +144,12 @@ pub async fn verify(
             format!("no TXT record at {name} holds {expected} yet (DNS changes can take a while to appear)"),
         ));
     }
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    let Some(mut row) = domains::get(&mut tx, &org.id, id).await? else {
+    let mut cx = SSO_UPDATE.begin(s, p, org_ref, None).await?;
+    let Some(mut row) = domains::get(&mut cx.db, &cx.org.id, id).await? else {
         return Err(Error::NotFound);
     };
     let now = store::now_ms();
-    domains::mark_verified(&mut tx, &row.id, now)
+    domains::mark_verified(&mut cx.db, &row.id, now)
         .await
         .map_err(|e| {
             if store::is_unique_violation(&e) {
@@ -164,26 +159,24 @@ pub async fn verify(
             }
         })?;
     row.verified_at = Some(now);
-    AuditEvent::by(p, "domain.verified")
+    cx.event("domain.verified")
         .entity("domain", &row.id, &row.domain)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(view(&row))
 }
 
 pub async fn delete(s: &Services, p: &Principal, org_ref: &str, id: &str) -> Result<(), Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    p.require(use_cases::SSO_DELETE.permission, &Scope::Org)?;
-    let row = domains::get(&mut tx, &org.id, id)
+    let mut cx = SSO_DELETE.begin(s, p, org_ref, None).await?;
+    let row = domains::get(&mut cx.db, &cx.org.id, id)
         .await?
         .ok_or(Error::NotFound)?;
-    domains::delete(&mut tx, &row.id).await?;
-    AuditEvent::by(p, "domain.deleted")
+    domains::delete(&mut cx.db, &row.id).await?;
+    cx.event("domain.deleted")
         .entity("domain", &row.id, &row.domain)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(())
 }

@@ -7,11 +7,12 @@ use crate::authz::{Action, Permission, Principal, Resource, Scope};
 use crate::model::{DayCount, Event, EventActor, EventEntity, EventFilter, EventPage};
 use crate::store::events;
 use crate::store::DAY_MS;
-use crate::{use_cases, Error};
+use crate::use_cases::AUDIT_READ;
+use crate::Error;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-const READ: Permission = use_cases::AUDIT_READ.permission;
+const READ: Permission = AUDIT_READ.permission;
 const DEFAULT_LIMIT: u32 = 50;
 const MAX_LIMIT: u32 = 200;
 
@@ -122,8 +123,7 @@ pub struct Reader {
 impl Reader {
     /// The caller's view of the org's log: 401/403 without `audit:read` anywhere in it.
     pub async fn of(s: &Services, p: &Principal, org_ref: &str) -> Result<Self, Error> {
-        let mut conn = s.db.pool().acquire().await?;
-        let org = scope::org(&mut conn, p, org_ref).await?;
+        let org = AUDIT_READ.read(s, p, org_ref, None).await?.org;
         let org_wide = p.can(READ, &Scope::Org);
         let readable_teams: Vec<String> = if org_wide {
             Vec::new()
@@ -135,13 +135,6 @@ impl Reader {
                 .map(|(team, _)| team.clone())
                 .collect()
         };
-        if !org_wide && readable_teams.is_empty() {
-            return Err(if p.is_authenticated() {
-                Error::Forbidden
-            } else {
-                Error::Unauthorized
-            });
-        }
         // Entity types the caller may read where they read events: all of them org-wide,
         // for a team-scoped reader those readable in one of their teams.
         let may_read = |resource: Resource| {

@@ -1,17 +1,13 @@
 //! Members of an org: local accounts created by admins, and the roles granted to them.
 
-use super::{password, scope, Services};
-use crate::authz::{BuiltinRole, Permission, PermissionSet, Principal, Scope};
+use super::{password, Services};
+use crate::authz::{BuiltinRole, PermissionSet, Principal, Scope};
 use crate::model::{GrantView, Member, MemberGrants, NewGrant, NewLocalMember};
-use crate::store::{self, audit::AuditEvent, grants, roles, users};
-use crate::use_cases;
+use crate::store::{self, grants, roles, users};
+use crate::use_cases::{
+    GRANTS_CREATE, GRANTS_REVOKE, MEMBERS_CREATE, MEMBERS_READ, MEMBERS_REMOVE,
+};
 use crate::{email, Error};
-
-const READ: Permission = use_cases::MEMBERS_READ.permission;
-const CREATE: Permission = use_cases::MEMBERS_CREATE.permission;
-const DELETE: Permission = use_cases::MEMBERS_REMOVE.permission;
-const GRANT: Permission = use_cases::GRANTS_CREATE.permission;
-const REVOKE: Permission = use_cases::GRANTS_REVOKE.permission;
 
 /// Creates a local account that belongs to the org, with no role yet.
 pub async fn create_local(
@@ -21,11 +17,7 @@ pub async fn create_local(
     input: NewLocalMember,
 ) -> Result<Member, Error> {
     // Checked before hashing, so callers without access never cost an Argon2 run.
-    {
-        let mut conn = s.db.pool().acquire().await?;
-        scope::org(&mut conn, p, org_ref).await?;
-    }
-    p.require(CREATE, &Scope::Org)?;
+    MEMBERS_CREATE.read(s, p, org_ref, None).await?;
     let address = email::validate("email", &input.email)?;
     password::validate(&input.password)?;
     let display_name = match input.display_name.as_deref().map(str::trim) {
@@ -34,8 +26,8 @@ pub async fn create_local(
     };
     let hash = password::hash(&input.password).await?;
 
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
+    let mut cx = MEMBERS_CREATE.begin(s, p, org_ref, None).await?;
+    let (org, tx) = (&cx.org, &mut cx.db);
     let now = store::now_ms();
     let user = users::UserRow {
         id: store::new_id(),
@@ -43,8 +35,8 @@ pub async fn create_local(
         display_name,
         disabled_at: None,
     };
-    users::insert(&mut tx, &user, now).await?;
-    users::insert_local_credential(&mut tx, &user.id, &user.email, &hash, now)
+    users::insert(tx, &user, now).await?;
+    users::insert_local_credential(tx, &user.id, &user.email, &hash, now)
         .await
         .map_err(|e| {
             if store::is_unique_violation(&e) {
@@ -53,12 +45,12 @@ pub async fn create_local(
                 e.into()
             }
         })?;
-    users::insert_membership(&mut tx, &org.id, &user.id, now).await?;
-    AuditEvent::by(p, "member.created")
+    users::insert_membership(tx, &org.id, &user.id, now).await?;
+    cx.event("member.created")
         .entity("user", &user.id, &user.email)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(Member {
         user_id: user.id,
         email: user.email,
@@ -68,11 +60,9 @@ pub async fn create_local(
 
 /// Every member of the org with their grants.
 pub async fn list(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<MemberGrants>, Error> {
-    let mut conn = s.db.pool().acquire().await?;
-    let org = scope::org(&mut conn, p, org_ref).await?;
-    p.require(READ, &Scope::Org)?;
-    let grants = grants::of_org(&mut conn, &org.id).await?;
-    let members = users::members_of(&mut conn, &org.id).await?;
+    let mut cx = MEMBERS_READ.read(s, p, org_ref, None).await?;
+    let grants = grants::of_org(&mut cx.db, &cx.org.id).await?;
+    let members = users::members_of(&mut cx.db, &cx.org.id).await?;
     Ok(members
         .into_iter()
         .map(|u| MemberGrants {
@@ -120,37 +110,33 @@ pub async fn grant(
     org_ref: &str,
     input: NewGrant,
 ) -> Result<GrantView, Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    let team_id = match &input.team {
-        Some(team_ref) => Some(scope::team(&mut tx, p, org_ref, team_ref).await?.1.id),
-        None => None,
-    };
-    let target = team_id.clone().map_or(Scope::Org, Scope::Team);
-    p.require(GRANT, &target)?;
+    let mut cx = GRANTS_CREATE
+        .begin(s, p, org_ref, input.team.as_deref())
+        .await?;
+    let team_id = cx.team.as_ref().map(|t| t.id.clone());
     if input.role == BuiltinRole::TeamAdmin.id() && team_id.is_none() {
         return Err(Error::invalid("team", "Team Admin is granted for one team"));
     }
-    let (permissions, role_name) = role_permissions(&mut tx, &org.id, &input.role).await?;
-    p.require_all(permissions, &target)?;
-    if !users::is_member(&mut tx, &org.id, &input.user_id).await? {
+    let org_id = cx.org.id.clone();
+    let (permissions, role_name) = role_permissions(&mut cx.db, &org_id, &input.role).await?;
+    let mut cx = cx.escalation(permissions).await?;
+    if !users::is_member(&mut cx.db, &org_id, &input.user_id).await? {
         return Err(Error::NotFound);
     }
     let id = grants::insert(
-        &mut tx,
-        &org.id,
+        &mut cx.db,
+        &org_id,
         &input.user_id,
         &input.role,
         team_id.as_deref(),
         store::now_ms(),
     )
     .await?;
-    let mut event = AuditEvent::by(p, "grant.created").entity("grant", &id, &role_name);
-    if let Some(team) = &team_id {
-        event = event.team(team);
-    }
-    event.insert(&mut tx).await?;
-    tx.commit().await?;
+    cx.event("grant.created")
+        .entity("grant", &id, &role_name)
+        .insert(&mut cx.db)
+        .await?;
+    cx.commit().await?;
     Ok(GrantView {
         id,
         user_id: input.user_id,
@@ -166,30 +152,31 @@ pub async fn revoke(
     org_ref: &str,
     grant_id: &str,
 ) -> Result<(), Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    let grant = grants::get(&mut tx, &org.id, grant_id)
+    let mut pending = GRANTS_REVOKE.open(s, p, org_ref, None).await?;
+    let org_id = pending.org().id.clone();
+    let grant = grants::get(pending.db(), &org_id, grant_id)
         .await?
         .ok_or(Error::NotFound)?;
     let target = grant.team_id.clone().map_or(Scope::Org, Scope::Team);
-    if !p.can(READ, &target) {
+    if !p.can(MEMBERS_READ.permission, &target) {
         return Err(Error::NotFound);
     }
-    p.require(REVOKE, &target)?;
-    p.require_all(grant.permissions(), &target)?;
+    let mut cx = pending
+        .authorize(grant.team_id.as_deref())
+        .await?
+        .escalation(grant.permissions())
+        .await?;
     if grant.builtin() == Some(BuiltinRole::Owner) && grant.team_id.is_none() {
-        keep_an_owner(&mut tx, &org.id, &grant.user_id).await?;
+        keep_an_owner(&mut cx.db, &org_id, &grant.user_id).await?;
     }
-    grants::delete(&mut tx, &grant.id).await?;
+    grants::delete(&mut cx.db, &grant.id).await?;
     let snapshot = serde_json::json!({"id": grant.id, "user_id": grant.user_id, "role": grant.role_id, "team_id": grant.team_id});
-    let mut event = AuditEvent::by(p, "grant.revoked")
+    cx.event("grant.revoked")
         .entity("grant", &grant.id, &grant.role_id)
-        .snapshot(snapshot);
-    if let Some(team) = &grant.team_id {
-        event = event.team(team);
-    }
-    event.insert(&mut tx).await?;
-    tx.commit().await?;
+        .snapshot(snapshot)
+        .insert(&mut cx.db)
+        .await?;
+    cx.commit().await?;
     Ok(())
 }
 
@@ -200,37 +187,40 @@ pub async fn remove(
     org_ref: &str,
     user_id: &str,
 ) -> Result<(), Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    if !p.can(READ, &Scope::Org) || !users::is_member(&mut tx, &org.id, user_id).await? {
+    let mut pending = MEMBERS_REMOVE.open(s, p, org_ref, None).await?;
+    let org_id = pending.org().id.clone();
+    if !p.can(MEMBERS_READ.permission, &Scope::Org)
+        || !users::is_member(pending.db(), &org_id, user_id).await?
+    {
         return Err(Error::NotFound);
     }
-    p.require(DELETE, &Scope::Org)?;
-    let held = grants::of_member(&mut tx, &org.id, user_id).await?;
+    let mut cx = pending.authorize(None).await?;
+    let held = grants::of_member(&mut cx.db, &org_id, user_id).await?;
     let everything: PermissionSet = held
         .iter()
         .fold(PermissionSet::EMPTY, |acc, g| acc.union(g.permissions()));
-    p.require_all(everything, &Scope::Org)?;
+    let mut cx = cx.escalation(everything).await?;
+    let (org, tx) = (&cx.org, &mut cx.db);
     if held
         .iter()
         .any(|g| g.builtin() == Some(BuiltinRole::Owner) && g.team_id.is_none())
     {
-        keep_an_owner(&mut tx, &org.id, user_id).await?;
+        keep_an_owner(tx, &org.id, user_id).await?;
     }
-    let user = users::get(&mut tx, user_id).await?.ok_or(Error::NotFound)?;
-    users::remove_membership(&mut tx, &org.id, user_id).await?;
+    let user = users::get(tx, user_id).await?.ok_or(Error::NotFound)?;
+    users::remove_membership(tx, &org.id, user_id).await?;
     // Their personal tokens die with the membership, even if they are added back later.
-    store::tokens::revoke_personal(&mut tx, &org.id, user_id, store::now_ms()).await?;
+    store::tokens::revoke_personal(tx, &org.id, user_id, store::now_ms()).await?;
     let snapshot = serde_json::json!({
         "user_id": user.id, "email": user.email,
         "grants": held.iter().map(|g| serde_json::json!({"role": g.role_id, "team_id": g.team_id})).collect::<Vec<_>>(),
     });
-    AuditEvent::by(p, "member.removed")
+    cx.event("member.removed")
         .entity("user", &user.id, &user.email)
         .snapshot(snapshot)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(())
 }
 

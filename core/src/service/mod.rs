@@ -20,6 +20,7 @@ pub mod sso;
 pub mod sso_providers;
 pub mod teams;
 pub mod tokens;
+pub mod use_case;
 
 use crate::secret::Secret;
 use crate::store::Db;

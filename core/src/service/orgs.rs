@@ -1,10 +1,10 @@
 //! Organization settings: its name, slug and token lifetime policy.
 
-use super::{scope, Services};
-use crate::authz::{BuiltinRole, Principal, Scope};
+use super::Services;
+use crate::authz::{BuiltinRole, Principal};
 use crate::model::{NewOrg, Org, OrgChanges, PendingRetention};
 use crate::store::{self, audit::AuditEvent, grants, orgs::OrgRow, users};
-use crate::use_cases;
+use crate::use_cases::{ORG_CREATE, ORG_READ, ORG_UPDATE, SSO_UPDATE};
 use crate::{slug, Error};
 
 /// The longest lifetime policy an org may set (ten years).
@@ -37,10 +37,8 @@ fn view(o: OrgRow) -> Org {
 }
 
 pub async fn get(s: &Services, p: &Principal, org_ref: &str) -> Result<Org, Error> {
-    let mut conn = s.db.pool().acquire().await?;
-    let org = scope::org(&mut conn, p, org_ref).await?;
-    p.require(use_cases::ORG_READ.permission, &Scope::Org)?;
-    Ok(view(org))
+    let cx = ORG_READ.read(s, p, org_ref, None).await?;
+    Ok(view(cx.org))
 }
 
 pub async fn update(
@@ -49,9 +47,8 @@ pub async fn update(
     org_ref: &str,
     changes: OrgChanges,
 ) -> Result<Org, Error> {
-    let mut tx = s.db.begin().await?;
-    let mut org = scope::org(&mut tx, p, org_ref).await?;
-    p.require(use_cases::ORG_UPDATE.permission, &Scope::Org)?;
+    let mut cx = ORG_UPDATE.begin(s, p, org_ref, None).await?;
+    let mut org = cx.org.clone();
     if let Some(slug) = &changes.slug {
         org.slug = slug::validate("slug", slug)?;
     }
@@ -87,7 +84,9 @@ pub async fn update(
             // Shortening the log is how a quiet intruder would cover tracks: only an owner,
             // and only after a week in which it is visible.
             let user_id = p.user_id().map_err(|_| Error::Forbidden)?;
-            if p.via_token.is_some() || !super::signin::is_owner(&mut tx, &org.id, user_id).await? {
+            if p.via_token.is_some()
+                || !super::signin::is_owner(&mut cx.db, &org.id, user_id).await?
+            {
                 return Err(Error::Forbidden);
             }
             org.audit_retention_days = old;
@@ -96,8 +95,8 @@ pub async fn update(
         retention_change = Some((old, days, org.audit_retention_pending.map(|(_, at)| at)));
     }
     if let Some(required) = changes.require_sso {
-        p.require(use_cases::SSO_UPDATE.permission, &Scope::Org)?;
-        let providers = store::identity_providers::list(&mut tx, &org.id).await?;
+        cx = cx.also(&SSO_UPDATE).await?;
+        let providers = store::identity_providers::list(&mut cx.db, &org.id).await?;
         if required && !providers.iter().any(|provider| provider.enabled) {
             return Err(Error::invalid(
                 "require_sso",
@@ -106,21 +105,21 @@ pub async fn update(
         }
         org.require_sso = required;
     }
-    store::orgs::update(&mut tx, &org).await.map_err(|e| {
+    store::orgs::update(&mut cx.db, &org).await.map_err(|e| {
         if store::is_unique_violation(&e) {
             Error::Conflict("slug: another organization already uses it".into())
         } else {
             e.into()
         }
     })?;
-    let mut event = AuditEvent::by(p, "org.updated").entity("org", &org.id, &org.name);
+    let mut event = cx.event("org.updated").entity("org", &org.id, &org.name);
     if let Some((old, new, effective_at)) = retention_change {
         event = event.snapshot(serde_json::json!({
             "audit_retention_days": {"old": old, "new": new, "effective_at": effective_at}
         }));
     }
-    event.insert(&mut tx).await?;
-    tx.commit().await?;
+    event.insert(&mut cx.db).await?;
+    cx.commit().await?;
     Ok(view(org))
 }
 
@@ -194,7 +193,9 @@ pub async fn switch(
 /// creator works now (owners have it).
 pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, Error> {
     let user_id = p.user_id()?.to_string();
-    p.require(use_cases::ORG_CREATE.permission, &Scope::Org)?;
+    // Checked in the org the creator works in now.
+    let here = p.org_id.as_deref().ok_or(Error::Unauthorized)?;
+    let mut cx = ORG_CREATE.begin(s, p, here, None).await?;
     let name = crate::text::name("name", &input.name, 100)?;
     let org = OrgRow {
         id: store::new_id(),
@@ -206,17 +207,18 @@ pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, E
         audit_retention_pending: None,
     };
     let now = store::now_ms();
-    let mut tx = s.db.begin().await?;
-    store::orgs::insert(&mut tx, &org, now).await.map_err(|e| {
-        if store::is_unique_violation(&e) {
-            Error::Conflict("slug: another organization already uses it".into())
-        } else {
-            e.into()
-        }
-    })?;
-    users::insert_membership(&mut tx, &org.id, &user_id, now).await?;
+    store::orgs::insert(&mut cx.db, &org, now)
+        .await
+        .map_err(|e| {
+            if store::is_unique_violation(&e) {
+                Error::Conflict("slug: another organization already uses it".into())
+            } else {
+                e.into()
+            }
+        })?;
+    users::insert_membership(&mut cx.db, &org.id, &user_id, now).await?;
     grants::insert(
-        &mut tx,
+        &mut cx.db,
         &org.id,
         &user_id,
         BuiltinRole::Owner.id(),
@@ -224,11 +226,11 @@ pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, E
         now,
     )
     .await?;
-    AuditEvent::by(p, "org.created")
+    cx.event("org.created")
         .org(&org.id)
         .entity("org", &org.id, &org.name)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(view(org))
 }

@@ -2,17 +2,12 @@
 //! permission grid is changed under the escalation guard. Holders see a change on their
 //! next request, since the Principal is rebuilt from the database every time.
 
-use super::{scope, Services};
-use crate::authz::{BuiltinRole, Permission, PermissionSet, Principal, Scope};
+use super::Services;
+use crate::authz::{BuiltinRole, PermissionSet, Principal};
 use crate::model::{NewRole, Role, RoleChanges};
-use crate::store::{self, audit::AuditEvent, roles::RoleRow};
-use crate::use_cases;
+use crate::store::{self, roles::RoleRow};
+use crate::use_cases::{ROLES_CREATE, ROLES_DELETE, ROLES_READ, ROLES_UPDATE};
 use crate::Error;
-
-const READ: Permission = use_cases::ROLES_READ.permission;
-const CREATE: Permission = use_cases::ROLES_CREATE.permission;
-const UPDATE: Permission = use_cases::ROLES_UPDATE.permission;
-const DELETE: Permission = use_cases::ROLES_DELETE.permission;
 
 fn view(r: RoleRow) -> Role {
     Role {
@@ -65,12 +60,8 @@ fn name_taken(e: sqlx::Error) -> Error {
 /// Built-in roles first, then the org's custom roles by name. Anyone who may read roles
 /// somewhere (org-wide or in a team) may read the definitions.
 pub async fn list(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<Role>, Error> {
-    let mut conn = s.db.pool().acquire().await?;
-    let org = scope::org(&mut conn, p, org_ref).await?;
-    if !p.can_anywhere(READ) {
-        return Err(Error::Forbidden);
-    }
-    let custom = store::roles::list(&mut conn, &org.id).await?;
+    let mut cx = ROLES_READ.read(s, p, org_ref, None).await?;
+    let custom = store::roles::list(&mut cx.db, &cx.org.id).await?;
     Ok(BuiltinRole::ALL
         .into_iter()
         .map(builtin_view)
@@ -84,26 +75,24 @@ pub async fn create(
     org_ref: &str,
     input: NewRole,
 ) -> Result<Role, Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    p.require(CREATE, &Scope::Org)?;
+    let cx = ROLES_CREATE.begin(s, p, org_ref, None).await?;
     let permissions = parse_permissions(&input.permissions)?;
-    p.require_all(permissions, &Scope::Org)?;
+    let mut cx = cx.escalation(permissions).await?;
     let role = RoleRow {
         id: store::new_id(),
-        org_id: org.id,
+        org_id: cx.org.id.clone(),
         name: validate_name(&input.name)?,
         description: validate_description(&input.description)?,
         permissions,
     };
-    store::roles::insert(&mut tx, &role, store::now_ms())
+    store::roles::insert(&mut cx.db, &role, store::now_ms())
         .await
         .map_err(name_taken)?;
-    AuditEvent::by(p, "role.created")
+    cx.event("role.created")
         .entity("role", &role.id, &role.name)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(view(role))
 }
 
@@ -115,29 +104,29 @@ pub async fn update(
     role_id: &str,
     changes: RoleChanges,
 ) -> Result<Role, Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    let mut role = find_custom(&mut tx, p, &org.id, role_id).await?;
-    p.require(UPDATE, &Scope::Org)?;
+    let mut pending = ROLES_UPDATE.open(s, p, org_ref, None).await?;
+    let org_id = pending.org().id.clone();
+    let mut role = find_custom(pending.db(), p, &org_id, role_id).await?;
+    let cx = pending.authorize(None).await?;
     let before = role.permissions;
     if let Some(words) = &changes.permissions {
         role.permissions = parse_permissions(words)?;
     }
-    p.require_all(before.union(role.permissions), &Scope::Org)?;
+    let mut cx = cx.escalation(before.union(role.permissions)).await?;
     if let Some(name) = &changes.name {
         role.name = validate_name(name)?;
     }
     if let Some(description) = &changes.description {
         role.description = validate_description(description)?;
     }
-    store::roles::update(&mut tx, &role, store::now_ms())
+    store::roles::update(&mut cx.db, &role, store::now_ms())
         .await
         .map_err(name_taken)?;
-    AuditEvent::by(p, "role.updated")
+    cx.event("role.updated")
         .entity("role", &role.id, &role.name)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(view(role))
 }
 
@@ -148,21 +137,24 @@ pub async fn delete(
     org_ref: &str,
     role_id: &str,
 ) -> Result<(), Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    let role = find_custom(&mut tx, p, &org.id, role_id).await?;
-    p.require(DELETE, &Scope::Org)?;
-    p.require_all(role.permissions, &Scope::Org)?;
-    store::roles::delete(&mut tx, &role.id).await?;
+    let mut pending = ROLES_DELETE.open(s, p, org_ref, None).await?;
+    let org_id = pending.org().id.clone();
+    let role = find_custom(pending.db(), p, &org_id, role_id).await?;
+    let mut cx = pending
+        .authorize(None)
+        .await?
+        .escalation(role.permissions)
+        .await?;
+    store::roles::delete(&mut cx.db, &role.id).await?;
     let snapshot = serde_json::json!({
         "id": role.id, "name": role.name, "description": role.description, "permissions": role.permissions.to_words(),
     });
-    AuditEvent::by(p, "role.deleted")
+    cx.event("role.deleted")
         .entity("role", &role.id, &role.name)
         .snapshot(snapshot)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(())
 }
 
@@ -179,7 +171,7 @@ async fn find_custom(
     let role = store::roles::get(conn, org_id, role_id)
         .await?
         .ok_or(Error::NotFound)?;
-    if !p.can_anywhere(READ) {
+    if !p.can_anywhere(ROLES_READ.permission) {
         return Err(Error::NotFound);
     }
     Ok(role)

@@ -1,11 +1,12 @@
 //! Browser sessions: what the server keeps in each (the keys below), each user's view of
 //! their own sessions (list, end one), and an admin ending every session of a member.
 
-use super::{scope, Services};
-use crate::authz::{Principal, Scope};
+use super::Services;
+use crate::authz::Principal;
 use crate::model::SessionInfo;
-use crate::store::{self, audit::AuditEvent, sessions, users};
-use crate::{use_cases, Error};
+use crate::store::{self, sessions, users};
+use crate::use_cases::{OWN_SESSIONS, SESSIONS_END};
+use crate::Error;
 
 /// The session data keys the server writes at sign-in and on use.
 pub mod keys {
@@ -71,9 +72,8 @@ fn info(id: String, data: &str, expires_at: i64, current: Option<&str>) -> Sessi
 
 /// The caller's own live sessions, this one marked.
 pub async fn list_mine(s: &Services, p: &Principal) -> Result<Vec<SessionInfo>, Error> {
-    let user_id = p.user_id()?;
-    let mut conn = s.db.pool().acquire().await?;
-    let rows = sessions::of_user(&mut conn, user_id, store::now_ms()).await?;
+    let mut mine = OWN_SESSIONS.read_mine(s, p).await?;
+    let rows = sessions::of_user(&mut mine.db, mine.user_id, store::now_ms()).await?;
     Ok(rows
         .into_iter()
         .map(|(id, data, expires)| info(id, &data, expires, p.context.session.as_deref()))
@@ -82,19 +82,19 @@ pub async fn list_mine(s: &Services, p: &Principal) -> Result<Vec<SessionInfo>, 
 
 /// Ends one of the caller's own sessions (another device, or this one).
 pub async fn end_mine(s: &Services, p: &Principal, id: &str) -> Result<(), Error> {
-    let user_id = p.user_id()?.to_string();
-    let mut tx = s.db.begin().await?;
-    if !sessions::delete_one(&mut tx, &user_id, id).await? {
+    let mut mine = OWN_SESSIONS.begin_mine(s, p).await?;
+    let user_id = mine.user_id;
+    if !sessions::delete_one(&mut mine.db, user_id, id).await? {
         return Err(Error::NotFound);
     }
-    let user = users::get(&mut tx, &user_id)
+    let user = users::get(&mut mine.db, user_id)
         .await?
         .ok_or(Error::Unauthorized)?;
-    AuditEvent::by(p, "session.ended")
-        .entity("user", &user_id, &user.email)
-        .insert(&mut tx)
+    mine.event("session.ended")
+        .entity("user", user_id, &user.email)
+        .insert(&mut mine.db)
         .await?;
-    tx.commit().await?;
+    mine.commit().await?;
     Ok(())
 }
 
@@ -105,19 +105,19 @@ pub async fn end_all_of_member(
     org_ref: &str,
     user_id: &str,
 ) -> Result<u64, Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    p.require(use_cases::SESSIONS_END.permission, &Scope::Org)?;
-    if !users::is_member(&mut tx, &org.id, user_id).await? {
+    let mut cx = SESSIONS_END.begin(s, p, org_ref, None).await?;
+    if !users::is_member(&mut cx.db, &cx.org.id, user_id).await? {
         return Err(Error::NotFound);
     }
-    let user = users::get(&mut tx, user_id).await?.ok_or(Error::NotFound)?;
-    let ended = sessions::delete_all(&mut tx, user_id).await?;
-    AuditEvent::by(p, "sessions.ended_for_member")
+    let user = users::get(&mut cx.db, user_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let ended = sessions::delete_all(&mut cx.db, user_id).await?;
+    cx.event("sessions.ended_for_member")
         .entity("user", &user.id, &user.email)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(ended)
 }
 

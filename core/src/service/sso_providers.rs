@@ -1,15 +1,17 @@
 //! An org's identity providers: list, show, add, change, remove and "Test connection". The
 //! client secret is sealed before it is stored and never comes back out through these.
 
-use super::{members::role_permissions, scope, Services};
-use crate::authz::{BuiltinRole, Principal, Scope};
+use super::use_case::Change;
+use super::{members::role_permissions, Services};
+use crate::authz::{BuiltinRole, PermissionSet, Principal, Scope};
 use crate::model::{
     ConnectionCheck, ConnectionReport, GroupRule, IdentityProvider, ProviderKind, ProviderSettings,
 };
 use crate::oidc::{IdpPolicy, ProviderRef};
 use crate::store::identity_providers::{self as providers, ProviderRow, StoredRule};
-use crate::store::{self, audit::AuditEvent, orgs::OrgRow, teams};
-use crate::{use_cases, Error};
+use crate::store::{self, orgs::OrgRow, teams};
+use crate::use_cases::{SSO_CREATE, SSO_DELETE, SSO_READ, SSO_UPDATE};
+use crate::Error;
 use sqlx::AnyConnection;
 
 const MAX_RULES: usize = 200;
@@ -136,16 +138,18 @@ fn text(field: &'static str, value: &str, max: usize) -> Result<String, Error> {
     crate::text::name(field, value, max)
 }
 
-/// Checks the settings and the escalation guard: the mapping may hand out only roles whose
-/// permissions the actor holds where they are given.
+/// What a provider's mapping hands out: permissions, and where.
+type Handed = Vec<(PermissionSet, Scope)>;
+
+/// Checks the settings, and says what the mapping hands out, for the escalation guard.
 async fn validated(
     s: &Services,
     conn: &mut AnyConnection,
-    p: &Principal,
     org: &OrgRow,
     input: ProviderSettings,
     existing: Option<&ProviderRow>,
-) -> Result<ProviderRow, Error> {
+) -> Result<(ProviderRow, Handed), Error> {
+    let mut handed = Handed::new();
     let kind = input.kind;
     let issuer = validate_issuer(s.oidc.policy(), kind, &input.issuer)?;
     let mut scopes = validate_words("scopes", &input.scopes, is_scope, "a scope")?;
@@ -247,8 +251,7 @@ async fn validated(
                     format!("\"{}\" is not a role of this organization", rule.role),
                 )
             })?;
-        let at = team_id.clone().map_or(Scope::Org, Scope::Team);
-        p.require_all(permissions, &at)?;
+        handed.push((permissions, team_id.clone().map_or(Scope::Org, Scope::Team)));
         group_rules.push(StoredRule {
             group,
             team_id,
@@ -271,7 +274,7 @@ async fn validated(
             let (permissions, _) = role_permissions(conn, &org.id, role).await.map_err(|_| {
                 Error::invalid("default_role", "is not a role of this organization")
             })?;
-            p.require_all(permissions, &Scope::Org)?;
+            handed.push((permissions, Scope::Org));
             Some(role.to_string())
         }
         None => None,
@@ -295,7 +298,7 @@ async fn validated(
         }
     };
     let now = store::now_ms();
-    Ok(ProviderRow {
+    let row = ProviderRow {
         id: existing.map_or_else(store::new_id, |e| e.id.clone()),
         org_id: org.id.clone(),
         kind,
@@ -320,7 +323,17 @@ async fn validated(
         enabled: input.enabled,
         created_at: existing.map_or(now, |e| e.created_at),
         updated_at: now,
-    })
+    };
+    Ok((row, handed))
+}
+
+/// The escalation guard: the mapping may hand out only roles whose permissions the actor
+/// holds where they are given.
+async fn guard<'a>(mut cx: Change<'a>, handed: Handed) -> Result<Change<'a>, Error> {
+    for (permissions, scope) in handed {
+        cx = cx.escalation_at(permissions, scope).await?;
+    }
+    Ok(cx)
 }
 
 async fn find(conn: &mut AnyConnection, org: &OrgRow, id: &str) -> Result<ProviderRow, Error> {
@@ -335,11 +348,9 @@ pub async fn list(
     p: &Principal,
     org_ref: &str,
 ) -> Result<Vec<IdentityProvider>, Error> {
-    let mut conn = s.db.pool().acquire().await?;
-    let org = scope::org(&mut conn, p, org_ref).await?;
-    p.require(use_cases::SSO_READ.permission, &Scope::Org)?;
-    let team_rows = teams::list(&mut conn, &org.id).await?;
-    let rows = providers::list(&mut conn, &org.id).await?;
+    let mut cx = SSO_READ.read(s, p, org_ref, None).await?;
+    let team_rows = teams::list(&mut cx.db, &cx.org.id).await?;
+    let rows = providers::list(&mut cx.db, &cx.org.id).await?;
     Ok(rows.iter().map(|r| view(s, r, &team_rows)).collect())
 }
 
@@ -349,11 +360,9 @@ pub async fn get(
     org_ref: &str,
     id: &str,
 ) -> Result<IdentityProvider, Error> {
-    let mut conn = s.db.pool().acquire().await?;
-    let org = scope::org(&mut conn, p, org_ref).await?;
-    p.require(use_cases::SSO_READ.permission, &Scope::Org)?;
-    let row = find(&mut conn, &org, id).await?;
-    Ok(view(s, &row, &teams::list(&mut conn, &org.id).await?))
+    let mut cx = SSO_READ.read(s, p, org_ref, None).await?;
+    let row = find(&mut cx.db, &cx.org, id).await?;
+    Ok(view(s, &row, &teams::list(&mut cx.db, &cx.org.id).await?))
 }
 
 pub async fn create(
@@ -362,18 +371,18 @@ pub async fn create(
     org_ref: &str,
     input: ProviderSettings,
 ) -> Result<IdentityProvider, Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    p.require(use_cases::SSO_CREATE.permission, &Scope::Org)?;
-    let row = validated(s, &mut tx, p, &org, input, None).await?;
-    providers::insert(&mut tx, &row).await?;
-    AuditEvent::by(p, "sso_provider.created")
+    let mut cx = SSO_CREATE.begin(s, p, org_ref, None).await?;
+    let org = cx.org.clone();
+    let (row, handed) = validated(s, &mut cx.db, &org, input, None).await?;
+    let mut cx = guard(cx, handed).await?;
+    providers::insert(&mut cx.db, &row).await?;
+    cx.event("sso_provider.created")
         .entity("sso_provider", &row.id, &row.name)
         .snapshot(snapshot(&row))
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    let team_rows = teams::list(&mut tx, &org.id).await?;
-    tx.commit().await?;
+    let team_rows = teams::list(&mut cx.db, &org.id).await?;
+    cx.commit().await?;
     Ok(view(s, &row, &team_rows))
 }
 
@@ -385,36 +394,34 @@ pub async fn update(
     id: &str,
     input: ProviderSettings,
 ) -> Result<IdentityProvider, Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    p.require(use_cases::SSO_UPDATE.permission, &Scope::Org)?;
-    let existing = find(&mut tx, &org, id).await?;
-    let row = validated(s, &mut tx, p, &org, input, Some(&existing)).await?;
-    providers::update(&mut tx, &row).await?;
-    AuditEvent::by(p, "sso_provider.updated")
+    let mut cx = SSO_UPDATE.begin(s, p, org_ref, None).await?;
+    let org = cx.org.clone();
+    let existing = find(&mut cx.db, &org, id).await?;
+    let (row, handed) = validated(s, &mut cx.db, &org, input, Some(&existing)).await?;
+    let mut cx = guard(cx, handed).await?;
+    providers::update(&mut cx.db, &row).await?;
+    cx.event("sso_provider.updated")
         .entity("sso_provider", &row.id, &row.name)
         .snapshot(snapshot(&row))
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    let team_rows = teams::list(&mut tx, &org.id).await?;
-    tx.commit().await?;
+    let team_rows = teams::list(&mut cx.db, &org.id).await?;
+    cx.commit().await?;
     Ok(view(s, &row, &team_rows))
 }
 
 /// Removes a provider. Its users keep their accounts and manual grants; the grants its
 /// mapping gave stay until an admin removes them (a deleted provider cannot sync them).
 pub async fn delete(s: &Services, p: &Principal, org_ref: &str, id: &str) -> Result<(), Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    p.require(use_cases::SSO_DELETE.permission, &Scope::Org)?;
-    let row = find(&mut tx, &org, id).await?;
-    providers::delete(&mut tx, &row.id).await?;
-    AuditEvent::by(p, "sso_provider.deleted")
+    let mut cx = SSO_DELETE.begin(s, p, org_ref, None).await?;
+    let row = find(&mut cx.db, &cx.org, id).await?;
+    providers::delete(&mut cx.db, &row.id).await?;
+    cx.event("sso_provider.deleted")
         .entity("sso_provider", &row.id, &row.name)
         .snapshot(snapshot(&row))
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(())
 }
 
@@ -448,10 +455,8 @@ pub async fn test(
     id: &str,
 ) -> Result<ConnectionReport, Error> {
     let row = {
-        let mut conn = s.db.pool().acquire().await?;
-        let org = scope::org(&mut conn, p, org_ref).await?;
-        p.require(use_cases::SSO_READ.permission, &Scope::Org)?;
-        find(&mut conn, &org, id).await?
+        let mut cx = SSO_READ.read(s, p, org_ref, None).await?;
+        find(&mut cx.db, &cx.org, id).await?
     };
     let mut checks = Vec::new();
     match s.oidc.fetch(&provider_ref(&row)).await {

@@ -1,17 +1,12 @@
 //! Teams: list, show, create, rename, delete — each authorized first, and each change
 //! written with its audit event in one transaction.
 
-use super::{scope, Services};
-use crate::authz::{Permission, Principal, Scope};
+use super::Services;
+use crate::authz::Principal;
 use crate::model::{GrantView, MemberGrants, NewTeam, Team, TeamChanges};
-use crate::store::{self, audit::AuditEvent, grants, teams::TeamRow, users};
-use crate::use_cases;
+use crate::store::{self, grants, teams::TeamRow, users};
+use crate::use_cases::{TEAMS_CREATE, TEAMS_DELETE, TEAMS_READ, TEAMS_UPDATE, TEAM_MEMBERS_READ};
 use crate::{slug, Error};
-
-const READ: Permission = use_cases::TEAMS_READ.permission;
-const CREATE: Permission = use_cases::TEAMS_CREATE.permission;
-const UPDATE: Permission = use_cases::TEAMS_UPDATE.permission;
-const DELETE: Permission = use_cases::TEAMS_DELETE.permission;
 
 fn view(t: TeamRow) -> Team {
     Team {
@@ -36,12 +31,14 @@ fn slug_taken(e: sqlx::Error) -> Error {
 
 /// The teams of the org the caller may read (all of them with an org-wide grant).
 pub async fn list(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<Team>, Error> {
-    let mut conn = s.db.pool().acquire().await?;
-    let org = scope::org(&mut conn, p, org_ref).await?;
-    let all = store::teams::list(&mut conn, &org.id).await?;
+    let mut cx = TEAMS_READ
+        .open_read(s, p, org_ref, None)
+        .await?
+        .item_by_item();
+    let all = store::teams::list(&mut cx.db, &cx.org.id).await?;
     Ok(all
         .into_iter()
-        .filter(|t| p.can(READ, &Scope::Team(t.id.clone())))
+        .filter(|t| cx.allows(Some(&t.id)))
         .map(view)
         .collect())
 }
@@ -52,9 +49,8 @@ pub async fn get(
     org_ref: &str,
     team_ref: &str,
 ) -> Result<Team, Error> {
-    let mut conn = s.db.pool().acquire().await?;
-    let (_, team) = scope::team(&mut conn, p, org_ref, team_ref).await?;
-    Ok(view(team))
+    let cx = TEAMS_READ.read(s, p, org_ref, Some(team_ref)).await?;
+    Ok(view(cx.team.expect("a team was named")))
 }
 
 pub async fn create(
@@ -63,25 +59,23 @@ pub async fn create(
     org_ref: &str,
     input: NewTeam,
 ) -> Result<Team, Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
-    p.require(CREATE, &Scope::Org)?;
+    let mut cx = TEAMS_CREATE.begin(s, p, org_ref, None).await?;
     let team = TeamRow {
         id: store::new_id(),
-        org_id: org.id.clone(),
+        org_id: cx.org.id.clone(),
         slug: slug::validate("slug", &input.slug)?,
         name: validate_name(&input.name)?,
         created_at: store::now_ms(),
     };
-    store::teams::insert(&mut tx, &team)
+    store::teams::insert(&mut cx.db, &team)
         .await
         .map_err(slug_taken)?;
-    AuditEvent::by(p, "team.created")
+    cx.event("team.created")
         .entity("team", &team.id, &team.name)
         .team(&team.id)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(view(team))
 }
 
@@ -92,24 +86,22 @@ pub async fn update(
     team_ref: &str,
     changes: TeamChanges,
 ) -> Result<Team, Error> {
-    let mut tx = s.db.begin().await?;
-    let (_, mut team) = scope::team(&mut tx, p, org_ref, team_ref).await?;
-    p.require(UPDATE, &Scope::Team(team.id.clone()))?;
+    let mut cx = TEAMS_UPDATE.begin(s, p, org_ref, Some(team_ref)).await?;
+    let mut team = cx.team.take().expect("a team was named");
     if let Some(slug) = &changes.slug {
         team.slug = slug::validate("slug", slug)?;
     }
     if let Some(name) = &changes.name {
         team.name = validate_name(name)?;
     }
-    store::teams::update(&mut tx, &team)
+    store::teams::update(&mut cx.db, &team)
         .await
         .map_err(slug_taken)?;
-    AuditEvent::by(p, "team.updated")
+    cx.event("team.updated")
         .entity("team", &team.id, &team.name)
-        .team(&team.id)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(view(team))
 }
 
@@ -120,18 +112,16 @@ pub async fn delete(
     org_ref: &str,
     team_ref: &str,
 ) -> Result<(), Error> {
-    let mut tx = s.db.begin().await?;
-    let (_, team) = scope::team(&mut tx, p, org_ref, team_ref).await?;
-    p.require(DELETE, &Scope::Team(team.id.clone()))?;
-    store::teams::delete(&mut tx, &team.id).await?;
+    let mut cx = TEAMS_DELETE.begin(s, p, org_ref, Some(team_ref)).await?;
+    let team = cx.team.take().expect("a team was named");
+    store::teams::delete(&mut cx.db, &team.id).await?;
     let snapshot = serde_json::json!({"id": team.id, "slug": team.slug, "name": team.name, "created_at": team.created_at});
-    AuditEvent::by(p, "team.deleted")
+    cx.event("team.deleted")
         .entity("team", &team.id, &team.name)
-        .team(&team.id)
         .snapshot(snapshot)
-        .insert(&mut tx)
+        .insert(&mut cx.db)
         .await?;
-    tx.commit().await?;
+    cx.commit().await?;
     Ok(())
 }
 
@@ -142,18 +132,17 @@ pub async fn members(
     org_ref: &str,
     team_ref: &str,
 ) -> Result<Vec<MemberGrants>, Error> {
-    let mut conn = s.db.pool().acquire().await?;
-    let (org, team) = scope::team(&mut conn, p, org_ref, team_ref).await?;
-    p.require(
-        use_cases::TEAM_MEMBERS_READ.permission,
-        &Scope::Team(team.id.clone()),
-    )?;
-    let in_team: Vec<_> = grants::of_org(&mut conn, &org.id)
+    let mut cx = TEAM_MEMBERS_READ
+        .read(s, p, org_ref, Some(team_ref))
+        .await?;
+    let (org, team) = (&cx.org, cx.team.as_ref().expect("a team was named"));
+    let conn = &mut cx.db;
+    let in_team: Vec<_> = grants::of_org(conn, &org.id)
         .await?
         .into_iter()
         .filter(|g| g.team_id.as_deref() == Some(team.id.as_str()))
         .collect();
-    Ok(users::members_of(&mut conn, &org.id)
+    Ok(users::members_of(conn, &org.id)
         .await?
         .into_iter()
         .filter_map(|u| {

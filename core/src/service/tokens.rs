@@ -1,16 +1,18 @@
 //! API tokens: minting (shown once, under the escalation guard, within the org's lifetime
 //! policy), listing, rotating, revoking, and turning a presented bearer token into a Principal.
 
-use super::{scope, Services};
+use super::use_case::{Change, Pending};
+use super::Services;
 use crate::authz::{
     AuthKind, BuiltinRole, Grants, Identity, PermissionSet, Principal, RequestContext, Scope,
 };
 use crate::model::{
     parse_utc_date, CreatedToken, NewToken, TokenFilter, TokenInfo, TokenRotation, TokenStatus,
 };
+use crate::store::WriteTx;
 use crate::store::{self, audit::AuditEvent, roles, tokens::TokenRow};
 use crate::token::{self, TokenKind};
-use crate::use_cases;
+use crate::use_cases::{PERSONAL_TOKENS, TOKENS_CREATE, TOKENS_READ, TOKENS_REVOKE, TOKENS_ROTATE};
 use crate::Error;
 use base64::Engine;
 use hmac::Mac;
@@ -149,7 +151,7 @@ fn scope_of(t: &TokenRow) -> Scope {
 /// reader, the others by a token reader at their scope.
 fn visible(p: &Principal, t: &TokenRow) -> bool {
     let own = t.user_id.is_some() && p.user_id().ok() == t.user_id.as_deref();
-    own || p.can(use_cases::TOKENS_READ.permission, &scope_of(t))
+    own || p.can(TOKENS_READ.permission, &scope_of(t))
 }
 
 /// What a set of role ids (built-in or custom roles of the org) allows together.
@@ -184,28 +186,28 @@ struct Powers {
     permissions: PermissionSet,
 }
 
+/// The team a team token belongs to; no other kind belongs to one.
+fn team_of(input: &NewToken, kind: TokenKind) -> Result<Option<&str>, Error> {
+    match (input.team.as_deref(), kind) {
+        (Some(team_ref), TokenKind::Team) => Ok(Some(team_ref)),
+        (None, TokenKind::Team) => Err(Error::invalid("team", "a team token needs its team")),
+        (Some(_), _) => Err(Error::invalid("team", "only team tokens belong to a team")),
+        (None, _) => Ok(None),
+    }
+}
+
 /// Authorizes minting a team or org admin token and resolves what it will carry. The
 /// escalation guard: the creator holds tokens:create and every permission of its roles there.
-async fn role_powers(
-    conn: &mut sqlx::AnyConnection,
-    p: &Principal,
+async fn role_powers<'a>(
+    s: &'a Services,
+    p: &'a Principal,
     org_ref: &str,
-    org_id: &str,
     input: &NewToken,
     kind: TokenKind,
-) -> Result<Powers, Error> {
-    let team_id = match (&input.team, kind) {
-        (Some(team_ref), TokenKind::Team) => {
-            Some(scope::team(conn, p, org_ref, team_ref).await?.1.id)
-        }
-        (None, TokenKind::Team) => {
-            return Err(Error::invalid("team", "a team token needs its team"))
-        }
-        (Some(_), _) => return Err(Error::invalid("team", "only team tokens belong to a team")),
-        (None, _) => None,
-    };
-    let target = team_id.clone().map_or(Scope::Org, Scope::Team);
-    p.require(use_cases::TOKENS_CREATE.permission, &target)?;
+) -> Result<(Change<'a>, Powers), Error> {
+    let mut cx = TOKENS_CREATE
+        .begin(s, p, org_ref, team_of(input, kind)?)
+        .await?;
     if !input.permissions.is_empty() {
         return Err(Error::invalid(
             "permissions",
@@ -215,13 +217,15 @@ async fn role_powers(
     if input.roles.is_empty() {
         return Err(Error::invalid("roles", "a token needs at least one role"));
     }
-    let wanted = permissions_of(conn, org_id, &input.roles).await?;
-    p.require_all(wanted, &target)?;
-    Ok(Powers {
-        team_id,
+    let org_id = cx.org.id.clone();
+    let wanted = permissions_of(&mut cx.db, &org_id, &input.roles).await?;
+    let cx = cx.escalation(wanted).await?;
+    let powers = Powers {
+        team_id: cx.team.as_ref().map(|t| t.id.clone()),
         role_ids: input.roles.clone(),
         permissions: wanted,
-    })
+    };
+    Ok((cx, powers))
 }
 
 /// A personal token is minted by its signed-in user (never by another token) and may only
@@ -334,17 +338,25 @@ pub async fn create(
     org_ref: &str,
     input: NewToken,
 ) -> Result<CreatedToken, Error> {
-    let mut tx = s.db.begin().await?;
-    let org = scope::org(&mut tx, p, org_ref).await?;
     let kind = input.kind.unwrap_or(if input.team.is_some() {
         TokenKind::Team
     } else {
         TokenKind::OrgAdmin
     });
-    let powers = match kind {
-        TokenKind::Personal => personal_powers(p, &input)?,
-        _ => role_powers(&mut tx, p, org_ref, &org.id, &input, kind).await?,
+    let (mut cx, powers) = match kind {
+        TokenKind::Personal => {
+            // The token will be the caller's own.
+            let me = p.user_id()?;
+            let cx = PERSONAL_TOKENS
+                .open(s, p, org_ref, None)
+                .await?
+                .owner_only(me)
+                .await?;
+            (cx, personal_powers(p, &input)?)
+        }
+        _ => role_powers(s, p, org_ref, &input, kind).await?,
     };
+    let org = cx.org.clone();
     let name = crate::text::name("name", &input.name, 100)?;
     let now = store::now_ms();
     let expires_at = expiry(org.max_token_lifetime_days, &input, now)?;
@@ -378,9 +390,9 @@ pub async fn create(
         last_used_at: None,
         last_used_ip: None,
     };
-    store::tokens::insert(&mut tx, &row).await?;
-    event(p, "token.created", &row).insert(&mut tx).await?;
-    tx.commit().await?;
+    store::tokens::insert(&mut cx.db, &row).await?;
+    event(p, "token.created", &row).insert(&mut cx.db).await?;
+    cx.commit().await?;
     Ok(CreatedToken {
         token: presented.expose().clone(),
         info: info(&row, creator_email(p), now),
@@ -394,14 +406,13 @@ pub async fn list(
     org_ref: &str,
     filter: &TokenFilter,
 ) -> Result<Vec<TokenInfo>, Error> {
-    let mut conn = s.db.pool().acquire().await?;
-    let org = scope::org(&mut conn, p, org_ref).await?;
-    let team_id = match &filter.team {
-        Some(team_ref) => Some(scope::team(&mut conn, p, org_ref, team_ref).await?.1.id),
-        None => None,
-    };
+    let mut cx = TOKENS_READ
+        .open_read(s, p, org_ref, filter.team.as_deref())
+        .await?
+        .item_by_item();
+    let team_id = cx.team.as_ref().map(|t| t.id.clone());
     let now = store::now_ms();
-    let all = store::tokens::list(&mut conn, &org.id).await?;
+    let all = store::tokens::list(&mut cx.db, &cx.org.id).await?;
     Ok(all
         .into_iter()
         .filter(|(t, _)| visible(p, t))
@@ -413,15 +424,13 @@ pub async fn list(
 
 /// A token of the org the caller may see, or `not_found` whether it exists or not.
 async fn visible_token(
-    conn: &mut sqlx::AnyConnection,
-    p: &Principal,
-    org_ref: &str,
+    pending: &mut Pending<'_, WriteTx>,
     token_id: &str,
 ) -> Result<TokenRow, Error> {
-    let org = scope::org(conn, p, org_ref).await?;
-    store::tokens::get(conn, token_id)
+    let (org_id, p) = (pending.org().id.clone(), pending.principal());
+    store::tokens::get(pending.db(), token_id)
         .await?
-        .filter(|t| t.org_id == org.id && visible(p, t))
+        .filter(|t| t.org_id == org_id && visible(p, t))
         .ok_or(Error::NotFound)
 }
 
@@ -433,15 +442,14 @@ pub async fn revoke(
     org_ref: &str,
     token_id: &str,
 ) -> Result<(), Error> {
-    let mut tx = s.db.begin().await?;
-    let row = visible_token(&mut tx, p, org_ref, token_id).await?;
-    let own = row.user_id.is_some() && p.user_id().ok() == row.user_id.as_deref();
-    if !own {
-        p.require(use_cases::TOKENS_REVOKE.permission, &scope_of(&row))?;
-    }
-    store::tokens::revoke(&mut tx, &row.id, store::now_ms()).await?;
-    event(p, "token.revoked", &row).insert(&mut tx).await?;
-    tx.commit().await?;
+    let mut pending = TOKENS_REVOKE.open(s, p, org_ref, None).await?;
+    let row = visible_token(&mut pending, token_id).await?;
+    let mut cx = pending
+        .authorize_owner_or(row.user_id.as_deref(), row.team_id.as_deref())
+        .await?;
+    store::tokens::revoke(&mut cx.db, &row.id, store::now_ms()).await?;
+    event(p, "token.revoked", &row).insert(&mut cx.db).await?;
+    cx.commit().await?;
     s.token_cache.forget(&row.id);
     Ok(())
 }
@@ -457,20 +465,19 @@ pub async fn rotate(
     token_id: &str,
     rotation: TokenRotation,
 ) -> Result<CreatedToken, Error> {
-    let mut tx = s.db.begin().await?;
-    let row = visible_token(&mut tx, p, org_ref, token_id).await?;
-    match &row.user_id {
-        Some(user) if p.user_id().ok() != Some(user.as_str()) => return Err(Error::Forbidden),
-        Some(_) => {}
+    let mut pending = TOKENS_ROTATE.open(s, p, org_ref, None).await?;
+    let row = visible_token(&mut pending, token_id).await?;
+    let mut cx = match &row.user_id {
+        Some(owner) => pending.owner_only(owner).await?,
         None => {
-            let target = scope_of(&row);
-            p.require(use_cases::TOKENS_ROTATE.permission, &target)?;
-            p.require_all(
-                permissions_of(&mut tx, &row.org_id, &row.role_ids).await?,
-                &target,
-            )?;
+            let carried = permissions_of(pending.db(), &row.org_id, &row.role_ids).await?;
+            pending
+                .authorize(row.team_id.as_deref())
+                .await?
+                .escalation(carried)
+                .await?
         }
-    }
+    };
     if rotation.grace_hours > MAX_GRACE_HOURS {
         return Err(Error::invalid(
             "grace_hours",
@@ -490,11 +497,11 @@ pub async fn rotate(
     let grace_until =
         (rotation.grace_hours > 0).then(|| now + i64::from(rotation.grace_hours) * HOUR_MS);
     let new_hash = secret_hash(s, parsed.secret.expose());
-    store::tokens::rotate(&mut tx, &row, &new_hash, now, grace_until).await?;
+    store::tokens::rotate(&mut cx.db, &row, &new_hash, now, grace_until).await?;
     let mut e = event(p, "token.rotated", &row);
     e.reason = grace_until.map(|_| "with_grace");
-    e.insert(&mut tx).await?;
-    tx.commit().await?;
+    e.insert(&mut cx.db).await?;
+    cx.commit().await?;
     s.token_cache.forget(&row.id);
     let rotated = TokenRow {
         rotated_at: Some(now),

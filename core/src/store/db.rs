@@ -52,6 +52,11 @@ impl WriteTx {
     pub async fn commit(self) -> sqlx::Result<()> {
         self.tx.commit().await
     }
+
+    /// Undoes the transaction now, before the write gate opens for the next writer.
+    pub async fn rollback(self) -> sqlx::Result<()> {
+        self.tx.rollback().await
+    }
 }
 
 impl std::ops::Deref for WriteTx {
