@@ -7,7 +7,7 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// A server-function error: on the wire exactly the API's `{"error":{"code","message"}}`
-/// (DESIGN §5), so both doors answer in one shape.
+/// (docs/architecture.md, "The error contract"), so both doors answer in one shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct UiError(pub ErrorBody);

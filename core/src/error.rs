@@ -1,4 +1,4 @@
-//! The one error type of Foxgate, with the stable codes of DESIGN §5 and their HTTP status.
+//! The one error type of Foxgate, with its stable codes and their HTTP status (docs/architecture.md).
 
 use serde::{Deserialize, Serialize};
 

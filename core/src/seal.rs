@@ -7,7 +7,6 @@ use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hmac::Mac;
 use rand::RngCore;
 use sha2::Digest;
 
@@ -39,20 +38,16 @@ pub enum OpenError {
 }
 
 impl SealKey {
-    /// Derives the sealing key from the server key, so one backed-up key covers everything;
-    /// the label keeps it apart from the token and session keys.
-    pub fn derive(server_key: &Secret<[u8; 32]>) -> Self {
-        let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(server_key.expose())
-            .expect("HMAC takes any key length");
-        mac.update(b"foxgate seal v1");
-        let key = mac.finalize().into_bytes();
+    /// The sealing key from its bytes (`keys::Keys::seal_key`, derived from the server key,
+    /// so one backed-up key covers everything). Its id names it in sealed values.
+    pub fn from_bytes(key: &[u8; 32]) -> Self {
         let id = sha2::Sha256::digest(key)[..8]
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
         Self {
             id,
-            cipher: Aes256Gcm::new(&key),
+            cipher: Aes256Gcm::new(key.into()),
         }
     }
 
@@ -134,7 +129,7 @@ mod tests {
     use super::*;
 
     fn key(byte: u8) -> SealKey {
-        SealKey::derive(&Secret::new([byte; 32]))
+        SealKey::from_bytes(crate::keys::Keys::derive(&Secret::new([byte; 32])).seal_key())
     }
 
     #[test]

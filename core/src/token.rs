@@ -1,4 +1,4 @@
-//! The API token format (DESIGN §7), pure: `<kind>_<id>_<secret>_<check>`, e.g.
+//! The API token format (README, "API tokens"), pure: `<kind>_<id>_<secret>_<check>`, e.g.
 //! `fgt_3k9w2m7q8d1x5c4v_h8n2…_q7m3x9a`.
 //!
 //! - kind: `fgt` team token, `fga` org admin token, `fgp` personal token — scanners and

@@ -47,8 +47,7 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .build();
-    let sessions = session_store::SqlSessionStore::new(db.clone(), key.clone());
-    let services = Services::new(db, key)
+    let services = Services::new(db.clone(), key)
         .with_idp_policy(foxgate_core::oidc::IdpPolicy {
             allow_loopback: config.dev_allow_loopback_idp,
         })
@@ -56,6 +55,7 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
         .with_dns_resolver(config.dns_resolver)
         .with_token_cache(config.token_cache)
         .with_public_url(&config.public_origin);
+    let sessions = session_store::SqlSessionStore::new(db, services.keys.clone());
     let state = AppState::new(
         Arc::new(services),
         Arc::new(config),

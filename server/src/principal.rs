@@ -1,4 +1,4 @@
-//! The Principal middleware (DESIGN §3): builds the caller's Principal once per request
+//! The Principal middleware (docs/architecture.md): builds the caller's Principal once per request
 //! from the session cookie and puts it in the request extensions, where API extractors and
 //! server functions both read it.
 

@@ -1,4 +1,4 @@
-//! Browser-facing protections (DESIGN §8): security headers with a per-response CSP nonce,
+//! Browser-facing protections (docs/architecture.md): security headers with a per-response CSP nonce,
 //! and the refusal of cross-site state-changing requests.
 
 use crate::api_error::ApiError;

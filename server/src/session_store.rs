@@ -4,21 +4,19 @@
 
 use async_trait::async_trait;
 use base64::Engine;
+use foxgate_core::keys::Keys;
 use foxgate_core::store::{is_unique_violation, Db};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use std::sync::Arc;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 use tower_sessions::SessionStore;
-
-use crate::key::SecretKey;
 
 pub use foxgate_core::service::sessions::keys::{ORG_ID, USER_ID};
 
 #[derive(Clone)]
 pub struct SqlSessionStore {
     db: Db,
-    key: SecretKey,
+    keys: Arc<Keys>,
 }
 
 impl std::fmt::Debug for SqlSessionStore {
@@ -28,18 +26,15 @@ impl std::fmt::Debug for SqlSessionStore {
 }
 
 impl SqlSessionStore {
-    pub fn new(db: Db, key: SecretKey) -> Self {
-        Self { db, key }
+    pub fn new(db: Db, keys: Arc<Keys>) -> Self {
+        Self { db, keys }
     }
 
     /// The stored row id of a session: its public handle (the Sessions page names sessions
     /// by it), from which the cookie cannot be recovered.
     pub fn row_id(&self, id: &Id) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.key.expose())
-            .expect("HMAC takes any key length");
-        mac.update(b"session:");
-        mac.update(id.to_string().as_bytes());
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(self.keys.session_row_id(&id.to_string()))
     }
 
     /// Deletes expired sessions; run periodically by the server.

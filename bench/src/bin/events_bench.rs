@@ -8,6 +8,7 @@
 //! or PostgreSQL database). `bench/events.sh` runs it on both.
 
 use foxgate_core::authz::{AuthKind, BuiltinRole, Grants, Identity, Principal, RequestContext};
+use foxgate_core::model::{AuditAction, EntityType};
 use foxgate_core::model::{EventFilter, NewTeam};
 use foxgate_core::secret::Secret;
 use foxgate_core::service::{events, teams, Services};
@@ -493,11 +494,12 @@ async fn main() {
             let (services, org) = (services.clone(), orgs[w % orgs.len()].clone());
             let team = teams[n % teams.len()].clone();
             async move {
-                let event = AuditEvent::anonymous("team.updated", RequestContext::default())
-                    .actor_user(&actor(w), "writer@bench.test")
-                    .org(&org)
-                    .team(&team)
-                    .entity("team", &team, "Team");
+                let event =
+                    AuditEvent::anonymous(AuditAction::TeamUpdated, RequestContext::default())
+                        .actor_user(&actor(w), "writer@bench.test")
+                        .org(&org)
+                        .team(&team)
+                        .entity(EntityType::Team, &team, "Team");
                 let mut tx = services.db.begin().await.expect("begin");
                 audit::insert_all(&mut tx, &vec![event; per_tx])
                     .await

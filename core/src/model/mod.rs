@@ -5,8 +5,10 @@ use serde::{Deserialize, Serialize};
 
 mod events;
 mod sso;
+mod vocabulary;
 pub use events::*;
 pub use sso::*;
+pub use vocabulary::*;
 
 /// One live browser session, as its user sees it on the Sessions page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

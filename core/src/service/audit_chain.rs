@@ -4,13 +4,11 @@
 //! the retention purge must start where the purge's signed checkpoint says.
 
 use super::Services;
-use crate::secret::Secret;
 use crate::store::audit::{ChainedRow, GENESIS};
 use crate::store::orgs;
 use crate::store::retention::{self, Checkpoint};
 use crate::Error;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 
 #[derive(Debug, sqlx::FromRow)]
 struct StoredLink {
@@ -33,29 +31,10 @@ pub struct ChainReport {
     pub broken: Option<String>,
 }
 
-/// A key derived from the server key for one purpose: HMAC-SHA-256 of its label.
-fn derived_mac(server_key: &Secret<[u8; 32]>, label: &[u8]) -> Hmac<Sha256> {
-    let mut derive =
-        Hmac::<Sha256>::new_from_slice(server_key.expose()).expect("HMAC takes any key length");
-    derive.update(label);
-    Hmac::<Sha256>::new_from_slice(&derive.finalize().into_bytes())
-        .expect("HMAC takes any key length")
-}
-
-/// The checkpoint key.
-pub(crate) fn checkpoint_mac(server_key: &Secret<[u8; 32]>) -> Hmac<Sha256> {
-    derived_mac(server_key, b"foxgate audit checkpoint key v1")
-}
-
-/// The chain head key.
-pub(crate) fn head_mac(server_key: &Secret<[u8; 32]>) -> Hmac<Sha256> {
-    derived_mac(server_key, b"foxgate audit chain head key v1")
-}
-
 impl Services {
     /// Hex signature of a checkpoint's message.
     pub(crate) fn sign_checkpoint(&self, message: &str) -> String {
-        let mut mac = self.checkpoint_mac.expose().clone();
+        let mut mac = self.keys.checkpoint_mac();
         mac.update(message.as_bytes());
         hex(&mac.finalize().into_bytes())
     }
@@ -65,7 +44,7 @@ impl Services {
         let Some(signature) = sig.and_then(unhex) else {
             return false;
         };
-        let mut mac = self.head_mac.expose().clone();
+        let mut mac = self.keys.head_mac();
         mac.update(format!("{chain}\n{seq}\n{hash}").as_bytes());
         mac.verify_slice(&signature).is_ok()
     }
@@ -82,7 +61,7 @@ impl Services {
         for (chain, seq, hash) in &unsigned {
             sqlx::query("UPDATE audit_chain SET sig = $1 WHERE chain = $2 AND sig IS NULL")
                 .bind(crate::store::audit::head_signature(
-                    self.head_mac.expose(),
+                    &self.keys.head_mac(),
                     chain,
                     *seq,
                     hash,
@@ -100,7 +79,7 @@ impl Services {
         let Some(signature) = unhex(&point.signature) else {
             return false;
         };
-        let mut mac = self.checkpoint_mac.expose().clone();
+        let mut mac = self.keys.checkpoint_mac();
         mac.update(point.message().as_bytes());
         mac.verify_slice(&signature).is_ok()
     }
@@ -147,9 +126,9 @@ async fn check_chain(
         "org_id IS NULL"
     };
     let links_sql = format!(
-        "SELECT chain_seq, id, created_at, org_id, team_id, actor_kind, actor_id, actor_label, action, \
-         entity_type, entity_id, entity_label, outcome, reason, ip, origin, request_id, snapshot, prev_hash, hash \
-         FROM audit_events WHERE {filter} AND chain_seq IS NOT NULL ORDER BY chain_seq, id"
+        "SELECT {EVENT_COLUMNS}, prev_hash, hash \
+         FROM audit_events WHERE {filter} AND chain_seq IS NOT NULL ORDER BY chain_seq, id",
+        EVENT_COLUMNS = crate::store::audit::EVENT_COLUMNS
     );
     let mut links = sqlx::query_as::<_, StoredLink>(&links_sql);
     if let Some(org_id) = org_id {

@@ -4,6 +4,7 @@
 
 use super::Services;
 use crate::authz::{Identity, Permission, Principal};
+use crate::model::AuditAction;
 use crate::store::audit::AuditEvent;
 
 /// Who was refused which permission, and where.
@@ -27,7 +28,8 @@ pub async fn record(s: &Services, d: Denial) {
     if !s.denials.due(&key) {
         return;
     }
-    let mut event = AuditEvent::by(&d.principal, "authz.denied").denied(d.permission.name());
+    let mut event =
+        AuditEvent::by(&d.principal, AuditAction::AuthzDenied).denied(d.permission.name());
     if d.team_id.is_some() {
         event.team_id = d.team_id;
     }

@@ -4,6 +4,7 @@
 
 use super::Services;
 use crate::authz::Principal;
+use crate::model::{AuditAction, EntityType};
 use crate::model::{DomainClaim, NewDomainClaim};
 use crate::store;
 use crate::store::domains::{self, ClaimRow};
@@ -101,8 +102,8 @@ pub async fn claim(
             e.into()
         }
     })?;
-    cx.event("domain.claimed")
-        .entity("domain", &row.id, &row.domain)
+    cx.event(AuditAction::DomainClaimed)
+        .entity(EntityType::Domain, &row.id, &row.domain)
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;
@@ -159,8 +160,8 @@ pub async fn verify(
             }
         })?;
     row.verified_at = Some(now);
-    cx.event("domain.verified")
-        .entity("domain", &row.id, &row.domain)
+    cx.event(AuditAction::DomainVerified)
+        .entity(EntityType::Domain, &row.id, &row.domain)
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;
@@ -173,8 +174,8 @@ pub async fn delete(s: &Services, p: &Principal, org_ref: &str, id: &str) -> Res
         .await?
         .ok_or(Error::NotFound)?;
     domains::delete(&mut cx.db, &row.id).await?;
-    cx.event("domain.deleted")
-        .entity("domain", &row.id, &row.domain)
+    cx.event(AuditAction::DomainDeleted)
+        .entity(EntityType::Domain, &row.id, &row.domain)
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;

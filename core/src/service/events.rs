@@ -4,7 +4,9 @@
 
 use super::{scope, Services};
 use crate::authz::{Action, Permission, Principal, Resource, Scope};
-use crate::model::{DayCount, Event, EventActor, EventEntity, EventFilter, EventPage};
+use crate::model::{
+    DayCount, EntityType, Event, EventActor, EventEntity, EventFilter, EventPage, Outcome,
+};
 use crate::store::events;
 use crate::store::DAY_MS;
 use crate::use_cases::AUDIT_READ;
@@ -15,19 +17,6 @@ use base64::Engine;
 const READ: Permission = AUDIT_READ.permission;
 const DEFAULT_LIMIT: u32 = 50;
 const MAX_LIMIT: u32 = 200;
-
-/// Which permission reads events about each kind of entity.
-const ENTITY_RESOURCES: [(&str, Resource); 7] = [
-    ("org", Resource::Org),
-    ("team", Resource::Teams),
-    ("user", Resource::Members),
-    ("grant", Resource::Members),
-    ("role", Resource::Roles),
-    ("token", Resource::Tokens),
-    ("sso_provider", Resource::Sso),
-];
-
-const OUTCOMES: [&str; 3] = ["success", "failure", "denied"];
 
 /// A time filter: unix ms, `YYYY-MM-DD` (UTC; `until` then means through that day), RFC
 /// 3339, or a span back from now such as `24h` or `7d`.
@@ -147,17 +136,17 @@ impl Reader {
                     .any(|t| p.can(perm, &Scope::Team(t.clone())))
             }
         };
-        let types: Vec<&'static str> = ENTITY_RESOURCES
+        let types: Vec<&'static str> = EntityType::ALL
             .iter()
-            .filter(|(_, r)| may_read(*r))
-            .map(|(t, _)| *t)
+            .filter(|t| may_read(t.resource()))
+            .map(|t| t.as_str())
             .collect();
         Ok(Self {
             org_id: org.id,
             org_ref: org_ref.to_string(),
             principal: Some(p.clone()),
             teams: (!org_wide).then_some(readable_teams),
-            types: (types.len() < ENTITY_RESOURCES.len()).then_some(types),
+            types: (types.len() < EntityType::ALL.len()).then_some(types),
         })
     }
 
@@ -235,7 +224,7 @@ async fn read(
         return Err(Error::invalid("limit", format!("must be 1 to {MAX_LIMIT}")));
     }
     if let Some(outcome) = f.outcome.as_deref() {
-        if !OUTCOMES.contains(&outcome) {
+        if Outcome::parse(outcome).is_none() {
             return Err(Error::invalid(
                 "outcome",
                 "must be success, failure or denied",

@@ -2,6 +2,7 @@
 
 use super::{password, Services};
 use crate::authz::{BuiltinRole, PermissionSet, Principal, Scope};
+use crate::model::{AuditAction, EntityType};
 use crate::model::{GrantView, Member, MemberGrants, NewGrant, NewLocalMember};
 use crate::store::{self, grants, roles, users};
 use crate::use_cases::{
@@ -46,8 +47,8 @@ pub async fn create_local(
             }
         })?;
     users::insert_membership(tx, &org.id, &user.id, now).await?;
-    cx.event("member.created")
-        .entity("user", &user.id, &user.email)
+    cx.event(AuditAction::MemberCreated)
+        .entity(EntityType::User, &user.id, &user.email)
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;
@@ -132,8 +133,8 @@ pub async fn grant(
         store::now_ms(),
     )
     .await?;
-    cx.event("grant.created")
-        .entity("grant", &id, &role_name)
+    cx.event(AuditAction::GrantCreated)
+        .entity(EntityType::Grant, &id, &role_name)
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;
@@ -171,8 +172,8 @@ pub async fn revoke(
     }
     grants::delete(&mut cx.db, &grant.id).await?;
     let snapshot = serde_json::json!({"id": grant.id, "user_id": grant.user_id, "role": grant.role_id, "team_id": grant.team_id});
-    cx.event("grant.revoked")
-        .entity("grant", &grant.id, &grant.role_id)
+    cx.event(AuditAction::GrantRevoked)
+        .entity(EntityType::Grant, &grant.id, &grant.role_id)
         .snapshot(snapshot)
         .insert(&mut cx.db)
         .await?;
@@ -215,8 +216,8 @@ pub async fn remove(
         "user_id": user.id, "email": user.email,
         "grants": held.iter().map(|g| serde_json::json!({"role": g.role_id, "team_id": g.team_id})).collect::<Vec<_>>(),
     });
-    cx.event("member.removed")
-        .entity("user", &user.id, &user.email)
+    cx.event(AuditAction::MemberRemoved)
+        .entity(EntityType::User, &user.id, &user.email)
         .snapshot(snapshot)
         .insert(&mut cx.db)
         .await?;

@@ -50,14 +50,9 @@ pub struct Services {
     pub anonymous_refusals: limiter::OncePerMinute,
     /// The one-time code that authorizes first-run setup through the web; None once set up.
     setup_code: Mutex<Option<Secret<String>>>,
-    /// HMAC-SHA-256 keyed with the server key, ready to clone: the stored form of token
-    /// secrets. Keyed once, because re-keying on every token check was measurable.
-    token_mac: Secret<hmac::Hmac<sha2::Sha256>>,
-    /// Signs the audit checkpoints a retention purge leaves, with a key derived from the
-    /// server key (so a stolen checkpoint key says nothing about token secrets).
-    checkpoint_mac: Secret<hmac::Hmac<sha2::Sha256>>,
-    /// Signs audit chain heads (the same key the database handle signs appends with).
-    head_mac: Secret<hmac::Hmac<sha2::Sha256>>,
+    /// The keys derived from the server key (token hashes, session ids, sealing, audit
+    /// signatures), shared with the session store.
+    pub keys: std::sync::Arc<crate::keys::Keys>,
     /// The OpenID Connect client and its discovery cache.
     pub oidc: crate::oidc::Oidc,
     /// Seals and opens stored client secrets.
@@ -104,10 +99,9 @@ impl Services {
     }
 
     pub fn new(db: Db, token_key: Secret<[u8; 32]>) -> Self {
-        let head_mac = audit_chain::head_mac(&token_key);
+        let keys = crate::keys::Keys::derive(&token_key);
         Self {
-            db: db.with_head_key(head_mac.clone()),
-            head_mac: Secret::new(head_mac),
+            db: db.with_head_key(keys.head_mac()),
             signin_failures: limiter::FailureLimiter::signin(),
             token_failures: limiter::FailureLimiter::bearer(),
             sso_starts: limiter::FailureLimiter::sso_starts(),
@@ -118,13 +112,12 @@ impl Services {
             token_cache: tokens::TokenCache::new(std::time::Duration::ZERO),
             setup_code: Mutex::new(None),
             oidc: crate::oidc::Oidc::default(),
-            keyring: crate::seal::Keyring::new(crate::seal::SealKey::derive(&token_key), vec![]),
-            sso_redirect_uri: "http://127.0.0.1:3000/sso/callback".into(),
-            token_mac: Secret::new(
-                <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(token_key.expose())
-                    .expect("HMAC takes any key length"),
+            keyring: crate::seal::Keyring::new(
+                crate::seal::SealKey::from_bytes(keys.seal_key()),
+                vec![],
             ),
-            checkpoint_mac: Secret::new(audit_chain::checkpoint_mac(&token_key)),
+            sso_redirect_uri: "http://127.0.0.1:3000/sso/callback".into(),
+            keys: std::sync::Arc::new(keys),
             audit_min_retention_days: 30,
             dns_resolver: crate::dns::Resolver::system(),
             setup_done: AtomicBool::new(false),

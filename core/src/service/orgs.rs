@@ -2,6 +2,7 @@
 
 use super::Services;
 use crate::authz::{BuiltinRole, Principal};
+use crate::model::{AuditAction, EntityType};
 use crate::model::{NewOrg, Org, OrgChanges, PendingRetention};
 use crate::store::{self, audit::AuditEvent, grants, orgs::OrgRow, users};
 use crate::use_cases::{ORG_CREATE, ORG_READ, ORG_UPDATE, SSO_UPDATE};
@@ -112,7 +113,9 @@ pub async fn update(
             e.into()
         }
     })?;
-    let mut event = cx.event("org.updated").entity("org", &org.id, &org.name);
+    let mut event = cx
+        .event(AuditAction::OrgUpdated)
+        .entity(EntityType::Org, &org.id, &org.name);
     if let Some((old, new, effective_at)) = retention_change {
         event = event.snapshot(serde_json::json!({
             "audit_retention_days": {"old": old, "new": new, "effective_at": effective_at}
@@ -174,9 +177,9 @@ pub async fn switch(
     let allowed = !org.require_sso
         || through_its_idp
         || super::signin::is_owner(&mut tx, &org.id, user_id).await?;
-    let mut event = AuditEvent::by(p, "org.switched")
+    let mut event = AuditEvent::by(p, AuditAction::OrgSwitched)
         .org(&org.id)
-        .entity("org", &org.id, &org.name);
+        .entity(EntityType::Org, &org.id, &org.name);
     if !allowed {
         event = event.failed("sso_required");
     }
@@ -226,9 +229,9 @@ pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, E
         now,
     )
     .await?;
-    cx.event("org.created")
+    cx.event(AuditAction::OrgCreated)
         .org(&org.id)
-        .entity("org", &org.id, &org.name)
+        .entity(EntityType::Org, &org.id, &org.name)
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;

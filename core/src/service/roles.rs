@@ -4,6 +4,7 @@
 
 use super::Services;
 use crate::authz::{BuiltinRole, PermissionSet, Principal};
+use crate::model::{AuditAction, EntityType};
 use crate::model::{NewRole, Role, RoleChanges};
 use crate::store::{self, roles::RoleRow};
 use crate::use_cases::{ROLES_CREATE, ROLES_DELETE, ROLES_READ, ROLES_UPDATE};
@@ -88,8 +89,8 @@ pub async fn create(
     store::roles::insert(&mut cx.db, &role, store::now_ms())
         .await
         .map_err(name_taken)?;
-    cx.event("role.created")
-        .entity("role", &role.id, &role.name)
+    cx.event(AuditAction::RoleCreated)
+        .entity(EntityType::Role, &role.id, &role.name)
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;
@@ -122,8 +123,8 @@ pub async fn update(
     store::roles::update(&mut cx.db, &role, store::now_ms())
         .await
         .map_err(name_taken)?;
-    cx.event("role.updated")
-        .entity("role", &role.id, &role.name)
+    cx.event(AuditAction::RoleUpdated)
+        .entity(EntityType::Role, &role.id, &role.name)
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;
@@ -149,8 +150,8 @@ pub async fn delete(
     let snapshot = serde_json::json!({
         "id": role.id, "name": role.name, "description": role.description, "permissions": role.permissions.to_words(),
     });
-    cx.event("role.deleted")
-        .entity("role", &role.id, &role.name)
+    cx.event(AuditAction::RoleDeleted)
+        .entity(EntityType::Role, &role.id, &role.name)
         .snapshot(snapshot)
         .insert(&mut cx.db)
         .await?;

@@ -4,6 +4,7 @@
 use super::Services;
 use crate::authz::Principal;
 use crate::model::SessionInfo;
+use crate::model::{AuditAction, EntityType};
 use crate::store::{self, sessions, users};
 use crate::use_cases::{OWN_SESSIONS, SESSIONS_END};
 use crate::Error;
@@ -76,7 +77,14 @@ pub async fn list_mine(s: &Services, p: &Principal) -> Result<Vec<SessionInfo>, 
     let rows = sessions::of_user(&mut mine.db, mine.user_id, store::now_ms()).await?;
     Ok(rows
         .into_iter()
-        .map(|(id, data, expires)| info(id, &data, expires, p.context.session.as_deref()))
+        .map(|row| {
+            info(
+                row.id,
+                &row.data,
+                row.expires_at,
+                p.context.session.as_deref(),
+            )
+        })
         .collect())
 }
 
@@ -90,8 +98,8 @@ pub async fn end_mine(s: &Services, p: &Principal, id: &str) -> Result<(), Error
     let user = users::get(&mut mine.db, user_id)
         .await?
         .ok_or(Error::Unauthorized)?;
-    mine.event("session.ended")
-        .entity("user", user_id, &user.email)
+    mine.event(AuditAction::SessionEnded)
+        .entity(EntityType::User, user_id, &user.email)
         .insert(&mut mine.db)
         .await?;
     mine.commit().await?;
@@ -113,8 +121,8 @@ pub async fn end_all_of_member(
         .await?
         .ok_or(Error::NotFound)?;
     let ended = sessions::delete_all(&mut cx.db, user_id).await?;
-    cx.event("sessions.ended_for_member")
-        .entity("user", &user.id, &user.email)
+    cx.event(AuditAction::SessionsEndedForMember)
+        .entity(EntityType::User, &user.id, &user.email)
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;

@@ -2,6 +2,7 @@
 
 use super::{password, Services};
 use crate::authz::{BuiltinRole, RequestContext};
+use crate::model::{AuditAction, EntityType};
 use crate::model::{SetupDone, SetupInput};
 use crate::secret::Secret;
 use crate::store::{self, audit::AuditEvent, grants, orgs, users};
@@ -149,10 +150,10 @@ pub async fn complete(
         now,
     )
     .await?;
-    AuditEvent::anonymous("setup.completed", ctx.clone())
+    AuditEvent::anonymous(AuditAction::SetupCompleted, ctx.clone())
         .actor_user(&user.id, &user.email)
         .org(&org.id)
-        .entity("org", &org.id, &org.name)
+        .entity(EntityType::Org, &org.id, &org.name)
         .insert(&mut tx)
         .await?;
     tx.commit().await?;

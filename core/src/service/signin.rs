@@ -2,6 +2,7 @@
 
 use super::{password, Services};
 use crate::authz::{BuiltinRole, Principal, RequestContext};
+use crate::model::{AuditAction, EntityType};
 use crate::secret::Secret;
 use crate::store::{audit::AuditEvent, grants, orgs, users};
 use crate::{email, Error};
@@ -79,10 +80,10 @@ pub async fn with_password(
         (None, Some(user), Some(org_id)) => {
             s.signin_failures.succeeded(ip, &account);
             let mut tx = s.db.begin().await?;
-            AuditEvent::anonymous("signin.succeeded", ctx.clone())
+            AuditEvent::anonymous(AuditAction::SigninSucceeded, ctx.clone())
                 .actor_user(&user.id, &user.email)
                 .org(&org_id)
-                .entity("user", &user.id, &user.email)
+                .entity(EntityType::User, &user.id, &user.email)
                 .insert(&mut tx)
                 .await?;
             tx.commit().await?;
@@ -93,11 +94,11 @@ pub async fn with_password(
             })
         }
         (reason, user, org_id) => {
-            let mut event = AuditEvent::anonymous("signin.failed", ctx.clone())
+            let mut event = AuditEvent::anonymous(AuditAction::SigninFailed, ctx.clone())
                 .failed(reason.unwrap_or("refused"));
             // Only a known account is named: an unknown "email" may be a mistyped password.
             if let Some(user) = &user {
-                event = event.entity("user", &user.id, &user.email);
+                event = event.entity(EntityType::User, &user.id, &user.email);
             }
             if let Some(org_id) = &org_id {
                 event = event.org(org_id);
@@ -157,8 +158,8 @@ pub async fn sign_out(s: &Services, principal: &Principal) -> Result<(), Error> 
         crate::authz::Identity::Anonymous | crate::authz::Identity::Token { .. } => String::new(),
     };
     let mut tx = s.db.begin().await?;
-    AuditEvent::by(principal, "signout.succeeded")
-        .entity("user", &user_id, &label)
+    AuditEvent::by(principal, AuditAction::SignoutSucceeded)
+        .entity(EntityType::User, &user_id, &label)
         .insert(&mut tx)
         .await?;
     tx.commit().await?;

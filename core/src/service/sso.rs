@@ -6,6 +6,7 @@
 use super::signin::{SignedIn, SsoSignIn};
 use super::{members::role_permissions, sso_providers::provider_ref, Services};
 use crate::authz::RequestContext;
+use crate::model::{AuditAction, EntityType};
 use crate::model::{ProviderKind, SignInOption};
 use crate::oidc::{Groups, Identity};
 use crate::secret::Secret;
@@ -265,11 +266,13 @@ async fn refusal<T>(
     provider: Option<&ProviderRow>,
     reason: &'static str,
 ) -> Result<Result<T, Refused>, Error> {
-    let mut event = AuditEvent::anonymous("signin.failed", ctx.clone()).failed(reason);
+    let mut event = AuditEvent::anonymous(AuditAction::SigninFailed, ctx.clone()).failed(reason);
     if let Some(provider) = provider {
-        event = event
-            .org(&provider.org_id)
-            .entity("sso_provider", &provider.id, &provider.name);
+        event = event.org(&provider.org_id).entity(
+            EntityType::SsoProvider,
+            &provider.id,
+            &provider.name,
+        );
     }
     let mut tx = s.db.begin().await?;
     event.insert(&mut tx).await?;
@@ -446,8 +449,8 @@ async fn provision(
             };
             users::insert(&mut tx, &user, now).await?;
             identities::insert(&mut tx, &issuer_key, &subject, &user.id, &provider.id, now).await?;
-            by_provider("sso.user_provisioned")
-                .entity("user", &user.id, &user.email)
+            by_provider(AuditAction::SsoUserProvisioned)
+                .entity(EntityType::User, &user.id, &user.email)
                 .insert(&mut tx)
                 .await?;
             user
@@ -455,30 +458,30 @@ async fn provision(
     };
     if !is_member {
         users::insert_membership(&mut tx, org_id, &user.id, now).await?;
-        by_provider("member.added")
-            .entity("user", &user.id, &user.email)
+        by_provider(AuditAction::MemberAdded)
+            .entity(EntityType::User, &user.id, &user.email)
             .insert(&mut tx)
             .await?;
         if let Some(role) = &provider.default_role_id {
             let id = grants::insert(&mut tx, org_id, &user.id, role, None, now).await?;
-            by_provider("grant.created")
-                .entity("grant", &id, role)
+            by_provider(AuditAction::GrantCreated)
+                .entity(EntityType::Grant, &id, role)
                 .insert(&mut tx)
                 .await?;
         }
     }
     if identity.groups == Groups::Overage {
-        by_provider("sso.groups_overage")
-            .entity("user", &user.id, &user.email)
+        by_provider(AuditAction::SsoGroupsOverage)
+            .entity(EntityType::User, &user.id, &user.email)
             .failed("groups_overage")
             .insert(&mut tx)
             .await?;
     }
     sync_grants(&mut tx, provider, &user, &wanted, &by_provider).await?;
-    AuditEvent::anonymous("signin.succeeded", ctx.clone())
+    AuditEvent::anonymous(AuditAction::SigninSucceeded, ctx.clone())
         .actor_user(&user.id, &user.email)
         .org(org_id)
-        .entity("user", &user.id, &user.email)
+        .entity(EntityType::User, &user.id, &user.email)
         .insert(&mut tx)
         .await?;
     tx.commit().await?;
@@ -500,15 +503,15 @@ async fn sync_grants(
     provider: &ProviderRow,
     user: &users::UserRow,
     wanted: &BTreeSet<(Option<String>, String)>,
-    by_provider: &impl Fn(&'static str) -> AuditEvent,
+    by_provider: &impl Fn(AuditAction) -> AuditEvent,
 ) -> Result<(), Error> {
     let held = grants::mapped(tx, &provider.org_id, &user.id, &provider.id).await?;
     let now = store::now_ms();
     for (id, role, team) in &held {
         if !wanted.contains(&(team.clone(), role.clone())) {
             grants::delete(tx, id).await?;
-            let mut event = by_provider("grant.revoked")
-                .entity("grant", id, role)
+            let mut event = by_provider(AuditAction::GrantRevoked)
+                .entity(EntityType::Grant, id, role)
                 .snapshot(serde_json::json!({"id": id, "user_id": user.id, "role": role, "team_id": team, "source": "group_sync"}));
             if let Some(team) = team {
                 event = event.team(team);
@@ -528,7 +531,8 @@ async fn sync_grants(
                 now,
             )
             .await?;
-            let mut event = by_provider("grant.created").entity("grant", &id, role);
+            let mut event =
+                by_provider(AuditAction::GrantCreated).entity(EntityType::Grant, &id, role);
             if let Some(team) = team {
                 event = event.team(team);
             }

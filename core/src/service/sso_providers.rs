@@ -4,6 +4,7 @@
 use super::use_case::Change;
 use super::{members::role_permissions, Services};
 use crate::authz::{BuiltinRole, PermissionSet, Principal, Scope};
+use crate::model::{AuditAction, EntityType};
 use crate::model::{
     ConnectionCheck, ConnectionReport, GroupRule, IdentityProvider, ProviderKind, ProviderSettings,
 };
@@ -376,8 +377,8 @@ pub async fn create(
     let (row, handed) = validated(s, &mut cx.db, &org, input, None).await?;
     let mut cx = guard(cx, handed).await?;
     providers::insert(&mut cx.db, &row).await?;
-    cx.event("sso_provider.created")
-        .entity("sso_provider", &row.id, &row.name)
+    cx.event(AuditAction::SsoProviderCreated)
+        .entity(EntityType::SsoProvider, &row.id, &row.name)
         .snapshot(snapshot(&row))
         .insert(&mut cx.db)
         .await?;
@@ -400,8 +401,8 @@ pub async fn update(
     let (row, handed) = validated(s, &mut cx.db, &org, input, Some(&existing)).await?;
     let mut cx = guard(cx, handed).await?;
     providers::update(&mut cx.db, &row).await?;
-    cx.event("sso_provider.updated")
-        .entity("sso_provider", &row.id, &row.name)
+    cx.event(AuditAction::SsoProviderUpdated)
+        .entity(EntityType::SsoProvider, &row.id, &row.name)
         .snapshot(snapshot(&row))
         .insert(&mut cx.db)
         .await?;
@@ -416,8 +417,8 @@ pub async fn delete(s: &Services, p: &Principal, org_ref: &str, id: &str) -> Res
     let mut cx = SSO_DELETE.begin(s, p, org_ref, None).await?;
     let row = find(&mut cx.db, &cx.org, id).await?;
     providers::delete(&mut cx.db, &row.id).await?;
-    cx.event("sso_provider.deleted")
-        .entity("sso_provider", &row.id, &row.name)
+    cx.event(AuditAction::SsoProviderDeleted)
+        .entity(EntityType::SsoProvider, &row.id, &row.name)
         .snapshot(snapshot(&row))
         .insert(&mut cx.db)
         .await?;

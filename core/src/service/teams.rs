@@ -3,6 +3,7 @@
 
 use super::Services;
 use crate::authz::Principal;
+use crate::model::{AuditAction, EntityType};
 use crate::model::{GrantView, MemberGrants, NewTeam, Team, TeamChanges};
 use crate::store::{self, grants, teams::TeamRow, users};
 use crate::use_cases::{TEAMS_CREATE, TEAMS_DELETE, TEAMS_READ, TEAMS_UPDATE, TEAM_MEMBERS_READ};
@@ -70,8 +71,8 @@ pub async fn create(
     store::teams::insert(&mut cx.db, &team)
         .await
         .map_err(slug_taken)?;
-    cx.event("team.created")
-        .entity("team", &team.id, &team.name)
+    cx.event(AuditAction::TeamCreated)
+        .entity(EntityType::Team, &team.id, &team.name)
         .team(&team.id)
         .insert(&mut cx.db)
         .await?;
@@ -97,8 +98,8 @@ pub async fn update(
     store::teams::update(&mut cx.db, &team)
         .await
         .map_err(slug_taken)?;
-    cx.event("team.updated")
-        .entity("team", &team.id, &team.name)
+    cx.event(AuditAction::TeamUpdated)
+        .entity(EntityType::Team, &team.id, &team.name)
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;
@@ -116,8 +117,8 @@ pub async fn delete(
     let team = cx.team.take().expect("a team was named");
     store::teams::delete(&mut cx.db, &team.id).await?;
     let snapshot = serde_json::json!({"id": team.id, "slug": team.slug, "name": team.name, "created_at": team.created_at});
-    cx.event("team.deleted")
-        .entity("team", &team.id, &team.name)
+    cx.event(AuditAction::TeamDeleted)
+        .entity(EntityType::Team, &team.id, &team.name)
         .snapshot(snapshot)
         .insert(&mut cx.db)
         .await?;

@@ -9,13 +9,13 @@ use crate::authz::{
 use crate::model::{
     parse_utc_date, CreatedToken, NewToken, TokenFilter, TokenInfo, TokenRotation, TokenStatus,
 };
+use crate::model::{AuditAction, EntityType};
 use crate::store::WriteTx;
 use crate::store::{self, audit::AuditEvent, roles, tokens::TokenRow};
 use crate::token::{self, TokenKind};
 use crate::use_cases::{PERSONAL_TOKENS, TOKENS_CREATE, TOKENS_READ, TOKENS_REVOKE, TOKENS_ROTATE};
 use crate::Error;
 use base64::Engine;
-use hmac::Mac;
 use rand::RngCore;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -105,10 +105,7 @@ impl TokenCache {
 }
 
 fn secret_hash(s: &Services, secret: &str) -> String {
-    let mut mac = s.token_mac.expose().clone();
-    mac.update(b"token:");
-    mac.update(secret.as_bytes());
-    base64::engine::general_purpose::STANDARD_NO_PAD.encode(mac.finalize().into_bytes())
+    base64::engine::general_purpose::STANDARD_NO_PAD.encode(s.keys.token_hash(secret))
 }
 
 fn status(t: &TokenRow, now: i64) -> TokenStatus {
@@ -323,8 +320,8 @@ fn fresh_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
-fn event(p: &Principal, action: &'static str, t: &TokenRow) -> AuditEvent {
-    let event = AuditEvent::by(p, action).entity("token", &t.id, &t.name);
+fn event(p: &Principal, action: AuditAction, t: &TokenRow) -> AuditEvent {
+    let event = AuditEvent::by(p, action).entity(EntityType::Token, &t.id, &t.name);
     match &t.team_id {
         Some(team) => event.team(team),
         None => event,
@@ -391,7 +388,9 @@ pub async fn create(
         last_used_ip: None,
     };
     store::tokens::insert(&mut cx.db, &row).await?;
-    event(p, "token.created", &row).insert(&mut cx.db).await?;
+    event(p, AuditAction::TokenCreated, &row)
+        .insert(&mut cx.db)
+        .await?;
     cx.commit().await?;
     Ok(CreatedToken {
         token: presented.expose().clone(),
@@ -448,7 +447,9 @@ pub async fn revoke(
         .authorize_owner_or(row.user_id.as_deref(), row.team_id.as_deref())
         .await?;
     store::tokens::revoke(&mut cx.db, &row.id, store::now_ms()).await?;
-    event(p, "token.revoked", &row).insert(&mut cx.db).await?;
+    event(p, AuditAction::TokenRevoked, &row)
+        .insert(&mut cx.db)
+        .await?;
     cx.commit().await?;
     s.token_cache.forget(&row.id);
     Ok(())
@@ -498,7 +499,7 @@ pub async fn rotate(
         (rotation.grace_hours > 0).then(|| now + i64::from(rotation.grace_hours) * HOUR_MS);
     let new_hash = secret_hash(s, parsed.secret.expose());
     store::tokens::rotate(&mut cx.db, &row, &new_hash, now, grace_until).await?;
-    let mut e = event(p, "token.rotated", &row);
+    let mut e = event(p, AuditAction::TokenRotated, &row);
     e.reason = grace_until.map(|_| "with_grace");
     e.insert(&mut cx.db).await?;
     cx.commit().await?;
@@ -538,9 +539,9 @@ async fn audit_refusal(
     if !s.token_refusals.due(&row.id) {
         return Ok(());
     }
-    let mut event = AuditEvent::anonymous("token.auth_failed", context.clone())
+    let mut event = AuditEvent::anonymous(AuditAction::TokenAuthFailed, context.clone())
         .org(&row.org_id)
-        .entity("token", &row.id, &row.name)
+        .entity(EntityType::Token, &row.id, &row.name)
         .failed(reason);
     event.team_id = row.team_id.clone();
     // Its own transaction: the append is three statements that stand or fall together.

@@ -6,6 +6,7 @@
 use super::denials::{self, Denial};
 use super::{scope, Services};
 use crate::authz::{Permission, PermissionSet, Principal, Scope};
+use crate::model::AuditAction;
 use crate::store::audit::AuditEvent;
 use crate::store::orgs::OrgRow;
 use crate::store::teams::TeamRow;
@@ -293,7 +294,7 @@ impl<'a, C: Conn> Cx<'a, C> {
 
 impl Change<'_> {
     /// An audit event of this change by the caller, in the checked team if there was one.
-    pub fn event(&self, action: &'static str) -> AuditEvent {
+    pub fn event(&self, action: AuditAction) -> AuditEvent {
         let event = AuditEvent::by(self.p, action);
         match &self.scope {
             Scope::Team(team) => event.team(team),
@@ -350,7 +351,7 @@ impl UseCase {
 
 impl Mine<'_, WriteTx> {
     /// An audit event by the caller.
-    pub fn event(&self, action: &'static str) -> AuditEvent {
+    pub fn event(&self, action: AuditAction) -> AuditEvent {
         AuditEvent::by(self.p, action)
     }
 
@@ -459,7 +460,10 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(cx.scope(), &Scope::Team("team-a".into()));
-        assert_eq!(cx.event("team.updated").team_id.as_deref(), Some("team-a"));
+        assert_eq!(
+            cx.event(AuditAction::TeamUpdated).team_id.as_deref(),
+            Some("team-a")
+        );
         drop(cx);
         // Held in a team, an org-level case is refused, and recorded at org scope.
         let refused = TEAMS_CREATE.begin(&s, &admin_of_a, "acme", None).await;

@@ -2,37 +2,21 @@
 
 use super::db::WriteTx;
 use crate::authz::{Identity, Principal, RequestContext};
+use crate::model::{AuditAction, EntityType, Outcome};
 use crate::secret::Secret;
 use sqlx::AnyConnection;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Success,
-    Failure,
-    Denied,
-}
-
-impl Outcome {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Denied => "denied",
-        }
-    }
-}
 
 /// One event to append. Built with [`AuditEvent::by`] or [`AuditEvent::anonymous`], then
 /// narrowed with the `entity`/`org`/… setters. Never put a secret in any field.
 #[derive(Debug, Clone)]
 pub struct AuditEvent {
-    pub action: &'static str,
+    pub action: AuditAction,
     pub actor_kind: &'static str,
     pub actor_id: Option<String>,
     pub actor_label: Option<String>,
     pub org_id: Option<String>,
     pub team_id: Option<String>,
-    pub entity_type: Option<&'static str>,
+    pub entity_type: Option<EntityType>,
     pub entity_id: Option<String>,
     pub entity_label: Option<String>,
     pub outcome: Outcome,
@@ -43,7 +27,7 @@ pub struct AuditEvent {
 
 impl AuditEvent {
     /// An event whose actor is the principal.
-    pub fn by(principal: &Principal, action: &'static str) -> Self {
+    pub fn by(principal: &Principal, action: AuditAction) -> Self {
         let (kind, id, label) = match &principal.identity {
             Identity::User { id, email, .. } => match &principal.via_token {
                 Some(token) => (
@@ -67,7 +51,7 @@ impl AuditEvent {
     }
 
     /// An event before anyone is known (failed sign-in, setup).
-    pub fn anonymous(action: &'static str, context: RequestContext) -> Self {
+    pub fn anonymous(action: AuditAction, context: RequestContext) -> Self {
         Self {
             action,
             actor_kind: "anonymous",
@@ -100,7 +84,7 @@ impl AuditEvent {
         self
     }
 
-    pub fn entity(mut self, kind: &'static str, id: &str, label: &str) -> Self {
+    pub fn entity(mut self, kind: EntityType, id: &str, label: &str) -> Self {
         self.entity_type = Some(kind);
         self.entity_id = Some(id.to_string());
         self.entity_label = Some(label.to_string());
@@ -151,8 +135,8 @@ impl AuditEvent {
             actor_kind: self.actor_kind.to_string(),
             actor_id: self.actor_id.clone(),
             actor_label: self.actor_label.clone(),
-            action: self.action.to_string(),
-            entity_type: self.entity_type.map(str::to_string),
+            action: self.action.as_str().to_string(),
+            entity_type: self.entity_type.map(|t| t.as_str().to_string()),
             entity_id: self.entity_id.clone(),
             entity_label: self.entity_label.clone(),
             outcome: self.outcome.as_str().to_string(),
@@ -204,6 +188,11 @@ pub async fn insert_all(tx: &mut WriteTx, events: &[AuditEvent]) -> sqlx::Result
     write_chained(conn, &rows).await
 }
 
+/// The columns of an audit event as the log reads them, declared once for every reader.
+pub const EVENT_COLUMNS: &str =
+    "id, created_at, org_id, team_id, actor_kind, actor_id, actor_label, action, \
+     entity_type, entity_id, entity_label, outcome, reason, ip, origin, request_id, snapshot, chain_seq";
+
 /// Writes rows that already hold their chain position, `prev_hash` and hash, and bumps
 /// their days' counts. Only for rows linked by [`insert_all`], or a bulk load that links
 /// them the same way and sets the chain head itself.
@@ -216,9 +205,7 @@ pub async fn write_chained(conn: &mut AnyConnection, rows: &[Linked]) -> sqlx::R
             })
             .collect();
         let sql = format!(
-            "INSERT INTO audit_events (id, created_at, org_id, team_id, actor_kind, actor_id, actor_label, action, \
-             entity_type, entity_id, entity_label, outcome, reason, ip, origin, request_id, snapshot, chain_seq, prev_hash, hash) \
-             VALUES {}",
+            "INSERT INTO audit_events ({EVENT_COLUMNS}, prev_hash, hash) VALUES {}",
             values.join(", ")
         );
         let mut query = sqlx::query(&sql);

@@ -100,9 +100,7 @@ impl<'a> Sql<'a> {
     }
 }
 
-const COLUMNS: &str =
-    "id, created_at, org_id, team_id, actor_kind, actor_id, actor_label, action, \
-     entity_type, entity_id, entity_label, outcome, reason, ip, origin, request_id, snapshot, chain_seq";
+use super::audit::EVENT_COLUMNS as COLUMNS;
 
 /// One page, newest first.
 pub async fn page(conn: &mut AnyConnection, q: &Query<'_>) -> sqlx::Result<Vec<EventRow>> {

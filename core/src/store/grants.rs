@@ -3,7 +3,7 @@
 use crate::authz::{BuiltinRole, PermissionSet};
 use sqlx::AnyConnection;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct GrantRow {
     pub id: String,
     pub user_id: String,
@@ -29,19 +29,7 @@ impl GrantRow {
     }
 }
 
-type Row = (String, String, String, Option<String>, Option<String>);
-
-fn from_row((id, user_id, role_id, team_id, custom_permissions): Row) -> GrantRow {
-    GrantRow {
-        id,
-        user_id,
-        role_id,
-        team_id,
-        custom_permissions,
-    }
-}
-
-const SELECT: &str = "SELECT g.id, g.user_id, g.role_id, g.team_id, r.permissions FROM grants g \
+const SELECT: &str = "SELECT g.id, g.user_id, g.role_id, g.team_id, r.permissions AS custom_permissions FROM grants g \
      LEFT JOIN roles r ON r.id = g.role_id AND r.org_id = g.org_id";
 
 pub async fn insert(
@@ -71,23 +59,24 @@ pub async fn of_member(
     org_id: &str,
     user_id: &str,
 ) -> sqlx::Result<Vec<GrantRow>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let rows: Vec<GrantRow> = sqlx::query_as(&format!(
         "{SELECT} WHERE g.org_id = $1 AND g.user_id = $2 ORDER BY g.id"
     ))
     .bind(org_id)
     .bind(user_id)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(from_row).collect())
+    Ok(rows)
 }
 
 /// Every grant in an org, for member lists.
 pub async fn of_org(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<GrantRow>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} WHERE g.org_id = $1 ORDER BY g.id"))
-        .bind(org_id)
-        .fetch_all(conn)
-        .await?;
-    Ok(rows.into_iter().map(from_row).collect())
+    let rows: Vec<GrantRow> =
+        sqlx::query_as(&format!("{SELECT} WHERE g.org_id = $1 ORDER BY g.id"))
+            .bind(org_id)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows)
 }
 
 pub async fn get(
@@ -95,12 +84,13 @@ pub async fn get(
     org_id: &str,
     id: &str,
 ) -> sqlx::Result<Option<GrantRow>> {
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE g.org_id = $1 AND g.id = $2"))
-        .bind(org_id)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(from_row))
+    let row: Option<GrantRow> =
+        sqlx::query_as(&format!("{SELECT} WHERE g.org_id = $1 AND g.id = $2"))
+            .bind(org_id)
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row)
 }
 
 pub async fn delete(conn: &mut AnyConnection, id: &str) -> sqlx::Result<()> {

@@ -33,24 +33,26 @@ pub struct ProviderRow {
     pub updated_at: i64,
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    i64,
-    i64,
-    i64,
-);
+/// The columns as stored; [`ProviderRow`] is the typed view.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    id: String,
+    org_id: String,
+    kind: String,
+    name: String,
+    issuer: String,
+    client_id: String,
+    client_secret_sealed: Option<String>,
+    scopes: String,
+    allowed_domains: String,
+    allowed_tenants: String,
+    groups_claim: Option<String>,
+    group_rules: String,
+    default_role_id: Option<String>,
+    enabled: i64,
+    created_at: i64,
+    updated_at: i64,
+}
 
 const COLUMNS: &str = "id, org_id, kind, name, issuer, client_id, client_secret_sealed, scopes, \
      allowed_domains, allowed_tenants, groups_claim, group_rules, default_role_id, enabled, created_at, updated_at";
@@ -59,26 +61,32 @@ fn words(list: &str) -> Vec<String> {
     list.split_whitespace().map(str::to_string).collect()
 }
 
-fn from_row(r: Row) -> ProviderRow {
-    ProviderRow {
-        id: r.0,
-        org_id: r.1,
-        // Only this module writes `kind`, always from a ProviderKind.
-        kind: ProviderKind::parse(&r.2).unwrap_or(ProviderKind::Generic),
-        name: r.3,
-        issuer: r.4,
-        client_id: r.5,
-        client_secret_sealed: r.6,
-        scopes: words(&r.7),
-        allowed_domains: words(&r.8),
-        allowed_tenants: words(&r.9),
-        groups_claim: r.10,
-        group_rules: serde_json::from_str(&r.11).unwrap_or_default(),
-        default_role_id: r.12,
-        enabled: r.13 != 0,
-        created_at: r.14,
-        updated_at: r.15,
-    }
+/// A corrupt kind or rule list is an error naming the row: read as "generic" or "no rules",
+/// the next sign-in would trust the wrong issuer or revoke every mapped grant.
+fn from_row(r: Stored) -> sqlx::Result<ProviderRow> {
+    let corrupt = |column, why: String| super::corrupt("identity_providers", &r.id, column, why);
+    let kind = ProviderKind::parse(&r.kind)
+        .ok_or_else(|| corrupt("kind", format!("unknown kind {:?}", r.kind)))?;
+    let group_rules =
+        serde_json::from_str(&r.group_rules).map_err(|e| corrupt("group_rules", e.to_string()))?;
+    Ok(ProviderRow {
+        kind,
+        group_rules,
+        scopes: words(&r.scopes),
+        allowed_domains: words(&r.allowed_domains),
+        allowed_tenants: words(&r.allowed_tenants),
+        enabled: r.enabled != 0,
+        id: r.id,
+        org_id: r.org_id,
+        name: r.name,
+        issuer: r.issuer,
+        client_id: r.client_id,
+        client_secret_sealed: r.client_secret_sealed,
+        groups_claim: r.groups_claim,
+        default_role_id: r.default_role_id,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
 }
 
 fn rules_json(rules: &[StoredRule]) -> String {
@@ -145,33 +153,71 @@ pub async fn delete(conn: &mut AnyConnection, id: &str) -> sqlx::Result<()> {
 }
 
 pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<ProviderRow>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let rows: Vec<Stored> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM identity_providers WHERE org_id = $1 ORDER BY created_at, id"
     ))
     .bind(org_id)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(from_row).collect())
+    rows.into_iter().map(from_row).collect()
 }
 
 /// A provider by id, whatever its org (the sign-in callback knows only the id).
 pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<ProviderRow>> {
-    let row: Option<Row> = sqlx::query_as(&format!(
+    let row: Option<Stored> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM identity_providers WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(from_row))
+    row.map(from_row).transpose()
 }
 
 /// Every enabled provider of every org, for finding one by email domain. Few rows: an
 /// instance has a handful of orgs, each with a provider or two.
 pub async fn all_enabled(conn: &mut AnyConnection) -> sqlx::Result<Vec<ProviderRow>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let rows: Vec<Stored> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM identity_providers WHERE enabled = 1 ORDER BY created_at, id"
     ))
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(from_row).collect())
+    rows.into_iter().map(from_row).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(kind: &str, group_rules: &str) -> Stored {
+        Stored {
+            id: "idp-1".into(),
+            org_id: "o".into(),
+            kind: kind.into(),
+            name: "Okta".into(),
+            issuer: "https://acme.okta.com".into(),
+            client_id: "c".into(),
+            client_secret_sealed: None,
+            scopes: "openid email".into(),
+            allowed_domains: String::new(),
+            allowed_tenants: String::new(),
+            groups_claim: Some("groups".into()),
+            group_rules: group_rules.into(),
+            default_role_id: None,
+            enabled: 1,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn corrupt_values_are_errors_naming_the_row_never_defaults() {
+        let rules = r#"[{"group":"Eng","team_id":null,"role_id":"member"}]"#;
+        let good = from_row(stored("okta", rules)).unwrap();
+        assert_eq!(good.group_rules.len(), 1);
+        assert_eq!(good.scopes, ["openid", "email"]);
+        for bad in [stored("okta", "{not json"), stored("mystery", rules)] {
+            let e = from_row(bad).unwrap_err().to_string();
+            assert!(e.contains("idp-1"), "{e}");
+        }
+    }
 }

@@ -34,6 +34,18 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// A stored value this build cannot read: an internal error naming the row (logged with its
+/// id), never a default that would quietly change what the row means.
+pub(crate) fn corrupt(
+    table: &str,
+    id: &str,
+    column: &str,
+    why: impl std::fmt::Display,
+) -> sqlx::Error {
+    tracing::error!(table, id, column, %why, "a stored value is corrupt");
+    sqlx::Error::Decode(format!("{table} row {id}: column {column}: {why}").into())
+}
+
 /// True when a database error is a unique-constraint violation (same meaning on both backends).
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())

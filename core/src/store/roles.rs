@@ -12,7 +12,15 @@ pub struct RoleRow {
     pub permissions: PermissionSet,
 }
 
-type Row = (String, String, String, String, String);
+/// The columns as stored; [`RoleRow`] is the typed view.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    id: String,
+    org_id: String,
+    name: String,
+    description: String,
+    permissions: String,
+}
 
 /// Stored words this build does not know (a newer version's permission) are ignored rather
 /// than failing every request of every holder.
@@ -23,13 +31,15 @@ pub fn parse_words(words: &str) -> PermissionSet {
         .collect()
 }
 
-fn from_row((id, org_id, name, description, words): Row) -> RoleRow {
-    RoleRow {
-        id,
-        org_id,
-        name,
-        description,
-        permissions: parse_words(&words),
+impl From<Stored> for RoleRow {
+    fn from(r: Stored) -> Self {
+        RoleRow {
+            permissions: parse_words(&r.permissions),
+            id: r.id,
+            org_id: r.org_id,
+            name: r.name,
+            description: r.description,
+        }
     }
 }
 
@@ -54,12 +64,12 @@ pub async fn insert(conn: &mut AnyConnection, role: &RoleRow, now: i64) -> sqlx:
 }
 
 pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<RoleRow>> {
-    let rows: Vec<Row> =
+    let rows: Vec<Stored> =
         sqlx::query_as("SELECT id, org_id, name, description, permissions FROM roles WHERE org_id = $1 ORDER BY name")
             .bind(org_id)
             .fetch_all(conn)
             .await?;
-    Ok(rows.into_iter().map(from_row).collect())
+    Ok(rows.into_iter().map(RoleRow::from).collect())
 }
 
 pub async fn get(
@@ -67,13 +77,13 @@ pub async fn get(
     org_id: &str,
     id: &str,
 ) -> sqlx::Result<Option<RoleRow>> {
-    let row: Option<Row> =
+    let row: Option<Stored> =
         sqlx::query_as("SELECT id, org_id, name, description, permissions FROM roles WHERE org_id = $1 AND id = $2")
             .bind(org_id)
             .bind(id)
             .fetch_optional(conn)
             .await?;
-    Ok(row.map(from_row))
+    Ok(row.map(RoleRow::from))
 }
 
 pub async fn update(conn: &mut AnyConnection, role: &RoleRow, now: i64) -> sqlx::Result<()> {

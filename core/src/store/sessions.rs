@@ -3,12 +3,20 @@
 
 use sqlx::AnyConnection;
 
-/// `(row id, data JSON, expires_at)` of a user's live sessions.
+/// A live session as stored: its row id, its data (JSON) and when it expires.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SessionRow {
+    pub id: String,
+    pub data: String,
+    pub expires_at: i64,
+}
+
+/// A user's live sessions, the latest to expire first.
 pub async fn of_user(
     conn: &mut AnyConnection,
     user_id: &str,
     now: i64,
-) -> sqlx::Result<Vec<(String, String, i64)>> {
+) -> sqlx::Result<Vec<SessionRow>> {
     sqlx::query_as(
         "SELECT id, data, expires_at FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY expires_at DESC",
     )

@@ -2,25 +2,13 @@
 
 use sqlx::AnyConnection;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TeamRow {
     pub id: String,
     pub org_id: String,
     pub slug: String,
     pub name: String,
     pub created_at: i64,
-}
-
-type Row = (String, String, String, String, i64);
-
-fn from_row((id, org_id, slug, name, created_at): Row) -> TeamRow {
-    TeamRow {
-        id,
-        org_id,
-        slug,
-        name,
-        created_at,
-    }
 }
 
 pub async fn insert(conn: &mut AnyConnection, team: &TeamRow) -> sqlx::Result<()> {
@@ -38,13 +26,12 @@ pub async fn insert(conn: &mut AnyConnection, team: &TeamRow) -> sqlx::Result<()
 }
 
 pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<TeamRow>> {
-    let rows: Vec<Row> = sqlx::query_as(
+    sqlx::query_as(
         "SELECT id, org_id, slug, name, created_at FROM teams WHERE org_id = $1 ORDER BY slug",
     )
     .bind(org_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(from_row).collect())
+    .await
 }
 
 /// A team of the org by slug or by id.
@@ -53,14 +40,13 @@ pub async fn find(
     org_id: &str,
     slug_or_id: &str,
 ) -> sqlx::Result<Option<TeamRow>> {
-    let row: Option<Row> = sqlx::query_as(
+    sqlx::query_as(
         "SELECT id, org_id, slug, name, created_at FROM teams WHERE org_id = $1 AND (slug = $2 OR id = $2)",
     )
     .bind(org_id)
     .bind(slug_or_id)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.map(from_row))
+    .await
 }
 
 pub async fn update(conn: &mut AnyConnection, team: &TeamRow) -> sqlx::Result<()> {

@@ -36,11 +36,12 @@ fn kind_text(kind: TokenKind) -> &'static str {
     }
 }
 
-fn kind_of(text: &str) -> TokenKind {
+fn kind_of(text: &str) -> Option<TokenKind> {
     match text {
-        "team" => TokenKind::Team,
-        "personal" => TokenKind::Personal,
-        _ => TokenKind::OrgAdmin,
+        "team" => Some(TokenKind::Team),
+        "personal" => Some(TokenKind::Personal),
+        "org_admin" => Some(TokenKind::OrgAdmin),
+        _ => None,
     }
 }
 
@@ -74,12 +75,24 @@ struct Stored {
     last_used_ip: Option<String>,
 }
 
-impl From<Stored> for TokenRow {
-    fn from(r: Stored) -> Self {
-        TokenRow {
+/// A corrupt kind is an error naming the token: read as an org admin token, it would be
+/// one.
+impl TryFrom<Stored> for TokenRow {
+    type Error = sqlx::Error;
+
+    fn try_from(r: Stored) -> sqlx::Result<Self> {
+        let kind = kind_of(&r.kind).ok_or_else(|| {
+            super::corrupt(
+                "tokens",
+                &r.id,
+                "kind",
+                format!("unknown kind {:?}", r.kind),
+            )
+        })?;
+        Ok(TokenRow {
             id: r.id,
             org_id: r.org_id,
-            kind: kind_of(&r.kind),
+            kind,
             team_id: r.team_id,
             user_id: r.user_id,
             name: r.name,
@@ -95,7 +108,7 @@ impl From<Stored> for TokenRow {
             previous_valid_until: r.previous_valid_until,
             last_used_at: r.last_used_at,
             last_used_ip: r.last_used_ip,
-        }
+        })
     }
 }
 
@@ -140,7 +153,7 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Toke
             .bind(id)
             .fetch_optional(conn)
             .await?;
-    Ok(row.map(TokenRow::from))
+    row.map(TokenRow::try_from).transpose()
 }
 
 /// The org's tokens, oldest first, each with its creator's email.
@@ -156,10 +169,9 @@ pub async fn list(
     .bind(org_id)
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (TokenRow::from(r.token), r.created_by_email))
-        .collect())
+    rows.into_iter()
+        .map(|r| Ok((TokenRow::try_from(r.token)?, r.created_by_email)))
+        .collect()
 }
 
 pub async fn revoke(conn: &mut AnyConnection, id: &str, now: i64) -> sqlx::Result<()> {
@@ -225,4 +237,39 @@ pub async fn record_use(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_kind_is_an_error_naming_the_token_not_an_org_admin_token() {
+        let stored = |kind: &str| Stored {
+            id: "tok-1".into(),
+            org_id: "o".into(),
+            kind: kind.into(),
+            team_id: None,
+            user_id: None,
+            name: "ci".into(),
+            secret_hash: "h".into(),
+            role_ids: "member".into(),
+            permissions: None,
+            created_by: None,
+            created_at: 0,
+            expires_at: None,
+            revoked_at: None,
+            rotated_at: None,
+            previous_secret_hash: None,
+            previous_valid_until: None,
+            last_used_at: None,
+            last_used_ip: None,
+        };
+        assert_eq!(
+            TokenRow::try_from(stored("org_admin")).unwrap().kind,
+            TokenKind::OrgAdmin
+        );
+        let e = TokenRow::try_from(stored("root")).unwrap_err().to_string();
+        assert!(e.contains("tok-1") && e.contains("kind"), "{e}");
+    }
 }

@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserRow {
     pub id: String,
     pub email: String,
@@ -24,17 +24,10 @@ pub async fn insert(conn: &mut AnyConnection, user: &UserRow, now: i64) -> sqlx:
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<UserRow>> {
-    let row: Option<(String, String, String, Option<i64>)> =
-        sqlx::query_as("SELECT id, email, display_name, disabled_at FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(|(id, email, display_name, disabled_at)| UserRow {
-        id,
-        email,
-        display_name,
-        disabled_at,
-    }))
+    sqlx::query_as("SELECT id, email, display_name, disabled_at FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
 }
 
 pub async fn insert_local_credential(
@@ -110,22 +103,13 @@ pub async fn is_member(
 
 /// Members of an org with their account details, by email.
 pub async fn members_of(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<UserRow>> {
-    let rows: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(
+    sqlx::query_as(
         "SELECT u.id, u.email, u.display_name, u.disabled_at FROM users u \
          JOIN memberships m ON m.user_id = u.id WHERE m.org_id = $1 ORDER BY u.email",
     )
     .bind(org_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, email, display_name, disabled_at)| UserRow {
-            id,
-            email,
-            display_name,
-            disabled_at,
-        })
-        .collect())
+    .await
 }
 
 /// Removes a member from an org with their grants there (the account itself stays).

@@ -1,4 +1,4 @@
-//! Black-box HTTP tests of the real router on SQLite and PostgreSQL (one binary, DESIGN §9).
+//! Black-box HTTP tests of the real router on SQLite and PostgreSQL (one binary; docs/architecture.md).
 
 mod harness;
 mod idp;

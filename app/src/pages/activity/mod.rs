@@ -11,26 +11,20 @@ use crate::api::events::{events_per_day, list_events};
 use crate::api::teams::list_teams;
 use crate::components::{use_summary, ConsoleFrame, PageHeading, Panel, INPUT, QUIET};
 use foxgate_core::model::{format_utc, Event};
+use foxgate_core::model::{EntityType, Outcome};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-const ENTITY_TYPES: [(&str, &str); 8] = [
-    ("", "Any entity"),
-    ("team", "Teams"),
-    ("user", "Users"),
-    ("grant", "Grants"),
-    ("role", "Roles"),
-    ("token", "Tokens"),
-    ("sso_provider", "Identity providers"),
-    ("org", "Organization"),
-];
+/// The entity filter's choices: any, then each kind of entity (one list, in core).
+fn entity_types() -> impl Iterator<Item = (&'static str, &'static str)> {
+    std::iter::once(("", "Any entity"))
+        .chain(EntityType::ALL.iter().map(|t| (t.as_str(), t.label())))
+}
 
-const OUTCOMES: [(&str, &str); 4] = [
-    ("", "Any outcome"),
-    ("success", "Succeeded"),
-    ("failure", "Failed"),
-    ("denied", "Denied"),
-];
+/// The outcome filter's choices: any, then each outcome.
+fn outcomes() -> impl Iterator<Item = (&'static str, &'static str)> {
+    std::iter::once(("", "Any outcome")).chain(Outcome::ALL.iter().map(|o| (o.as_str(), o.label())))
+}
 
 const PRESETS: [(&str, &str); 4] = [
     ("", "Any time"),
@@ -115,8 +109,7 @@ fn ActivityBody() -> impl IntoView {
                 <label class="text-sm">
                     "Entity "
                     <select name="entity_type" class=INPUT>
-                        {ENTITY_TYPES
-                            .into_iter()
+                        {entity_types()
                             .map(|(v, label)| view! { <option value=v selected=move || entity_type().unwrap_or_default() == v>{label}</option> })
                             .collect_view()}
                     </select>
@@ -157,8 +150,7 @@ fn ActivityBody() -> impl IntoView {
                 <label class="text-sm">
                     "Outcome "
                     <select name="outcome" class=INPUT>
-                        {OUTCOMES
-                            .into_iter()
+                        {outcomes()
                             .map(|(v, label)| view! { <option value=v selected=move || outcome().unwrap_or_default() == v>{label}</option> })
                             .collect_view()}
                     </select>
