@@ -147,3 +147,16 @@ fn form_page() -> Option<String> {
     let path = path.split(['?', '#']).next().unwrap_or("/");
     (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
 }
+
+/// A server function's whole body when it only calls a service in the caller's org:
+/// `door::serve!(service::teams::list)` or `door::serve!(service::teams::delete, &team)`.
+/// Finds the caller, calls the service with the services, the Principal and the org, and
+/// maps the result as [`leave`] does.
+macro_rules! serve {
+    ($service:path $(, $arg:expr)* $(,)?) => {{
+        let (s, p) = $crate::api::door::enter().await?;
+        let org = $crate::api::door::org(&p);
+        $crate::api::door::leave(&p, $service(&s, &p, org $(, $arg)*).await)
+    }};
+}
+pub(crate) use serve;

@@ -18,7 +18,6 @@ pub async fn list_events(
     #[server(default)] outcome: String,
     #[server(default)] cursor: String,
 ) -> Result<EventPage, UiError> {
-    let (s, p) = door::enter().await?;
     let some = |v: String| Some(v.trim().to_string()).filter(|v| !v.is_empty());
     let filter = foxgate_core::model::EventFilter {
         entity_type: some(entity_type),
@@ -31,18 +30,11 @@ pub async fn list_events(
         limit: Some(50),
         ..Default::default()
     };
-    door::leave(
-        &p,
-        foxgate_core::service::events::list(&s, &p, door::org(&p), filter).await,
-    )
+    door::serve!(foxgate_core::service::events::list, filter)
 }
 
 /// Events per UTC day over the last 30 days, as far as the caller may read.
 #[server(prefix = "/fn", endpoint = "events_per_day")]
 pub async fn events_per_day() -> Result<Vec<DayCount>, UiError> {
-    let (s, p) = door::enter().await?;
-    door::leave(
-        &p,
-        foxgate_core::service::events::per_day(&s, &p, door::org(&p)).await,
-    )
+    door::serve!(foxgate_core::service::events::per_day)
 }

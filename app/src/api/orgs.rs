@@ -8,16 +8,12 @@ use leptos::prelude::*;
 
 #[server(prefix = "/fn", endpoint = "update_org")]
 pub async fn update_org(name: String, slug: String) -> Result<Org, UiError> {
-    let (s, p) = door::enter().await?;
     let changes = foxgate_core::model::OrgChanges {
         name: Some(name),
         slug: Some(slug),
         ..Default::default()
     };
-    door::leave(
-        &p,
-        foxgate_core::service::orgs::update(&s, &p, door::org(&p), changes).await,
-    )
+    door::serve!(foxgate_core::service::orgs::update, changes)
 }
 
 #[server(prefix = "/fn", endpoint = "create_org")]
@@ -30,7 +26,6 @@ pub async fn create_org(slug: String, name: String) -> Result<Org, UiError> {
 /// The org's maximum token lifetime in days; empty means no limit.
 #[server(prefix = "/fn", endpoint = "set_token_lifetime")]
 pub async fn set_token_lifetime(max_days: String) -> Result<Org, UiError> {
-    let (s, p) = door::enter().await?;
     let limit = match max_days.trim() {
         "" => None,
         days => Some(days.parse::<u32>().map_err(|_| {
@@ -44,8 +39,5 @@ pub async fn set_token_lifetime(max_days: String) -> Result<Org, UiError> {
         max_token_lifetime_days: Some(limit),
         ..Default::default()
     };
-    door::leave(
-        &p,
-        foxgate_core::service::orgs::update(&s, &p, door::org(&p), changes).await,
-    )
+    door::serve!(foxgate_core::service::orgs::update, changes)
 }

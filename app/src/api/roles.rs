@@ -8,11 +8,7 @@ use leptos::prelude::*;
 
 #[server(prefix = "/fn", endpoint = "list_roles")]
 pub async fn list_roles() -> Result<Vec<Role>, UiError> {
-    let (s, p) = door::enter().await?;
-    door::leave(
-        &p,
-        foxgate_core::service::roles::list(&s, &p, door::org(&p)).await,
-    )
+    door::serve!(foxgate_core::service::roles::list)
 }
 
 #[server(prefix = "/fn", endpoint = "create_role")]
@@ -21,16 +17,12 @@ pub async fn create_role(
     description: String,
     #[server(default)] permissions: Vec<String>,
 ) -> Result<Role, UiError> {
-    let (s, p) = door::enter().await?;
     let input = foxgate_core::model::NewRole {
         name,
         description,
         permissions,
     };
-    door::leave(
-        &p,
-        foxgate_core::service::roles::create(&s, &p, door::org(&p), input).await,
-    )
+    door::serve!(foxgate_core::service::roles::create, input)
 }
 
 #[server(prefix = "/fn", endpoint = "update_role")]
@@ -40,23 +32,15 @@ pub async fn update_role(
     description: String,
     #[server(default)] permissions: Vec<String>,
 ) -> Result<Role, UiError> {
-    let (s, p) = door::enter().await?;
     let changes = foxgate_core::model::RoleChanges {
         name: Some(name),
         description: Some(description),
         permissions: Some(permissions),
     };
-    door::leave(
-        &p,
-        foxgate_core::service::roles::update(&s, &p, door::org(&p), &role, changes).await,
-    )
+    door::serve!(foxgate_core::service::roles::update, &role, changes)
 }
 
 #[server(prefix = "/fn", endpoint = "delete_role")]
 pub async fn delete_role(role: String) -> Result<(), UiError> {
-    let (s, p) = door::enter().await?;
-    door::leave(
-        &p,
-        foxgate_core::service::roles::delete(&s, &p, door::org(&p), &role).await,
-    )
+    door::serve!(foxgate_core::service::roles::delete, &role)
 }

@@ -24,9 +24,5 @@ pub async fn end_session(session: String) -> Result<(), UiError> {
 
 #[server(prefix = "/fn", endpoint = "end_member_sessions")]
 pub async fn end_member_sessions(user_id: String) -> Result<u64, UiError> {
-    let (s, p) = door::enter().await?;
-    door::leave(
-        &p,
-        foxgate_core::service::sessions::end_all_of_member(&s, &p, door::org(&p), &user_id).await,
-    )
+    door::serve!(foxgate_core::service::sessions::end_all_of_member, &user_id)
 }

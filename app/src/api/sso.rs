@@ -109,57 +109,33 @@ pub async fn save_provider(
 
 #[server(prefix = "/fn", endpoint = "delete_provider")]
 pub async fn delete_provider(provider: String) -> Result<(), UiError> {
-    let (s, p) = door::enter().await?;
-    door::leave(
-        &p,
-        foxgate_core::service::sso_providers::delete(&s, &p, door::org(&p), &provider).await,
-    )
+    door::serve!(foxgate_core::service::sso_providers::delete, &provider)
 }
 
 #[server(prefix = "/fn", endpoint = "test_provider")]
 pub async fn test_provider(provider: String) -> Result<ConnectionReport, UiError> {
-    let (s, p) = door::enter().await?;
-    door::leave(
-        &p,
-        foxgate_core::service::sso_providers::test(&s, &p, door::org(&p), &provider).await,
-    )
+    door::serve!(foxgate_core::service::sso_providers::test, &provider)
 }
 
 /// The email domains the org claims, and the TXT record each needs.
 #[server(prefix = "/fn", endpoint = "list_domains")]
 pub async fn list_domains() -> Result<Vec<DomainClaim>, UiError> {
-    let (s, p) = door::enter().await?;
-    door::leave(
-        &p,
-        foxgate_core::service::domains::list(&s, &p, door::org(&p)).await,
-    )
+    door::serve!(foxgate_core::service::domains::list)
 }
 
 #[server(prefix = "/fn", endpoint = "claim_domain")]
 pub async fn claim_domain(domain: String) -> Result<DomainClaim, UiError> {
-    let (s, p) = door::enter().await?;
     let input = foxgate_core::model::NewDomainClaim { domain };
-    door::leave(
-        &p,
-        foxgate_core::service::domains::claim(&s, &p, door::org(&p), input).await,
-    )
+    door::serve!(foxgate_core::service::domains::claim, input)
 }
 
 /// Looks the domain's TXT record up now.
 #[server(prefix = "/fn", endpoint = "verify_domain")]
 pub async fn verify_domain(domain_id: String) -> Result<DomainClaim, UiError> {
-    let (s, p) = door::enter().await?;
-    door::leave(
-        &p,
-        foxgate_core::service::domains::verify(&s, &p, door::org(&p), &domain_id).await,
-    )
+    door::serve!(foxgate_core::service::domains::verify, &domain_id)
 }
 
 #[server(prefix = "/fn", endpoint = "remove_domain")]
 pub async fn remove_domain(domain_id: String) -> Result<(), UiError> {
-    let (s, p) = door::enter().await?;
-    door::leave(
-        &p,
-        foxgate_core::service::domains::delete(&s, &p, door::org(&p), &domain_id).await,
-    )
+    door::serve!(foxgate_core::service::domains::delete, &domain_id)
 }

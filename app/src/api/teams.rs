@@ -8,43 +8,27 @@ use leptos::prelude::*;
 
 #[server(prefix = "/fn", endpoint = "list_teams")]
 pub async fn list_teams() -> Result<Vec<Team>, UiError> {
-    let (s, p) = door::enter().await?;
-    door::leave(
-        &p,
-        foxgate_core::service::teams::list(&s, &p, door::org(&p)).await,
-    )
+    door::serve!(foxgate_core::service::teams::list)
 }
 
 #[server(prefix = "/fn", endpoint = "create_team")]
 pub async fn create_team(slug: String, name: String) -> Result<Team, UiError> {
-    let (s, p) = door::enter().await?;
     let input = foxgate_core::model::NewTeam { slug, name };
-    door::leave(
-        &p,
-        foxgate_core::service::teams::create(&s, &p, door::org(&p), input).await,
-    )
+    door::serve!(foxgate_core::service::teams::create, input)
 }
 
 #[server(prefix = "/fn", endpoint = "rename_team")]
 pub async fn rename_team(team: String, name: String) -> Result<Team, UiError> {
-    let (s, p) = door::enter().await?;
     let changes = foxgate_core::model::TeamChanges {
         name: Some(name),
         slug: None,
     };
-    door::leave(
-        &p,
-        foxgate_core::service::teams::update(&s, &p, door::org(&p), &team, changes).await,
-    )
+    door::serve!(foxgate_core::service::teams::update, &team, changes)
 }
 
 #[server(prefix = "/fn", endpoint = "delete_team")]
 pub async fn delete_team(team: String) -> Result<(), UiError> {
-    let (s, p) = door::enter().await?;
-    door::leave(
-        &p,
-        foxgate_core::service::teams::delete(&s, &p, door::org(&p), &team).await,
-    )
+    door::serve!(foxgate_core::service::teams::delete, &team)
 }
 
 /// A team with its members and the roles they hold there.

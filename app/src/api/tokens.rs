@@ -11,15 +11,11 @@ use leptos::prelude::*;
 /// `team` and `status` empty mean every team and every status.
 #[server(prefix = "/fn", endpoint = "list_tokens")]
 pub async fn list_tokens(team: String, status: String) -> Result<Vec<TokenInfo>, UiError> {
-    let (s, p) = door::enter().await?;
     let filter = foxgate_core::model::TokenFilter {
         team: Some(team).filter(|t| !t.is_empty()),
         status: foxgate_core::model::TokenStatus::parse(&status),
     };
-    door::leave(
-        &p,
-        foxgate_core::service::tokens::list(&s, &p, door::org(&p), &filter).await,
-    )
+    door::serve!(foxgate_core::service::tokens::list, &filter)
 }
 
 /// `kind` is `team` (with `team`), `org_admin` or `personal`; without it, `team` decides. `expires` is a number of days, `date` (then `expires_on` applies) or `never`.
