@@ -190,11 +190,17 @@ impl Principal {
         if !self.is_authenticated() {
             return Err(Error::Unauthorized);
         }
-        if wanted.is_subset_of(self.grants.at(scope)) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden)
+        match self.first_missing(wanted, scope) {
+            None => Ok(()),
+            Some(_) => Err(Error::Forbidden),
         }
+    }
+
+    /// The first permission of `wanted` not held at `scope`: the one a refusal of the
+    /// escalation guard is about.
+    pub fn first_missing(&self, wanted: PermissionSet, scope: &Scope) -> Option<Permission> {
+        let held = self.grants.at(scope);
+        wanted.iter().find(|p| !held.contains(*p))
     }
 
     /// The signed-in user's id, or `unauthorized`.

@@ -11,7 +11,7 @@ use crate::store::audit::AuditEvent;
 use crate::store::orgs::OrgRow;
 use crate::store::teams::TeamRow;
 use crate::store::WriteTx;
-use crate::use_cases::{Target, UseCase};
+use crate::use_cases::{At, Target, UseCase};
 use crate::Error;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection};
@@ -175,11 +175,17 @@ impl<'a, C: Conn> Pending<'a, C> {
             )));
         };
         match target {
-            Target::At(scope) if cx.p.can(permission, &scope) => {
-                cx.scope = scope;
-                Ok(cx)
-            }
-            Target::At(scope) => Err(cx.refuse(permission, scope).await),
+            Target::At(scope) => match cx.p.require(permission, &scope) {
+                Ok(()) => {
+                    cx.scope = scope;
+                    Ok(cx)
+                }
+                Err(Error::Forbidden) => Err(cx.refuse(permission, scope).await),
+                Err(other) => {
+                    cx.db.release().await;
+                    Err(other)
+                }
+            },
             Target::Anywhere if cx.p.can_anywhere(permission) => Ok(cx),
             Target::Anywhere => Err(cx.refuse(permission, Scope::Org).await),
         }
@@ -262,9 +268,7 @@ impl<'a, C: Conn> Cx<'a, C> {
 
     /// The escalation guard at another scope of this org (a token's own team).
     pub async fn escalation_at(self, wanted: PermissionSet, scope: Scope) -> Result<Self, Error> {
-        let held = self.p.grants.at(&scope);
-        // Named by the first permission missing, the one the refusal is about.
-        match wanted.iter().find(|w| !held.contains(*w)) {
+        match self.p.first_missing(wanted, &scope) {
             None => Ok(self),
             Some(missing) => Err(self.refuse(missing, scope).await),
         }
@@ -324,7 +328,7 @@ impl UseCase {
         s: &'a Services,
         p: &'a Principal,
     ) -> Result<Mine<'a, WriteTx>, Error> {
-        let user_id = p.user_id()?;
+        let user_id = self.own_user(p)?;
         Ok(Mine {
             s,
             p,
@@ -339,13 +343,27 @@ impl UseCase {
         s: &'a Services,
         p: &'a Principal,
     ) -> Result<Mine<'a, PoolConnection<Any>>, Error> {
-        let user_id = p.user_id()?;
+        let user_id = self.own_user(p)?;
         Ok(Mine {
             s,
             p,
             user_id,
             db: s.db.pool().acquire().await?,
         })
+    }
+}
+
+impl UseCase {
+    /// The signed-in caller of an ownership case; any other row of the table is a service
+    /// bug, refused.
+    fn own_user<'a>(&self, p: &'a Principal) -> Result<&'a str, Error> {
+        if self.at != At::Own {
+            return Err(Error::internal(format!(
+                "use case {} needs a permission, not ownership",
+                self.name
+            )));
+        }
+        p.user_id()
     }
 }
 
@@ -509,5 +527,26 @@ mod tests {
             denied_reasons(&s).await.is_empty(),
             "a 404 is not a refusal"
         );
+    }
+
+    #[tokio::test]
+    async fn ownership_cases_need_a_signed_in_user_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, org) = instance(&dir).await;
+        let nobody_special = member(&org, Grants::default());
+        let mine = crate::use_cases::OWN_SESSIONS
+            .begin_mine(&s, &nobody_special)
+            .await;
+        assert_eq!(
+            mine.map(|m| m.user_id.to_string()).ok().as_deref(),
+            Some("u-1")
+        );
+        let anonymous = Principal::anonymous(RequestContext::default());
+        let refused = crate::use_cases::OWN_SESSIONS
+            .read_mine(&s, &anonymous)
+            .await;
+        assert!(matches!(refused, Err(Error::Unauthorized)));
+        let misuse = TEAMS_CREATE.read_mine(&s, &nobody_special).await;
+        assert!(matches!(misuse, Err(Error::Internal(_))));
     }
 }
