@@ -11,6 +11,19 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+/// The console's pages with their navigation labels, in menu order: the navigation bar
+/// draws them, and the server's page gate sends signed-out visitors of them to `/login`.
+pub const CONSOLE_PAGES: [(&str, &str); 8] = [
+    ("/", "Dashboard"),
+    ("/teams", "Teams"),
+    ("/members", "Members"),
+    ("/roles", "Roles"),
+    ("/tokens", "Tokens"),
+    ("/sso", "Single sign-on"),
+    ("/sessions", "Sessions"),
+    ("/activity", "Activity"),
+];
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use foxgate_core::authz::Principal;
 use foxgate_core::authz::RequestContext;
+use foxgate_core::model::PageError;
 use foxgate_core::model::SetupInput;
 use foxgate_core::secret::Secret;
 use foxgate_core::service::sessions::keys;
@@ -38,20 +39,18 @@ pub async fn login(
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
-        return Redirect::to("/login?error=invalid_credentials").into_response();
+        return page_error("/login", PageError::InvalidCredentials, None);
     };
     match signin::with_password(&state.services, &p.context, &form.email, &form.password).await {
         Ok(signed_in) => match start_session(&session, &signed_in, &p.context).await {
             Ok(()) => Redirect::to("/").into_response(),
             Err(e) => ApiError::from(e).into_response(),
         },
-        Err(Error::Unauthorized) => {
-            Redirect::to("/login?error=invalid_credentials").into_response()
-        }
-        Err(Error::RateLimited { .. }) => Redirect::to("/login?error=rate_limited").into_response(),
-        Err(Error::Forbidden) => Redirect::to("/login?error=sso_required").into_response(),
+        Err(Error::Unauthorized) => page_error("/login", PageError::InvalidCredentials, None),
+        Err(Error::RateLimited { .. }) => page_error("/login", PageError::RateLimited, None),
+        Err(Error::Forbidden) => page_error("/login", PageError::SsoRequired, None),
         Err(Error::InvalidInput { field, .. }) => {
-            Redirect::to(&format!("/login?error=invalid_input&field={field}")).into_response()
+            page_error("/login", PageError::InvalidInput, Some(("field", field)))
         }
         Err(e) => ApiError::from(e).into_response(),
     }
@@ -127,14 +126,14 @@ pub async fn setup(
     form: Result<Form<SetupInput>, FormRejection>,
 ) -> Response {
     let Ok(Form(input)) = form else {
-        return Redirect::to("/setup?error=invalid_input").into_response();
+        return page_error("/setup", PageError::InvalidInput, None);
     };
     match setup::complete_with_code(&state.services, &p.context, input).await {
         Ok(_) => Redirect::to("/login?notice=setup_done").into_response(),
         Err(Error::InvalidInput { field, .. }) => {
-            Redirect::to(&format!("/setup?error=invalid_input&field={field}")).into_response()
+            page_error("/setup", PageError::InvalidInput, Some(("field", field)))
         }
-        Err(Error::RateLimited { .. }) => Redirect::to("/setup?error=rate_limited").into_response(),
+        Err(Error::RateLimited { .. }) => page_error("/setup", PageError::RateLimited, None),
         Err(e) => ApiError::from(e).into_response(),
     }
 }
@@ -184,18 +183,11 @@ pub async fn switch_org(
 /// Sends page visits where they belong: to `/setup` until the instance is set up (and away
 /// from it afterwards), to `/login` when signed out, to `/` when already signed in.
 pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    const CONSOLE: [&str; 8] = [
-        "/",
-        "/teams",
-        "/members",
-        "/roles",
-        "/tokens",
-        "/sso",
-        "/sessions",
-        "/activity",
-    ];
     let path = req.uri().path();
-    let console_page = CONSOLE.contains(&path) || path.starts_with("/teams/");
+    let console_page = foxgate_app::CONSOLE_PAGES
+        .iter()
+        .any(|(page, _)| *page == path)
+        || path.starts_with("/teams/");
     if req.method() != Method::GET || !(console_page || path == "/login" || path == "/setup") {
         return next.run(req).await;
     }
@@ -220,4 +212,11 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
         Some(to) => Redirect::to(to).into_response(),
         None => next.run(req).await,
     }
+}
+
+/// Back to `page` with `?error=<code>` (and one more parameter: the field, or the reason of
+/// a refused single sign-on), which the page turns into a fixed sentence.
+pub(crate) fn page_error(page: &str, error: PageError, extra: Option<(&str, &str)>) -> Response {
+    let extra = extra.map_or_else(String::new, |(name, value)| format!("&{name}={value}"));
+    Redirect::to(&format!("{page}?error={error}{extra}")).into_response()
 }

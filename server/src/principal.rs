@@ -14,7 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use foxgate_core::authz::{Principal, RequestContext};
 use foxgate_core::service::sessions::keys::{SEEN_AT, SIGNED_IN_AT};
-use foxgate_core::service::{principal, tokens};
+use foxgate_core::service::{bearer, principal};
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
@@ -60,7 +60,7 @@ pub async fn attach(
     let mut context = context_of(&req);
     // A bearer token is the whole identity of its request: no session is consulted.
     if let Some(token) = bearer(&req) {
-        return match tokens::authenticate(&state.services, &token, context).await {
+        return match bearer::authenticate(&state.services, &token, context).await {
             Ok(principal) => {
                 req.extensions_mut().insert(principal);
                 next.run(req).await

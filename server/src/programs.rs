@@ -15,7 +15,7 @@ use axum::http::HeaderValue;
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use foxgate_core::service::tokens;
+use foxgate_core::service::bearer;
 
 /// Whether a request goes through this door.
 pub fn wants(req: &Request) -> bool {
@@ -37,7 +37,7 @@ async fn enter(State(state): State<AppState>, req: Request, next: Next) -> Respo
             Some(refusal) => refusal,
             None => {
                 let token = bearer(&req).unwrap_or_default();
-                match tokens::authenticate(&state.services, &token, context_of(&req)).await {
+                match bearer::authenticate(&state.services, &token, context_of(&req)).await {
                     Ok(principal) => {
                         req.extensions_mut().insert(principal);
                         next.run(req).await

@@ -4,6 +4,7 @@
 //! browser that left can come back with them.
 
 use crate::api_error::ApiError;
+use crate::console::page_error;
 use crate::console::start_session;
 use crate::principal::Caller;
 use crate::state::AppState;
@@ -11,6 +12,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use foxgate_core::model::PageError;
 use foxgate_core::service::sso::{self, Callback, PendingSignIn, StartRequest};
 use foxgate_core::Error;
 use tower_sessions::Session;
@@ -30,7 +32,7 @@ pub async fn start(
     form: Result<Form<StartRequest>, FormRejection>,
 ) -> Response {
     let Ok(Form(request)) = form else {
-        return Redirect::to("/login?error=sso_invalid").into_response();
+        return page_error("/login", PageError::SsoInvalid, None);
     };
     begin(&state, &p, &session, request).await
 }
@@ -46,13 +48,13 @@ pub async fn begin(
     let (url, pending) = match sso::start(&state.services, &p.context, request).await {
         Ok(found) => found,
         Err(Error::RateLimited { .. }) => {
-            return Redirect::to("/login?error=rate_limited").into_response()
+            return page_error("/login", PageError::RateLimited, None)
         }
         Err(Error::InvalidInput {
             field: "provider", ..
-        }) => return Redirect::to("/login?error=sso_unavailable").into_response(),
+        }) => return page_error("/login", PageError::SsoUnavailable, None),
         Err(Error::InvalidInput { .. }) => {
-            return Redirect::to("/login?error=sso_not_set_up").into_response()
+            return page_error("/login", PageError::SsoNotSetUp, None)
         }
         Err(e) => return ApiError::from(e).into_response(),
     };
@@ -100,7 +102,7 @@ pub async fn callback(
             }
         }
         Ok(Err(sso::Refused(reason))) => {
-            Redirect::to(&format!("/login?error=sso&reason={reason}")).into_response()
+            page_error("/login", PageError::Sso, Some(("reason", reason.as_str())))
         }
         Err(e) => ApiError::from(e).into_response(),
     }

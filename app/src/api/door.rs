@@ -52,7 +52,10 @@ pub fn leave<T>(
                     foxgate_core::Error::InvalidInput { field, .. } => format!("&field={field}"),
                     _ => String::new(),
                 };
-                leptos_axum::redirect(&format!("{page}?error={}{field}", e.code().as_str()));
+                leptos_axum::redirect(&format!(
+                    "{page}?error={}{field}",
+                    foxgate_core::model::PageError::from(e.code())
+                ));
             }
             None => {
                 if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {

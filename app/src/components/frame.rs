@@ -12,17 +12,6 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
-const PAGES: [(&str, &str); 8] = [
-    ("/", "Dashboard"),
-    ("/teams", "Teams"),
-    ("/members", "Members"),
-    ("/roles", "Roles"),
-    ("/tokens", "Tokens"),
-    ("/sso", "Single sign-on"),
-    ("/sessions", "Sessions"),
-    ("/activity", "Activity"),
-];
-
 /// Loads the summary once for the page, provides it to the page as a `Resource`, and
 /// sends signed-out visitors to `/login`.
 #[component]
@@ -43,7 +32,7 @@ pub fn ConsoleFrame(active: &'static str, children: Children) -> impl IntoView {
         </Suspense>
         <nav class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" aria-label="Console">
             <div class="mx-auto flex max-w-5xl gap-1 px-6">
-                {PAGES
+                {crate::CONSOLE_PAGES
                     .into_iter()
                     .map(|(href, label)| {
                         let class = if href == active {

@@ -6,6 +6,7 @@ use super::query_param;
 use crate::api::sso::sign_in_options;
 use crate::components::{Alert, AuthCard, Field, SubmitButton, INPUT, QUIET};
 use crate::error::{message_for, sso_message};
+use foxgate_core::model::PageError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -28,7 +29,7 @@ pub fn Login() -> impl IntoView {
             {move || {
                 error()
                     .map(|code| {
-                        let text = if code == "sso" {
+                        let text = if PageError::parse(&code) == Some(PageError::Sso) {
                             sso_message(&reason().unwrap_or_default())
                         } else {
                             message_for(&code, None)

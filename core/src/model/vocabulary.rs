@@ -157,6 +157,80 @@ impl Outcome {
     }
 }
 
+words! {
+    /// Why a sign-in was refused: the `reason` of its `signin.failed` event, and (single
+    /// sign-on) the `reason` the sign-in page explains.
+    SigninRefusal {
+        UnknownAccount = "unknown_account",
+        BadPassword = "bad_password",
+        AccountDisabled = "account_disabled",
+        SsoRequired = "sso_required",
+        NoMembership = "no_membership",
+        StateInvalid = "state_invalid",
+        StateExpired = "state_expired",
+        ProviderDisabled = "provider_disabled",
+        IdpRefused = "idp_refused",
+        CodeMissing = "code_missing",
+        ClientSecretUnreadable = "client_secret_unreadable",
+        TenantNotAllowed = "tenant_not_allowed",
+        DomainNotAllowed = "domain_not_allowed",
+        NoAccess = "no_access",
+        EmailMissing = "email_missing",
+        EmailBelongsToOtherAccount = "email_belongs_to_other_account",
+        DiscoveryFailed = "discovery_failed",
+        JwksFailed = "jwks_failed",
+        CodeExchangeFailed = "code_exchange_failed",
+        IdTokenMissing = "id_token_missing",
+        IdTokenMalformed = "id_token_malformed",
+        BadSignature = "bad_signature",
+        WrongIssuer = "wrong_issuer",
+        WrongAudience = "wrong_audience",
+        TokenExpired = "token_expired",
+        StaleToken = "stale_token",
+        NonceMismatch = "nonce_mismatch",
+        AtHashMismatch = "at_hash_mismatch",
+        MissingClaim = "missing_claim",
+    }
+}
+
+words! {
+    /// What a page shows after a form post failed without JavaScript (`?error=<code>`): the
+    /// API's error codes, and the sign-in page's own.
+    PageError {
+        Unauthorized = "unauthorized",
+        TokenExpired = "token_expired",
+        Forbidden = "forbidden",
+        NotFound = "not_found",
+        InvalidInput = "invalid_input",
+        Conflict = "conflict",
+        RateLimited = "rate_limited",
+        Internal = "internal",
+        InvalidCredentials = "invalid_credentials",
+        SsoRequired = "sso_required",
+        SsoInvalid = "sso_invalid",
+        SsoUnavailable = "sso_unavailable",
+        SsoNotSetUp = "sso_not_set_up",
+        /// A refused single sign-on; the page reads its [`SigninRefusal`] from `reason`.
+        Sso = "sso",
+    }
+}
+
+impl From<crate::ErrorCode> for PageError {
+    fn from(code: crate::ErrorCode) -> Self {
+        use crate::ErrorCode as C;
+        match code {
+            C::Unauthorized => Self::Unauthorized,
+            C::TokenExpired => Self::TokenExpired,
+            C::Forbidden => Self::Forbidden,
+            C::NotFound => Self::NotFound,
+            C::InvalidInput => Self::InvalidInput,
+            C::Conflict => Self::Conflict,
+            C::RateLimited => Self::RateLimited,
+            C::Internal => Self::Internal,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +250,13 @@ mod tests {
                 *o
             );
         }
+        for code in [crate::ErrorCode::Forbidden, crate::ErrorCode::InvalidInput] {
+            assert_eq!(PageError::from(code).as_str(), code.as_str());
+        }
+        assert_eq!(
+            SigninRefusal::parse("no_access"),
+            Some(SigninRefusal::NoAccess)
+        );
         assert_eq!(AuditAction::parse("team.exploded"), None);
         assert!(serde_json::from_str::<Outcome>("\"maybe\"").is_err());
     }

@@ -12,6 +12,7 @@ pub use trust::IdpPolicy;
 pub use verify::{Groups, Identity};
 
 use crate::model::ProviderKind;
+use crate::model::SigninRefusal;
 use crate::secret::Secret;
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJsonWebKeySet, CoreProviderMetadata,
@@ -82,21 +83,21 @@ pub enum Problem {
 }
 
 impl Problem {
-    pub fn reason(&self) -> &'static str {
+    pub fn reason(&self) -> SigninRefusal {
         match self {
-            Problem::Discovery(_) => "discovery_failed",
-            Problem::Keys(_) => "jwks_failed",
-            Problem::Exchange(_) => "code_exchange_failed",
-            Problem::NoIdToken => "id_token_missing",
-            Problem::Malformed(_) => "id_token_malformed",
-            Problem::Signature(_) | Problem::UnknownKey => "bad_signature",
-            Problem::Issuer(_) => "wrong_issuer",
-            Problem::Audience(_) | Problem::AuthorizedParty => "wrong_audience",
-            Problem::Expired(_) => "token_expired",
-            Problem::IssuedAt(_) => "stale_token",
-            Problem::Nonce(_) => "nonce_mismatch",
-            Problem::AccessTokenHash => "at_hash_mismatch",
-            Problem::MissingClaim(_) => "missing_claim",
+            Problem::Discovery(_) => SigninRefusal::DiscoveryFailed,
+            Problem::Keys(_) => SigninRefusal::JwksFailed,
+            Problem::Exchange(_) => SigninRefusal::CodeExchangeFailed,
+            Problem::NoIdToken => SigninRefusal::IdTokenMissing,
+            Problem::Malformed(_) => SigninRefusal::IdTokenMalformed,
+            Problem::Signature(_) | Problem::UnknownKey => SigninRefusal::BadSignature,
+            Problem::Issuer(_) => SigninRefusal::WrongIssuer,
+            Problem::Audience(_) | Problem::AuthorizedParty => SigninRefusal::WrongAudience,
+            Problem::Expired(_) => SigninRefusal::TokenExpired,
+            Problem::IssuedAt(_) => SigninRefusal::StaleToken,
+            Problem::Nonce(_) => SigninRefusal::NonceMismatch,
+            Problem::AccessTokenHash => SigninRefusal::AtHashMismatch,
+            Problem::MissingClaim(_) => SigninRefusal::MissingClaim,
         }
     }
 }

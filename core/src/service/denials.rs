@@ -25,7 +25,7 @@ pub async fn record(s: &Services, d: Denial) {
     };
     let team = d.team_id.as_deref().unwrap_or_default();
     let key = format!("{actor}|{}|{team}", d.permission.name());
-    if !s.denials.due(&key) {
+    if !s.limits.denials.due(&key) {
         return;
     }
     let mut event =

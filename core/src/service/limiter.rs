@@ -293,6 +293,41 @@ impl FailureLimiter {
     }
 }
 
+/// Every limit and throttle the services keep, in one place: failures counted per client
+/// and account, and events written at most once a minute per key.
+#[derive(Debug)]
+pub struct Limits {
+    /// Failed sign-ins per IP and per account.
+    pub signin_failures: FailureLimiter,
+    /// Failed bearer tokens per IP.
+    pub token_failures: FailureLimiter,
+    /// Single sign-on starts per IP (every start counts).
+    pub sso_starts: FailureLimiter,
+    /// When each token's last use was written, so it is written at most once a minute.
+    pub token_usage: OncePerMinute,
+    /// When a refused token was last audited, so a flood of failures is one event a minute.
+    pub token_refusals: OncePerMinute,
+    /// When each refused (actor, permission, team) was last audited.
+    pub denials: OncePerMinute,
+    /// When each address last had an anonymous refusal audited (a callback with no pending
+    /// sign-in): strangers cannot fill the log.
+    pub anonymous_refusals: OncePerMinute,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            signin_failures: FailureLimiter::signin(),
+            token_failures: FailureLimiter::bearer(),
+            sso_starts: FailureLimiter::sso_starts(),
+            token_usage: OncePerMinute::default(),
+            token_refusals: OncePerMinute::default(),
+            denials: OncePerMinute::default(),
+            anonymous_refusals: OncePerMinute::default(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

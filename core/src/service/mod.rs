@@ -2,6 +2,7 @@
 //! change and its audit event in one transaction. API routes and server functions both call these.
 
 pub mod audit_chain;
+pub mod bearer;
 pub mod console;
 pub mod denials;
 pub mod domains;
@@ -19,6 +20,7 @@ pub mod signin;
 pub mod sso;
 pub mod sso_providers;
 pub mod teams;
+pub mod token_cache;
 pub mod tokens;
 pub mod use_case;
 
@@ -31,23 +33,10 @@ use std::sync::Mutex;
 #[derive(Debug)]
 pub struct Services {
     pub db: Db,
-    /// Failed sign-ins per IP and per account.
-    pub signin_failures: limiter::FailureLimiter,
-    /// Failed bearer tokens per IP.
-    pub token_failures: limiter::FailureLimiter,
-    /// Single sign-on starts per IP (every start counts).
-    pub sso_starts: limiter::FailureLimiter,
-    /// When each token's last use was written, so it is written at most once a minute.
-    pub token_usage: limiter::OncePerMinute,
+    /// The rate limits and once-a-minute throttles.
+    pub limits: limiter::Limits,
     /// Recently verified team and org admin tokens.
-    pub token_cache: tokens::TokenCache,
-    /// When a refused token was last audited, so a flood of failures is one event a minute.
-    pub token_refusals: limiter::OncePerMinute,
-    /// When each refused (actor, permission, team) was last audited.
-    pub denials: limiter::OncePerMinute,
-    /// When each address last had an anonymous refusal audited (a callback with no pending
-    /// sign-in): strangers cannot fill the log.
-    pub anonymous_refusals: limiter::OncePerMinute,
+    pub token_cache: token_cache::TokenCache,
     /// The one-time code that authorizes first-run setup through the web; None once set up.
     setup_code: Mutex<Option<Secret<String>>>,
     /// The keys derived from the server key (token hashes, session ids, sealing, audit
@@ -70,7 +59,7 @@ pub struct Services {
 impl Services {
     /// Trusts a verified team or org admin token for `ttl` without reading its row again.
     pub fn with_token_cache(mut self, ttl: std::time::Duration) -> Self {
-        self.token_cache = tokens::TokenCache::new(ttl);
+        self.token_cache = token_cache::TokenCache::new(ttl);
         self
     }
 
@@ -102,14 +91,8 @@ impl Services {
         let keys = crate::keys::Keys::derive(&token_key);
         Self {
             db: db.with_head_key(keys.head_mac()),
-            signin_failures: limiter::FailureLimiter::signin(),
-            token_failures: limiter::FailureLimiter::bearer(),
-            sso_starts: limiter::FailureLimiter::sso_starts(),
-            token_usage: limiter::OncePerMinute::default(),
-            token_refusals: limiter::OncePerMinute::default(),
-            denials: limiter::OncePerMinute::default(),
-            anonymous_refusals: limiter::OncePerMinute::default(),
-            token_cache: tokens::TokenCache::new(std::time::Duration::ZERO),
+            limits: limiter::Limits::default(),
+            token_cache: token_cache::TokenCache::new(std::time::Duration::ZERO),
             setup_code: Mutex::new(None),
             oidc: crate::oidc::Oidc::default(),
             keyring: crate::seal::Keyring::new(

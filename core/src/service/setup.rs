@@ -87,11 +87,12 @@ pub async fn complete(
     }
     if let SetupProof::Code(code) = proof {
         let ip = ctx.ip.as_deref().unwrap_or("unknown");
-        s.signin_failures
+        s.limits
+            .signin_failures
             .attempt(ip, "setup")
             .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
         if code_matches(s, code) {
-            s.signin_failures.succeeded(ip, "setup");
+            s.limits.signin_failures.succeeded(ip, "setup");
         } else {
             return Err(Error::invalid(
                 "setup_code",

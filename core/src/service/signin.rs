@@ -2,7 +2,7 @@
 
 use super::{password, Services};
 use crate::authz::{BuiltinRole, Principal, RequestContext};
-use crate::model::{AuditAction, EntityType};
+use crate::model::{AuditAction, EntityType, SigninRefusal};
 use crate::secret::Secret;
 use crate::store::{audit::AuditEvent, grants, orgs, users};
 use crate::{email, Error};
@@ -45,7 +45,8 @@ pub async fn with_password(
     password::check_length(password_input)?;
     let account = email::normalize(email_input);
     let ip = ctx.ip.as_deref().unwrap_or("unknown");
-    s.signin_failures
+    s.limits
+        .signin_failures
         .attempt(ip, &account)
         .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
 
@@ -67,18 +68,18 @@ pub async fn with_password(
         None => (None, (None, false)),
     };
     let refusal = match (&user, &org_id) {
-        (None, _) => Some("unknown_account"),
-        _ if !password_ok => Some("bad_password"),
-        (Some(u), _) if u.disabled_at.is_some() => Some("account_disabled"),
-        (_, None) if sso_only => Some("sso_required"),
-        (_, None) => Some("no_membership"),
+        (None, _) => Some(SigninRefusal::UnknownAccount),
+        _ if !password_ok => Some(SigninRefusal::BadPassword),
+        (Some(u), _) if u.disabled_at.is_some() => Some(SigninRefusal::AccountDisabled),
+        (_, None) if sso_only => Some(SigninRefusal::SsoRequired),
+        (_, None) => Some(SigninRefusal::NoMembership),
         _ => None,
     };
     drop(conn);
 
     match (refusal, user, org_id) {
         (None, Some(user), Some(org_id)) => {
-            s.signin_failures.succeeded(ip, &account);
+            s.limits.signin_failures.succeeded(ip, &account);
             let mut tx = s.db.begin().await?;
             AuditEvent::anonymous(AuditAction::SigninSucceeded, ctx.clone())
                 .actor_user(&user.id, &user.email)
@@ -95,7 +96,7 @@ pub async fn with_password(
         }
         (reason, user, org_id) => {
             let mut event = AuditEvent::anonymous(AuditAction::SigninFailed, ctx.clone())
-                .failed(reason.unwrap_or("refused"));
+                .failed(reason.map_or("refused", SigninRefusal::as_str));
             // Only a known account is named: an unknown "email" may be a mistyped password.
             if let Some(user) = &user {
                 event = event.entity(EntityType::User, &user.id, &user.email);
@@ -107,7 +108,7 @@ pub async fn with_password(
             event.insert(&mut tx).await?;
             tx.commit().await?;
             // The password was right: saying that SSO is required reveals nothing new.
-            if reason == Some("sso_required") {
+            if reason == Some(SigninRefusal::SsoRequired) {
                 return Err(Error::Forbidden);
             }
             Err(Error::Unauthorized)

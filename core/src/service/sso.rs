@@ -6,7 +6,7 @@
 use super::signin::{SignedIn, SsoSignIn};
 use super::{members::role_permissions, sso_providers::provider_ref, Services};
 use crate::authz::RequestContext;
-use crate::model::{AuditAction, EntityType};
+use crate::model::{AuditAction, EntityType, SigninRefusal};
 use crate::model::{ProviderKind, SignInOption};
 use crate::oidc::{Groups, Identity};
 use crate::secret::Secret;
@@ -125,7 +125,8 @@ pub async fn start(
     if let Some(email) = &req.email {
         crate::email::check_length("email", email)?;
     }
-    s.sso_starts
+    s.limits
+        .sso_starts
         .attempt(ip, "")
         .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
     let provider = {
@@ -224,7 +225,7 @@ pub fn take_pending(pending: &mut Vec<PendingSignIn>, state: &str) -> Option<Pen
 
 /// A refused sign-in: the stable reason written to the audit log and shown on the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refused(pub &'static str);
+pub struct Refused(pub SigninRefusal);
 
 /// The way back from the IdP. `pending` is the sign-in the state named (already removed from
 /// the session). The outer error is Foxgate's own failure; the inner one a refusal, which is
@@ -238,17 +239,21 @@ pub async fn finish(
     let Some(pending) = pending else {
         // Anyone can call the callback: one event per address a minute says it happened.
         let address = super::limiter::address_bucket(ctx.ip.as_deref().unwrap_or("unknown"));
-        if !s.anonymous_refusals.due(&format!("sso_callback:{address}")) {
-            return Ok(Err(Refused("state_invalid")));
+        if !s
+            .limits
+            .anonymous_refusals
+            .due(&format!("sso_callback:{address}"))
+        {
+            return Ok(Err(Refused(SigninRefusal::StateInvalid)));
         }
-        return refusal(s, ctx, None, "state_invalid").await;
+        return refusal(s, ctx, None, SigninRefusal::StateInvalid).await;
     };
     let provider = {
         let mut conn = s.db.pool().acquire().await?;
         providers::get(&mut conn, &pending.provider_id).await?
     };
     let Some(provider) = provider else {
-        return refusal(s, ctx, None, "provider_disabled").await;
+        return refusal(s, ctx, None, SigninRefusal::ProviderDisabled).await;
     };
     let outcome = match verify(s, ctx, &pending, &provider, &cb).await? {
         Ok(identity) => provision(s, ctx, &provider, &identity).await?,
@@ -264,9 +269,10 @@ async fn refusal<T>(
     s: &Services,
     ctx: &RequestContext,
     provider: Option<&ProviderRow>,
-    reason: &'static str,
+    reason: SigninRefusal,
 ) -> Result<Result<T, Refused>, Error> {
-    let mut event = AuditEvent::anonymous(AuditAction::SigninFailed, ctx.clone()).failed(reason);
+    let mut event =
+        AuditEvent::anonymous(AuditAction::SigninFailed, ctx.clone()).failed(reason.as_str());
     if let Some(provider) = provider {
         event = event.org(&provider.org_id).entity(
             EntityType::SsoProvider,
@@ -290,16 +296,16 @@ async fn verify(
 ) -> Result<Result<Identity, Refused>, Error> {
     let refuse = |reason| Ok(Err(Refused(reason)));
     if !provider.enabled {
-        return refuse("provider_disabled");
+        return refuse(SigninRefusal::ProviderDisabled);
     }
     if store::now_ms() - pending.started_at > PENDING_FOR_MS {
-        return refuse("state_expired");
+        return refuse(SigninRefusal::StateExpired);
     }
     if cb.error.is_some() {
-        return refuse("idp_refused");
+        return refuse(SigninRefusal::IdpRefused);
     }
     let Some(code) = cb.code.as_deref().filter(|c| !c.is_empty()) else {
-        return refuse("code_missing");
+        return refuse(SigninRefusal::CodeMissing);
     };
     let p = provider_ref(provider);
     if let Some(iss) = &cb.iss {
@@ -308,7 +314,7 @@ async fn verify(
             Err(problem) => return refuse(problem.reason()),
         };
         if !discovered.expected_issuer.accepts_response_iss(iss) {
-            return refuse("wrong_issuer");
+            return refuse(SigninRefusal::WrongIssuer);
         }
     }
     let Some(secret) = provider
@@ -317,7 +323,7 @@ async fn verify(
         .and_then(|sealed| s.keyring.open(sealed).ok())
     else {
         tracing::error!(provider = %provider.id, "the client secret cannot be opened with this server's key");
-        return refuse("client_secret_unreadable");
+        return refuse(SigninRefusal::ClientSecretUnreadable);
     };
     let identity = match s
         .oidc
@@ -339,7 +345,7 @@ async fn verify(
     };
     if let (Some(iss), false) = (&cb.iss, cb.iss.as_deref() == Some(identity.issuer.as_str())) {
         tracing::info!(provider = %provider.id, %iss, "iss parameter differs from the token's issuer");
-        return refuse("wrong_issuer");
+        return refuse(SigninRefusal::WrongIssuer);
     }
     if !provider.allowed_tenants.is_empty()
         && !identity
@@ -347,7 +353,7 @@ async fn verify(
             .as_ref()
             .is_some_and(|t| provider.allowed_tenants.contains(&t.to_lowercase()))
     {
-        return refuse("tenant_not_allowed");
+        return refuse(SigninRefusal::TenantNotAllowed);
     }
     if !provider.allowed_domains.is_empty() {
         let domain = match provider.kind {
@@ -356,7 +362,7 @@ async fn verify(
             _ => None,
         };
         if !domain.is_some_and(|d| provider.allowed_domains.contains(&d)) {
-            return refuse("domain_not_allowed");
+            return refuse(SigninRefusal::DomainNotAllowed);
         }
     }
     Ok(Ok(identity))
@@ -414,7 +420,7 @@ async fn provision(
         None => None,
     };
     if existing.as_ref().is_some_and(|u| u.disabled_at.is_some()) {
-        return Ok(Err(Refused("account_disabled")));
+        return Ok(Err(Refused(SigninRefusal::AccountDisabled)));
     }
     let is_member = match &existing {
         Some(u) => users::is_member(&mut tx, org_id, &u.id).await?,
@@ -426,7 +432,7 @@ async fn provision(
     };
     let wanted = mapped_grants(&mut tx, provider, groups).await?;
     if !is_member && wanted.is_empty() && provider.default_role_id.is_none() {
-        return Ok(Err(Refused("no_access")));
+        return Ok(Err(Refused(SigninRefusal::NoAccess)));
     }
     let user = match existing {
         Some(user) => {
@@ -435,11 +441,11 @@ async fn provision(
         }
         None => {
             let Some(email) = identity.email.clone() else {
-                return Ok(Err(Refused("email_missing")));
+                return Ok(Err(Refused(SigninRefusal::EmailMissing)));
             };
             if users::email_in_use(&mut tx, &email).await? {
                 // Someone else's account has this email: an IdP saying so proves nothing.
-                return Ok(Err(Refused("email_belongs_to_other_account")));
+                return Ok(Err(Refused(SigninRefusal::EmailBelongsToOtherAccount)));
             }
             let user = users::UserRow {
                 id: store::new_id(),

@@ -1,11 +1,9 @@
 //! API tokens: minting (shown once, under the escalation guard, within the org's lifetime
-//! policy), listing, rotating, revoking, and turning a presented bearer token into a Principal.
+//! policy), listing, rotating and revoking. Presented tokens are checked in `bearer`.
 
 use super::use_case::{Change, Pending};
 use super::Services;
-use crate::authz::{
-    AuthKind, BuiltinRole, Grants, Identity, PermissionSet, Principal, RequestContext, Scope,
-};
+use crate::authz::{AuthKind, BuiltinRole, Identity, PermissionSet, Principal, Scope};
 use crate::model::{
     parse_utc_date, CreatedToken, NewToken, TokenFilter, TokenInfo, TokenRotation, TokenStatus,
 };
@@ -17,10 +15,6 @@ use crate::use_cases::{PERSONAL_TOKENS, TOKENS_CREATE, TOKENS_READ, TOKENS_REVOK
 use crate::Error;
 use base64::Engine;
 use rand::RngCore;
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
-use subtle::ConstantTimeEq;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 const DAY_MS: i64 = 24 * HOUR_MS;
@@ -28,83 +22,7 @@ const DAY_MS: i64 = 24 * HOUR_MS;
 const MAX_LIFETIME_DAYS: u32 = super::orgs::MAX_TOKEN_LIFETIME_DAYS;
 /// The longest a rotated-out secret keeps working.
 pub const MAX_GRACE_HOURS: u32 = 24;
-/// A token row as last read, with what its roles allowed then.
-#[derive(Debug)]
-struct Verified {
-    row: TokenRow,
-    permissions: PermissionSet,
-    read_at: Instant,
-}
-
-/// Team and org admin token rows recently read (per process), so a busy token is not a
-/// database query per request. Revoking or rotating through this process forgets the entry
-/// at once; another process sharing the database sees the change within `ttl`. Personal
-/// tokens are never cached: their user's access is re-read on every request. A zero `ttl`
-/// disables the cache.
-pub struct TokenCache {
-    ttl: Duration,
-    entries: RwLock<HashMap<String, Arc<Verified>>>,
-}
-
-/// Only the size: the entries hold secret hashes, which have no business in a log.
-impl std::fmt::Debug for TokenCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let entries = self.entries.read().map_or(0, |e| e.len());
-        f.debug_struct("TokenCache")
-            .field("ttl", &self.ttl)
-            .field("entries", &entries)
-            .finish()
-    }
-}
-
-impl TokenCache {
-    /// Entries beyond this many trigger a sweep of the stale ones.
-    const SWEEP_ABOVE: usize = 100_000;
-
-    pub fn new(ttl: Duration) -> Self {
-        Self {
-            ttl,
-            entries: RwLock::default(),
-        }
-    }
-
-    fn get(&self, id: &str) -> Option<Arc<Verified>> {
-        if self.ttl.is_zero() {
-            return None;
-        }
-        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(id)
-            .filter(|v| v.read_at.elapsed() < self.ttl)
-            .cloned()
-    }
-
-    /// Remembers a freshly read row (unless caching is off or it is a personal token).
-    fn keep(&self, row: TokenRow, permissions: PermissionSet) -> Arc<Verified> {
-        let verified = Arc::new(Verified {
-            row,
-            permissions,
-            read_at: Instant::now(),
-        });
-        if !self.ttl.is_zero() && verified.row.user_id.is_none() {
-            let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-            if entries.len() > Self::SWEEP_ABOVE {
-                entries.retain(|_, v| v.read_at.elapsed() < self.ttl);
-            }
-            entries.insert(verified.row.id.clone(), verified.clone());
-        }
-        verified
-    }
-
-    fn forget(&self, id: &str) {
-        self.entries
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(id);
-    }
-}
-
-fn secret_hash(s: &Services, secret: &str) -> String {
+pub(crate) fn secret_hash(s: &Services, secret: &str) -> String {
     base64::engine::general_purpose::STANDARD_NO_PAD.encode(s.keys.token_hash(secret))
 }
 
@@ -152,7 +70,7 @@ fn visible(p: &Principal, t: &TokenRow) -> bool {
 }
 
 /// What a set of role ids (built-in or custom roles of the org) allows together.
-async fn permissions_of(
+pub(crate) async fn permissions_of(
     conn: &mut sqlx::AnyConnection,
     org_id: &str,
     role_ids: &[String],
@@ -513,145 +431,4 @@ pub async fn rotate(
         token: presented.expose().clone(),
         info: info(&rotated, None, now),
     })
-}
-
-/// Why a genuine token (its id exists) was refused, for the audit log.
-fn refusal_reason(row: &TokenRow, secret_ok: bool, now: i64) -> Option<&'static str> {
-    if !secret_ok {
-        Some("wrong_secret")
-    } else if row.revoked_at.is_some() {
-        Some("revoked")
-    } else if row.expires_at.is_some_and(|at| at <= now) {
-        Some("expired")
-    } else {
-        None
-    }
-}
-
-/// Records a refused token in its org's log, at most once a minute per token, so a flood
-/// of bad attempts is one event and not a write per request.
-async fn audit_refusal(
-    s: &Services,
-    row: &TokenRow,
-    reason: &'static str,
-    context: &RequestContext,
-) -> Result<(), Error> {
-    if !s.token_refusals.due(&row.id) {
-        return Ok(());
-    }
-    let mut event = AuditEvent::anonymous(AuditAction::TokenAuthFailed, context.clone())
-        .org(&row.org_id)
-        .entity(EntityType::Token, &row.id, &row.name)
-        .failed(reason);
-    event.team_id = row.team_id.clone();
-    // Its own transaction: the append is three statements that stand or fall together.
-    let mut tx = s.db.begin().await?;
-    event.insert(&mut tx).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The Principal of a bearer token. A malformed token or bad checksum is refused before any
-/// query; unknown id, wrong secret, revoked and a personal token whose user is gone all
-/// answer the same `unauthorized`; only a genuine token past its expiry says `token_expired`.
-pub async fn authenticate(
-    s: &Services,
-    presented: &str,
-    context: RequestContext,
-) -> Result<Principal, Error> {
-    let ip = context.ip.clone().unwrap_or_else(|| "unknown".into());
-    // Only failures count, and only failures are slowed: a token that verifies is accepted
-    // whatever else its address sent, so junk from a shared address locks nobody out.
-    let refuse = || match s.token_failures.fail(&ip, "") {
-        Ok(()) => Error::Unauthorized,
-        Err(retry_after_secs) => Error::RateLimited { retry_after_secs },
-    };
-    let parsed = token::parse(presented).map_err(|_| refuse())?;
-    let verified = match s.token_cache.get(&parsed.id) {
-        Some(verified) => verified,
-        None => {
-            let mut conn = s.db.pool().acquire().await?;
-            let Some(row) = store::tokens::get(&mut conn, &parsed.id).await? else {
-                tracing::info!(token_id = %parsed.id, %ip, "bearer token refused: unknown id");
-                return Err(refuse());
-            };
-            let permissions = match row.user_id {
-                Some(_) => PermissionSet::EMPTY,
-                None => permissions_of(&mut conn, &row.org_id, &row.role_ids)
-                    .await
-                    .unwrap_or(PermissionSet::EMPTY),
-            };
-            s.token_cache.keep(row, permissions)
-        }
-    };
-    let row = &verified.row;
-    let now = store::now_ms();
-    let presented_hash = secret_hash(s, parsed.secret.expose());
-    let current: bool = presented_hash
-        .as_bytes()
-        .ct_eq(row.secret_hash.as_bytes())
-        .into();
-    // During a rotation's grace period the replaced secret still works.
-    let previous = row
-        .previous_secret_hash
-        .as_deref()
-        .filter(|_| row.previous_valid_until.is_some_and(|until| until > now))
-        .unwrap_or_default();
-    let in_grace: bool = presented_hash.as_bytes().ct_eq(previous.as_bytes()).into();
-    let reason = if row.kind != parsed.kind {
-        Some("wrong_kind")
-    } else {
-        refusal_reason(row, current | in_grace, now)
-    };
-    if let Some(reason) = reason {
-        audit_refusal(s, row, reason, &context).await?;
-        return Err(if reason == "expired" {
-            Error::TokenExpired
-        } else {
-            refuse()
-        });
-    }
-    let principal = match &row.user_id {
-        Some(user_id) => {
-            let mut conn = s.db.pool().acquire().await?;
-            let Some(mut user) =
-                super::principal::of_member(&mut conn, user_id, &row.org_id, context.clone())
-                    .await?
-            else {
-                drop(conn);
-                audit_refusal(s, row, "user_gone", &context).await?;
-                return Err(refuse());
-            };
-            let chosen = PermissionSet::from_words(&row.permissions).unwrap_or_default();
-            user.grants.restrict(chosen);
-            user.auth_kind = AuthKind::PersonalToken;
-            user.via_token = Some(row.id.clone());
-            user
-        }
-        None => {
-            let mut grants = Grants::default();
-            grants.add(verified.permissions, row.team_id.as_deref());
-            Principal {
-                identity: Identity::Token {
-                    id: row.id.clone(),
-                    name: row.name.clone(),
-                },
-                auth_kind: if row.kind == TokenKind::Team {
-                    AuthKind::TeamToken
-                } else {
-                    AuthKind::OrgToken
-                },
-                org_id: Some(row.org_id.clone()),
-                team_id: row.team_id.clone(),
-                via_token: None,
-                grants,
-                context: context.clone(),
-            }
-        }
-    };
-    if s.token_usage.due(&row.id) {
-        let mut conn = s.db.pool().acquire().await?;
-        store::tokens::record_use(&mut conn, &row.id, now, context.ip.as_deref()).await?;
-    }
-    Ok(principal)
 }

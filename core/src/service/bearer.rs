@@ -1,0 +1,153 @@
+//! Turning a presented bearer token into a Principal: format and checksum first, then the
+//! stored row (through the token cache), the secret in constant time, expiry, revocation,
+//! and for personal tokens their user's access now. Refusals are audited once a minute.
+
+use super::tokens::{permissions_of, secret_hash};
+use super::Services;
+use crate::authz::{AuthKind, Grants, Identity, PermissionSet, Principal, RequestContext};
+use crate::model::{AuditAction, EntityType};
+use crate::store::{self, audit::AuditEvent, tokens::TokenRow};
+use crate::token::{self, TokenKind};
+use crate::Error;
+use subtle::ConstantTimeEq;
+
+/// Why a genuine token (its id exists) was refused, for the audit log.
+fn refusal_reason(row: &TokenRow, secret_ok: bool, now: i64) -> Option<&'static str> {
+    if !secret_ok {
+        Some("wrong_secret")
+    } else if row.revoked_at.is_some() {
+        Some("revoked")
+    } else if row.expires_at.is_some_and(|at| at <= now) {
+        Some("expired")
+    } else {
+        None
+    }
+}
+
+/// Records a refused token in its org's log, at most once a minute per token, so a flood
+/// of bad attempts is one event and not a write per request.
+async fn audit_refusal(
+    s: &Services,
+    row: &TokenRow,
+    reason: &'static str,
+    context: &RequestContext,
+) -> Result<(), Error> {
+    if !s.limits.token_refusals.due(&row.id) {
+        return Ok(());
+    }
+    let mut event = AuditEvent::anonymous(AuditAction::TokenAuthFailed, context.clone())
+        .org(&row.org_id)
+        .entity(EntityType::Token, &row.id, &row.name)
+        .failed(reason);
+    event.team_id = row.team_id.clone();
+    // Its own transaction: the append is three statements that stand or fall together.
+    let mut tx = s.db.begin().await?;
+    event.insert(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The Principal of a bearer token. A malformed token or bad checksum is refused before any
+/// query; unknown id, wrong secret, revoked and a personal token whose user is gone all
+/// answer the same `unauthorized`; only a genuine token past its expiry says `token_expired`.
+pub async fn authenticate(
+    s: &Services,
+    presented: &str,
+    context: RequestContext,
+) -> Result<Principal, Error> {
+    let ip = context.ip.clone().unwrap_or_else(|| "unknown".into());
+    // Only failures count, and only failures are slowed: a token that verifies is accepted
+    // whatever else its address sent, so junk from a shared address locks nobody out.
+    let refuse = || match s.limits.token_failures.fail(&ip, "") {
+        Ok(()) => Error::Unauthorized,
+        Err(retry_after_secs) => Error::RateLimited { retry_after_secs },
+    };
+    let parsed = token::parse(presented).map_err(|_| refuse())?;
+    let verified = match s.token_cache.get(&parsed.id) {
+        Some(verified) => verified,
+        None => {
+            let mut conn = s.db.pool().acquire().await?;
+            let Some(row) = store::tokens::get(&mut conn, &parsed.id).await? else {
+                tracing::info!(token_id = %parsed.id, %ip, "bearer token refused: unknown id");
+                return Err(refuse());
+            };
+            let permissions = match row.user_id {
+                Some(_) => PermissionSet::EMPTY,
+                None => permissions_of(&mut conn, &row.org_id, &row.role_ids)
+                    .await
+                    .unwrap_or(PermissionSet::EMPTY),
+            };
+            s.token_cache.keep(row, permissions)
+        }
+    };
+    let row = &verified.row;
+    let now = store::now_ms();
+    let presented_hash = secret_hash(s, parsed.secret.expose());
+    let current: bool = presented_hash
+        .as_bytes()
+        .ct_eq(row.secret_hash.as_bytes())
+        .into();
+    // During a rotation's grace period the replaced secret still works.
+    let previous = row
+        .previous_secret_hash
+        .as_deref()
+        .filter(|_| row.previous_valid_until.is_some_and(|until| until > now))
+        .unwrap_or_default();
+    let in_grace: bool = presented_hash.as_bytes().ct_eq(previous.as_bytes()).into();
+    let reason = if row.kind != parsed.kind {
+        Some("wrong_kind")
+    } else {
+        refusal_reason(row, current | in_grace, now)
+    };
+    if let Some(reason) = reason {
+        audit_refusal(s, row, reason, &context).await?;
+        return Err(if reason == "expired" {
+            Error::TokenExpired
+        } else {
+            refuse()
+        });
+    }
+    let principal = match &row.user_id {
+        Some(user_id) => {
+            let mut conn = s.db.pool().acquire().await?;
+            let Some(mut user) =
+                super::principal::of_member(&mut conn, user_id, &row.org_id, context.clone())
+                    .await?
+            else {
+                drop(conn);
+                audit_refusal(s, row, "user_gone", &context).await?;
+                return Err(refuse());
+            };
+            let chosen = PermissionSet::from_words(&row.permissions).unwrap_or_default();
+            user.grants.restrict(chosen);
+            user.auth_kind = AuthKind::PersonalToken;
+            user.via_token = Some(row.id.clone());
+            user
+        }
+        None => {
+            let mut grants = Grants::default();
+            grants.add(verified.permissions, row.team_id.as_deref());
+            Principal {
+                identity: Identity::Token {
+                    id: row.id.clone(),
+                    name: row.name.clone(),
+                },
+                auth_kind: if row.kind == TokenKind::Team {
+                    AuthKind::TeamToken
+                } else {
+                    AuthKind::OrgToken
+                },
+                org_id: Some(row.org_id.clone()),
+                team_id: row.team_id.clone(),
+                via_token: None,
+                grants,
+                context: context.clone(),
+            }
+        }
+    };
+    if s.limits.token_usage.due(&row.id) {
+        let mut conn = s.db.pool().acquire().await?;
+        store::tokens::record_use(&mut conn, &row.id, now, context.ip.as_deref()).await?;
+    }
+    Ok(principal)
+}

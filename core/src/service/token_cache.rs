@@ -1,0 +1,84 @@
+//! Team and org admin token rows recently verified, kept per process so a busy token is not
+//! a database query per request.
+
+use crate::authz::PermissionSet;
+use crate::store::tokens::TokenRow;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// A token row as last read, with what its roles allowed then.
+#[derive(Debug)]
+pub struct Verified {
+    pub row: TokenRow,
+    pub permissions: PermissionSet,
+    read_at: Instant,
+}
+
+/// Team and org admin token rows recently read (per process), so a busy token is not a
+/// database query per request. Revoking or rotating through this process forgets the entry
+/// at once; another process sharing the database sees the change within `ttl`. Personal
+/// tokens are never cached: their user's access is re-read on every request. A zero `ttl`
+/// disables the cache.
+pub struct TokenCache {
+    ttl: Duration,
+    entries: RwLock<HashMap<String, Arc<Verified>>>,
+}
+
+/// Only the size: the entries hold secret hashes, which have no business in a log.
+impl std::fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries = self.entries.read().map_or(0, |e| e.len());
+        f.debug_struct("TokenCache")
+            .field("ttl", &self.ttl)
+            .field("entries", &entries)
+            .finish()
+    }
+}
+
+impl TokenCache {
+    /// Entries beyond this many trigger a sweep of the stale ones.
+    const SWEEP_ABOVE: usize = 100_000;
+
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            entries: RwLock::default(),
+        }
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<Arc<Verified>> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(id)
+            .filter(|v| v.read_at.elapsed() < self.ttl)
+            .cloned()
+    }
+
+    /// Remembers a freshly read row (unless caching is off or it is a personal token).
+    pub(crate) fn keep(&self, row: TokenRow, permissions: PermissionSet) -> Arc<Verified> {
+        let verified = Arc::new(Verified {
+            row,
+            permissions,
+            read_at: Instant::now(),
+        });
+        if !self.ttl.is_zero() && verified.row.user_id.is_none() {
+            let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+            if entries.len() > Self::SWEEP_ABOVE {
+                entries.retain(|_, v| v.read_at.elapsed() < self.ttl);
+            }
+            entries.insert(verified.row.id.clone(), verified.clone());
+        }
+        verified
+    }
+
+    pub(crate) fn forget(&self, id: &str) {
+        self.entries
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
+    }
+}
