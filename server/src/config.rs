@@ -5,12 +5,63 @@ use clap::Args;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// Options shared by every subcommand. Each flag also reads an environment variable.
-#[derive(Debug, Clone, Default, Args)]
-pub struct Options {
-    /// Configuration file (TOML with the same keys as the flags, in snake_case).
-    #[arg(long, env = "FOXGATE_CONFIG", global = true)]
-    pub config: Option<PathBuf>,
+/// How a flag (or its variable) lies over the same key of the file.
+trait Layer {
+    fn over(self, lower: Self) -> Self;
+}
+
+impl<T> Layer for Option<T> {
+    fn over(self, lower: Self) -> Self {
+        self.or(lower)
+    }
+}
+
+/// A list given on the command line replaces the file's.
+impl<T> Layer for Vec<T> {
+    fn over(self, lower: Self) -> Self {
+        if self.is_empty() {
+            lower
+        } else {
+            self
+        }
+    }
+}
+
+/// A switch is on when either turns it on.
+impl Layer for bool {
+    fn over(self, lower: Self) -> Self {
+        self || lower
+    }
+}
+
+/// Declares the options once: each field is a flag, its environment variable, and the key
+/// of the same name in `foxgate.toml`; `over` layers the flags over the file.
+macro_rules! options {
+    ($( $(#[$meta:meta])* pub $field:ident: $ty:ty, )*) => {
+        /// Options shared by every subcommand. Each flag also reads an environment variable.
+        #[derive(Debug, Clone, Default, Args, Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        pub struct Options {
+            /// Configuration file (TOML with the same keys as the flags, in snake_case).
+            #[arg(long, env = "FOXGATE_CONFIG", global = true)]
+            #[serde(skip)]
+            pub config: Option<PathBuf>,
+            $( $(#[$meta])* pub $field: $ty, )*
+        }
+
+        impl Options {
+            /// These options where given, `lower` (the file's) elsewhere.
+            fn over(self, lower: Options) -> Options {
+                Options {
+                    config: self.config,
+                    $( $field: Layer::over(self.$field, lower.$field), )*
+                }
+            }
+        }
+    };
+}
+
+options! {
     /// Address to listen on.
     #[arg(long, env = "FOXGATE_ADDR", global = true)]
     pub addr: Option<String>,
@@ -69,24 +120,6 @@ pub struct Options {
     pub dns_resolver: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileOptions {
-    addr: Option<String>,
-    database_url: Option<String>,
-    data_dir: Option<PathBuf>,
-    public_url: Option<String>,
-    site_root: Option<PathBuf>,
-    token_cache_ms: Option<u64>,
-    session_idle_minutes: Option<u64>,
-    session_max_hours: Option<u64>,
-    trusted_proxies: Option<Vec<String>>,
-    dev_allow_loopback_idp: Option<bool>,
-    audit_min_retention_days: Option<u32>,
-    max_live_streams: Option<usize>,
-    dns_resolver: Option<String>,
-}
-
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -124,57 +157,28 @@ impl Config {
             .clone()
             .unwrap_or_else(|| PathBuf::from("foxgate.toml"));
         let file = match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str::<FileOptions>(&text)
-                .map_err(|e| format!("{}: {e}", path.display()))?,
-            Err(_) if explicit_file.is_none() => FileOptions::default(),
+            Ok(text) => {
+                toml::from_str::<Options>(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            }
+            Err(_) if explicit_file.is_none() => Options::default(),
             Err(e) => return Err(format!("{}: {e}", path.display())),
         };
-        let addr = options
-            .addr
-            .clone()
-            .or(file.addr)
-            .unwrap_or_else(|| "127.0.0.1:3000".into());
-        let data_dir = options
-            .data_dir
-            .clone()
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("data"));
-        let database_url = options
+        let o = options.clone().over(file);
+        let addr = o.addr.unwrap_or_else(|| "127.0.0.1:3000".into());
+        let data_dir = o.data_dir.unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = o
             .database_url
-            .clone()
-            .or(file.database_url)
             .unwrap_or_else(|| sqlite_url(&data_dir.join("foxgate.db")));
-        let public_url = options
-            .public_url
-            .clone()
-            .or(file.public_url)
-            .unwrap_or_else(|| format!("http://{addr}"));
-        let site_root = options
-            .site_root
-            .clone()
-            .or(file.site_root)
-            .unwrap_or_else(|| PathBuf::from("target/site"));
-        let token_cache_ms = options
-            .token_cache_ms
-            .or(file.token_cache_ms)
-            .unwrap_or(1000);
-        let session_idle_minutes = options
-            .session_idle_minutes
-            .or(file.session_idle_minutes)
-            .unwrap_or(120);
-        let session_max_hours = options
-            .session_max_hours
-            .or(file.session_max_hours)
-            .unwrap_or(24);
+        let public_url = o.public_url.unwrap_or_else(|| format!("http://{addr}"));
+        let site_root = o.site_root.unwrap_or_else(|| PathBuf::from("target/site"));
+        let token_cache_ms = o.token_cache_ms.unwrap_or(1000);
+        let session_idle_minutes = o.session_idle_minutes.unwrap_or(120);
+        let session_max_hours = o.session_max_hours.unwrap_or(24);
         if session_idle_minutes == 0 || session_max_hours == 0 {
             return Err("session timeouts must be at least 1 minute idle and 1 hour in all".into());
         }
-        let proxies = if options.trusted_proxies.is_empty() {
-            file.trusted_proxies.unwrap_or_default()
-        } else {
-            options.trusted_proxies.clone()
-        };
-        let trusted_proxies = proxies
+        let trusted_proxies = o
+            .trusted_proxies
             .iter()
             .map(|p| p.trim())
             .filter(|p| !p.is_empty())
@@ -183,14 +187,11 @@ impl Config {
                     .map_err(|e| format!("trusted_proxies: {p:?} is not a CIDR ({e})"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let audit_min_retention_days = options
-            .audit_min_retention_days
-            .or(file.audit_min_retention_days)
-            .unwrap_or(30);
+        let audit_min_retention_days = o.audit_min_retention_days.unwrap_or(30);
         if !(1..=3650).contains(&audit_min_retention_days) {
             return Err("audit_min_retention_days must be 1 to 3650".into());
         }
-        let dns_resolver = match options.dns_resolver.clone().or(file.dns_resolver) {
+        let dns_resolver = match o.dns_resolver {
             Some(text) => Some(foxgate_core::dns::Resolver::parse(&text).ok_or_else(|| {
                 format!("dns_resolver: {text:?} must be an IP address, optionally with :port")
             })?),
@@ -198,13 +199,9 @@ impl Config {
         };
         Ok(Config {
             dns_resolver,
-            max_live_streams: options
-                .max_live_streams
-                .or(file.max_live_streams)
-                .unwrap_or(500),
+            max_live_streams: o.max_live_streams.unwrap_or(500),
             trusted_proxies,
-            dev_allow_loopback_idp: options.dev_allow_loopback_idp
-                || file.dev_allow_loopback_idp.unwrap_or(false),
+            dev_allow_loopback_idp: o.dev_allow_loopback_idp,
             audit_min_retention_days,
             addr,
             database_url,
@@ -319,6 +316,36 @@ mod tests {
         assert!(
             zero.is_err(),
             "a zero timeout is refused, not taken as 'never'"
+        );
+    }
+
+    #[test]
+    fn flags_lie_over_the_file_key_by_key() {
+        let path = std::env::temp_dir().join(format!("foxgate-config-{}.toml", std::process::id()));
+        std::fs::write(
+            &path,
+            "addr = \"0.0.0.0:1\"\nmax_live_streams = 7\ntrusted_proxies = [\"10.0.0.0/8\"]\ndev_allow_loopback_idp = true\n",
+        )
+        .unwrap();
+        let c = Config::resolve(&Options {
+            config: Some(path.clone()),
+            addr: Some("127.0.0.1:4000".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.addr, "127.0.0.1:4000", "the flag wins");
+        assert_eq!(c.max_live_streams, 7, "the file fills what the flags leave");
+        assert_eq!(c.trusted_proxies.len(), 1);
+        assert!(c.dev_allow_loopback_idp);
+        std::fs::write(&path, "adr = \"typo\"\n").unwrap();
+        let typo = Config::resolve(&Options {
+            config: Some(path.clone()),
+            ..Default::default()
+        });
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            typo.unwrap_err().contains("adr"),
+            "an unknown key is refused"
         );
     }
 }
