@@ -26,18 +26,16 @@ pub async fn create_org(slug: String, name: String) -> Result<Org, UiError> {
 /// The org's maximum token lifetime in days; empty means no limit.
 #[server(prefix = "/fn", endpoint = "set_token_lifetime")]
 pub async fn set_token_lifetime(max_days: String) -> Result<Org, UiError> {
-    let limit = match max_days.trim() {
-        "" => None,
-        days => Some(days.parse::<u32>().map_err(|_| {
-            UiError::from(foxgate_core::Error::invalid(
-                "max_token_lifetime_days",
-                "must be a whole number of days, or empty for no limit",
-            ))
-        })?),
-    };
-    let changes = foxgate_core::model::OrgChanges {
-        max_token_lifetime_days: Some(limit),
-        ..Default::default()
-    };
-    door::serve!(foxgate_core::service::orgs::update, changes)
+    let (s, p) = door::enter().await?;
+    let updated = async {
+        let limit =
+            foxgate_core::model::optional_number("max_token_lifetime_days", &max_days, "days")?;
+        let changes = foxgate_core::model::OrgChanges {
+            max_token_lifetime_days: Some(limit),
+            ..Default::default()
+        };
+        foxgate_core::service::orgs::update(&s, &p, door::org(&p), changes).await
+    }
+    .await;
+    door::leave(&p, updated)
 }

@@ -70,40 +70,30 @@ pub async fn save_provider(
     #[server(default)] default_role: String,
     #[server(default)] enabled: Option<String>,
 ) -> Result<IdentityProvider, UiError> {
-    use foxgate_core::model::{GroupRule, ProviderKind, ProviderSettings};
-    use foxgate_core::Error;
-    let (s, p) = door::enter().await?;
-    let settings = (|| {
-        let some = |v: String| Some(v).filter(|v| !v.trim().is_empty());
-        let words = |v: &str| v.split_whitespace().map(str::to_string).collect::<Vec<_>>();
-        Ok(ProviderSettings {
-            kind: ProviderKind::parse(&kind).ok_or_else(|| {
-                Error::invalid("kind", "must be okta, entra, google, auth0 or generic")
-            })?,
-            name: some(name),
-            issuer,
-            client_id,
-            client_secret: some(client_secret).map(foxgate_core::secret::Secret::new),
-            scopes: words(&scopes),
-            allowed_domains: words(&allowed_domains),
-            allowed_tenants: words(&allowed_tenants),
-            groups_claim: some(groups_claim),
-            group_rules: GroupRule::parse_lines(&group_rules)
-                .map_err(|why| Error::invalid("group_rules", why))?,
-            default_role: some(default_role),
-            enabled: enabled.is_some(),
-        })
-    })();
-    let org = door::org(&p).to_string();
-    let result = match (settings, provider.trim()) {
-        (Err(e), _) => Err(e),
-        (Ok(settings), "") => {
-            foxgate_core::service::sso_providers::create(&s, &p, &org, settings).await
-        }
-        (Ok(settings), id) => {
-            foxgate_core::service::sso_providers::update(&s, &p, &org, id, settings).await
-        }
+    let form = foxgate_core::model::ProviderForm {
+        kind,
+        name,
+        issuer,
+        client_id,
+        client_secret,
+        scopes,
+        allowed_domains,
+        allowed_tenants,
+        groups_claim,
+        group_rules,
+        default_role,
+        enabled: enabled.is_some(),
     };
+    let (s, p) = door::enter().await?;
+    let org = door::org(&p);
+    let result = async {
+        let settings = foxgate_core::model::ProviderSettings::try_from(form)?;
+        match provider.trim() {
+            "" => foxgate_core::service::sso_providers::create(&s, &p, org, settings).await,
+            id => foxgate_core::service::sso_providers::update(&s, &p, org, id, settings).await,
+        }
+    }
+    .await;
     door::leave(&p, result)
 }
 

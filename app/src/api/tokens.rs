@@ -30,46 +30,21 @@ pub async fn create_token(
     expires: String,
     #[server(default)] expires_on: String,
 ) -> Result<CreatedToken, UiError> {
-    let (s, p) = door::enter().await?;
-    use foxgate_core::token::TokenKind;
-    // A plain form posts every field; only those of the chosen kind count.
-    let kind = match kind.as_str() {
-        "personal" => TokenKind::Personal,
-        "org_admin" => TokenKind::OrgAdmin,
-        _ if team.is_empty() => TokenKind::OrgAdmin,
-        _ => TokenKind::Team,
-    };
-    let (expires_in_days, expires_on) = match expires.trim() {
-        "never" | "" => (None, None),
-        "date" => (None, Some(expires_on)),
-        days => (
-            Some(days.parse::<u32>().map_err(|_| {
-                UiError::from(foxgate_core::Error::invalid(
-                    "expires_in_days",
-                    "must be a whole number of days",
-                ))
-            })?),
-            None,
-        ),
-    };
-    let input = foxgate_core::model::NewToken {
+    let form = foxgate_core::model::TokenForm {
         name,
-        kind: Some(kind),
-        team: (kind == TokenKind::Team).then_some(team),
-        roles: if kind == TokenKind::Personal {
-            Vec::new()
-        } else {
-            roles
-        },
-        permissions: if kind == TokenKind::Personal {
-            permissions
-        } else {
-            Vec::new()
-        },
-        expires_in_days,
+        kind,
+        team,
+        roles,
+        permissions,
+        expires,
         expires_on,
     };
-    let created = foxgate_core::service::tokens::create(&s, &p, door::org(&p), input).await;
+    let (s, p) = door::enter().await?;
+    let created = async {
+        let input = foxgate_core::model::NewToken::try_from(form)?;
+        foxgate_core::service::tokens::create(&s, &p, door::org(&p), input).await
+    }
+    .await;
     Ok(door::flash_secret(door::leave(&p, created)?).await)
 }
 
@@ -77,15 +52,12 @@ pub async fn create_token(
 #[server(prefix = "/fn", endpoint = "rotate_token")]
 pub async fn rotate_token(token: String, grace_hours: String) -> Result<CreatedToken, UiError> {
     let (s, p) = door::enter().await?;
-    let grace_hours = grace_hours.trim().parse::<u32>().map_err(|_| {
-        UiError::from(foxgate_core::Error::invalid(
-            "grace_hours",
-            "must be a whole number of hours",
-        ))
-    })?;
-    let rotation = foxgate_core::model::TokenRotation { grace_hours };
-    let rotated =
-        foxgate_core::service::tokens::rotate(&s, &p, door::org(&p), &token, rotation).await;
+    let rotated = async {
+        let grace_hours = foxgate_core::model::whole_number("grace_hours", &grace_hours, "hours")?;
+        let rotation = foxgate_core::model::TokenRotation { grace_hours };
+        foxgate_core::service::tokens::rotate(&s, &p, door::org(&p), &token, rotation).await
+    }
+    .await;
     Ok(door::flash_secret(door::leave(&p, rotated)?).await)
 }
 

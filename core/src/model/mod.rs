@@ -4,9 +4,11 @@ use crate::authz::{Principal, Scope};
 use serde::{Deserialize, Serialize};
 
 mod events;
+mod forms;
 mod sso;
 mod vocabulary;
 pub use events::*;
+pub use forms::*;
 pub use sso::*;
 pub use vocabulary::*;
 

@@ -1,0 +1,196 @@
+//! What the console's plain HTML forms post, decoded into the models the services take. A
+//! form posts every field as text (empty when unused), so the decoding lives here, next to
+//! the models, and is tested without a browser.
+
+use super::{GroupRule, NewToken, ProviderKind, ProviderSettings};
+use crate::secret::Secret;
+use crate::token::TokenKind;
+use crate::Error;
+
+/// A whole number typed into a form field, or `invalid_input` naming the field.
+pub fn whole_number(field: &'static str, text: &str, unit: &str) -> Result<u32, Error> {
+    text.trim()
+        .parse()
+        .map_err(|_| Error::invalid(field, format!("must be a whole number of {unit}")))
+}
+
+/// An optional whole number: empty means none.
+pub fn optional_number(field: &'static str, text: &str, unit: &str) -> Result<Option<u32>, Error> {
+    match text.trim() {
+        "" => Ok(None),
+        days => whole_number(field, days, unit).map(Some),
+    }
+}
+
+fn some(text: String) -> Option<String> {
+    Some(text).filter(|t| !t.trim().is_empty())
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_string).collect()
+}
+
+/// The "New token" form. `kind` is `team` (with `team`), `org_admin` or `personal`; without
+/// it, `team` decides. `expires` is a number of days, `date` (then `expires_on` applies) or
+/// `never`.
+#[derive(Debug, Clone, Default)]
+pub struct TokenForm {
+    pub name: String,
+    pub kind: String,
+    pub team: String,
+    pub roles: Vec<String>,
+    pub permissions: Vec<String>,
+    pub expires: String,
+    pub expires_on: String,
+}
+
+impl TryFrom<TokenForm> for NewToken {
+    type Error = Error;
+
+    /// Only the fields of the chosen kind count: the form posts all of them.
+    fn try_from(f: TokenForm) -> Result<Self, Error> {
+        let kind = match f.kind.as_str() {
+            "personal" => TokenKind::Personal,
+            "org_admin" => TokenKind::OrgAdmin,
+            _ if f.team.is_empty() => TokenKind::OrgAdmin,
+            _ => TokenKind::Team,
+        };
+        let (expires_in_days, expires_on) = match f.expires.trim() {
+            "never" | "" => (None, None),
+            "date" => (None, Some(f.expires_on)),
+            days => (Some(whole_number("expires_in_days", days, "days")?), None),
+        };
+        let personal = kind == TokenKind::Personal;
+        Ok(NewToken {
+            name: f.name,
+            kind: Some(kind),
+            team: (kind == TokenKind::Team).then_some(f.team),
+            roles: if personal { Vec::new() } else { f.roles },
+            permissions: if personal { f.permissions } else { Vec::new() },
+            expires_in_days,
+            expires_on,
+        })
+    }
+}
+
+/// The identity provider form: lists are space-separated, group rules one per line,
+/// `enabled` a checkbox (present when ticked), an empty client secret keeps the stored one.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderForm {
+    pub kind: String,
+    pub name: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub scopes: String,
+    pub allowed_domains: String,
+    pub allowed_tenants: String,
+    pub groups_claim: String,
+    pub group_rules: String,
+    pub default_role: String,
+    pub enabled: bool,
+}
+
+impl TryFrom<ProviderForm> for ProviderSettings {
+    type Error = Error;
+
+    fn try_from(f: ProviderForm) -> Result<Self, Error> {
+        Ok(ProviderSettings {
+            kind: ProviderKind::parse(&f.kind).ok_or_else(|| {
+                Error::invalid("kind", "must be okta, entra, google, auth0 or generic")
+            })?,
+            name: some(f.name),
+            issuer: f.issuer,
+            client_id: f.client_id,
+            client_secret: some(f.client_secret).map(Secret::new),
+            scopes: words(&f.scopes),
+            allowed_domains: words(&f.allowed_domains),
+            allowed_tenants: words(&f.allowed_tenants),
+            groups_claim: some(f.groups_claim),
+            group_rules: GroupRule::parse_lines(&f.group_rules)
+                .map_err(|why| Error::invalid("group_rules", why))?,
+            default_role: some(f.default_role),
+            enabled: f.enabled,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(e: Error) -> String {
+        match e {
+            Error::InvalidInput { field, .. } => field.to_string(),
+            other => panic!("not invalid_input: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_token_form_keeps_only_its_kinds_fields() {
+        let form = TokenForm {
+            name: "ci".into(),
+            kind: "personal".into(),
+            team: "payments".into(),
+            roles: vec!["member".into()],
+            permissions: vec!["teams:read".into()],
+            expires: "30".into(),
+            expires_on: "2027-01-01".into(),
+        };
+        let personal = NewToken::try_from(form.clone()).unwrap();
+        assert_eq!(personal.team, None);
+        assert!(personal.roles.is_empty());
+        assert_eq!(personal.expires_in_days, Some(30));
+        assert_eq!(personal.expires_on, None);
+        let team = NewToken::try_from(TokenForm {
+            kind: String::new(),
+            expires: "date".into(),
+            ..form.clone()
+        })
+        .unwrap();
+        assert_eq!(team.kind, Some(TokenKind::Team));
+        assert!(team.permissions.is_empty());
+        assert_eq!(team.expires_on.as_deref(), Some("2027-01-01"));
+        let bad = NewToken::try_from(TokenForm {
+            expires: "soon".into(),
+            ..form
+        });
+        assert_eq!(field_of(bad.unwrap_err()), "expires_in_days");
+    }
+
+    #[test]
+    fn a_provider_form_splits_lists_and_rules() {
+        let form = ProviderForm {
+            kind: "okta".into(),
+            issuer: "https://acme.okta.com".into(),
+            client_id: "c".into(),
+            scopes: "openid  email".into(),
+            group_rules: "Engineering = member\nAdmins = admin".into(),
+            enabled: true,
+            ..Default::default()
+        };
+        let settings = ProviderSettings::try_from(form.clone()).unwrap();
+        assert_eq!(settings.scopes, ["openid", "email"]);
+        assert_eq!(settings.group_rules.len(), 2);
+        assert!(
+            settings.client_secret.is_none(),
+            "empty keeps the stored one"
+        );
+        assert_eq!(settings.name, None);
+        let bad = ProviderSettings::try_from(ProviderForm {
+            kind: "ldap".into(),
+            ..form
+        });
+        assert_eq!(field_of(bad.unwrap_err()), "kind");
+    }
+
+    #[test]
+    fn numbers_typed_into_forms() {
+        assert_eq!(optional_number("max", " ", "days").unwrap(), None);
+        assert_eq!(optional_number("max", "90", "days").unwrap(), Some(90));
+        assert_eq!(
+            field_of(whole_number("grace_hours", "-1", "hours").unwrap_err()),
+            "grace_hours"
+        );
+    }
+}
