@@ -372,19 +372,7 @@ pub async fn create(
     org_ref: &str,
     input: ProviderSettings,
 ) -> Result<IdentityProvider, Error> {
-    let mut cx = SSO_CREATE.begin(s, p, org_ref, None).await?;
-    let org = cx.org.clone();
-    let (row, handed) = validated(s, &mut cx.db, &org, input, None).await?;
-    let mut cx = guard(cx, handed).await?;
-    providers::insert(&mut cx.db, &row).await?;
-    cx.event(AuditAction::SsoProviderCreated)
-        .entity(EntityType::SsoProvider, &row.id, &row.name)
-        .snapshot(snapshot(&row))
-        .insert(&mut cx.db)
-        .await?;
-    let team_rows = teams::list(&mut cx.db, &org.id).await?;
-    cx.commit().await?;
-    Ok(view(s, &row, &team_rows))
+    save(s, p, org_ref, None, input).await
 }
 
 /// Replaces a provider's settings; a missing client secret keeps the stored one.
@@ -395,13 +383,34 @@ pub async fn update(
     id: &str,
     input: ProviderSettings,
 ) -> Result<IdentityProvider, Error> {
-    let mut cx = SSO_UPDATE.begin(s, p, org_ref, None).await?;
+    save(s, p, org_ref, Some(id), input).await
+}
+
+/// Adds a provider (`id` None) or replaces one's settings, under the escalation guard.
+async fn save(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    id: Option<&str>,
+    input: ProviderSettings,
+) -> Result<IdentityProvider, Error> {
+    let case = if id.is_some() { SSO_UPDATE } else { SSO_CREATE };
+    let mut cx = case.begin(s, p, org_ref, None).await?;
     let org = cx.org.clone();
-    let existing = find(&mut cx.db, &org, id).await?;
-    let (row, handed) = validated(s, &mut cx.db, &org, input, Some(&existing)).await?;
+    let existing = match id {
+        Some(id) => Some(find(&mut cx.db, &org, id).await?),
+        None => None,
+    };
+    let (row, handed) = validated(s, &mut cx.db, &org, input, existing.as_ref()).await?;
     let mut cx = guard(cx, handed).await?;
-    providers::update(&mut cx.db, &row).await?;
-    cx.event(AuditAction::SsoProviderUpdated)
+    let action = if existing.is_some() {
+        providers::update(&mut cx.db, &row).await?;
+        AuditAction::SsoProviderUpdated
+    } else {
+        providers::insert(&mut cx.db, &row).await?;
+        AuditAction::SsoProviderCreated
+    };
+    cx.event(action)
         .entity(EntityType::SsoProvider, &row.id, &row.name)
         .snapshot(snapshot(&row))
         .insert(&mut cx.db)
