@@ -284,6 +284,13 @@ pub const AUDIT_READ: UseCase = case(
     At::Anywhere,
     "read the activity log (held for a team only: that team's events)",
 );
+pub const DECISIONS_READ: UseCase = case(
+    "decisions.read",
+    Resource::Decisions,
+    Action::Read,
+    At::Org,
+    "ask about the org's tokens presented to a service (RFC 7662 introspection)",
+);
 pub const SESSIONS_END: UseCase = case(
     "sessions.end",
     Resource::Sessions,
@@ -341,6 +348,7 @@ pub const ALL: &[UseCase] = &[
     SSO_DELETE,
     SESSIONS_END,
     AUDIT_READ,
+    DECISIONS_READ,
 ];
 
 /// The table as Markdown, the source of `docs/permissions.md`.

@@ -9,6 +9,7 @@ pub mod console;
 pub mod export;
 pub mod health;
 pub mod key;
+pub mod oauth;
 pub mod principal;
 pub mod programs;
 pub mod request_id;

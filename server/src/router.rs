@@ -74,12 +74,15 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         .layer(from_fn(request_id::assign))
         .with_state(state.clone());
     let trusted_proxies = state.config.trusted_proxies.clone();
+    let oauth = crate::oauth::router(state.clone());
     let programs = programs::router(state);
     // Two doors to the same API: bearer-token requests to /api/ take the short path. (A
     // refused permission is recorded by the use case that refused it.)
     Router::new().fallback_service(tower::service_fn(move |mut req: axum::extract::Request| {
         client_addr::attach(&mut req, &trusted_proxies);
-        let door = if programs::wants(&req) {
+        let door = if crate::oauth::wants(&req) {
+            oauth.clone()
+        } else if programs::wants(&req) {
             programs.clone()
         } else {
             browsers.clone()

@@ -14,10 +14,13 @@ pub enum Resource {
     Audit,
     Sessions,
     Settings,
+    /// Asking Foxgate about others: introspecting tokens (and, later, decisions for
+    /// applications).
+    Decisions,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 9] = [
+    pub const ALL: [Resource; 10] = [
         Self::Org,
         Self::Teams,
         Self::Members,
@@ -27,6 +30,7 @@ impl Resource {
         Self::Audit,
         Self::Sessions,
         Self::Settings,
+        Self::Decisions,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +44,7 @@ impl Resource {
             Self::Audit => "audit",
             Self::Sessions => "sessions",
             Self::Settings => "settings",
+            Self::Decisions => "decisions",
         }
     }
 }
@@ -74,7 +79,7 @@ pub struct Permission {
 
 /// Every permission's name, indexed like the bits: `/auth/me` lists them on every call,
 /// and formatting them there was a measurable share of a token check.
-const NAMES: [&str; 36] = [
+const NAMES: [&str; 40] = [
     "org:create",
     "org:read",
     "org:update",
@@ -111,6 +116,10 @@ const NAMES: [&str; 36] = [
     "settings:read",
     "settings:update",
     "settings:delete",
+    "decisions:create",
+    "decisions:read",
+    "decisions:update",
+    "decisions:delete",
 ];
 
 impl Permission {

@@ -52,16 +52,7 @@ impl Me {
                 (None, None)
             }
         };
-        let org = p.grants.at(&Scope::Org);
-        let mut permissions: Vec<std::borrow::Cow<'static, str>> =
-            org.iter().map(|perm| perm.name().into()).collect();
-        for (team, set) in p.grants.team_sets() {
-            permissions.extend(
-                set.iter()
-                    .filter(|perm| !org.contains(*perm))
-                    .map(|perm| format!("{perm}@team:{team}").into()),
-            );
-        }
+        let permissions = held_words(p);
         Me {
             role: match p.auth_kind {
                 crate::authz::AuthKind::TeamToken => Some("team".to_string()),
@@ -464,4 +455,56 @@ mod tests {
         assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00 UTC");
         assert_eq!(format_utc(1_795_407_296_000), "2026-11-23 04:14 UTC");
     }
+}
+
+/// What a principal holds, as words: org-wide permissions by name, those held in one team
+/// only as `name@team:<id>`. `/auth/me` lists them; introspection joins them as its scope.
+pub fn held_words(p: &Principal) -> Vec<std::borrow::Cow<'static, str>> {
+    let org = p.grants.at(&Scope::Org);
+    let mut words: Vec<std::borrow::Cow<'static, str>> =
+        org.iter().map(|perm| perm.name().into()).collect();
+    for (team, set) in p.grants.team_sets() {
+        words.extend(
+            set.iter()
+                .filter(|perm| !org.contains(*perm))
+                .map(|perm| format!("{perm}@team:{team}").into()),
+        );
+    }
+    words
+}
+
+/// An RFC 7662 introspection answer. An inactive token is only `{"active":false}`: nothing
+/// about why, nor whether it exists.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Introspection {
+    pub active: bool,
+    /// Who acts: a personal token's user id, else the token's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    /// A personal token's user's email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The token's public id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// What the token may do now, space-separated: `teams:read`, and `tokens:read@team:<id>`
+    /// for what it holds in one team only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<&'static str>,
+    /// Expiry and issue time, seconds since the epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    /// This Foxgate's public URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_kind: Option<crate::authz::AuthKind>,
 }

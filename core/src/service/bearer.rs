@@ -2,6 +2,7 @@
 //! stored row (through the token cache), the secret in constant time, expiry, revocation,
 //! and for personal tokens their user's access now. Refusals are audited once a minute.
 
+use super::token_cache::Verified;
 use super::tokens::{permissions_of, secret_hash};
 use super::Services;
 use crate::authz::{AuthKind, Grants, Identity, PermissionSet, Principal, RequestContext};
@@ -9,6 +10,7 @@ use crate::model::{AuditAction, EntityType};
 use crate::store::{self, audit::AuditEvent, tokens::TokenRow};
 use crate::token::{self, TokenKind};
 use crate::Error;
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 /// Why a genuine token (its id exists) was refused, for the audit log.
@@ -47,29 +49,41 @@ async fn audit_refusal(
     Ok(())
 }
 
-/// The Principal of a bearer token. A malformed token or bad checksum is refused before any
-/// query; unknown id, wrong secret, revoked and a personal token whose user is gone all
-/// answer the same `unauthorized`; only a genuine token past its expiry says `token_expired`.
-pub async fn authenticate(
+/// What a presented token turned out to be, found without changing anything.
+pub(crate) enum Checked {
+    /// Not a Foxgate token, or no token has its id.
+    Unknown { id: Option<String> },
+    /// A genuine token, refused for `reason` (`expired`, `revoked`, `wrong_secret`, …).
+    Refused {
+        verified: Arc<Verified>,
+        reason: &'static str,
+    },
+    /// A live token and the Principal it acts as now.
+    Live {
+        verified: Arc<Verified>,
+        principal: Box<Principal>,
+    },
+}
+
+/// Checks a presented token: format and checksum first (no query), then its row (through
+/// the cache), the secret in constant time (the previous one during a rotation's grace),
+/// kind, revocation and expiry, and for a personal token its user's access now.
+pub(crate) async fn check(
     s: &Services,
     presented: &str,
-    context: RequestContext,
-) -> Result<Principal, Error> {
-    let ip = context.ip.clone().unwrap_or_else(|| "unknown".into());
-    // Only failures count, and only failures are slowed: a token that verifies is accepted
-    // whatever else its address sent, so junk from a shared address locks nobody out.
-    let refuse = || match s.limits.token_failures.fail(&ip, "") {
-        Ok(()) => Error::Unauthorized,
-        Err(retry_after_secs) => Error::RateLimited { retry_after_secs },
+    context: &RequestContext,
+) -> Result<Checked, Error> {
+    let Ok(parsed) = token::parse(presented) else {
+        return Ok(Checked::Unknown { id: None });
     };
-    let parsed = token::parse(presented).map_err(|_| refuse())?;
     let verified = match s.token_cache.get(&parsed.id) {
         Some(verified) => verified,
         None => {
             let mut conn = s.db.pool().acquire().await?;
             let Some(row) = store::tokens::get(&mut conn, &parsed.id).await? else {
-                tracing::info!(token_id = %parsed.id, %ip, "bearer token refused: unknown id");
-                return Err(refuse());
+                return Ok(Checked::Unknown {
+                    id: Some(parsed.id),
+                });
             };
             let permissions = match row.user_id {
                 Some(_) => PermissionSet::EMPTY,
@@ -100,12 +114,7 @@ pub async fn authenticate(
         refusal_reason(row, current | in_grace, now)
     };
     if let Some(reason) = reason {
-        audit_refusal(s, row, reason, &context).await?;
-        return Err(if reason == "expired" {
-            Error::TokenExpired
-        } else {
-            refuse()
-        });
+        return Ok(Checked::Refused { verified, reason });
     }
     let principal = match &row.user_id {
         Some(user_id) => {
@@ -114,9 +123,10 @@ pub async fn authenticate(
                 super::principal::of_member(&mut conn, user_id, &row.org_id, context.clone())
                     .await?
             else {
-                drop(conn);
-                audit_refusal(s, row, "user_gone", &context).await?;
-                return Err(refuse());
+                return Ok(Checked::Refused {
+                    verified,
+                    reason: "user_gone",
+                });
             };
             let chosen = PermissionSet::from_words(&row.permissions).unwrap_or_default();
             user.grants.restrict(chosen);
@@ -145,9 +155,59 @@ pub async fn authenticate(
             }
         }
     };
-    if s.limits.token_usage.due(&row.id) {
-        let mut conn = s.db.pool().acquire().await?;
-        store::tokens::record_use(&mut conn, &row.id, now, context.ip.as_deref()).await?;
+    Ok(Checked::Live {
+        verified,
+        principal: Box::new(principal),
+    })
+}
+
+/// The Principal of a bearer token. A malformed token or bad checksum is refused before any
+/// query; unknown id, wrong secret, revoked and a personal token whose user is gone all
+/// answer the same `unauthorized`; only a genuine token past its expiry says `token_expired`.
+/// Refusals are counted per address and audited; a live token's use is recorded.
+pub async fn authenticate(
+    s: &Services,
+    presented: &str,
+    context: RequestContext,
+) -> Result<Principal, Error> {
+    let ip = context.ip.clone().unwrap_or_else(|| "unknown".into());
+    // Only failures count, and only failures are slowed: a token that verifies is accepted
+    // whatever else its address sent, so junk from a shared address locks nobody out.
+    let refuse = || match s.limits.token_failures.fail(&ip, "") {
+        Ok(()) => Error::Unauthorized,
+        Err(retry_after_secs) => Error::RateLimited { retry_after_secs },
+    };
+    match check(s, presented, &context).await? {
+        Checked::Unknown { id } => {
+            if let Some(id) = id {
+                tracing::info!(token_id = %id, %ip, "bearer token refused: unknown id");
+            }
+            Err(refuse())
+        }
+        Checked::Refused { verified, reason } => {
+            audit_refusal(s, &verified.row, reason, &context).await?;
+            Err(if reason == "expired" {
+                Error::TokenExpired
+            } else {
+                refuse()
+            })
+        }
+        Checked::Live {
+            verified,
+            principal,
+        } => {
+            let row = &verified.row;
+            if s.limits.token_usage.due(&row.id) {
+                let mut conn = s.db.pool().acquire().await?;
+                store::tokens::record_use(
+                    &mut conn,
+                    &row.id,
+                    store::now_ms(),
+                    context.ip.as_deref(),
+                )
+                .await?;
+            }
+            Ok(*principal)
+        }
     }
-    Ok(principal)
 }

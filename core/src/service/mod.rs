@@ -7,6 +7,7 @@ pub mod console;
 pub mod denials;
 pub mod domains;
 pub mod events;
+pub mod introspection;
 pub mod limiter;
 pub mod members;
 pub mod orgs;
@@ -46,6 +47,8 @@ pub struct Services {
     pub oidc: crate::oidc::Oidc,
     /// Seals and opens stored client secrets.
     pub keyring: crate::seal::Keyring,
+    /// The public URL people and services reach Foxgate at (the issuer it names itself by).
+    pub public_url: String,
     /// Where IdPs send people back: `<public URL>/sso/callback`.
     pub sso_redirect_uri: String,
     /// Where domain verification asks for TXT records; None: domains cannot be verified.
@@ -83,7 +86,8 @@ impl Services {
 
     /// The public URL people reach Foxgate at, which the SSO redirect URI is built from.
     pub fn with_public_url(mut self, public_url: &str) -> Self {
-        self.sso_redirect_uri = format!("{}/sso/callback", public_url.trim_end_matches('/'));
+        self.public_url = public_url.trim_end_matches('/').to_string();
+        self.sso_redirect_uri = format!("{}/sso/callback", self.public_url);
         self
     }
 
@@ -99,6 +103,7 @@ impl Services {
                 crate::seal::SealKey::from_bytes(keys.seal_key()),
                 vec![],
             ),
+            public_url: "http://127.0.0.1:3000".into(),
             sso_redirect_uri: "http://127.0.0.1:3000/sso/callback".into(),
             keys: std::sync::Arc::new(keys),
             audit_min_retention_days: 30,

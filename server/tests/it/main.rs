@@ -2,6 +2,7 @@
 
 mod harness;
 mod idp;
+mod introspection;
 mod process;
 
 mod atomic;

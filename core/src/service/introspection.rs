@@ -1,0 +1,51 @@
+//! RFC 7662 token introspection: a service holding `decisions:read` asks whether a token
+//! presented to it is live and what it may do. Only the caller is checked and limited;
+//! nothing about the asked token changes (no last use, no refusal counted against it).
+
+use super::bearer::{self, Checked};
+use super::Services;
+use crate::authz::Principal;
+use crate::model::{held_words, Introspection};
+use crate::use_cases::DECISIONS_READ;
+use crate::Error;
+
+/// What `caller` may learn of `presented`: the whole answer for a live token of the
+/// caller's org, `{"active":false}` for anything else — unknown, malformed, wrong secret,
+/// expired, revoked, or another org's — so the answer says nothing more about those.
+pub async fn introspect(
+    s: &Services,
+    caller: &Principal,
+    presented: &str,
+) -> Result<Introspection, Error> {
+    let org_id = caller.org_id.as_deref().ok_or(Error::Unauthorized)?;
+    let org = DECISIONS_READ.read(s, caller, org_id, None).await?.org;
+    let Checked::Live {
+        verified,
+        principal,
+    } = bearer::check(s, presented, &caller.context).await?
+    else {
+        return Ok(Introspection::default());
+    };
+    let row = &verified.row;
+    if row.org_id != org.id {
+        return Ok(Introspection::default());
+    }
+    let (sub, username) = match &principal.identity {
+        crate::authz::Identity::User { id, email, .. } => (id.clone(), Some(email.clone())),
+        _ => (row.id.clone(), None),
+    };
+    Ok(Introspection {
+        active: true,
+        sub: Some(sub),
+        username,
+        client_id: Some(row.id.clone()),
+        scope: Some(held_words(&principal).join(" ")),
+        token_type: Some("Bearer"),
+        exp: row.expires_at.map(|ms| ms / 1000),
+        iat: Some(row.created_at / 1000),
+        iss: Some(s.public_url.clone()),
+        org_id: Some(row.org_id.clone()),
+        team_id: row.team_id.clone(),
+        auth_kind: Some(principal.auth_kind),
+    })
+}

@@ -1,0 +1,265 @@
+//! The OAuth door for services: RFC 8414 authorization server metadata and RFC 7662 token
+//! introspection. Answers follow the RFCs (their error shape, not Foxgate's), take no
+//! session, and say nothing about a token that is not live.
+
+use crate::principal::context_of;
+use crate::request_id;
+use crate::security;
+use crate::state::AppState;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use base64::Engine;
+use foxgate_core::authz::{Identity, Principal, RequestContext};
+use foxgate_core::service::{bearer as tokens, introspection};
+use foxgate_core::Error;
+use serde::Deserialize;
+
+pub const METADATA_PATH: &str = "/.well-known/oauth-authorization-server";
+pub const INTROSPECTION_PATH: &str = "/oauth2/introspect";
+
+/// Whether a request goes through this door.
+pub fn wants(req: &Request) -> bool {
+    let path = req.uri().path();
+    path == METADATA_PATH || path.starts_with("/oauth2/")
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route(METADATA_PATH, get(metadata))
+        .route(INTROSPECTION_PATH, post(introspect))
+        .fallback(|| async { oauth_error(StatusCode::NOT_FOUND, "not_found", None) })
+        .layer(from_fn_with_state(state.clone(), enter))
+        .with_state(state)
+}
+
+/// Request id, the cross-site write refusal and the security headers, as on the other doors.
+async fn enter(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    request_id::around(req, |req| async move {
+        let mut response = match security::cross_site_write(&state, &req) {
+            Some(refusal) => refusal,
+            None => next.run(req).await,
+        };
+        security::protect(
+            response.headers_mut(),
+            HeaderValue::from_static(security::STRICT_CSP),
+            false,
+            state.config.https(),
+        );
+        response
+    })
+    .await
+}
+
+/// RFC 8414: where the introspection endpoint is and how callers authenticate there.
+/// Foxgate issues no tokens through OAuth flows, so it lists no response or grant types.
+async fn metadata(State(st): State<AppState>) -> Response {
+    let issuer = &st.config.public_origin;
+    Json(serde_json::json!({
+        "issuer": issuer,
+        "introspection_endpoint": format!("{issuer}{INTROSPECTION_PATH}"),
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "response_types_supported": [],
+        "grant_types_supported": [],
+    }))
+    .into_response()
+}
+
+/// The form RFC 7662 §2.1 defines, with the client's credentials when it authenticates in
+/// the body (`client_secret_post`). An unknown `token_type_hint` is ignored, as it allows.
+#[derive(Debug, Deserialize)]
+struct IntrospectionRequest {
+    token: String,
+    #[allow(dead_code)]
+    #[serde(default)]
+    token_type_hint: Option<String>,
+    #[serde(default)]
+    client_id: Option<String>,
+    #[serde(default)]
+    client_secret: Option<String>,
+}
+
+/// How the caller proved itself.
+enum Credentials {
+    /// `Authorization: Bearer <Foxgate token>`.
+    Bearer(String),
+    /// The token's id as client id and the token as secret: `Authorization: Basic`
+    /// (`client_secret_basic`) or in the form (`client_secret_post`).
+    Client { client_id: String, secret: String },
+}
+
+/// RFC 7662 §2: the caller authenticates (Basic or Bearer) and must hold `decisions:read`
+/// in its org; the answer is `Cache-Control: no-store`.
+async fn introspect(State(st): State<AppState>, req: Request) -> Response {
+    let context = context_of(&req);
+    let from_header = credentials(req.headers());
+    let Form(asked) = match Form::<IntrospectionRequest>::from_request(req, &st).await {
+        Ok(form) => form,
+        Err(rejection) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                Some(&rejection.body_text()),
+            )
+        }
+    };
+    let credentials = match (from_header, &asked.client_id, &asked.client_secret) {
+        (Some(header), None, None) => Some(header),
+        (None, Some(client_id), Some(secret)) => Some(Credentials::Client {
+            client_id: client_id.clone(),
+            secret: secret.clone(),
+        }),
+        // RFC 6749 §2.3: one way of authenticating per request.
+        (Some(_), _, _) | (None, _, _) => None,
+    };
+    // A caller that did not use Bearer is challenged as a client.
+    let basic = !matches!(credentials, Some(Credentials::Bearer(_)));
+    let caller = match caller(&st, credentials, context).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    match introspection::introspect(&st.services, &caller, &asked.token).await {
+        Ok(answer) => {
+            let mut r = Json(answer).into_response();
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }
+        // RFC 7662 §2.3: a caller without the privilege is refused as unauthorized.
+        Err(Error::Forbidden | Error::NotFound | Error::Unauthorized) => {
+            unauthorized(basic, "insufficient_scope")
+        }
+        Err(e) => crate::api_error::ApiError::from(e).into_response(),
+    }
+}
+
+/// The caller's Principal, or the RFC's 401 for bad or missing credentials.
+async fn caller(
+    st: &AppState,
+    credentials: Option<Credentials>,
+    context: RequestContext,
+) -> Result<Principal, Response> {
+    let basic = !matches!(credentials, Some(Credentials::Bearer(_)));
+    let refused = || unauthorized(basic, "invalid_client");
+    let (presented, claimed_id) = match credentials {
+        Some(Credentials::Bearer(token)) => (token, None),
+        Some(Credentials::Client { client_id, secret }) => (secret, Some(client_id)),
+        None => return Err(refused()),
+    };
+    let principal = match tokens::authenticate(&st.services, &presented, context).await {
+        Ok(principal) => principal,
+        Err(Error::RateLimited { retry_after_secs }) => {
+            let mut r = oauth_error(StatusCode::TOO_MANY_REQUESTS, "slow_down", None);
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return Err(r);
+        }
+        Err(_) => return Err(refused()),
+    };
+    // The client id names the token too: both must be the same token.
+    if let Some(claimed) = claimed_id {
+        let actual = match &principal.identity {
+            Identity::Token { id, .. } => Some(id.as_str()),
+            _ => principal.via_token.as_deref(),
+        };
+        if actual != Some(claimed.as_str()) {
+            return Err(refused());
+        }
+    }
+    Ok(principal)
+}
+
+fn credentials(headers: &HeaderMap) -> Option<Credentials> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, rest) = value.split_once(' ')?;
+    if scheme.eq_ignore_ascii_case("bearer") {
+        return Some(Credentials::Bearer(rest.trim().to_string()));
+    }
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(rest.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    // RFC 6749 §2.3.1: both parts are form-urlencoded before they are joined.
+    Some(Credentials::Client {
+        client_id: form_decode(id)?,
+        secret: form_decode(secret)?,
+    })
+}
+
+/// `application/x-www-form-urlencoded` decoding of one value: `+` is a space, `%XX` a byte.
+fn form_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// RFC 6749 §5.2 / RFC 6750 §3: 401 with the challenge of the scheme the caller used.
+fn unauthorized(basic: bool, error: &str) -> Response {
+    let challenge = if basic {
+        "Basic realm=\"foxgate\"".to_string()
+    } else {
+        format!("Bearer realm=\"foxgate\", error=\"{error}\"")
+    };
+    let mut r = oauth_error(StatusCode::UNAUTHORIZED, error, None);
+    if let Ok(v) = HeaderValue::from_str(&challenge) {
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    r
+}
+
+/// `{"error", "error_description"?}`, the OAuth error shape.
+fn oauth_error(status: StatusCode, error: &str, description: Option<&str>) -> Response {
+    let mut body = serde_json::json!({ "error": error });
+    if let Some(d) = description {
+        body["error_description"] = d.into();
+    }
+    (status, Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_are_form_decoded() {
+        assert_eq!(
+            form_decode("fg%5Fteam_a%2Bb+c").as_deref(),
+            Some("fg_team_a+b c")
+        );
+        assert_eq!(form_decode("%zz"), None);
+        assert_eq!(form_decode("%4"), None);
+        let mut h = HeaderMap::new();
+        let encoded = base64::engine::general_purpose::STANDARD.encode("tok%5F1:s%5Fecret");
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_str(&format!("Basic {encoded}")).unwrap(),
+        );
+        match credentials(&h) {
+            Some(Credentials::Client { client_id, secret }) => {
+                assert_eq!((client_id.as_str(), secret.as_str()), ("tok_1", "s_ecret"));
+            }
+            _ => panic!("Basic credentials expected"),
+        }
+    }
+}
