@@ -1,9 +1,11 @@
-//! The baseline of the token load test: a bare axum handler on the same runtime settings,
-//! answering `GET /api/v1/auth/me` with a fixed body of the same shape Foxgate returns.
+//! The baseline of the load tests: bare axum handlers on the same runtime settings,
+//! answering `GET /api/v1/auth/me` and `POST /oauth2/introspect` with fixed bodies of the
+//! shapes Foxgate returns.
 
 use axum::http::HeaderMap;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use std::collections::HashMap;
 
 async fn me(headers: HeaderMap) -> Json<serde_json::Value> {
     // Reads the header as a real handler would, so the comparison is not against nothing.
@@ -15,12 +17,27 @@ async fn me(headers: HeaderMap) -> Json<serde_json::Value> {
     }))
 }
 
+async fn introspect(
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Json<serde_json::Value> {
+    // Reads the caller's header and the form as a real handler would.
+    let active = headers.contains_key("authorization") && form.contains_key("token");
+    Json(serde_json::json!({
+        "active": active, "sub": "tok", "client_id": "tok", "token_type": "Bearer",
+        "scope": "org:read teams:read members:read roles:read tokens:read decisions:read",
+        "iat": 1_700_000_000, "iss": "http://127.0.0.1", "org_id": "bench", "auth_kind": "org_token",
+    }))
+}
+
 #[tokio::main]
 async fn main() {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:3900".into());
     let listener = tokio::net::TcpListener::bind(&addr).await.expect("bind");
-    let app = Router::new().route("/api/v1/auth/me", get(me));
+    let app = Router::new()
+        .route("/api/v1/auth/me", get(me))
+        .route("/oauth2/introspect", post(introspect));
     axum::serve(listener, app).await.expect("serve");
 }
