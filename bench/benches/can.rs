@@ -65,6 +65,7 @@ fn principal_of(u: usize) -> Principal {
         org_id: Some("o".into()),
         team_id: None,
         via_token: None,
+        apps: Default::default(),
         grants,
         context: RequestContext::default(),
     }

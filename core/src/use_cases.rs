@@ -299,6 +299,35 @@ pub const SESSIONS_END: UseCase = case(
     "end every browser session of a member",
 );
 
+pub const APPLICATIONS_READ: UseCase = case(
+    "applications.read",
+    Resource::Applications,
+    Action::Read,
+    At::Org,
+    "see the org's applications and what they declare",
+);
+pub const APPLICATIONS_CREATE: UseCase = case(
+    "applications.create",
+    Resource::Applications,
+    Action::Create,
+    At::Org,
+    "declare an application",
+);
+pub const APPLICATIONS_UPDATE: UseCase = case(
+    "applications.update",
+    Resource::Applications,
+    Action::Update,
+    At::Org,
+    "change an application's resource types and actions (what it stops declaring leaves every role)",
+);
+pub const APPLICATIONS_DELETE: UseCase = case(
+    "applications.delete",
+    Resource::Applications,
+    Action::Delete,
+    At::Org,
+    "delete an application (confirmed when roles hold its permissions)",
+);
+
 /// Minting, regenerating and revoking one's own personal token; `tokens:delete` org-wide
 /// also revokes anyone's.
 pub const PERSONAL_TOKENS: UseCase = UseCase {
@@ -349,6 +378,10 @@ pub const ALL: &[UseCase] = &[
     SESSIONS_END,
     AUDIT_READ,
     DECISIONS_READ,
+    APPLICATIONS_READ,
+    APPLICATIONS_CREATE,
+    APPLICATIONS_UPDATE,
+    APPLICATIONS_DELETE,
 ];
 
 /// The table as Markdown, the source of `docs/permissions.md`.

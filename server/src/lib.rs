@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod api_error;
+pub mod authzen;
 pub mod client_addr;
 pub mod config;
 pub mod console;

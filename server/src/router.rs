@@ -75,6 +75,7 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         .with_state(state.clone());
     let trusted_proxies = state.config.trusted_proxies.clone();
     let oauth = crate::oauth::router(state.clone());
+    let authzen = crate::authzen::router(state.clone());
     let programs = programs::router(state);
     // Two doors to the same API: bearer-token requests to /api/ take the short path. (A
     // refused permission is recorded by the use case that refused it.)
@@ -82,6 +83,8 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         client_addr::attach(&mut req, &trusted_proxies);
         let door = if crate::oauth::wants(&req) {
             oauth.clone()
+        } else if crate::authzen::wants(&req) {
+            authzen.clone()
         } else if programs::wants(&req) {
             programs.clone()
         } else {

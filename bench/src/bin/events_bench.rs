@@ -283,6 +283,7 @@ async fn main() {
         org_id: Some(bench.org_id.clone()),
         team_id: None,
         via_token: None,
+        apps: Default::default(),
         grants: Grants::from_builtin([(BuiltinRole::TeamAdmin, Some(team_ids[7].as_str()))]),
         context: context.clone(),
     };

@@ -17,10 +17,12 @@ pub enum Resource {
     /// Asking Foxgate about others: introspecting tokens (and, later, decisions for
     /// applications).
     Decisions,
+    /// The org's applications: their resource types and actions.
+    Applications,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 10] = [
+    pub const ALL: [Resource; 11] = [
         Self::Org,
         Self::Teams,
         Self::Members,
@@ -31,6 +33,7 @@ impl Resource {
         Self::Sessions,
         Self::Settings,
         Self::Decisions,
+        Self::Applications,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Resource {
             Self::Sessions => "sessions",
             Self::Settings => "settings",
             Self::Decisions => "decisions",
+            Self::Applications => "applications",
         }
     }
 }
@@ -79,7 +83,7 @@ pub struct Permission {
 
 /// Every permission's name, indexed like the bits: `/auth/me` lists them on every call,
 /// and formatting them there was a measurable share of a token check.
-const NAMES: [&str; 40] = [
+const NAMES: [&str; 44] = [
     "org:create",
     "org:read",
     "org:update",
@@ -120,6 +124,10 @@ const NAMES: [&str; 40] = [
     "decisions:read",
     "decisions:update",
     "decisions:delete",
+    "applications:create",
+    "applications:read",
+    "applications:update",
+    "applications:delete",
 ];
 
 impl Permission {
@@ -147,6 +155,12 @@ impl Permission {
 impl std::fmt::Display for Permission {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+impl From<Permission> for String {
+    fn from(p: Permission) -> String {
+        p.name().to_string()
     }
 }
 

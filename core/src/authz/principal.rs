@@ -1,6 +1,6 @@
 //! The Principal: who is calling, with their resolved grants, built once per request.
 
-use super::{BuiltinRole, Permission, PermissionSet};
+use super::{AppGrants, BuiltinRole, Permission, PermissionSet};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
@@ -138,6 +138,10 @@ pub struct Principal {
     /// The personal token a user's request came with (its public id), for the audit log.
     pub via_token: Option<String>,
     pub grants: Grants,
+    /// Applications' permissions held, compiled against the org's vocabulary (server side
+    /// only: the console shows words, not bits).
+    #[serde(skip)]
+    pub apps: AppGrants,
     pub context: RequestContext,
 }
 
@@ -149,6 +153,7 @@ impl Principal {
             org_id: None,
             team_id: None,
             via_token: None,
+            apps: Default::default(),
             grants: Grants::default(),
             context,
         }
@@ -242,6 +247,7 @@ mod tests {
             org_id: Some("o1".into()),
             team_id: None,
             via_token: None,
+            apps: Default::default(),
             grants,
             context: RequestContext::default(),
         }

@@ -67,10 +67,13 @@ impl BuiltinRole {
             }
             Self::TeamAdmin => all_of(&[Members, Tokens], &[Create, Read, Update, Delete])
                 .union(all_of(&[Teams], &[Read, Update]))
-                .union(all_of(&[Org, Roles, Audit], &[Read])),
-            Self::Member => all_of(&[Org, Teams, Members, Roles], &[Read])
+                .union(all_of(&[Org, Roles, Audit, Applications], &[Read])),
+            Self::Member => all_of(&[Org, Teams, Members, Roles, Applications], &[Read])
                 .union(all_of(&[Tokens], &[Create, Read])),
-            Self::Viewer => all_of(&[Org, Teams, Members, Roles, Tokens, Audit], &[Read]),
+            Self::Viewer => all_of(
+                &[Org, Teams, Members, Roles, Tokens, Audit, Applications],
+                &[Read],
+            ),
         }
     }
 }

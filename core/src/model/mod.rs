@@ -3,10 +3,13 @@
 use crate::authz::{Principal, Scope};
 use serde::{Deserialize, Serialize};
 
+mod applications;
+pub mod decisions;
 mod events;
 mod forms;
 mod sso;
 mod vocabulary;
+pub use applications::*;
 pub use events::*;
 pub use forms::*;
 pub use sso::*;
@@ -458,7 +461,7 @@ mod tests {
 }
 
 /// What a principal holds, as words: org-wide permissions by name, those held in one team
-/// only as `name@team:<id>`. `/auth/me` lists them; introspection joins them as its scope.
+/// only as `name@team:<id>`, then applications' permissions the same way. `/auth/me` lists them; introspection joins them as its scope.
 pub fn held_words(p: &Principal) -> Vec<std::borrow::Cow<'static, str>> {
     let org = p.grants.at(&Scope::Org);
     let mut words: Vec<std::borrow::Cow<'static, str>> =
@@ -469,6 +472,12 @@ pub fn held_words(p: &Principal) -> Vec<std::borrow::Cow<'static, str>> {
                 .filter(|perm| !org.contains(*perm))
                 .map(|perm| format!("{perm}@team:{team}").into()),
         );
+    }
+    for (app, team) in p.apps.entries() {
+        words.push(match team {
+            None => app.to_string().into(),
+            Some(team) => format!("{app}@team:{team}").into(),
+        });
     }
     words
 }

@@ -92,6 +92,9 @@ words! {
         SessionEnded = "session.ended",
         SessionsEndedForMember = "sessions.ended_for_member",
         AuthzDenied = "authz.denied",
+        ApplicationCreated = "application.created",
+        ApplicationUpdated = "application.updated",
+        ApplicationDeleted = "application.deleted",
     }
 }
 
@@ -106,6 +109,7 @@ words! {
         Token = "token",
         SsoProvider = "sso_provider",
         Domain = "domain",
+        Application = "application",
     }
 }
 
@@ -119,6 +123,7 @@ impl EntityType {
             Self::Role => Resource::Roles,
             Self::Token => Resource::Tokens,
             Self::SsoProvider | Self::Domain => Resource::Sso,
+            Self::Application => Resource::Applications,
         }
     }
 
@@ -133,6 +138,7 @@ impl EntityType {
             Self::Token => "Tokens",
             Self::SsoProvider => "Identity providers",
             Self::Domain => "Email domains",
+            Self::Application => "Applications",
         }
     }
 }

@@ -3,9 +3,9 @@
 //! and for personal tokens their user's access now. Refusals are audited once a minute.
 
 use super::token_cache::Verified;
-use super::tokens::{permissions_of, secret_hash};
+use super::tokens::{permissions_of, secret_hash, Carried};
 use super::Services;
-use crate::authz::{AuthKind, Grants, Identity, PermissionSet, Principal, RequestContext};
+use crate::authz::{AppGrants, AuthKind, Grants, Identity, Principal, RequestContext};
 use crate::model::{AuditAction, EntityType};
 use crate::store::{self, audit::AuditEvent, tokens::TokenRow};
 use crate::token::{self, TokenKind};
@@ -76,23 +76,10 @@ pub(crate) async fn check(
     let Ok(parsed) = token::parse(presented) else {
         return Ok(Checked::Unknown { id: None });
     };
-    let verified = match s.token_cache.get(&parsed.id) {
-        Some(verified) => verified,
-        None => {
-            let mut conn = s.db.pool().acquire().await?;
-            let Some(row) = store::tokens::get(&mut conn, &parsed.id).await? else {
-                return Ok(Checked::Unknown {
-                    id: Some(parsed.id),
-                });
-            };
-            let permissions = match row.user_id {
-                Some(_) => PermissionSet::EMPTY,
-                None => permissions_of(&mut conn, &row.org_id, &row.role_ids)
-                    .await
-                    .unwrap_or(PermissionSet::EMPTY),
-            };
-            s.token_cache.keep(row, permissions)
-        }
+    let Some(verified) = find(s, &parsed.id).await? else {
+        return Ok(Checked::Unknown {
+            id: Some(parsed.id),
+        });
     };
     let row = &verified.row;
     let now = store::now_ms();
@@ -116,20 +103,59 @@ pub(crate) async fn check(
     if let Some(reason) = reason {
         return Ok(Checked::Refused { verified, reason });
     }
+    let Some(principal) = acting_as(s, &verified, context).await? else {
+        return Ok(Checked::Refused {
+            verified,
+            reason: "user_gone",
+        });
+    };
+    Ok(Checked::Live {
+        verified,
+        principal: Box::new(principal),
+    })
+}
+
+/// A token's row and what its roles carry, through the cache; None when no token has `id`.
+pub(crate) async fn find(s: &Services, id: &str) -> Result<Option<Arc<Verified>>, Error> {
+    if let Some(verified) = s.token_cache.get(id) {
+        return Ok(Some(verified));
+    }
+    let mut conn = s.db.pool().acquire().await?;
+    let Some(row) = store::tokens::get(&mut conn, id).await? else {
+        return Ok(None);
+    };
+    let carried = match row.user_id {
+        Some(_) => Carried::default(),
+        None => permissions_of(&mut conn, &row.org_id, &row.role_ids)
+            .await
+            .unwrap_or_default(),
+    };
+    Ok(Some(s.token_cache.keep(row, carried)))
+}
+
+/// The Principal a genuine token acts as now: a personal token as its user within the
+/// permissions it chose (None when the user is gone, disabled or no longer a member), the
+/// others with what their roles carry, in their team.
+pub(crate) async fn acting_as(
+    s: &Services,
+    verified: &Verified,
+    context: &RequestContext,
+) -> Result<Option<Principal>, Error> {
+    let row = &verified.row;
     let principal = match &row.user_id {
         Some(user_id) => {
             let mut conn = s.db.pool().acquire().await?;
             let Some(mut user) =
-                super::principal::of_member(&mut conn, user_id, &row.org_id, context.clone())
+                super::principal::of_member(s, &mut conn, user_id, &row.org_id, context.clone())
                     .await?
             else {
-                return Ok(Checked::Refused {
-                    verified,
-                    reason: "user_gone",
-                });
+                return Ok(None);
             };
-            let chosen = PermissionSet::from_words(&row.permissions).unwrap_or_default();
+            // Stored words this build or the org no longer knows choose nothing.
+            let words = row.permissions.join(" ");
+            let chosen = store::roles::parse_words(&words);
             user.grants.restrict(chosen);
+            user.apps.restrict(&store::roles::parse_app_words(&words));
             user.auth_kind = AuthKind::PersonalToken;
             user.via_token = Some(row.id.clone());
             user
@@ -137,6 +163,17 @@ pub(crate) async fn check(
         None => {
             let mut grants = Grants::default();
             grants.add(verified.permissions, row.team_id.as_deref());
+            let held: Vec<_> = verified
+                .apps
+                .iter()
+                .map(|a| (a.clone(), row.team_id.clone()))
+                .collect();
+            let apps = if held.is_empty() {
+                AppGrants::default()
+            } else {
+                let mut conn = s.db.pool().acquire().await?;
+                s.app_grants(&mut conn, &row.org_id, &held).await?
+            };
             Principal {
                 identity: Identity::Token {
                     id: row.id.clone(),
@@ -150,15 +187,13 @@ pub(crate) async fn check(
                 org_id: Some(row.org_id.clone()),
                 team_id: row.team_id.clone(),
                 via_token: None,
+                apps,
                 grants,
                 context: context.clone(),
             }
         }
     };
-    Ok(Checked::Live {
-        verified,
-        principal: Box::new(principal),
-    })
+    Ok(Some(principal))
 }
 
 /// The Principal of a bearer token. A malformed token or bad checksum is refused before any

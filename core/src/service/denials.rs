@@ -3,7 +3,7 @@
 //! without a flood of refusals becoming a flood of writes.
 
 use super::Services;
-use crate::authz::{Identity, Permission, Principal};
+use crate::authz::{Identity, Principal};
 use crate::model::AuditAction;
 use crate::store::audit::AuditEvent;
 
@@ -11,7 +11,8 @@ use crate::store::audit::AuditEvent;
 #[derive(Debug, Clone)]
 pub struct Denial {
     pub principal: Principal,
-    pub permission: Permission,
+    /// The permission's word: `teams:update`, or an application's `deploy:deployments:approve`.
+    pub permission: String,
     /// The team the permission was asked for; None at org scope.
     pub team_id: Option<String>,
 }
@@ -24,12 +25,12 @@ pub async fn record(s: &Services, d: Denial) {
         Identity::Anonymous => return,
     };
     let team = d.team_id.as_deref().unwrap_or_default();
-    let key = format!("{actor}|{}|{team}", d.permission.name());
+    let key = format!("{actor}|{}|{team}", d.permission);
     if !s.limits.denials.due(&key) {
         return;
     }
     let mut event =
-        AuditEvent::by(&d.principal, AuditAction::AuthzDenied).denied(d.permission.name());
+        AuditEvent::by(&d.principal, AuditAction::AuthzDenied).denied(d.permission.clone());
     if d.team_id.is_some() {
         event.team_id = d.team_id;
     }

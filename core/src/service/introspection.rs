@@ -6,7 +6,6 @@ use super::bearer::{self, Checked};
 use super::Services;
 use crate::authz::Principal;
 use crate::model::{held_words, Introspection};
-use crate::use_cases::DECISIONS_READ;
 use crate::Error;
 
 /// What `caller` may learn of `presented`: the whole answer for a live token of the
@@ -17,8 +16,7 @@ pub async fn introspect(
     caller: &Principal,
     presented: &str,
 ) -> Result<Introspection, Error> {
-    let org_id = caller.org_id.as_deref().ok_or(Error::Unauthorized)?;
-    let org = DECISIONS_READ.read(s, caller, org_id, None).await?.org;
+    let asker = super::decisions::asker(s, caller).await?;
     let Checked::Live {
         verified,
         principal,
@@ -27,7 +25,7 @@ pub async fn introspect(
         return Ok(Introspection::default());
     };
     let row = &verified.row;
-    if row.org_id != org.id {
+    if row.org_id != asker.org_id() {
         return Ok(Introspection::default());
     }
     let (sub, username) = match &principal.identity {

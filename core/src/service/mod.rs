@@ -1,9 +1,11 @@
 //! The use cases: one async fn each, which authorizes first, validates, then writes the
 //! change and its audit event in one transaction. API routes and server functions both call these.
 
+pub mod applications;
 pub mod audit_chain;
 pub mod bearer;
 pub mod console;
+pub mod decisions;
 pub mod denials;
 pub mod domains;
 pub mod events;
@@ -13,6 +15,7 @@ pub mod members;
 pub mod orgs;
 pub mod password;
 pub mod principal;
+pub mod recent;
 pub mod roles;
 pub mod scope;
 pub mod sessions;
@@ -38,6 +41,12 @@ pub struct Services {
     pub limits: limiter::Limits,
     /// Recently verified team and org admin tokens.
     pub token_cache: token_cache::TokenCache,
+    /// Each org's application vocabulary, compiled (see `authz::application`).
+    pub vocabularies: recent::Recent<crate::authz::Vocabulary>,
+    /// The subjects decisions were recently asked about, with their grants.
+    pub subjects: recent::Recent<decisions::Subject>,
+    /// Each org's team slugs → ids, for decisions naming a team.
+    pub team_ids: recent::Recent<std::collections::HashMap<String, String>>,
     /// The one-time code that authorizes first-run setup through the web; None once set up.
     setup_code: Mutex<Option<Secret<String>>>,
     /// The keys derived from the server key (token hashes, session ids, sealing, audit
@@ -61,8 +70,13 @@ pub struct Services {
 
 impl Services {
     /// Trusts a verified team or org admin token for `ttl` without reading its row again.
+    /// The same time bounds what the vocabulary and decision caches may miss of another
+    /// process's changes.
     pub fn with_token_cache(mut self, ttl: std::time::Duration) -> Self {
         self.token_cache = token_cache::TokenCache::new(ttl);
+        self.vocabularies = recent::Recent::new(ttl);
+        self.subjects = recent::Recent::new(ttl);
+        self.team_ids = recent::Recent::new(ttl);
         self
     }
 
@@ -97,6 +111,9 @@ impl Services {
             db: db.with_head_key(keys.head_mac()),
             limits: limiter::Limits::default(),
             token_cache: token_cache::TokenCache::new(std::time::Duration::ZERO),
+            vocabularies: recent::Recent::new(std::time::Duration::ZERO),
+            subjects: recent::Recent::new(std::time::Duration::ZERO),
+            team_ids: recent::Recent::new(std::time::Duration::ZERO),
             setup_code: Mutex::new(None),
             oidc: crate::oidc::Oidc::default(),
             keyring: crate::seal::Keyring::new(
@@ -110,5 +127,42 @@ impl Services {
             dns_resolver: crate::dns::Resolver::system(),
             setup_done: AtomicBool::new(false),
         }
+    }
+
+    /// The org's application vocabulary, compiled once and kept until something changes.
+    pub async fn vocabulary(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        org_id: &str,
+    ) -> Result<std::sync::Arc<crate::authz::Vocabulary>, crate::Error> {
+        let generation = self.db.generation();
+        if let Some(v) = self.vocabularies.get(org_id, generation) {
+            return Ok(v);
+        }
+        let declarations: Vec<_> = crate::store::applications::list(conn, org_id)
+            .await?
+            .iter()
+            .map(|a| a.declaration())
+            .collect();
+        let compiled = crate::authz::Vocabulary::compile(&declarations);
+        Ok(self.vocabularies.keep(org_id, compiled, generation))
+    }
+
+    /// Application grants from `(permission, team)` pairs, compiled against the org's
+    /// vocabulary (no query when there are none).
+    pub async fn app_grants(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        org_id: &str,
+        held: &[(crate::authz::AppPermission, Option<String>)],
+    ) -> Result<crate::authz::AppGrants, crate::Error> {
+        if held.is_empty() {
+            return Ok(crate::authz::AppGrants::default());
+        }
+        let mut apps = crate::authz::AppGrants::new(self.vocabulary(conn, org_id).await?);
+        for (p, team) in held {
+            apps.add(p, team.as_deref());
+        }
+        Ok(apps)
     }
 }

@@ -15,12 +15,13 @@ pub async fn for_session(
     context: RequestContext,
 ) -> Result<Option<Principal>, Error> {
     let mut conn = s.db.pool().acquire().await?;
-    of_member(&mut conn, user_id, org_id, context).await
+    of_member(s, &mut conn, user_id, org_id, context).await
 }
 
 /// A user's principal in an org on a connection already held, or None when they are gone,
 /// disabled or not a member.
 pub async fn of_member(
+    s: &Services,
     conn: &mut sqlx::AnyConnection,
     user_id: &str,
     org_id: &str,
@@ -37,12 +38,19 @@ pub async fn of_member(
     }
     let rows = grants::of_member(&mut *conn, org_id, user_id).await?;
     let mut grants = Grants::default();
+    let mut held_apps = Vec::new();
     for row in &rows {
         grants.add(row.permissions(), row.team_id.as_deref());
         if let Some(role) = row.builtin() {
             grants.note_role(role);
         }
+        held_apps.extend(
+            row.app_permissions()
+                .into_iter()
+                .map(|p| (p, row.team_id.clone())),
+        );
     }
+    let apps = s.app_grants(conn, org_id, &held_apps).await?;
     Ok(Some(Principal {
         identity: Identity::User {
             id: user.id,
@@ -54,6 +62,7 @@ pub async fn of_member(
         team_id: None,
         via_token: None,
         grants,
+        apps,
         context,
     }))
 }

@@ -2,8 +2,9 @@
 //! permission grid is changed under the escalation guard. Holders see a change on their
 //! next request, since the Principal is rebuilt from the database every time.
 
+use super::tokens::Carried;
 use super::Services;
-use crate::authz::{BuiltinRole, PermissionSet, Principal};
+use crate::authz::{BuiltinRole, Principal};
 use crate::model::{AuditAction, EntityType};
 use crate::model::{NewRole, Role, RoleChanges};
 use crate::store::{self, roles::RoleRow};
@@ -15,7 +16,12 @@ fn view(r: RoleRow) -> Role {
         id: r.id,
         name: r.name,
         description: r.description,
-        permissions: r.permissions.to_words(),
+        permissions: r
+            .permissions
+            .to_words()
+            .into_iter()
+            .chain(r.apps.iter().map(|a| a.to_string()))
+            .collect(),
         builtin: false,
     }
 }
@@ -46,8 +52,15 @@ fn validate_description(text: &str) -> Result<String, Error> {
     crate::text::free_text("description", text, 500)
 }
 
-fn parse_permissions(words: &[String]) -> Result<PermissionSet, Error> {
-    PermissionSet::from_words(words).map_err(|e| Error::invalid("permissions", e))
+/// A role's words, Foxgate's and the applications' the org declares.
+async fn parse_permissions(
+    s: &Services,
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    words: &[String],
+) -> Result<Carried, Error> {
+    let vocabulary = s.vocabulary(conn, org_id).await?;
+    super::tokens::parse_words(&vocabulary, words)
 }
 
 fn name_taken(e: sqlx::Error) -> Error {
@@ -76,15 +89,21 @@ pub async fn create(
     org_ref: &str,
     input: NewRole,
 ) -> Result<Role, Error> {
-    let cx = ROLES_CREATE.begin(s, p, org_ref, None).await?;
-    let permissions = parse_permissions(&input.permissions)?;
-    let mut cx = cx.escalation(permissions).await?;
+    let mut cx = ROLES_CREATE.begin(s, p, org_ref, None).await?;
+    let org_id = cx.org.id.clone();
+    let wanted = parse_permissions(s, &mut cx.db, &org_id, &input.permissions).await?;
+    let mut cx = cx
+        .escalation(wanted.set)
+        .await?
+        .escalation_apps(&wanted.apps)
+        .await?;
     let role = RoleRow {
         id: store::new_id(),
         org_id: cx.org.id.clone(),
         name: validate_name(&input.name)?,
         description: validate_description(&input.description)?,
-        permissions,
+        permissions: wanted.set,
+        apps: wanted.apps,
     };
     store::roles::insert(&mut cx.db, &role, store::now_ms())
         .await
@@ -108,12 +127,20 @@ pub async fn update(
     let mut pending = ROLES_UPDATE.open(s, p, org_ref, None).await?;
     let org_id = pending.org().id.clone();
     let mut role = find_custom(pending.db(), p, &org_id, role_id).await?;
-    let cx = pending.authorize(None).await?;
-    let before = role.permissions;
+    let mut cx = pending.authorize(None).await?;
+    let before = (role.permissions, role.apps.clone());
     if let Some(words) = &changes.permissions {
-        role.permissions = parse_permissions(words)?;
+        let wanted = parse_permissions(s, &mut cx.db, &org_id, words).await?;
+        role.permissions = wanted.set;
+        role.apps = wanted.apps;
     }
-    let mut cx = cx.escalation(before.union(role.permissions)).await?;
+    let mut involved = before.1;
+    involved.extend(role.apps.iter().cloned());
+    let mut cx = cx
+        .escalation(before.0.union(role.permissions))
+        .await?
+        .escalation_apps(&involved)
+        .await?;
     if let Some(name) = &changes.name {
         role.name = validate_name(name)?;
     }
@@ -145,10 +172,12 @@ pub async fn delete(
         .authorize(None)
         .await?
         .escalation(role.permissions)
+        .await?
+        .escalation_apps(&role.apps)
         .await?;
     store::roles::delete(&mut cx.db, &role.id).await?;
     let snapshot = serde_json::json!({
-        "id": role.id, "name": role.name, "description": role.description, "permissions": role.permissions.to_words(),
+        "id": role.id, "name": role.name, "description": role.description, "permissions": view(role.clone()).permissions,
     });
     cx.event(AuditAction::RoleDeleted)
         .entity(EntityType::Role, &role.id, &role.name)

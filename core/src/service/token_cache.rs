@@ -1,7 +1,8 @@
 //! Team and org admin token rows recently verified, kept per process so a busy token is not
 //! a database query per request.
 
-use crate::authz::PermissionSet;
+use super::tokens::Carried;
+use crate::authz::{AppPermission, PermissionSet};
 use crate::store::tokens::TokenRow;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -12,6 +13,8 @@ use std::time::{Duration, Instant};
 pub struct Verified {
     pub row: TokenRow,
     pub permissions: PermissionSet,
+    /// The applications' permissions its roles carried.
+    pub apps: Vec<AppPermission>,
     read_at: Instant,
 }
 
@@ -59,10 +62,11 @@ impl TokenCache {
     }
 
     /// Remembers a freshly read row (unless caching is off or it is a personal token).
-    pub(crate) fn keep(&self, row: TokenRow, permissions: PermissionSet) -> Arc<Verified> {
+    pub(crate) fn keep(&self, row: TokenRow, carried: Carried) -> Arc<Verified> {
         let verified = Arc::new(Verified {
             row,
-            permissions,
+            permissions: carried.set,
+            apps: carried.apps,
             read_at: Instant::now(),
         });
         if !self.ttl.is_zero() && verified.row.user_id.is_none() {

@@ -3,7 +3,11 @@
 
 use super::use_case::{Change, Pending};
 use super::Services;
-use crate::authz::{AuthKind, BuiltinRole, Identity, PermissionSet, Principal, Scope};
+use crate::authz::application::is_app_word;
+use crate::authz::{
+    AppPermission, AuthKind, BuiltinRole, Identity, Permission, PermissionSet, Principal, Scope,
+    Vocabulary,
+};
 use crate::model::{
     parse_utc_date, CreatedToken, NewToken, TokenFilter, TokenInfo, TokenRotation, TokenStatus,
 };
@@ -69,36 +73,67 @@ fn visible(p: &Principal, t: &TokenRow) -> bool {
     own || p.can(TOKENS_READ.permission, &scope_of(t))
 }
 
+/// What a set of roles carries: Foxgate's permissions and applications'.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Carried {
+    pub set: PermissionSet,
+    pub apps: Vec<AppPermission>,
+}
+
 /// What a set of role ids (built-in or custom roles of the org) allows together.
 pub(crate) async fn permissions_of(
     conn: &mut sqlx::AnyConnection,
     org_id: &str,
     role_ids: &[String],
-) -> Result<PermissionSet, Error> {
-    let mut set = PermissionSet::EMPTY;
+) -> Result<Carried, Error> {
+    let mut carried = Carried::default();
     for id in role_ids {
-        let granted = match BuiltinRole::from_id(id) {
-            Some(role) => role.permissions(),
-            None => roles::get(conn, org_id, id)
-                .await?
-                .map(|r| r.permissions)
-                .ok_or_else(|| {
+        match BuiltinRole::from_id(id) {
+            Some(role) => carried.set = carried.set.union(role.permissions()),
+            None => {
+                let role = roles::get(conn, org_id, id).await?.ok_or_else(|| {
                     Error::invalid(
                         "roles",
                         format!("{id:?} is not a role of this organization"),
                     )
-                })?,
-        };
-        set = set.union(granted);
+                })?;
+                carried.set = carried.set.union(role.permissions);
+                carried.apps.extend(role.apps);
+            }
+        }
     }
-    Ok(set)
+    Ok(carried)
+}
+
+/// Splits permission words into Foxgate's and applications'; an application permission
+/// must be one the org declares.
+pub(crate) fn parse_words(vocabulary: &Vocabulary, words: &[String]) -> Result<Carried, Error> {
+    let mut carried = Carried::default();
+    for word in words {
+        if is_app_word(word) {
+            let p: AppPermission = word.parse().map_err(|e| Error::invalid("permissions", e))?;
+            if vocabulary.bit_of(&p).is_none() {
+                return Err(Error::invalid(
+                    "permissions",
+                    format!("{word:?}: no application of this organization declares it"),
+                ));
+            }
+            if !carried.apps.contains(&p) {
+                carried.apps.push(p);
+            }
+        } else {
+            let p: Permission = word.parse().map_err(|e| Error::invalid("permissions", e))?;
+            carried.set.insert(p);
+        }
+    }
+    Ok(carried)
 }
 
 /// What a new token may do: its team, roles, and (personal tokens) chosen permissions.
 struct Powers {
     team_id: Option<String>,
     role_ids: Vec<String>,
-    permissions: PermissionSet,
+    permissions: Carried,
 }
 
 /// The team a team token belongs to; no other kind belongs to one.
@@ -134,7 +169,11 @@ async fn role_powers<'a>(
     }
     let org_id = cx.org.id.clone();
     let wanted = permissions_of(&mut cx.db, &org_id, &input.roles).await?;
-    let cx = cx.escalation(wanted).await?;
+    let cx = cx
+        .escalation(wanted.set)
+        .await?
+        .escalation_apps(&wanted.apps)
+        .await?;
     let powers = Powers {
         team_id: cx.team.as_ref().map(|t| t.id.clone()),
         role_ids: input.roles.clone(),
@@ -145,7 +184,11 @@ async fn role_powers<'a>(
 
 /// A personal token is minted by its signed-in user (never by another token) and may only
 /// name permissions the user holds somewhere; it is re-limited to theirs on every request.
-fn personal_powers(p: &Principal, input: &NewToken) -> Result<Powers, Error> {
+fn personal_powers(
+    p: &Principal,
+    vocabulary: &Vocabulary,
+    input: &NewToken,
+) -> Result<Powers, Error> {
     p.user_id()?;
     if p.auth_kind != AuthKind::Session {
         return Err(Error::Forbidden);
@@ -162,9 +205,10 @@ fn personal_powers(p: &Principal, input: &NewToken) -> Result<Powers, Error> {
             "a personal token needs at least one permission",
         ));
     }
-    let wanted = PermissionSet::from_words(&input.permissions)
-        .map_err(|e| Error::invalid("permissions", e))?;
-    if !wanted.iter().all(|perm| p.can_anywhere(perm)) {
+    let wanted = parse_words(vocabulary, &input.permissions)?;
+    if !wanted.set.iter().all(|perm| p.can_anywhere(perm))
+        || !wanted.apps.iter().all(|a| p.apps.covers_anywhere(a))
+    {
         return Err(Error::Forbidden);
     }
     Ok(Powers {
@@ -262,12 +306,14 @@ pub async fn create(
         TokenKind::Personal => {
             // The token will be the caller's own.
             let me = p.user_id()?;
-            let cx = PERSONAL_TOKENS
+            let mut cx = PERSONAL_TOKENS
                 .open(s, p, org_ref, None)
                 .await?
                 .owner_only(me)
                 .await?;
-            (cx, personal_powers(p, &input)?)
+            let org_id = cx.org.id.clone();
+            let vocabulary = s.vocabulary(&mut cx.db, &org_id).await?;
+            (cx, personal_powers(p, &vocabulary, &input)?)
         }
         _ => role_powers(s, p, org_ref, &input, kind).await?,
     };
@@ -291,7 +337,13 @@ pub async fn create(
         secret_hash: secret_hash(s, parsed.secret.expose()),
         role_ids: powers.role_ids,
         permissions: if kind == TokenKind::Personal {
-            powers.permissions.to_words()
+            powers
+                .permissions
+                .set
+                .to_words()
+                .into_iter()
+                .chain(powers.permissions.apps.iter().map(|a| a.to_string()))
+                .collect()
         } else {
             Vec::new()
         },
@@ -393,7 +445,9 @@ pub async fn rotate(
             pending
                 .authorize(row.team_id.as_deref())
                 .await?
-                .escalation(carried)
+                .escalation(carried.set)
+                .await?
+                .escalation_apps(&carried.apps)
                 .await?
         }
     };
@@ -418,7 +472,7 @@ pub async fn rotate(
     let new_hash = secret_hash(s, parsed.secret.expose());
     store::tokens::rotate(&mut cx.db, &row, &new_hash, now, grace_until).await?;
     let mut e = event(p, AuditAction::TokenRotated, &row);
-    e.reason = grace_until.map(|_| "with_grace");
+    e.reason = grace_until.map(|_| "with_grace".into());
     e.insert(&mut cx.db).await?;
     cx.commit().await?;
     s.token_cache.forget(&row.id);

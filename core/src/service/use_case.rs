@@ -5,7 +5,7 @@
 
 use super::denials::{self, Denial};
 use super::{scope, Services};
-use crate::authz::{Permission, PermissionSet, Principal, Scope};
+use crate::authz::{AppPermission, PermissionSet, Principal, Scope};
 use crate::model::AuditAction;
 use crate::store::audit::AuditEvent;
 use crate::store::orgs::OrgRow;
@@ -274,9 +274,36 @@ impl<'a, C: Conn> Cx<'a, C> {
         }
     }
 
+    /// The escalation guard for applications' permissions, where this use case was
+    /// checked: each must be held there, at least as widely (objects, ownership).
+    pub async fn escalation_apps(self, wanted: &[AppPermission]) -> Result<Self, Error> {
+        let scope = self.scope.clone();
+        self.escalation_apps_at(wanted, scope).await
+    }
+
+    /// The applications' escalation guard at another scope of this org.
+    pub async fn escalation_apps_at(
+        self,
+        wanted: &[AppPermission],
+        scope: Scope,
+    ) -> Result<Self, Error> {
+        let team = match &scope {
+            Scope::Org => None,
+            Scope::Team(id) => Some(id.as_str()),
+        };
+        match wanted.iter().find(|w| !self.p.apps.covers(w, team)) {
+            None => Ok(self),
+            Some(missing) => {
+                let name = missing.to_string();
+                Err(self.refuse(name, scope).await)
+            }
+        }
+    }
+
     /// Refuses: the work is undone first, then the refusal is written in its own
     /// transaction (at most once a minute per actor, permission and team).
-    async fn refuse(self, permission: Permission, scope: Scope) -> Error {
+    async fn refuse(self, permission: impl Into<String>, scope: Scope) -> Error {
+        let permission = permission.into();
         let Cx { s, p, db, .. } = self;
         db.release().await;
         let team_id = match scope {
@@ -437,6 +464,7 @@ mod tests {
             org_id: Some(org_id.into()),
             team_id: None,
             via_token: None,
+            apps: Default::default(),
             grants,
             context: RequestContext::default(),
         }

@@ -20,7 +20,7 @@ pub struct AuditEvent {
     pub entity_id: Option<String>,
     pub entity_label: Option<String>,
     pub outcome: Outcome,
-    pub reason: Option<&'static str>,
+    pub reason: Option<std::borrow::Cow<'static, str>>,
     pub context: RequestContext,
     pub snapshot: Option<serde_json::Value>,
 }
@@ -108,15 +108,15 @@ impl AuditEvent {
     }
 
     /// A refused authorization; `reason` names the permission.
-    pub fn denied(mut self, reason: &'static str) -> Self {
+    pub fn denied(mut self, reason: impl Into<std::borrow::Cow<'static, str>>) -> Self {
         self.outcome = Outcome::Denied;
-        self.reason = Some(reason);
+        self.reason = Some(reason.into());
         self
     }
 
     pub fn failed(mut self, reason: &'static str) -> Self {
         self.outcome = Outcome::Failure;
-        self.reason = Some(reason);
+        self.reason = Some(reason.into());
         self
     }
 
@@ -140,7 +140,7 @@ impl AuditEvent {
             entity_id: self.entity_id.clone(),
             entity_label: self.entity_label.clone(),
             outcome: self.outcome.as_str().to_string(),
-            reason: self.reason.map(str::to_string),
+            reason: self.reason.as_deref().map(str::to_string),
             ip: self.context.ip.clone(),
             origin: self.context.origin.clone(),
             request_id: self.context.request_id.clone(),

@@ -29,6 +29,9 @@ pub struct Db {
     /// Signs each audit chain's head as it advances (see `store::audit`); None only for
     /// tools that load the log in bulk and sign heads themselves.
     head_key: Option<HeadKey>,
+    /// Counts committed write transactions, so what is cached from the database (subjects
+    /// of decisions) can tell that something changed since it was read.
+    generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// HMAC-SHA-256 under a key derived from the server key, which signs audit chain heads.
@@ -41,6 +44,7 @@ pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
     head_key: Option<HeadKey>,
+    generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl WriteTx {
@@ -50,7 +54,10 @@ impl WriteTx {
     }
 
     pub async fn commit(self) -> sqlx::Result<()> {
-        self.tx.commit().await
+        let generation = self.generation.clone();
+        self.tx.commit().await?;
+        generation.fetch_add(1, std::sync::atomic::Ordering::Release);
+        Ok(())
     }
 
     /// Undoes the transaction now, before the write gate opens for the next writer.
@@ -160,6 +167,7 @@ impl Db {
             backend,
             write_gate: Arc::default(),
             head_key: None,
+            generation: Arc::default(),
         })
     }
 
@@ -179,14 +187,22 @@ impl Db {
                     tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
                     _gate: Some(gate),
                     head_key: self.head_key.clone(),
+                    generation: self.generation.clone(),
                 }
             }
             Backend::Postgres => WriteTx {
                 tx: self.pool.begin().await?,
                 _gate: None,
                 head_key: self.head_key.clone(),
+                generation: self.generation.clone(),
             },
         })
+    }
+
+    /// How many write transactions this process has committed: a cache entry read at an
+    /// older generation may be stale.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Audit appends through this handle sign their chain heads with `key`.

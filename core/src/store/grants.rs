@@ -19,6 +19,14 @@ impl GrantRow {
         BuiltinRole::from_id(&self.role_id)
     }
 
+    /// The applications' permissions a custom role's grant carries.
+    pub fn app_permissions(&self) -> Vec<crate::authz::AppPermission> {
+        match (self.builtin(), &self.custom_permissions) {
+            (None, Some(words)) => super::roles::parse_app_words(words),
+            _ => Vec::new(),
+        }
+    }
+
     /// What the grant allows.
     pub fn permissions(&self) -> PermissionSet {
         match (self.builtin(), &self.custom_permissions) {

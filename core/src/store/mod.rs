@@ -1,6 +1,7 @@
 //! The SQL store: one module per table family, each a set of plain async fns over an
 //! `AnyConnection`, so the same SQL (with `$n` placeholders) runs on SQLite and PostgreSQL.
 
+pub mod applications;
 pub mod audit;
 mod db;
 pub mod domains;

@@ -1,5 +1,6 @@
 //! Custom roles of an org (built-in roles live in code, see `authz::BuiltinRole`).
 
+use crate::authz::application::{is_app_word, AppPermission};
 use crate::authz::PermissionSet;
 use sqlx::AnyConnection;
 
@@ -10,6 +11,8 @@ pub struct RoleRow {
     pub name: String,
     pub description: String,
     pub permissions: PermissionSet,
+    /// Applications' permissions (`<app>:<resource>:<action>`), in stored order.
+    pub apps: Vec<AppPermission>,
 }
 
 /// The columns as stored; [`RoleRow`] is the typed view.
@@ -20,6 +23,16 @@ struct Stored {
     name: String,
     description: String,
     permissions: String,
+}
+
+/// The application permissions among stored words; unreadable ones are ignored like
+/// unknown Foxgate words.
+pub fn parse_app_words(words: &str) -> Vec<AppPermission> {
+    words
+        .split_whitespace()
+        .filter(|w| is_app_word(w))
+        .filter_map(|w| w.parse().ok())
+        .collect()
 }
 
 /// Stored words this build does not know (a newer version's permission) are ignored rather
@@ -35,6 +48,7 @@ impl From<Stored> for RoleRow {
     fn from(r: Stored) -> Self {
         RoleRow {
             permissions: parse_words(&r.permissions),
+            apps: parse_app_words(&r.permissions),
             id: r.id,
             org_id: r.org_id,
             name: r.name,
@@ -43,8 +57,14 @@ impl From<Stored> for RoleRow {
     }
 }
 
-pub fn words(set: PermissionSet) -> String {
-    set.to_words().join(" ")
+/// The stored form: Foxgate's words, then the applications'.
+pub fn words(role: &RoleRow) -> String {
+    role.permissions
+        .to_words()
+        .into_iter()
+        .chain(role.apps.iter().map(|p| p.to_string()))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub async fn insert(conn: &mut AnyConnection, role: &RoleRow, now: i64) -> sqlx::Result<()> {
@@ -56,7 +76,7 @@ pub async fn insert(conn: &mut AnyConnection, role: &RoleRow, now: i64) -> sqlx:
     .bind(&role.org_id)
     .bind(&role.name)
     .bind(&role.description)
-    .bind(words(role.permissions))
+    .bind(words(role))
     .bind(now)
     .execute(conn)
     .await?;
@@ -90,7 +110,7 @@ pub async fn update(conn: &mut AnyConnection, role: &RoleRow, now: i64) -> sqlx:
     sqlx::query("UPDATE roles SET name = $1, description = $2, permissions = $3, updated_at = $4 WHERE id = $5")
         .bind(&role.name)
         .bind(&role.description)
-        .bind(words(role.permissions))
+        .bind(words(role))
         .bind(now)
         .bind(&role.id)
         .execute(conn)

@@ -140,3 +140,26 @@ pub async fn email_in_use(conn: &mut AnyConnection, email: &str) -> sqlx::Result
         .await?;
     Ok(n > 0)
 }
+
+/// The members of an org a decision's subject may name: by user id, by email (any case),
+/// or by the subject one of the org's identity providers knows them by. Distinct ids; more
+/// than one means the name is ambiguous.
+pub async fn members_named(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    name: &str,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id AND m.org_id = $1 \
+         WHERE u.id = $2 OR LOWER(u.email) = LOWER($2) \
+         UNION \
+         SELECT i.user_id FROM user_identities i \
+         JOIN identity_providers p ON p.id = i.idp_id AND p.org_id = $1 \
+         JOIN memberships m ON m.user_id = i.user_id AND m.org_id = $1 \
+         WHERE i.subject = $2",
+    )
+    .bind(org_id)
+    .bind(name)
+    .fetch_all(conn)
+    .await
+}

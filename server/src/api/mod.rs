@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: thin handlers that take the Principal, call one
 //! `foxgate_core::service` fn and map its result.
 
+mod applications;
 mod auth;
 mod domains;
 mod events;
@@ -54,6 +55,16 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{org}/tokens/{token}/rotate", post(tokens::rotate))
         .route("/orgs/{org}/grants/{grant}", delete(members::revoke))
         .route("/orgs/{org}/roles", get(roles::list).post(roles::create))
+        .route(
+            "/orgs/{org}/applications",
+            get(applications::list).post(applications::create),
+        )
+        .route(
+            "/orgs/{org}/applications/{app}",
+            get(applications::get)
+                .patch(applications::update)
+                .delete(applications::delete),
+        )
         .route(
             "/orgs/{org}/roles/{role}",
             patch(roles::update).delete(roles::delete),
