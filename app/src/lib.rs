@@ -13,11 +13,12 @@ use leptos_router::{path, SsrMode};
 
 /// The console's pages with their navigation labels, in menu order: the navigation bar
 /// draws them, and the server's page gate sends signed-out visitors of them to `/login`.
-pub const CONSOLE_PAGES: [(&str, &str); 8] = [
+pub const CONSOLE_PAGES: [(&str, &str); 9] = [
     ("/", "Dashboard"),
     ("/teams", "Teams"),
     ("/members", "Members"),
     ("/roles", "Roles"),
+    ("/applications", "Applications"),
     ("/tokens", "Tokens"),
     ("/sso", "Single sign-on"),
     ("/sessions", "Sessions"),
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/teams/:team") view=pages::TeamDetail ssr=SsrMode::Async />
                 <Route path=path!("/members") view=pages::Members ssr=SsrMode::Async />
                 <Route path=path!("/roles") view=pages::Roles ssr=SsrMode::Async />
+                <Route path=path!("/applications") view=pages::Applications ssr=SsrMode::Async />
                 <Route path=path!("/tokens") view=pages::Tokens ssr=SsrMode::Async />
                 <Route path=path!("/sso") view=pages::Sso ssr=SsrMode::Async />
                 <Route path=path!("/sessions") view=pages::Sessions ssr=SsrMode::Async />

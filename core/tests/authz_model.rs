@@ -46,6 +46,7 @@ impl Reference {
             org_id: Some("o".into()),
             team_id: None,
             via_token: None,
+            apps: Default::default(),
             grants,
             context: RequestContext::default(),
         }

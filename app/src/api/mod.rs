@@ -2,6 +2,7 @@
 //! `foxgate_core::service` fn, and maps its error. Nothing else happens here.
 
 #[cfg(feature = "ssr")]
+pub mod applications;
 mod door;
 pub mod events;
 pub mod members;

@@ -1,10 +1,21 @@
-//! Server functions for the Roles page. Permissions travel as `resource:action` words.
+//! Server functions for the Roles page. Permissions travel as words: `resource:action`
+//! for Foxgate's, `app:resource:action` (maybe `[own]` or `[ids]`) for applications'.
 
 #[cfg(feature = "ssr")]
 use super::door;
 use crate::error::UiError;
 use foxgate_core::model::Role;
 use leptos::prelude::*;
+
+/// The grid's words without the blank "limit a permission" field.
+#[cfg(feature = "ssr")]
+fn filled(words: Vec<String>) -> Vec<String> {
+    words
+        .into_iter()
+        .map(|w| w.trim().to_string())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
 
 #[server(prefix = "/fn", endpoint = "list_roles")]
 pub async fn list_roles() -> Result<Vec<Role>, UiError> {
@@ -20,7 +31,7 @@ pub async fn create_role(
     let input = foxgate_core::model::NewRole {
         name,
         description,
-        permissions,
+        permissions: filled(permissions),
     };
     door::serve!(foxgate_core::service::roles::create, input)
 }
@@ -35,7 +46,7 @@ pub async fn update_role(
     let changes = foxgate_core::model::RoleChanges {
         name: Some(name),
         description: Some(description),
-        permissions: Some(permissions),
+        permissions: Some(filled(permissions)),
     };
     door::serve!(foxgate_core::service::roles::update, &role, changes)
 }

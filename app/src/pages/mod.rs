@@ -1,6 +1,7 @@
 //! The console's pages, one module each.
 
 mod activity;
+mod applications;
 mod dashboard;
 mod login;
 mod members;
@@ -14,6 +15,7 @@ mod teams;
 mod tokens;
 
 pub use activity::Activity;
+pub use applications::Applications;
 pub use dashboard::Dashboard;
 pub use login::Login;
 pub use members::Members;

@@ -1,12 +1,14 @@
 //! `/roles`: built-in roles (read-only) and the org's custom roles, edited as a grid of
 //! resource × create/read/update/delete checkboxes.
 
+use crate::api::applications::list_applications;
 use crate::api::roles::{list_roles, CreateRole, DeleteRole, UpdateRole};
 use crate::components::{
     failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
 };
+use foxgate_core::authz::application::is_app_word;
 use foxgate_core::authz::{Action, Permission, Resource as R};
-use foxgate_core::model::Role;
+use foxgate_core::model::{Application, Role};
 use foxgate_core::use_cases::{ROLES_CREATE, ROLES_UPDATE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,6 +42,8 @@ fn RolesBody() -> impl IntoView {
         },
         |_| list_roles(),
     );
+    // Readers of roles who may not read applications see only Foxgate's permissions.
+    let apps = Resource::new(|| (), |_| list_applications());
     let may_create = viewer_may(ROLES_CREATE, None);
     let may_update = viewer_may(ROLES_UPDATE, None);
     view! {
@@ -54,6 +58,9 @@ fn RolesBody() -> impl IntoView {
                         <label class="text-sm">"Description" <input name="description" class=INPUT /></label>
                     </div>
                     <Grid granted=Vec::new() editable=true />
+                    <Suspense fallback=|| ()>
+                        {move || apps.get().map(|a| view! { <AppGrid apps=a.unwrap_or_default() granted=Vec::new() editable=true /> })}
+                    </Suspense>
                     <button type="submit" class=BUTTON>"Create role"</button>
                 </ActionForm>
             </Panel>
@@ -65,7 +72,10 @@ fn RolesBody() -> impl IntoView {
                     .map(|result| match result {
                         Ok(list) => list
                             .into_iter()
-                            .map(|role| view! { <RoleCard role update delete editable=may_update.get() /> })
+                            .map(|role| {
+                                let declared = apps.get().and_then(Result::ok).unwrap_or_default();
+                                view! { <RoleCard role apps=declared update delete editable=may_update.get() /> }
+                            })
                             .collect_view()
                             .into_any(),
                         Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
@@ -78,6 +88,7 @@ fn RolesBody() -> impl IntoView {
 #[component]
 fn RoleCard(
     role: Role,
+    apps: Vec<Application>,
     update: ServerAction<UpdateRole>,
     delete: ServerAction<DeleteRole>,
     editable: bool,
@@ -91,6 +102,7 @@ fn RoleCard(
         view! {
             <p class="mb-3 text-sm text-slate-600 dark:text-slate-400">{role.description.clone()}</p>
             <Grid granted=role.permissions.clone() editable=false />
+            <AppGrid apps=apps.clone() granted=role.permissions.clone() editable=false />
         }
         .into_any()
     } else {
@@ -103,6 +115,7 @@ fn RoleCard(
                     <label class="text-sm">"Description" <input name="description" class=INPUT value=role.description.clone() /></label>
                 </div>
                 <Grid granted=role.permissions.clone() editable=true />
+                <AppGrid apps=apps.clone() granted=role.permissions.clone() editable=true />
                 <button type="submit" class=BUTTON>"Save role"</button>
             </ActionForm>
             <ActionForm action=delete attr:class="mt-3">
@@ -167,4 +180,83 @@ fn Grid(granted: Vec<String>, editable: bool) -> impl IntoView {
             </table>
         </Panel>
     }
+}
+
+/// Applications' permissions, grouped by application: one row per resource type with a
+/// checkbox per declared action; permissions limited to objects (`[own]`, `[12,40]`) held by
+/// the role are listed as ticked boxes, and a field takes a new one.
+#[component]
+fn AppGrid(apps: Vec<Application>, granted: Vec<String>, editable: bool) -> impl IntoView {
+    let restricted: Vec<String> = granted
+        .iter()
+        .filter(|w| is_app_word(w) && w.contains('['))
+        .cloned()
+        .collect();
+    if apps.is_empty() && restricted.is_empty() {
+        return ().into_any();
+    }
+    let groups = apps
+        .into_iter()
+        .map(|app| {
+            let rows = app
+                .resource_types
+                .iter()
+                .map(|rt| {
+                    let boxes = rt
+                        .actions
+                        .iter()
+                        .map(|action| {
+                            let word = format!("{}:{}:{}", app.slug, rt.name, action);
+                            let checked = granted.contains(&word);
+                            view! {
+                                <label class="mr-3 whitespace-nowrap">
+                                    <input type="checkbox" name="permissions[]" value=word.clone()
+                                        checked=checked disabled=!editable aria-label=word.clone() />
+                                    " " {action.clone()}
+                                </label>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <tr>
+                            <th class="py-1 pr-4 text-left font-mono text-xs font-normal">{rt.name.clone()}</th>
+                            <td class="py-1">{boxes}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <h3 class="mt-2 text-sm font-semibold">{format!("{} ({})", app.name, app.slug)}</h3>
+                <table class="text-sm"><tbody>{rows}</tbody></table>
+            }
+        })
+        .collect_view();
+    let limited = restricted
+        .into_iter()
+        .map(|word| {
+            view! {
+                <label class="mr-3 block font-mono text-xs">
+                    <input type="checkbox" name="permissions[]" value=word.clone() checked=true
+                        disabled=!editable aria-label=word.clone() />
+                    " " {word.clone()}
+                </label>
+            }
+        })
+        .collect_view();
+    let more = editable.then(|| {
+        view! {
+            <label class="mt-2 block text-sm">
+                "Limit a permission to some objects "
+                <input name="permissions[]" class=INPUT placeholder="todo:todos:delete[own] or docs:folders:read[12,40]" />
+            </label>
+        }
+    });
+    view! {
+        <Panel title="Application permissions">
+            {groups}
+            {limited}
+            {more}
+        </Panel>
+    }
+    .into_any()
 }

@@ -30,6 +30,31 @@ fn words(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_string).collect()
 }
 
+/// The application form's declaration grid: row `i` is a resource type `resources[i]` with
+/// the comma- or space-separated actions `actions[i]`. Rows left blank are dropped.
+pub fn resource_types_from_grid(
+    resources: &[String],
+    actions: &[String],
+) -> Vec<super::ResourceType> {
+    resources
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let listed = actions.get(i).map(String::as_str).unwrap_or_default();
+            super::ResourceType {
+                name: name.trim().to_string(),
+                actions: listed
+                    .split([',', ' '])
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            }
+        })
+        .filter(|rt| !(rt.name.is_empty() && rt.actions.is_empty()))
+        .collect()
+}
+
 /// The "New token" form. `kind` is `team` (with `team`), `org_admin` or `personal`; without
 /// it, `team` decides. `expires` is a number of days, `date` (then `expires_on` applies) or
 /// `never`.
@@ -191,6 +216,26 @@ mod tests {
         assert_eq!(
             field_of(whole_number("grace_hours", "-1", "hours").unwrap_err()),
             "grace_hours"
+        );
+    }
+
+    #[test]
+    fn the_declaration_grid_drops_blank_rows() {
+        let rows = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let types = resource_types_from_grid(
+            &rows(&["deployments", "", " config ", ""]),
+            &rows(&["read, create approve", "", "read,write", "orphan"]),
+        );
+        let flat: Vec<(String, Vec<String>)> =
+            types.into_iter().map(|t| (t.name, t.actions)).collect();
+        assert_eq!(
+            flat,
+            vec![
+                ("deployments".into(), rows(&["read", "create", "approve"])),
+                ("config".into(), rows(&["read", "write"])),
+                (String::new(), rows(&["orphan"])),
+            ],
+            "a row with actions but no name is kept, so the service names the mistake"
         );
     }
 }

@@ -244,7 +244,8 @@ pub async fn delete(
     store::applications::delete(&mut cx.db, &app.id).await?;
     let slug = app.slug.clone();
     let (roles_changed, tokens_changed) = strip(&mut cx, &slug, |p| p.app == slug).await?;
-    if !confirm && !(roles_changed.is_empty() && tokens_changed.is_empty()) {
+    let in_use = !(roles_changed.is_empty() && tokens_changed.is_empty());
+    if in_use && !confirm {
         cx.db.rollback().await?;
         return Err(Error::Conflict(format!(
             "the application is in use by {} role(s) and {} personal token(s); confirm to \

@@ -11,7 +11,7 @@ use crate::store::audit::AuditEvent;
 use crate::store::orgs::OrgRow;
 use crate::store::teams::TeamRow;
 use crate::store::WriteTx;
-use crate::use_cases::{At, Target, UseCase};
+use crate::use_cases::{At, Target, UseCase, APPLICATIONS_UPDATE};
 use crate::Error;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection};
@@ -275,7 +275,9 @@ impl<'a, C: Conn> Cx<'a, C> {
     }
 
     /// The escalation guard for applications' permissions, where this use case was
-    /// checked: each must be held there, at least as widely (objects, ownership).
+    /// checked: each must be held there, at least as widely (objects, ownership). Whoever
+    /// may redeclare the org's applications (`applications:update` org-wide) administers
+    /// their permissions, and counts as holding them here; decisions still count only grants.
     pub async fn escalation_apps(self, wanted: &[AppPermission]) -> Result<Self, Error> {
         let scope = self.scope.clone();
         self.escalation_apps_at(wanted, scope).await
@@ -287,6 +289,9 @@ impl<'a, C: Conn> Cx<'a, C> {
         wanted: &[AppPermission],
         scope: Scope,
     ) -> Result<Self, Error> {
+        if self.p.can(APPLICATIONS_UPDATE.permission, &Scope::Org) {
+            return Ok(self);
+        }
         let team = match &scope {
             Scope::Org => None,
             Scope::Team(id) => Some(id.as_str()),

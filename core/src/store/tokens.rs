@@ -239,6 +239,33 @@ pub async fn record_use(
     Ok(())
 }
 
+/// Personal tokens of the org whose chosen words mention `needle` (an application's
+/// `<slug>:`), as `(id, words)`.
+pub async fn mentioning(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    needle: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "SELECT id, permissions FROM tokens WHERE org_id = $1 AND user_id IS NOT NULL \
+         AND permissions LIKE $2",
+    )
+    .bind(org_id)
+    .bind(format!("%{needle}%"))
+    .fetch_all(conn)
+    .await
+}
+
+/// Replaces a personal token's chosen words.
+pub async fn set_permissions(conn: &mut AnyConnection, id: &str, words: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE tokens SET permissions = $1 WHERE id = $2")
+        .bind(words)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,31 +299,4 @@ mod tests {
         let e = TokenRow::try_from(stored("root")).unwrap_err().to_string();
         assert!(e.contains("tok-1") && e.contains("kind"), "{e}");
     }
-}
-
-/// Personal tokens of the org whose chosen words mention `needle` (an application's
-/// `<slug>:`), as `(id, words)`.
-pub async fn mentioning(
-    conn: &mut AnyConnection,
-    org_id: &str,
-    needle: &str,
-) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as(
-        "SELECT id, permissions FROM tokens WHERE org_id = $1 AND user_id IS NOT NULL \
-         AND permissions LIKE $2",
-    )
-    .bind(org_id)
-    .bind(format!("%{needle}%"))
-    .fetch_all(conn)
-    .await
-}
-
-/// Replaces a personal token's chosen words.
-pub async fn set_permissions(conn: &mut AnyConnection, id: &str, words: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE tokens SET permissions = $1 WHERE id = $2")
-        .bind(words)
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(())
 }

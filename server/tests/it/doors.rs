@@ -118,8 +118,62 @@ async fn every_use_case_through_both_doors(backend: Backend) {
         ]
     };
 
+    let mut app_ids = Vec::new();
+    for slug in ["app-one", "app-two", "app-three"] {
+        app_ids.push(
+            create(
+                &s,
+                &owner,
+                "/api/v1/orgs/acme/applications",
+                body!({"slug": slug, "name": slug,
+                       "resource_types": [{"name": "things", "actions": ["read"]}]}),
+            )
+            .await,
+        );
+    }
+    let app_form = |id: &str, slug: &str| {
+        vec![
+            ("application", id.to_string()),
+            ("slug", slug.to_string()),
+            ("name", "Fn app".to_string()),
+            ("description", String::new()),
+            ("resources[]", "things".to_string()),
+            ("actions[]", "read, write".to_string()),
+        ]
+    };
+
     let o = |p: &str| format!("/api/v1/orgs/acme{p}");
     let cases = vec![
+        Case {
+            name: "applications.create",
+            api: (
+                Method::POST,
+                o("/applications"),
+                Some(body!({"slug": "api-app", "name": "API app"})),
+            ),
+            server_fn: ("save_application", app_form("", "fn-app")),
+        },
+        Case {
+            name: "applications.update",
+            api: (
+                Method::PATCH,
+                o(&format!("/applications/{}", app_ids[0])),
+                Some(body!({"name": "Renamed"})),
+            ),
+            server_fn: ("save_application", app_form(&app_ids[0], "")),
+        },
+        Case {
+            name: "applications.delete",
+            api: (
+                Method::DELETE,
+                o(&format!("/applications/{}", app_ids[1])),
+                None,
+            ),
+            server_fn: (
+                "delete_application",
+                vec![("application", app_ids[2].clone())],
+            ),
+        },
         Case {
             name: "sessions.end",
             api: (Method::DELETE, o(&format!("/members/{u1}/sessions")), None),

@@ -176,6 +176,25 @@ impl TestServer {
         }
     }
 
+    /// A second server on this one's database and key that names itself `public_origin`
+    /// (an https URL a client insists on), reached over plain http here.
+    pub async fn beside(&self, public_origin: &str) -> TestServer {
+        let (database_url, data_dir) = {
+            let c = &self.state.config;
+            (c.database_url.clone(), c.data_dir.clone())
+        };
+        let own = tempfile::tempdir().unwrap();
+        Self::start_full(
+            database_url,
+            own,
+            Some(public_origin),
+            false,
+            Duration::ZERO,
+            |c| c.data_dir = data_dir,
+        )
+        .await
+    }
+
     /// Where this server keeps its secret key (and its SQLite file).
     pub fn data_dir(&self) -> &std::path::Path {
         self.dir.path()

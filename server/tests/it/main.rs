@@ -5,6 +5,7 @@ mod idp;
 mod introspection;
 mod process;
 
+mod applications;
 mod atomic;
 mod auth;
 mod denials;
