@@ -2,14 +2,20 @@
 //! 10,000 roles (100 teams × 100 roles, 5 permissions each) and 100,000 grants (10,000 users
 //! × 10 roles). Prints both medians and the ratio, measured in the same run.
 //!
+//! Beside them, `AppGrants::decide` — an application permission in an org declaring 1,000
+//! applications (10,000 permissions) — against `Principal::can`: the per-org vocabulary is
+//! compiled to bits, so the decision should cost about the same however much is declared.
+//!
 //! Run: `cargo bench -p foxgate-bench`
 
 use casbin::{CoreApi, DefaultModel, Enforcer, MemoryAdapter, MgmtApi};
 use criterion::{black_box, Criterion};
+use foxgate_core::authz::application::{Declaration, Object, ResourceType};
 use foxgate_core::authz::{
     Action, AuthKind, Grants, Identity, Permission, PermissionSet, Principal, RequestContext,
     Resource, Scope,
 };
+use foxgate_core::authz::{AppGrants, AppPermission, Vocabulary};
 
 const TEAMS: usize = 100;
 const ROLES_PER_TEAM: usize = 100;
@@ -156,6 +162,36 @@ fn main() {
         "both agree on the refused one"
     );
 
+    // 1,000 applications × 2 resource types × 5 actions; the user holds 50 of them in the team.
+    let declarations: Vec<Declaration> = (0..1000)
+        .map(|i| Declaration {
+            app: format!("app{i}"),
+            resource_types: ["deployments", "config"]
+                .into_iter()
+                .map(|name| ResourceType {
+                    name: name.into(),
+                    actions: ["read", "create", "update", "approve", "rollback"]
+                        .map(String::from)
+                        .to_vec(),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut apps = AppGrants::new(std::sync::Arc::new(Vocabulary::compile(&declarations)));
+    for i in 0..50 {
+        apps.add(
+            &AppPermission::new(&format!("app{}", i * 20), "deployments", "approve"),
+            Some(&dom),
+        );
+    }
+    let object = Object::default();
+    assert!(apps
+        .decide("app400:deployments", "approve", Some(&dom), &object)
+        .allowed());
+    assert!(!apps
+        .decide("app401:deployments", "approve", Some(&dom), &object)
+        .allowed());
+
     let mut c = Criterion::default().configure_from_args();
     {
         let mut g = c.benchmark_group("can");
@@ -163,10 +199,26 @@ fn main() {
             b.iter(|| black_box(&principal).can(black_box(yes), black_box(&scope)))
         });
         g.bench_function("casbin", |b| b.iter(|| casbin_says(black_box(yes))));
+        g.bench_function("application", |b| {
+            b.iter(|| {
+                black_box(&apps).decide(
+                    black_box("app400:deployments"),
+                    black_box("approve"),
+                    black_box(Some(dom.as_str())),
+                    &object,
+                )
+            })
+        });
         g.finish();
     }
     c.final_summary();
     if let (Some(ours), Some(theirs)) = (median_ns("can", "foxgate"), median_ns("can", "casbin")) {
         println!("Principal::can median {ours:.1} ns; casbin enforce median {theirs:.1} ns; ratio {:.0}x", theirs / ours);
+    }
+    if let (Some(can), Some(app)) = (median_ns("can", "foxgate"), median_ns("can", "application")) {
+        println!(
+            "AppGrants::decide (1,000 applications, 10,000 permissions) median {app:.1} ns; {:.1}x Principal::can",
+            app / can
+        );
     }
 }

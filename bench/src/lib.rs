@@ -17,7 +17,8 @@ pub struct BenchOrg {
 pub async fn bench_org(url: &str, key: Secret<[u8; 32]>) -> (Services, BenchOrg) {
     let db = Db::connect_lazy(url).expect("database url");
     db.migrate().await.expect("migrations");
-    let services = Services::new(db, key);
+    // The caches as `foxgate serve` has them by default (1 s).
+    let services = Services::new(db, key).with_token_cache(std::time::Duration::from_secs(1));
     let context = RequestContext::default();
     let done = setup::complete(
         &services,
@@ -43,4 +44,15 @@ pub async fn bench_org(url: &str, key: Secret<[u8; 32]>) -> (Services, BenchOrg)
         owner,
     };
     (services, org)
+}
+
+/// The server key from `FOXGATE_SECRET_KEY` (base64, 32 bytes), which the load tests also
+/// give to `foxgate serve`.
+pub fn key_from_env() -> Secret<[u8; 32]> {
+    use base64::Engine;
+    let text = std::env::var("FOXGATE_SECRET_KEY").expect("FOXGATE_SECRET_KEY is set");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .expect("the key is base64");
+    Secret::new(bytes.try_into().expect("the key is 32 bytes"))
 }

@@ -1,6 +1,6 @@
 //! The baseline of the load tests: bare axum handlers on the same runtime settings,
-//! answering `GET /api/v1/auth/me` and `POST /oauth2/introspect` with fixed bodies of the
-//! shapes Foxgate returns.
+//! answering `GET /api/v1/auth/me`, `POST /oauth2/introspect` and `POST
+//! /access/v1/evaluation` with fixed bodies of the shapes Foxgate returns.
 
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
@@ -30,6 +30,12 @@ async fn introspect(
     }))
 }
 
+async fn evaluate(Json(asked): Json<serde_json::Value>) -> Json<serde_json::Value> {
+    // Reads the question as a real handler would.
+    let decision = asked["subject"]["id"].is_string() && asked["action"]["name"].is_string();
+    Json(serde_json::json!({ "decision": decision }))
+}
+
 #[tokio::main]
 async fn main() {
     let addr = std::env::args()
@@ -38,6 +44,7 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind(&addr).await.expect("bind");
     let app = Router::new()
         .route("/api/v1/auth/me", get(me))
-        .route("/oauth2/introspect", post(introspect));
+        .route("/oauth2/introspect", post(introspect))
+        .route("/access/v1/evaluation", post(evaluate));
     axum::serve(listener, app).await.expect("serve");
 }

@@ -5,23 +5,13 @@
 //! `seed_tokens <database-url> <count>`; the server key comes from `FOXGATE_SECRET_KEY`
 //! (base64, 32 bytes), which the load test also gives to `foxgate serve`.
 
-use base64::Engine;
 use foxgate_core::model::NewToken;
-use foxgate_core::secret::Secret;
 use foxgate_core::service::tokens;
 use foxgate_core::store;
 use rand::{Rng, RngCore};
 
 /// Rows per INSERT statement: 7 parameters each stays far below SQLite's and PostgreSQL's limits.
 const BATCH: usize = 1000;
-
-fn key_from_env() -> Secret<[u8; 32]> {
-    let text = std::env::var("FOXGATE_SECRET_KEY").expect("FOXGATE_SECRET_KEY is set");
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(text.trim())
-        .expect("the key is base64");
-    Secret::new(bytes.try_into().expect("the key is 32 bytes"))
-}
 
 fn filler_id(rng: &mut impl Rng) -> String {
     const ALPHABET: &[u8] = b"0123456789abcdefghjkmnpqrstvwxyz";
@@ -37,7 +27,7 @@ async fn main() {
         .next()
         .expect("usage: seed_tokens <database-url> <count>");
     let count: usize = args.next().and_then(|c| c.parse().ok()).expect("a count");
-    let (services, bench) = foxgate_bench::bench_org(&url, key_from_env()).await;
+    let (services, bench) = foxgate_bench::bench_org(&url, foxgate_bench::key_from_env()).await;
     let owner = bench.owner;
     let minted = tokens::create(
         &services,

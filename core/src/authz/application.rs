@@ -220,15 +220,16 @@ pub enum Unknown {
 }
 
 /// An org's application permissions compiled to bit positions: built once when the
-/// declarations change, so a decision is a hash of the resource type and a bit test.
+/// declarations change, so a decision is two hash lookups (application, resource type) and a
+/// bit test, without allocating.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Vocabulary {
-    /// `<app>:<resource>` → its actions.
-    types: HashMap<String, TypeEntry>,
-    /// A resource type's bare name → `<app>:<resource>`, when one application alone declares it.
-    bare: HashMap<String, Option<String>>,
-    /// Every permission's word, indexed by bit.
-    names: Vec<String>,
+    /// Application slug → resource type → its actions.
+    apps: HashMap<String, HashMap<String, TypeEntry>>,
+    /// A resource type's bare name → `(app, resource)`, when one application alone declares it.
+    bare: HashMap<String, Option<(String, String)>>,
+    /// Every permission, indexed by bit.
+    permissions: Vec<AppPermission>,
 }
 
 impl Vocabulary {
@@ -236,17 +237,20 @@ impl Vocabulary {
         let mut out = Vocabulary::default();
         for d in declarations {
             for rt in &d.resource_types {
-                let key = format!("{}:{}", d.app, rt.name);
                 let mut actions = Vec::with_capacity(rt.actions.len());
                 for action in &rt.actions {
-                    actions.push((action.clone(), out.names.len() as u32));
-                    out.names.push(format!("{key}:{action}"));
+                    actions.push((action.clone(), out.permissions.len() as u32));
+                    out.permissions
+                        .push(AppPermission::new(&d.app, &rt.name, action));
                 }
                 out.bare
                     .entry(rt.name.clone())
                     .and_modify(|unique| *unique = None)
-                    .or_insert_with(|| Some(key.clone()));
-                out.types.insert(key, TypeEntry { actions });
+                    .or_insert_with(|| Some((d.app.clone(), rt.name.clone())));
+                out.apps
+                    .entry(d.app.clone())
+                    .or_default()
+                    .insert(rt.name.clone(), TypeEntry { actions });
             }
         }
         out
@@ -254,37 +258,37 @@ impl Vocabulary {
 
     /// How many permissions the org declares (the bits in use).
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.permissions.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.permissions.is_empty()
     }
 
-    /// The word of a bit.
-    pub fn name(&self, bit: u32) -> &str {
-        &self.names[bit as usize]
+    /// The permission of a bit.
+    pub fn permission(&self, bit: u32) -> &AppPermission {
+        &self.permissions[bit as usize]
     }
 
     fn entry(&self, resource_type: &str) -> Option<&TypeEntry> {
-        if let Some(entry) = self.types.get(resource_type) {
+        let Some((app, resource)) = resource_type.split_once(':') else {
+            let (app, resource) = self.bare.get(resource_type)?.as_ref()?;
+            return self.apps.get(app)?.get(resource);
+        };
+        let types = self.apps.get(app)?;
+        if let Some(entry) = types.get(resource) {
             return Some(entry);
-        }
-        if !resource_type.contains(':') {
-            let key = self.bare.get(resource_type)?.as_deref()?;
-            return self.types.get(key);
         }
         // A path-style type reaches below itself: `api:/v1/config/db` falls under
         // `api:/v1/config`, one segment at a time.
-        let (app, path) = resource_type.split_once(':')?;
-        let mut path = path;
+        let mut path = resource;
         while path.starts_with('/') {
             let (parent, _) = path.rsplit_once('/')?;
             if parent.is_empty() {
                 return None;
             }
             path = parent;
-            if let Some(entry) = self.types.get(&format!("{app}:{path}")) {
+            if let Some(entry) = types.get(path) {
                 return Some(entry);
             }
         }
@@ -304,7 +308,7 @@ impl Vocabulary {
 
     /// The bit of a permission word's unrestricted part, if the org declares it.
     pub fn bit_of(&self, p: &AppPermission) -> Option<u32> {
-        let entry = self.types.get(&p.resource_type())?;
+        let entry = self.apps.get(&p.app)?.get(&p.resource)?;
         entry
             .actions
             .iter()
@@ -530,16 +534,56 @@ impl AppGrants {
         }
     }
 
+    /// Writes each held permission as its word (`app:resource:action`, with its
+    /// restriction, then `@team:<id>` when held in one team), each after `separator`
+    /// unless `out` is empty: a scope built without a copy per permission.
+    pub fn write_words(&self, out: &mut String, separator: char) {
+        let mut write = |bit: u32, restriction: &Restriction, team: Option<&str>| {
+            let p = self.vocabulary.permission(bit);
+            if !out.is_empty() {
+                out.push(separator);
+            }
+            for part in [
+                p.app.as_str(),
+                ":",
+                p.resource.as_str(),
+                ":",
+                p.action.as_str(),
+            ] {
+                out.push_str(part);
+            }
+            match restriction {
+                Restriction::Any => {}
+                Restriction::Own => out.push_str("[own]"),
+                Restriction::Ids(ids) => {
+                    out.push('[');
+                    out.push_str(&ids.join(","));
+                    out.push(']');
+                }
+            }
+            if let Some(team) = team {
+                out.push_str("@team:");
+                out.push_str(team);
+            }
+        };
+        for bit in self.org.ones() {
+            write(bit, &Restriction::Any, None);
+        }
+        for (team, bits) in &self.teams {
+            for bit in bits.ones() {
+                write(bit, &Restriction::Any, Some(team));
+            }
+        }
+        for r in &self.restricted {
+            write(r.bit, &r.restriction, r.team.as_deref());
+        }
+    }
+
     /// Every held permission with its team (None: org-wide).
     pub fn entries(&self) -> Vec<(AppPermission, Option<String>)> {
-        let word = |bit: u32, restriction: &Restriction| {
-            let mut p: AppPermission = self
-                .vocabulary
-                .name(bit)
-                .parse()
-                .expect("the vocabulary holds valid words");
-            p.restriction = restriction.clone();
-            p
+        let word = |bit: u32, restriction: &Restriction| AppPermission {
+            restriction: restriction.clone(),
+            ..self.vocabulary.permission(bit).clone()
         };
         let mut out: Vec<_> = self
             .org
@@ -558,14 +602,6 @@ impl AppGrants {
                 .map(|r| (word(r.bit, &r.restriction), r.team.clone())),
         );
         out
-    }
-
-    /// The words held anywhere (org-wide or in a team), sorted and without repeats.
-    pub fn words(&self) -> Vec<String> {
-        let mut words: Vec<String> = self.entries().iter().map(|(p, _)| p.to_string()).collect();
-        words.sort();
-        words.dedup();
-        words
     }
 }
 

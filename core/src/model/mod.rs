@@ -460,26 +460,55 @@ mod tests {
     }
 }
 
-/// What a principal holds, as words: org-wide permissions by name, those held in one team
-/// only as `name@team:<id>`, then applications' permissions the same way. `/auth/me` lists them; introspection joins them as its scope.
-pub fn held_words(p: &Principal) -> Vec<std::borrow::Cow<'static, str>> {
+/// Calls `f` with each of Foxgate's permissions a principal holds: org-wide ones with no
+/// team, those held in one team only with its id.
+fn each_held(p: &Principal, mut f: impl FnMut(&'static str, Option<&str>)) {
     let org = p.grants.at(&Scope::Org);
-    let mut words: Vec<std::borrow::Cow<'static, str>> =
-        org.iter().map(|perm| perm.name().into()).collect();
-    for (team, set) in p.grants.team_sets() {
-        words.extend(
-            set.iter()
-                .filter(|perm| !org.contains(*perm))
-                .map(|perm| format!("{perm}@team:{team}").into()),
-        );
+    for perm in org.iter() {
+        f(perm.name(), None);
     }
-    for (app, team) in p.apps.entries() {
+    for (team, set) in p.grants.team_sets() {
+        for perm in set.iter().filter(|perm| !org.contains(*perm)) {
+            f(perm.name(), Some(team));
+        }
+    }
+}
+
+/// What a principal holds, as words: org-wide permissions by name, those held in one team
+/// only as `name@team:<id>`, then applications' permissions the same way. `/auth/me` lists
+/// them.
+pub fn held_words(p: &Principal) -> Vec<std::borrow::Cow<'static, str>> {
+    let mut words: Vec<std::borrow::Cow<'static, str>> = Vec::new();
+    each_held(p, |name, team| {
         words.push(match team {
-            None => app.to_string().into(),
-            Some(team) => format!("{app}@team:{team}").into(),
-        });
+            None => name.into(),
+            Some(team) => format!("{name}@team:{team}").into(),
+        })
+    });
+    if !p.apps.is_empty() {
+        let mut apps = String::new();
+        p.apps.write_words(&mut apps, ' ');
+        words.extend(apps.split(' ').map(|w| w.to_string().into()));
     }
     words
+}
+
+/// The same words as [`held_words`], space-separated: introspection's `scope`, written in
+/// one buffer since a service token may hold hundreds of them.
+pub fn scope(p: &Principal) -> String {
+    let mut out = String::with_capacity(1024);
+    each_held(p, |name, team| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(name);
+        if let Some(team) = team {
+            out.push_str("@team:");
+            out.push_str(team);
+        }
+    });
+    p.apps.write_words(&mut out, ' ');
+    out
 }
 
 /// An RFC 7662 introspection answer. An inactive token is only `{"active":false}`: nothing

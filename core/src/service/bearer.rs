@@ -5,7 +5,7 @@
 use super::token_cache::Verified;
 use super::tokens::{permissions_of, secret_hash, Carried};
 use super::Services;
-use crate::authz::{AppGrants, AuthKind, Grants, Identity, Principal, RequestContext};
+use crate::authz::{AuthKind, Grants, Identity, Principal, RequestContext};
 use crate::model::{AuditAction, EntityType};
 use crate::store::{self, audit::AuditEvent, tokens::TokenRow};
 use crate::token::{self, TokenKind};
@@ -161,20 +161,20 @@ pub(crate) async fn acting_as(
             user
         }
         None => {
+            // Built once per token while nothing changes: its application grants take a
+            // lookup per permission, which a busy service token should not pay per request.
+            let generation = s.db.generation();
+            if let Some(built) = s.token_principals.get(&row.id, generation) {
+                let mut principal = Principal::clone(&built);
+                principal.context = context.clone();
+                return Ok(Some(principal));
+            }
             let mut grants = Grants::default();
             grants.add(verified.permissions, row.team_id.as_deref());
-            let held: Vec<_> = verified
-                .apps
-                .iter()
-                .map(|a| (a.clone(), row.team_id.clone()))
-                .collect();
-            let apps = if held.is_empty() {
-                AppGrants::default()
-            } else {
-                let mut conn = s.db.pool().acquire().await?;
-                s.app_grants(&mut conn, &row.org_id, &held).await?
-            };
-            Principal {
+            let apps = s
+                .app_grants_pooled(&row.org_id, &verified.apps, row.team_id.as_deref())
+                .await?;
+            let principal = Principal {
                 identity: Identity::Token {
                     id: row.id.clone(),
                     name: row.name.clone(),
@@ -190,7 +190,10 @@ pub(crate) async fn acting_as(
                 apps,
                 grants,
                 context: context.clone(),
-            }
+            };
+            s.token_principals
+                .keep(&row.id, principal.clone(), generation);
+            principal
         }
     };
     Ok(Some(principal))

@@ -180,19 +180,18 @@ async fn decide(s: &Services, asker: &Asker, e: &Evaluation) -> Result<Decision,
 /// The team a decision names (slug or id), as an id; an unknown team is kept as given,
 /// where only org-wide grants reach.
 async fn team_id(s: &Services, org_id: &str, named: &str) -> Result<Option<String>, Error> {
-    let generation = s.db.generation();
-    let teams = match s.team_ids.get(org_id, generation) {
-        Some(teams) => teams,
-        None => {
+    let teams = s
+        .team_ids
+        .get_or_load(org_id, s.db.generation(), || async {
             let mut conn = s.db.pool().acquire().await?;
             let mut map = HashMap::new();
             for t in store::teams::list(&mut conn, org_id).await? {
                 map.insert(t.slug, t.id.clone());
                 map.insert(t.id.clone(), t.id);
             }
-            s.team_ids.keep(org_id, map, generation)
-        }
-    };
+            Ok::<_, Error>(map)
+        })
+        .await?;
     Ok(Some(
         teams
             .get(named)
@@ -204,16 +203,15 @@ async fn team_id(s: &Services, org_id: &str, named: &str) -> Result<Option<Strin
 /// A subject of the org, through the cache.
 async fn subject(s: &Services, org_id: &str, kind: &str, id: &str) -> Result<Arc<Subject>, Error> {
     let key = format!("{org_id}\u{1f}{kind}\u{1f}{id}");
-    let generation = s.db.generation();
-    if let Some(subject) = s.subjects.get(&key, generation) {
-        return Ok(subject);
-    }
-    let found = match kind {
-        "user" => user(s, org_id, id).await?,
-        "token" => token(s, org_id, id).await?,
-        _ => absent("unknown subject type: use user or token"),
-    };
-    Ok(s.subjects.keep(&key, found, generation))
+    s.subjects
+        .get_or_load(&key, s.db.generation(), || async {
+            Ok(match kind {
+                "user" => user(s, org_id, id).await?,
+                "token" => token(s, org_id, id).await?,
+                _ => absent("unknown subject type: use user or token"),
+            })
+        })
+        .await
 }
 
 fn absent(why: &'static str) -> Subject {

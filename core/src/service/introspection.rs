@@ -5,7 +5,7 @@
 use super::bearer::{self, Checked};
 use super::Services;
 use crate::authz::Principal;
-use crate::model::{held_words, Introspection};
+use crate::model::{scope, Introspection};
 use crate::Error;
 
 /// What `caller` may learn of `presented`: the whole answer for a live token of the
@@ -37,7 +37,7 @@ pub async fn introspect(
         sub: Some(sub),
         username,
         client_id: Some(row.id.clone()),
-        scope: Some(held_words(&principal).join(" ")),
+        scope: Some(scope(&principal)),
         token_type: Some("Bearer"),
         exp: row.expires_at.map(|ms| ms / 1000),
         iat: Some(row.created_at / 1000),

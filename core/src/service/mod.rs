@@ -43,6 +43,8 @@ pub struct Services {
     pub token_cache: token_cache::TokenCache,
     /// Each org's application vocabulary, compiled (see `authz::application`).
     pub vocabularies: recent::Recent<crate::authz::Vocabulary>,
+    /// Team and org tokens' Principals as last built (without a request's context).
+    pub token_principals: recent::Recent<crate::authz::Principal>,
     /// The subjects decisions were recently asked about, with their grants.
     pub subjects: recent::Recent<decisions::Subject>,
     /// Each org's team slugs → ids, for decisions naming a team.
@@ -76,6 +78,7 @@ impl Services {
         self.token_cache = token_cache::TokenCache::new(ttl);
         self.vocabularies = recent::Recent::new(ttl);
         self.subjects = recent::Recent::new(ttl);
+        self.token_principals = recent::Recent::new(ttl);
         self.team_ids = recent::Recent::new(ttl);
         self
     }
@@ -113,6 +116,7 @@ impl Services {
             token_cache: token_cache::TokenCache::new(std::time::Duration::ZERO),
             vocabularies: recent::Recent::new(std::time::Duration::ZERO),
             subjects: recent::Recent::new(std::time::Duration::ZERO),
+            token_principals: recent::Recent::new(std::time::Duration::ZERO),
             team_ids: recent::Recent::new(std::time::Duration::ZERO),
             setup_code: Mutex::new(None),
             oidc: crate::oidc::Oidc::default(),
@@ -136,20 +140,20 @@ impl Services {
         org_id: &str,
     ) -> Result<std::sync::Arc<crate::authz::Vocabulary>, crate::Error> {
         let generation = self.db.generation();
-        if let Some(v) = self.vocabularies.get(org_id, generation) {
-            return Ok(v);
-        }
-        let declarations: Vec<_> = crate::store::applications::list(conn, org_id)
-            .await?
-            .iter()
-            .map(|a| a.declaration())
-            .collect();
-        let compiled = crate::authz::Vocabulary::compile(&declarations);
-        Ok(self.vocabularies.keep(org_id, compiled, generation))
+        self.vocabularies
+            .get_or_load(org_id, generation, || async {
+                let declarations: Vec<_> = crate::store::applications::list(conn, org_id)
+                    .await?
+                    .iter()
+                    .map(|a| a.declaration())
+                    .collect();
+                Ok(crate::authz::Vocabulary::compile(&declarations))
+            })
+            .await
     }
 
     /// Application grants from `(permission, team)` pairs, compiled against the org's
-    /// vocabulary (no query when there are none).
+    /// vocabulary (no query when there are none, or the vocabulary is at hand).
     pub async fn app_grants(
         &self,
         conn: &mut sqlx::AnyConnection,
@@ -159,10 +163,44 @@ impl Services {
         if held.is_empty() {
             return Ok(crate::authz::AppGrants::default());
         }
-        let mut apps = crate::authz::AppGrants::new(self.vocabulary(conn, org_id).await?);
-        for (p, team) in held {
-            apps.add(p, team.as_deref());
+        let vocabulary = self.vocabulary(conn, org_id).await?;
+        Ok(compile_apps(vocabulary, held))
+    }
+
+    /// What a token's roles carry, all at one scope (its team, or org-wide), taking a pooled
+    /// connection only when the vocabulary must be read: a busy token's request then
+    /// touches no database at all.
+    pub async fn app_grants_pooled(
+        &self,
+        org_id: &str,
+        held: &[crate::authz::AppPermission],
+        team: Option<&str>,
+    ) -> Result<crate::authz::AppGrants, crate::Error> {
+        if held.is_empty() {
+            return Ok(crate::authz::AppGrants::default());
+        }
+        let vocabulary = match self.vocabularies.get(org_id, self.db.generation()) {
+            Some(v) => v,
+            None => {
+                let mut conn = self.db.pool().acquire().await?;
+                self.vocabulary(&mut conn, org_id).await?
+            }
+        };
+        let mut apps = crate::authz::AppGrants::new(vocabulary);
+        for p in held {
+            apps.add(p, team);
         }
         Ok(apps)
     }
+}
+
+fn compile_apps(
+    vocabulary: std::sync::Arc<crate::authz::Vocabulary>,
+    held: &[(crate::authz::AppPermission, Option<String>)],
+) -> crate::authz::AppGrants {
+    let mut apps = crate::authz::AppGrants::new(vocabulary);
+    for (p, team) in held {
+        apps.add(p, team.as_deref());
+    }
+    apps
 }

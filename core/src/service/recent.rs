@@ -19,7 +19,12 @@ struct Entry<V> {
 pub struct Recent<V> {
     ttl: Duration,
     entries: RwLock<HashMap<String, Entry<V>>>,
+    /// One load at a time per shard of keys: when an entry expires under load, one caller
+    /// reads it again and the others wait for that read instead of repeating it.
+    loading: [tokio::sync::Mutex<()>; SHARDS],
 }
+
+const SHARDS: usize = 16;
 
 /// Only the size: values may hold what a log has no business with.
 impl<V> std::fmt::Debug for Recent<V> {
@@ -41,7 +46,38 @@ impl<V> Recent<V> {
         Self {
             ttl,
             entries: RwLock::default(),
+            loading: Default::default(),
         }
+    }
+
+    /// The value for `key`: kept, or loaded by `load` (by one caller at a time per key
+    /// shard) and kept. `generation` is taken before anything is read.
+    pub async fn get_or_load<E, Fut>(
+        &self,
+        key: &str,
+        generation: u64,
+        load: impl FnOnce() -> Fut,
+    ) -> Result<Arc<V>, E>
+    where
+        Fut: std::future::Future<Output = Result<V, E>>,
+    {
+        if let Some(v) = self.get(key, generation) {
+            return Ok(v);
+        }
+        if self.ttl.is_zero() {
+            return Ok(Arc::new(load().await?));
+        }
+        // FNV-1a: the same key always lands in the same shard.
+        let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        let shard = (hash % SHARDS as u64) as usize;
+        let _one_at_a_time = self.loading[shard].lock().await;
+        if let Some(v) = self.get(key, generation) {
+            return Ok(v);
+        }
+        let value = load().await?;
+        Ok(self.keep(key, value, generation))
     }
 
     /// The value kept for `key`, if still fresh at `generation`.

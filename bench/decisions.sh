@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The decision point under load (issue 14), in an org declaring APPS applications (1,000 by
+# default: 10,000 permissions): wrk POSTs AuthZEN evaluations and RFC 7662 introspections to
+# a release Foxgate and to a bare axum handler answering the same shapes, alternating, in
+# one run; prints the medians and the ratios, and the in-process time of a batch of 100
+# evaluations. Usage: bench/decisions.sh [APPS] [SECONDS].
+set -euo pipefail
+cd "$(dirname "$0")/.."
+APPS=${1:-1000}
+SECONDS_EACH=${2:-10}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-32}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/foxgate/target}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+
+cargo build --release -q -p foxgate-server -p foxgate-bench --bin foxgate --bin seed_decisions --bin bare_axum
+bin=$CARGO_TARGET_DIR/release
+work=$(mktemp -d)
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+rps() { awk '/^Requests\/sec/ {print $2}' "$1"; }
+p99_ms() {
+  awk '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
+        if (u == "us") v /= 1000; else if (u == "s") v *= 1000; print v }' "$1"
+}
+
+export FOXGATE_SECRET_KEY=$(head -c 32 /dev/urandom | base64)
+export DATABASE_URL=${DATABASE_URL:-sqlite://$work/bench.db?mode=rwc}
+echo "seeding $APPS applications into ${DATABASE_URL%%://*} …"
+"$bin/seed_decisions" "$DATABASE_URL" "$APPS" >"$work/seeded" 2>"$work/batch.txt"
+token=$(sed -n 1p "$work/seeded")
+subject=$(sed -n 2p "$work/seeded")
+
+fox_port=$(free_port)
+RUST_LOG=warn "$bin/foxgate" serve --addr "127.0.0.1:$fox_port" --data-dir "$work/data" \
+  --public-url "http://127.0.0.1:$fox_port" --site-root "$work/site" >>"$work/foxgate.log" 2>&1 &
+pids+=($!)
+bare_port=$(free_port)
+"$bin/bare_axum" "127.0.0.1:$bare_port" &
+pids+=($!)
+
+# The seeded org token holds decisions:read and the member's role: it introspects itself,
+# and asks whether the member may update a deployment they own.
+question="{\"subject\":{\"type\":\"user\",\"id\":\"$subject\"},\"action\":{\"name\":\"update\"},\"resource\":{\"type\":\"app0:deployments\",\"id\":\"d1\",\"properties\":{\"ownerID\":\"$subject\"}}}"
+cat >"$work/introspect.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "token=$token"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+cat >"$work/evaluate.lua" <<LUA
+wrk.method = "POST"
+wrk.body = [[$question]]
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+for port in "$fox_port" "$bare_port"; do
+  for _ in $(seq 1 100); do
+    curl -fs -o /dev/null -X POST -H "Authorization: Bearer $token" --data "token=$token" \
+      "http://127.0.0.1:$port/oauth2/introspect" && break
+    sleep 0.1
+  done
+done
+active=$(curl -fs -X POST -H "Authorization: Bearer $token" --data "token=$token" \
+  "http://127.0.0.1:$fox_port/oauth2/introspect")
+case "$active" in *'"active":true'*) ;; *) echo "introspection is not active: $active" >&2; exit 1 ;; esac
+decided=$(curl -fs -X POST -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+  --data "$question" "http://127.0.0.1:$fox_port/access/v1/evaluation")
+case "$decided" in *'"decision":true'*) ;; *) echo "the evaluation is not a permit: $decided" >&2; exit 1 ;; esac
+
+run() { # name url script
+  local out="$work/run.txt"
+  wrk -t1 -c"$CONNECTIONS" -d2s -s "$work/$3.lua" "$2" >/dev/null
+  wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency -s "$work/$3.lua" "$2" >"$out"
+  if grep -q "Non-2xx" "$out"; then echo "$1: errors during the run" >&2; cat "$out" >&2; exit 1; fi
+  echo "$(rps "$out") $(p99_ms "$out")" >>"$work/$1"
+  echo "  $1: $(rps "$out") requests/s, p99 $(p99_ms "$out") ms"
+}
+for round in $(seq 1 "$ROUNDS"); do
+  echo "round $round"
+  run bare_evaluate "http://127.0.0.1:$bare_port/access/v1/evaluation" evaluate
+  run foxgate_evaluate "http://127.0.0.1:$fox_port/access/v1/evaluation" evaluate
+  run bare_introspect "http://127.0.0.1:$bare_port/oauth2/introspect" introspect
+  run foxgate_introspect "http://127.0.0.1:$fox_port/oauth2/introspect" introspect
+done
+rps_of() { cut -d' ' -f1 "$work/$1" | median; }
+p99_of() { cut -d' ' -f2 "$work/$1" | median; }
+printf '\nmedians of %s rounds, %s applications    %12s %10s\n' "$ROUNDS" "$APPS" "requests/s" "p99 ms"
+for name in bare_evaluate foxgate_evaluate bare_introspect foxgate_introspect; do
+  printf '%-40s %12.0f %10.2f\n' "$name" "$(rps_of $name)" "$(p99_of $name)"
+done
+echo
+for what in evaluate introspect; do
+  awk -v f="$(rps_of foxgate_$what)" -v b="$(rps_of bare_$what)" -v w="$what" \
+    'BEGIN { printf "ratio foxgate/bare (%s) = %.2f (target >= 0.5)\n", w, f / b }'
+done
+cat "$work/batch.txt"
