@@ -49,7 +49,7 @@ test("declare, grant, ask, revoke: the decision flips", async ({ page }) => {
   const declare = page.locator("section", { hasText: "New application" });
   await declare.locator("input[name=slug]").fill("deploy");
   await declare.locator("input[name=name]").fill("Deploy API");
-  await declare.getByLabel("Resource type 1").fill("deployments");
+  await declare.getByLabel("Resource type 1", { exact: true }).fill("deployments");
   await declare.getByLabel("Actions of resource type 1").fill("read, approve, rollback");
   await declare.getByRole("button", { name: "Declare application" }).click();
   const card = page.getByTestId("application-card");
@@ -129,7 +129,7 @@ test("applications are declared without JavaScript too", async ({ browser }) => 
   const declare = page.locator("section", { hasText: "New application" });
   await declare.locator("input[name=slug]").fill("wiki");
   await declare.locator("input[name=name]").fill("Wiki");
-  await declare.getByLabel("Resource type 1").fill("pages");
+  await declare.getByLabel("Resource type 1", { exact: true }).fill("pages");
   await declare.getByLabel("Actions of resource type 1").fill("read, edit");
   await declare.getByRole("button", { name: "Declare application" }).click();
   await page.goto(base + "/applications");

@@ -1,8 +1,8 @@
 //! Server functions: each takes the request's Principal and the services, calls one
 //! `foxgate_core::service` fn, and maps its error. Nothing else happens here.
 
-#[cfg(feature = "ssr")]
 pub mod applications;
+#[cfg(feature = "ssr")]
 mod door;
 pub mod events;
 pub mod members;
