@@ -80,9 +80,25 @@ test("declare, grant, ask, revoke: the decision flips", async ({ page }) => {
   await give.locator("select[name=team]").selectOption({ label: "Team Releases" });
   await give.getByRole("button", { name: "Give role" }).click();
   await expect(page.getByTestId("members-table")).toContainText("Approver · team Releases");
+  // The member page shows what the grant carries to other services.
+  await expect(
+    page.getByTestId("members-table").locator("tr", { hasText: "dave@acme.test" }).getByTestId("app-permissions"),
+  ).toHaveText("deploy:deployments:approve");
 
   const pep = await mint(page, base, "gateway", "org_admin", "Org Admin");
   const bot = await mint(page, base, "release-bot", "team", "Approver", "Releases");
+  await expect(
+    page.getByTestId("token-row").filter({ hasText: "release-bot" }).getByTestId("app-permissions"),
+  ).toHaveText("deploy:deployments:approve");
+
+  // Denied decisions logged on request: turned on from the Applications page.
+  await page.goto(base + "/applications");
+  const logging = page.locator("section", { hasText: "Decision logging" });
+  await expect(logging.getByTestId("decision-logging")).toHaveText("Off");
+  await logging.getByLabel("Log each denied decision").check();
+  await logging.getByRole("button", { name: "Save decision logging" }).click();
+  await expect(logging.getByTestId("decision-logging")).toHaveText("On");
+
   const api = await request.newContext();
   const tokenId = bot.split("_")[1];
   const ask = async (subject, team) => {
@@ -110,6 +126,27 @@ test("declare, grant, ask, revoke: the decision flips", async ({ page }) => {
   await row.locator("li", { hasText: "Approver" }).getByRole("button", { name: "revoke" }).click();
   await expect(page.getByTestId("members-table")).not.toContainText("Approver · team Releases");
   expect(await ask(dave, "releases")).toBe(false);
+
+  // With decision logging on, that denial reaches the activity log within seconds, found
+  // by its action and then by its subject's id.
+  const denial = page.getByTestId("event-row").filter({ hasText: "dave@acme.test" }).first();
+  await expect(async () => {
+    await page.goto(base + "/activity?action=decision.denied");
+    await expect(denial).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30000 });
+  await denial.locator("summary", { hasText: "Details" }).click();
+  const details = JSON.parse(await denial.locator("pre").textContent());
+  expect(details.entity.type).toBe("user");
+  expect(details.snapshot.resource.id).toBe("42");
+  await page.goto(base + "/activity");
+  await page.locator("input[name=entity_id]").fill(details.entity.id);
+  await page.locator("input[name=action]").fill("decision.denied");
+  await page.getByRole("button", { name: "Apply", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp("entity_id=" + details.entity.id));
+  await expect(page.getByTestId("event-row")).not.toHaveCount(0);
+  for (const row of await page.getByTestId("event-row").all()) {
+    await expect(row).toContainText("dave@acme.test");
+  }
 
   // Revoking the token: it is no longer a subject anyone may act as.
   await page.goto(base + "/tokens");

@@ -49,7 +49,7 @@ test("owner creates a team, a custom role and a member with that role", async ({
   await newRole.getByLabel("teams:read").check();
   await newRole.getByLabel("members:read").check();
   await newRole.getByRole("button", { name: "Create role" }).click();
-  const card = page.getByTestId("role-card").filter({ hasText: "Save role" });
+  const card = page.getByTestId("role-card").filter({ hasText: "Team reader" }).filter({ hasText: "Save role" });
   await expect(card).toHaveCount(1);
   await expect(card.getByLabel("teams:read")).toBeChecked();
   await expect(card.getByLabel("teams:update")).not.toBeChecked();

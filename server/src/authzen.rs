@@ -121,7 +121,7 @@ async fn open<T: DeserializeOwned>(
 ) -> Result<(decisions::Asker, T), Response> {
     let (token, context) = (bearer(&req), context_of(&req));
     let principal = caller(st, token, context).await?;
-    let asker = decisions::asker(&st.services, &principal)
+    let asker = decisions::asker(&st.services, principal)
         .await
         .map_err(|e| ApiError::from(e).into_response())?;
     let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)

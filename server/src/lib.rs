@@ -24,7 +24,7 @@ pub mod stream_slots;
 use axum::Router;
 use config::Config;
 use foxgate_core::secret::Secret;
-use foxgate_core::service::{setup, Services};
+use foxgate_core::service::{decision_log, setup, Services};
 use foxgate_core::store::Db;
 use leptos::prelude::LeptosOptions;
 use state::AppState;
@@ -137,6 +137,19 @@ pub async fn serve(config: Config) -> Result<(), String> {
         }
     });
 
+    // Decision counts and logged denials reach the activity log within a few seconds;
+    // whatever is left is written at shutdown.
+    let decisions = foxgate.state.services.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            every.tick().await;
+            if let Err(e) = decision_log::flush(&decisions, false).await {
+                tracing::warn!(error = ?e, "writing decision counts failed");
+            }
+        }
+    });
+
     let closing = foxgate.state.clone();
     axum::serve(
         listener,
@@ -149,7 +162,11 @@ pub async fn serve(config: Config) -> Result<(), String> {
         closing.closing.send_replace(true);
     })
     .await
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    if let Err(e) = decision_log::flush(&foxgate.state.services, true).await {
+        tracing::warn!(error = ?e, "writing the last decision counts failed");
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 #[server(prefix = "/fn", endpoint = "list_events")]
 pub async fn list_events(
     #[server(default)] entity_type: String,
+    #[server(default)] entity_id: String,
     #[server(default)] action: String,
     #[server(default)] team: String,
     #[server(default)] actor: String,
@@ -21,6 +22,7 @@ pub async fn list_events(
     let some = |v: String| Some(v.trim().to_string()).filter(|v| !v.is_empty());
     let filter = foxgate_core::model::EventFilter {
         entity_type: some(entity_type),
+        entity_id: some(entity_id),
         action: some(action),
         team: some(team),
         actor: some(actor),

@@ -39,3 +39,21 @@ pub async fn set_token_lifetime(max_days: String) -> Result<Org, UiError> {
     .await;
     door::leave(&p, updated)
 }
+
+/// The org's settings as the viewer may read them.
+#[server(prefix = "/fn", endpoint = "org_settings")]
+pub async fn org_settings() -> Result<Org, UiError> {
+    door::serve!(foxgate_core::service::orgs::get)
+}
+
+/// Turns the logging of each denied decision on (the box is ticked) or off.
+#[server(prefix = "/fn", endpoint = "set_decision_logging")]
+pub async fn set_decision_logging(
+    #[server(default)] log_denied: Option<String>,
+) -> Result<Org, UiError> {
+    let changes = foxgate_core::model::OrgChanges {
+        log_denied_decisions: Some(log_denied.is_some()),
+        ..Default::default()
+    };
+    door::serve!(foxgate_core::service::orgs::update, changes)
+}

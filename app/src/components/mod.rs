@@ -140,3 +140,20 @@ pub fn Header(summary: ConsoleSummary) -> impl IntoView {
         </header>
     }
 }
+
+/// Applications' permissions among `words` (Foxgate's own are left out), as one quiet line
+/// under the roles or permissions they come from; nothing when there are none.
+#[component]
+pub fn AppWords(words: Vec<String>) -> impl IntoView {
+    let apps: Vec<String> = words
+        .into_iter()
+        .filter(|w| foxgate_core::authz::application::is_app_word(w))
+        .collect();
+    (!apps.is_empty()).then(|| {
+        view! {
+            <span class="block font-mono text-xs text-slate-500" data-testid="app-permissions">
+                {apps.join(" ")}
+            </span>
+        }
+    })
+}

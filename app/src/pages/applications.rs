@@ -2,11 +2,14 @@
 //! rows, each with its actions — whose permissions roles then hold.
 
 use crate::api::applications::{list_applications, DeleteApplication, SaveApplication};
+use crate::api::orgs::{org_settings, SetDecisionLogging};
 use crate::components::{
     failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
 };
 use foxgate_core::model::{Application, ResourceType};
-use foxgate_core::use_cases::{APPLICATIONS_CREATE, APPLICATIONS_DELETE, APPLICATIONS_UPDATE};
+use foxgate_core::use_cases::{
+    APPLICATIONS_CREATE, APPLICATIONS_DELETE, APPLICATIONS_UPDATE, ORG_UPDATE,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -23,6 +26,7 @@ pub fn Applications() -> impl IntoView {
                 subtitle="Declare your services' resource types and actions; their permissions (app:resource:action) then go into roles."
             />
             <ApplicationsBody />
+            <DecisionLogging />
         </ConsoleFrame>
     }
 }
@@ -73,6 +77,40 @@ fn ApplicationsBody() -> impl IntoView {
                     })
             }}
         </Suspense>
+    }
+}
+
+/// Whether each denied decision is written to the activity log, for those who may change
+/// the org's settings.
+#[component]
+fn DecisionLogging() -> impl IntoView {
+    let set = ServerAction::<SetDecisionLogging>::new();
+    let settings = Resource::new(move || set.version().get(), |_| org_settings());
+    let may_update = viewer_may(ORG_UPDATE, None);
+    view! {
+        <ActionError message=failure(set) />
+        <Show when=move || may_update.get()>
+            <Panel title="Decision logging">
+                <p class="mb-3 text-sm text-slate-600 dark:text-slate-400">
+                    "Every decision is counted per calling service and minute in the activity log (decisions.counted). "
+                    "Turned on, each denied decision is logged too (decision.denied), with its subject as the entity, so the activity log's entity filter finds a person's denials."
+                </p>
+                <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
+                    {move || settings.get().and_then(Result::ok).map(|org| view! {
+                        <ActionForm action=set attr:class="flex flex-wrap items-center gap-3">
+                            <label class="text-sm">
+                                <input type="checkbox" name="log_denied" value="on" checked=org.log_denied_decisions />
+                                " Log each denied decision"
+                            </label>
+                            <button type="submit" class=BUTTON>"Save decision logging"</button>
+                            <span class="text-sm" data-testid="decision-logging">
+                                {if org.log_denied_decisions { "On" } else { "Off" }}
+                            </span>
+                        </ActionForm>
+                    })}
+                </Suspense>
+            </Panel>
+        </Show>
     }
 }
 

@@ -5,7 +5,8 @@ use crate::api::members::{list_members, CreateMember, GrantRole, RemoveMember, R
 use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
 use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+    failure, viewer_may, ActionError, AppWords, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT,
+    QUIET,
 };
 use foxgate_core::model::{MemberGrants, Role, Team};
 use foxgate_core::use_cases::{MEMBERS_CREATE, MEMBERS_REMOVE};
@@ -132,11 +133,11 @@ fn MemberTable(
     remove: ServerAction<RemoveMember>,
 ) -> impl IntoView {
     let may_remove = viewer_may(MEMBERS_REMOVE, None);
-    let role_name = move |id: &str| {
-        roles
-            .iter()
-            .find(|r| r.id == id)
-            .map_or_else(|| id.to_string(), |r| r.name.clone())
+    let role = move |id: &str| {
+        roles.iter().find(|r| r.id == id).map_or_else(
+            || (id.to_string(), Vec::new()),
+            |r| (r.name.clone(), r.permissions.clone()),
+        )
     };
     let place = move |team: &Option<String>| match team {
         None => "whole organization".to_string(),
@@ -152,11 +153,12 @@ fn MemberTable(
                 .grants
                 .iter()
                 .map(|g| {
-                    let label = format!("{} · {}", role_name(&g.role), place(&g.team_id));
+                    let (name, words) = role(&g.role);
+                    let label = format!("{name} · {}", place(&g.team_id));
                     let id = g.id.clone();
                     view! {
                         <li class="flex items-center gap-2">
-                            <span>{label}</span>
+                            <span>{label} <AppWords words /></span>
                             <ActionForm action=revoke>
                                 <input type="hidden" name="grant" value=id />
                                 <button type="submit" class="text-xs text-red-700 hover:underline dark:text-red-400">"revoke"</button>

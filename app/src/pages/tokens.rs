@@ -5,9 +5,11 @@ use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
 use crate::api::tokens::{list_tokens, take_new_token, CreateToken, RevokeToken, RotateToken};
 use crate::components::{
-    failure, use_summary, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+    failure, use_summary, ActionError, AppWords, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT,
+    QUIET,
 };
 use crate::pages::query_param;
+use foxgate_core::authz::application::is_app_word;
 use foxgate_core::authz::{Grants, Permission};
 use foxgate_core::model::{format_utc, CreatedToken, Role, Team, TokenInfo, TokenStatus};
 use foxgate_core::token::TokenKind;
@@ -87,15 +89,18 @@ fn TokensBody() -> impl IntoView {
         <NewSecret created=latest />
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
-                let policy = summary.get().and_then(Result::ok).map(|s| (s.grants, s.max_token_lifetime_days));
+                let policy = summary
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|s| (s.grants, s.app_permissions, s.max_token_lifetime_days));
                 data.get()
                     .zip(policy)
-                    .map(|(result, (grants, lifetime))| match result {
+                    .map(|(result, (grants, held_apps, lifetime))| match result {
                         Ok(page) => view! {
                             <NewSecret created=Signal::stored(page.flashed.clone()) />
-                            <MintForm create kind grants roles=page.roles.clone() teams=page.teams.clone() lifetime />
+                            <MintForm create kind grants held_apps roles=page.roles.clone() teams=page.teams.clone() lifetime />
                             <Filters teams=page.teams.clone() />
-                            <TokenTable tokens=page.tokens teams=page.teams rotate revoke />
+                            <TokenTable tokens=page.tokens roles=page.roles teams=page.teams rotate revoke />
                         }
                         .into_any(),
                         Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
@@ -147,6 +152,8 @@ fn MintForm(
     create: ServerAction<CreateToken>,
     kind: RwSignal<String>,
     grants: Grants,
+    /// The viewer's applications' permissions (`@team:` marks those held in one team).
+    held_apps: Vec<String>,
     roles: Vec<Role>,
     teams: Vec<Team>,
     lifetime: Option<u32>,
@@ -178,6 +185,13 @@ fn MintForm(
             grants.org.contains(*perm) || grants.team_sets().iter().any(|(_, s)| s.contains(*perm))
         })
         .collect();
+    // A personal token names an application permission once, wherever its user holds it.
+    let mut mine_apps: Vec<String> = held_apps
+        .iter()
+        .map(|w| w.split("@team:").next().unwrap_or(w).to_string())
+        .collect();
+    mine_apps.sort();
+    mine_apps.dedup();
     let presets: Vec<u32> = [7, 30, 90]
         .into_iter()
         .filter(|d| lifetime.is_none_or(|max| *d <= max))
@@ -227,7 +241,9 @@ fn MintForm(
                     <legend class="mb-1 font-medium">"Permissions (personal tokens: never more than you hold)"</legend>
                     {mine
                         .into_iter()
-                        .map(|perm| view! { <label class="flex items-center gap-1 font-mono text-xs"><input type="checkbox" name="permissions[]" value=perm.to_string() />{perm.to_string()}</label> })
+                        .map(|perm| perm.to_string())
+                        .chain(mine_apps)
+                        .map(|perm| view! { <label class="flex items-center gap-1 font-mono text-xs"><input type="checkbox" name="permissions[]" value=perm.clone() />{perm.clone()}</label> })
                         .collect_view()}
                 </fieldset>
                 <button type="submit" class=BUTTON>"Create token"</button>
@@ -277,6 +293,7 @@ fn kind_label(kind: TokenKind) -> &'static str {
 #[component]
 fn TokenTable(
     tokens: Vec<TokenInfo>,
+    roles: Vec<Role>,
     teams: Vec<Team>,
     rotate: ServerAction<RotateToken>,
     revoke: ServerAction<RevokeToken>,
@@ -292,10 +309,15 @@ fn TokenTable(
         .map(|t| {
             let live = t.status == TokenStatus::Active;
             let (rotate_id, revoke_id) = (t.id.clone(), t.id.clone());
-            let powers = if t.kind == TokenKind::Personal {
-                t.permissions.join(", ")
+            let (powers, words) = if t.kind == TokenKind::Personal {
+                let own: Vec<String> = t.permissions.iter().filter(|w| !is_app_word(w)).cloned().collect();
+                (own.join(", "), t.permissions)
             } else {
-                t.roles.join(", ")
+                let held: Vec<&Role> = t.roles.iter().filter_map(|id| roles.iter().find(|r| &r.id == id)).collect();
+                (
+                    held.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", "),
+                    held.iter().flat_map(|r| r.permissions.iter().cloned()).collect(),
+                )
             };
             view! {
                 <tr data-testid="token-row">
@@ -307,7 +329,7 @@ fn TokenTable(
                         {kind_label(t.kind)}
                         <span class="block text-xs text-slate-500">{t.team_id.as_deref().map(&team_name).unwrap_or_default()}</span>
                     </td>
-                    <td class="py-2 pr-2 text-xs">{powers}</td>
+                    <td class="py-2 pr-2 text-xs">{powers} <AppWords words /></td>
                     <td class="py-2 text-xs" data-testid="token-created">
                         {format!("{} by {}", format_utc(t.created_at), t.created_by_email.unwrap_or_else(|| "a token".into()))}
                     </td>

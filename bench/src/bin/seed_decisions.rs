@@ -111,7 +111,7 @@ async fn main() {
         foxgate_core::service::bearer::authenticate(&services, &minted.token, Default::default())
             .await
             .expect("the token works");
-    let asker = decisions::asker(&services, &caller).await.expect("may ask");
+    let asker = decisions::asker(&services, caller).await.expect("may ask");
     let item = |i: usize| -> EvaluationItem {
         let e: Evaluation = serde_json::from_value(serde_json::json!({
             "subject": {"type": "user", "id": "member@bench.test"},

@@ -89,6 +89,9 @@ pub struct ConsoleSummary {
     pub orgs: Vec<Org>,
     /// The org's token lifetime policy: new tokens must expire within this many days.
     pub max_token_lifetime_days: Option<u32>,
+    /// The viewer's applications' permissions, as words (`@team:<id>` when held in one
+    /// team), which a personal token may then carry.
+    pub app_permissions: Vec<String>,
 }
 
 /// The first organization and its owner, as asked for by `/setup`, the API and `foxgate bootstrap`.
@@ -227,6 +230,10 @@ pub struct Org {
     pub audit_retention_days: u32,
     /// A shorter retention waiting out its 7 days before it takes effect.
     pub audit_retention_pending: Option<PendingRetention>,
+    /// Each denied decision its services ask about is written to the activity log, with
+    /// the subject as its entity (otherwise decisions are only counted per minute).
+    #[serde(default)]
+    pub log_denied_decisions: bool,
 }
 
 /// A lowered audit retention, and when (unix ms) it takes effect.
@@ -253,6 +260,9 @@ pub struct OrgChanges {
     /// at once; lowering needs an owner and takes effect 7 days later.
     #[serde(default)]
     pub audit_retention_days: Option<u32>,
+    /// Write each denied decision to the activity log (see [`Org::log_denied_decisions`]).
+    #[serde(default)]
+    pub log_denied_decisions: Option<bool>,
 }
 
 /// Tells an explicit `null` (Some(None)) from an absent field (None, via `default`).

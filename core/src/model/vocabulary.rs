@@ -95,6 +95,8 @@ words! {
         ApplicationCreated = "application.created",
         ApplicationUpdated = "application.updated",
         ApplicationDeleted = "application.deleted",
+        DecisionDenied = "decision.denied",
+        DecisionsCounted = "decisions.counted",
     }
 }
 

@@ -1,16 +1,19 @@
 //! AuthZEN decisions: a service holding `decisions:read` asks whether a subject of its own
 //! org may do an action on a resource. Subjects are found once and kept (see `recent`), so
 //! a decision is a few hash lookups and a bit test. Anything unknown is a denial with a
-//! reason, never an error.
+//! reason, never an error. Every decision is counted for its caller, and a denial is kept
+//! for the activity log when the org asks for that (see `decision_log`).
 
 use super::bearer;
 use super::Services;
-use crate::authz::application::{Object, Verdict};
+use crate::authz::application::{Object, Verdict as AppVerdict};
 use crate::authz::{Identity, Principal, Scope};
 use crate::model::decisions::{
     Decision, Decisions, Evaluation, EvaluationItem, Evaluations, EvaluationsSemantic, Resource,
 };
+use crate::model::{AuditAction, EntityType};
 use crate::store;
+use crate::store::audit::AuditEvent;
 use crate::use_cases::DECISIONS_READ;
 use crate::Error;
 use serde_json::Value;
@@ -35,24 +38,26 @@ pub struct Subject {
 /// The org a caller asks in, once it is known to hold `decisions:read` there.
 pub struct Asker {
     org_id: String,
-}
-
-impl Asker {
-    pub fn org_id(&self) -> &str {
-        &self.org_id
-    }
+    /// Who asks: the actor of what the decisions leave in the activity log.
+    caller: Principal,
 }
 
 /// Checks the caller: a holder of `decisions:read` org-wide asks about its own org. The
 /// common case is decided from the caller's Principal alone; a refusal goes through the
 /// use case table, so it is answered and recorded like any other.
-pub async fn asker(s: &Services, caller: &Principal) -> Result<Asker, Error> {
+pub async fn asker(s: &Services, caller: Principal) -> Result<Asker, Error> {
+    let org_id = may_ask(s, &caller).await?;
+    Ok(Asker { org_id, caller })
+}
+
+/// The org `caller` may ask about, or why it may not.
+pub async fn may_ask(s: &Services, caller: &Principal) -> Result<String, Error> {
     let org_id = caller.org_id.clone().ok_or(Error::Unauthorized)?;
     if !caller.can(DECISIONS_READ.permission, &Scope::Org) {
         DECISIONS_READ.read(s, caller, &org_id, None).await?;
         return Err(Error::Forbidden);
     }
-    Ok(Asker { org_id })
+    Ok(org_id)
 }
 
 fn bounded(field: &'static str, value: &str) -> Result<(), Error> {
@@ -77,7 +82,11 @@ fn validate(e: &Evaluation) -> Result<(), Error> {
 /// One evaluation.
 pub async fn evaluate(s: &Services, asker: &Asker, e: &Evaluation) -> Result<Decision, Error> {
     validate(e)?;
-    decide(s, asker, e).await
+    let decision = decide(s, asker, e).await?;
+    let permitted = u64::from(decision.decision);
+    s.decision_log
+        .count(&asker.org_id, &asker.caller, permitted, 1 - permitted);
+    Ok(decision)
 }
 
 /// A batch: each item takes what it leaves out from the top level, runs in order, and
@@ -128,6 +137,13 @@ pub async fn evaluate_all(
             break;
         }
     }
+    let permitted = out.iter().filter(|d| d.decision).count() as u64;
+    s.decision_log.count(
+        &asker.org_id,
+        &asker.caller,
+        permitted,
+        out.len() as u64 - permitted,
+    );
     Ok(Ok(Decisions { evaluations: out }))
 }
 
@@ -151,8 +167,32 @@ fn property<'a>(r: &'a Resource, names: &[&str]) -> Option<&'a str> {
 
 async fn decide(s: &Services, asker: &Asker, e: &Evaluation) -> Result<Decision, Error> {
     let subject = subject(s, &asker.org_id, &e.subject.kind, &e.subject.id).await?;
+    let reason = match verdict(s, asker, e, &subject).await? {
+        Verdict::Allowed => return Ok(Decision::permit()),
+        Verdict::Denied(reason) => reason,
+    };
+    if logs_denials(s, &asker.org_id).await? {
+        s.decision_log.deny(&asker.org_id, &asker.caller, || {
+            denial_event(asker, e, &subject, reason)
+        });
+    }
+    Ok(Decision::deny(reason))
+}
+
+/// A decision, before it is counted or logged.
+enum Verdict {
+    Allowed,
+    Denied(&'static str),
+}
+
+async fn verdict(
+    s: &Services,
+    asker: &Asker,
+    e: &Evaluation,
+    subject: &Subject,
+) -> Result<Verdict, Error> {
     let Some(principal) = &subject.principal else {
-        return Ok(Decision::deny(subject.missing));
+        return Ok(Verdict::Denied(subject.missing));
     };
     let team = match property(&e.resource, &["team", "team_id"]) {
         Some(named) => team_id(s, &asker.org_id, named).await?,
@@ -172,9 +212,55 @@ async fn decide(s: &Services, asker: &Asker, e: &Evaluation) -> Result<Decision,
         .apps
         .decide(&e.resource.kind, &e.action.name, team.as_deref(), &object);
     Ok(match verdict {
-        Verdict::Allowed => Decision::permit(),
-        other => Decision::deny(other.reason()),
+        AppVerdict::Allowed => Verdict::Allowed,
+        other => Verdict::Denied(other.reason()),
     })
+}
+
+/// Whether the org asked for each denial to be logged (read once per change).
+async fn logs_denials(s: &Services, org_id: &str) -> Result<bool, Error> {
+    let on = s
+        .denial_logging
+        .get_or_load(org_id, s.db.generation(), || async {
+            let mut conn = s.db.pool().acquire().await?;
+            let org = store::orgs::get(&mut conn, org_id).await?;
+            Ok::<_, Error>(org.is_some_and(|o| o.log_denied_decisions))
+        })
+        .await?;
+    Ok(*on)
+}
+
+/// A denied decision as an activity-log event: the caller as actor, the subject as entity
+/// (found by the entity filter), what was asked in the snapshot.
+fn denial_event(
+    asker: &Asker,
+    e: &Evaluation,
+    subject: &Subject,
+    reason: &'static str,
+) -> AuditEvent {
+    let event = AuditEvent::by(&asker.caller, AuditAction::DecisionDenied)
+        .org(&asker.org_id)
+        .denied(reason)
+        .snapshot(serde_json::json!({
+            "subject": {"type": e.subject.kind, "id": e.subject.id},
+            "action": {"name": e.action.name},
+            "resource": {"type": e.resource.kind, "id": e.resource.id},
+        }));
+    let identity = subject.principal.as_ref().map(|p| &p.identity);
+    match (e.subject.kind.as_str(), identity) {
+        ("user", Some(Identity::User { id, email, .. })) => {
+            event.entity(EntityType::User, id, email)
+        }
+        ("token", Some(Identity::User { email, .. })) => {
+            event.entity(EntityType::Token, &e.subject.id, email)
+        }
+        ("token", Some(Identity::Token { name, .. })) => {
+            event.entity(EntityType::Token, &e.subject.id, name)
+        }
+        ("user", _) => event.entity(EntityType::User, &e.subject.id, "unknown"),
+        ("token", _) => event.entity(EntityType::Token, &e.subject.id, "unknown"),
+        _ => event,
+    }
 }
 
 /// The team a decision names (slug or id), as an id; an unknown team is kept as given,

@@ -57,15 +57,16 @@ fn parse_cursor(text: &str) -> Result<(i64, String), Error> {
     Ok((at.parse().map_err(|_| bad())?, id.to_string()))
 }
 
-fn origin_host(origin: &str) -> String {
-    let rest = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-    rest.split('/').next().unwrap_or(rest).to_string()
-}
-
-fn rfc3339(ms: i64) -> String {
+/// Unix milliseconds as an RFC 3339 UTC time with milliseconds.
+pub(crate) fn rfc3339(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default()
+}
+
+fn origin_host(origin: &str) -> String {
+    let rest = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest).to_string()
 }
 
 fn view(r: events::EventRow) -> Event {

@@ -16,7 +16,7 @@ pub async fn introspect(
     caller: &Principal,
     presented: &str,
 ) -> Result<Introspection, Error> {
-    let asker = super::decisions::asker(s, caller).await?;
+    let org_id = super::decisions::may_ask(s, caller).await?;
     let Checked::Live {
         verified,
         principal,
@@ -25,7 +25,7 @@ pub async fn introspect(
         return Ok(Introspection::default());
     };
     let row = &verified.row;
-    if row.org_id != asker.org_id() {
+    if row.org_id != org_id {
         return Ok(Introspection::default());
     }
     let (sub, username) = match &principal.identity {

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod audit_chain;
 pub mod bearer;
 pub mod console;
+pub mod decision_log;
 pub mod decisions;
 pub mod denials;
 pub mod domains;
@@ -49,6 +50,10 @@ pub struct Services {
     pub subjects: recent::Recent<decisions::Subject>,
     /// Each org's team slugs → ids, for decisions naming a team.
     pub team_ids: recent::Recent<std::collections::HashMap<String, String>>,
+    /// Whether each org logs denied decisions.
+    pub denial_logging: recent::Recent<bool>,
+    /// Decision counts and denials waiting to be written to the activity log.
+    pub decision_log: decision_log::DecisionLog,
     /// The one-time code that authorizes first-run setup through the web; None once set up.
     setup_code: Mutex<Option<Secret<String>>>,
     /// The keys derived from the server key (token hashes, session ids, sealing, audit
@@ -80,6 +85,7 @@ impl Services {
         self.subjects = recent::Recent::new(ttl);
         self.token_principals = recent::Recent::new(ttl);
         self.team_ids = recent::Recent::new(ttl);
+        self.denial_logging = recent::Recent::new(ttl);
         self
     }
 
@@ -118,6 +124,8 @@ impl Services {
             subjects: recent::Recent::new(std::time::Duration::ZERO),
             token_principals: recent::Recent::new(std::time::Duration::ZERO),
             team_ids: recent::Recent::new(std::time::Duration::ZERO),
+            denial_logging: recent::Recent::new(std::time::Duration::ZERO),
+            decision_log: Default::default(),
             setup_code: Mutex::new(None),
             oidc: crate::oidc::Oidc::default(),
             keyring: crate::seal::Keyring::new(

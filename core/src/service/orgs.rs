@@ -1,4 +1,5 @@
-//! Organization settings: its name, slug and token lifetime policy.
+//! Organization settings: its name, slug, token lifetime, sign-in, retention and decision
+//! logging policies.
 
 use super::Services;
 use crate::authz::{BuiltinRole, Principal};
@@ -34,6 +35,7 @@ fn view(o: OrgRow) -> Org {
                 effective_at: at,
             },
         ),
+        log_denied_decisions: o.log_denied_decisions,
     }
 }
 
@@ -106,6 +108,12 @@ pub async fn update(
         }
         org.require_sso = required;
     }
+    let logging_change = changes
+        .log_denied_decisions
+        .filter(|on| *on != org.log_denied_decisions);
+    if let Some(on) = logging_change {
+        org.log_denied_decisions = on;
+    }
     store::orgs::update(&mut cx.db, &org).await.map_err(|e| {
         if store::is_unique_violation(&e) {
             Error::Conflict("slug: another organization already uses it".into())
@@ -116,10 +124,21 @@ pub async fn update(
     let mut event = cx
         .event(AuditAction::OrgUpdated)
         .entity(EntityType::Org, &org.id, &org.name);
+    let mut changed = serde_json::Map::new();
     if let Some((old, new, effective_at)) = retention_change {
-        event = event.snapshot(serde_json::json!({
-            "audit_retention_days": {"old": old, "new": new, "effective_at": effective_at}
-        }));
+        changed.insert(
+            "audit_retention_days".into(),
+            serde_json::json!({"old": old, "new": new, "effective_at": effective_at}),
+        );
+    }
+    if let Some(on) = logging_change {
+        changed.insert(
+            "log_denied_decisions".into(),
+            serde_json::json!({"old": !on, "new": on}),
+        );
+    }
+    if !changed.is_empty() {
+        event = event.snapshot(changed.into());
     }
     event.insert(&mut cx.db).await?;
     cx.commit().await?;
@@ -208,6 +227,7 @@ pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, E
         require_sso: false,
         audit_retention_days: i64::from(s.audit_min_retention_days.max(30)),
         audit_retention_pending: None,
+        log_denied_decisions: false,
     };
     let now = store::now_ms();
     store::orgs::insert(&mut cx.db, &org, now)

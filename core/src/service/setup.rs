@@ -123,6 +123,7 @@ pub async fn complete(
         require_sso: false,
         audit_retention_days: i64::from(s.audit_min_retention_days.max(30)),
         audit_retention_pending: None,
+        log_denied_decisions: false,
     };
     let user = users::UserRow {
         id: store::new_id(),

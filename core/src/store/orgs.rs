@@ -14,6 +14,8 @@ pub struct OrgRow {
     pub audit_retention_days: i64,
     /// A shorter retention an owner asked for, and when (ms) it takes effect.
     pub audit_retention_pending: Option<(i64, i64)>,
+    /// Each denied decision its services ask about is written to the activity log.
+    pub log_denied_decisions: bool,
 }
 
 impl OrgRow {
@@ -36,11 +38,12 @@ struct Stored {
     audit_retention_days: i64,
     audit_retention_pending_days: Option<i64>,
     audit_retention_pending_at: Option<i64>,
+    log_denied_decisions: i64,
 }
 
 const COLUMNS: &str =
     "id, slug, name, max_token_lifetime_days, require_sso, audit_retention_days, \
-                       audit_retention_pending_days, audit_retention_pending_at";
+                       audit_retention_pending_days, audit_retention_pending_at, log_denied_decisions";
 
 impl From<Stored> for OrgRow {
     fn from(r: Stored) -> Self {
@@ -54,6 +57,7 @@ impl From<Stored> for OrgRow {
             audit_retention_pending: r
                 .audit_retention_pending_days
                 .zip(r.audit_retention_pending_at),
+            log_denied_decisions: r.log_denied_decisions != 0,
         }
     }
 }
@@ -117,7 +121,8 @@ pub async fn lock(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<()> {
 pub async fn update(conn: &mut AnyConnection, org: &OrgRow) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE orgs SET slug = $1, name = $2, max_token_lifetime_days = $3, require_sso = $4, \
-         audit_retention_days = $5, audit_retention_pending_days = $6, audit_retention_pending_at = $7 WHERE id = $8",
+         audit_retention_days = $5, audit_retention_pending_days = $6, audit_retention_pending_at = $7, \
+         log_denied_decisions = $8 WHERE id = $9",
     )
         .bind(&org.slug)
         .bind(&org.name)
@@ -126,6 +131,7 @@ pub async fn update(conn: &mut AnyConnection, org: &OrgRow) -> sqlx::Result<()> 
         .bind(org.audit_retention_days)
         .bind(org.audit_retention_pending.map(|(days, _)| days))
         .bind(org.audit_retention_pending.map(|(_, at)| at))
+        .bind(i64::from(org.log_denied_decisions))
         .bind(&org.id)
         .execute(conn)
         .await?;

@@ -8,6 +8,7 @@ mod process;
 mod applications;
 mod atomic;
 mod auth;
+mod decision_log;
 mod denials;
 mod domains;
 mod doors;

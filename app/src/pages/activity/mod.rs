@@ -47,6 +47,7 @@ pub fn Activity() -> impl IntoView {
 #[component]
 fn ActivityBody() -> impl IntoView {
     let entity_type = query_param("entity_type");
+    let entity_id = query_param("entity_id");
     let action = query_param("action");
     let team = query_param("team");
     let actor = query_param("actor");
@@ -56,6 +57,7 @@ fn ActivityBody() -> impl IntoView {
     let filters = move || {
         (
             entity_type().unwrap_or_default(),
+            entity_id().unwrap_or_default(),
             action().unwrap_or_default(),
             team().unwrap_or_default(),
             actor().unwrap_or_default(),
@@ -66,8 +68,17 @@ fn ActivityBody() -> impl IntoView {
     };
     let page = Resource::new(
         filters,
-        |(entity_type, action, team, actor, since, outcome, cursor)| {
-            list_events(entity_type, action, team, actor, since, outcome, cursor)
+        |(entity_type, entity_id, action, team, actor, since, outcome, cursor)| {
+            list_events(
+                entity_type,
+                entity_id,
+                action,
+                team,
+                actor,
+                since,
+                outcome,
+                cursor,
+            )
         },
     );
     let teams = Resource::new(|| (), |_| list_teams());
@@ -75,9 +86,10 @@ fn ActivityBody() -> impl IntoView {
     let summary = use_summary();
     // The filters as a query string (without the cursor), for "Older" and the downloads.
     let query = move || {
-        let (entity_type, action, team, actor, since, outcome, _) = filters();
+        let (entity_type, entity_id, action, team, actor, since, outcome, _) = filters();
         [
             ("entity_type", entity_type),
+            ("entity_id", entity_id),
             ("action", action),
             ("team", team),
             ("actor", actor),
@@ -113,6 +125,9 @@ fn ActivityBody() -> impl IntoView {
                             .map(|(v, label)| view! { <option value=v selected=move || entity_type().unwrap_or_default() == v>{label}</option> })
                             .collect_view()}
                     </select>
+                </label>
+                <label class="text-sm">
+                    "Entity id " <input name="entity_id" placeholder="a user or token id" value=move || entity_id().unwrap_or_default() class=INPUT />
                 </label>
                 <label class="text-sm">
                     "Action " <input name="action" placeholder="e.g. team.created" value=move || action().unwrap_or_default() class=INPUT />
