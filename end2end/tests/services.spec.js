@@ -171,5 +171,12 @@ test("applications are declared without JavaScript too", async ({ browser }) => 
   await declare.getByRole("button", { name: "Declare application" }).click();
   await page.goto(base + "/applications");
   await expect(page.getByTestId("application-card").filter({ hasText: "Wiki" })).toContainText("wiki:pages:edit");
+  // Decision logging (turned on by the test above) is turned off by a plain form post.
+  const logging = page.locator("section", { hasText: "Decision logging" });
+  await expect(logging.getByTestId("decision-logging")).toHaveText("On");
+  await logging.getByLabel("Log each denied decision").uncheck();
+  await logging.getByRole("button", { name: "Save decision logging" }).click();
+  await page.goto(base + "/applications");
+  await expect(page.locator("section", { hasText: "Decision logging" }).getByTestId("decision-logging")).toHaveText("Off");
   await context.close();
 });

@@ -55,8 +55,9 @@ test("changes appear live in the activity log, filters narrow it, the export dow
   await watcher.getByRole("button", { name: "Apply" }).click();
   await expect(watcher).toHaveURL(/entity_type=token/);
   await expect(rows.first()).toContainText("token.");
+  // Events about tokens: their own, and decisions denied to a token as subject.
   for (const text of await rows.locator("td:nth-child(3)").allTextContents()) {
-    expect(text.startsWith("token.")).toBe(true);
+    expect(text).toMatch(/^(token\.|decision\.denied)/);
   }
   await rows.first().getByText("Details").click();
   await expect(rows.first().locator("pre")).toContainText("request_id");
@@ -70,6 +71,6 @@ test("changes appear live in the activity log, filters narrow it, the export dow
   const lines = csv.trim().split("\n");
   expect(lines[0]).toMatch(/^time,actor_kind,/);
   expect(lines.length).toBeGreaterThan(1);
-  expect(lines.slice(1).every((l) => l.split(",")[4].startsWith("token."))).toBe(true);
+  expect(lines.slice(1).every((l) => /^(token\.|decision\.denied)/.test(l.split(",")[4]))).toBe(true);
   expect(errors, "no script errors").toEqual([]);
 });

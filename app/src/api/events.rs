@@ -4,33 +4,16 @@
 #[cfg(feature = "ssr")]
 use super::door;
 use crate::error::UiError;
-use foxgate_core::model::{DayCount, EventPage};
+use foxgate_core::model::{DayCount, EventFilter, EventPage};
 use leptos::prelude::*;
 
-/// The page's filters, as its GET form sends them. `since` is a span such as `7d`.
+/// One page (50 events) of the log under the page's filters, as its GET form sends them
+/// (blank ones already left out). `since` may be a span such as `7d`.
 #[server(prefix = "/fn", endpoint = "list_events")]
-pub async fn list_events(
-    #[server(default)] entity_type: String,
-    #[server(default)] entity_id: String,
-    #[server(default)] action: String,
-    #[server(default)] team: String,
-    #[server(default)] actor: String,
-    #[server(default)] since: String,
-    #[server(default)] outcome: String,
-    #[server(default)] cursor: String,
-) -> Result<EventPage, UiError> {
-    let some = |v: String| Some(v.trim().to_string()).filter(|v| !v.is_empty());
-    let filter = foxgate_core::model::EventFilter {
-        entity_type: some(entity_type),
-        entity_id: some(entity_id),
-        action: some(action),
-        team: some(team),
-        actor: some(actor),
-        since: some(since),
-        outcome: some(outcome),
-        cursor: some(cursor),
+pub async fn list_events(#[server(default)] filter: EventFilter) -> Result<EventPage, UiError> {
+    let filter = EventFilter {
         limit: Some(50),
-        ..Default::default()
+        ..filter
     };
     door::serve!(foxgate_core::service::events::list, filter)
 }

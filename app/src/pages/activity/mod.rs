@@ -10,7 +10,7 @@ use super::query_param;
 use crate::api::events::{events_per_day, list_events};
 use crate::api::teams::list_teams;
 use crate::components::{use_summary, ConsoleFrame, PageHeading, Panel, INPUT, QUIET};
-use foxgate_core::model::{format_utc, Event};
+use foxgate_core::model::{format_utc, Event, EventFilter};
 use foxgate_core::model::{EntityType, Outcome};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -54,50 +54,39 @@ fn ActivityBody() -> impl IntoView {
     let since = query_param("since");
     let outcome = query_param("outcome");
     let cursor = query_param("cursor");
+    // The filters the query names, blank ones left out: what the page lists and exports.
     let filters = move || {
-        (
-            entity_type().unwrap_or_default(),
-            entity_id().unwrap_or_default(),
-            action().unwrap_or_default(),
-            team().unwrap_or_default(),
-            actor().unwrap_or_default(),
-            since().unwrap_or_default(),
-            outcome().unwrap_or_default(),
-            cursor().unwrap_or_default(),
-        )
+        let some = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        EventFilter {
+            entity_type: some(entity_type()),
+            entity_id: some(entity_id()),
+            action: some(action()),
+            team: some(team()),
+            actor: some(actor()),
+            since: some(since()),
+            outcome: some(outcome()),
+            cursor: some(cursor()),
+            ..Default::default()
+        }
     };
-    let page = Resource::new(
-        filters,
-        |(entity_type, entity_id, action, team, actor, since, outcome, cursor)| {
-            list_events(
-                entity_type,
-                entity_id,
-                action,
-                team,
-                actor,
-                since,
-                outcome,
-                cursor,
-            )
-        },
-    );
+    let page = Resource::new(filters, list_events);
     let teams = Resource::new(|| (), |_| list_teams());
     let daily = Resource::new(|| (), |_| events_per_day());
     let summary = use_summary();
     // The filters as a query string (without the cursor), for "Older" and the downloads.
     let query = move || {
-        let (entity_type, entity_id, action, team, actor, since, outcome, _) = filters();
+        let f = filters();
         [
-            ("entity_type", entity_type),
-            ("entity_id", entity_id),
-            ("action", action),
-            ("team", team),
-            ("actor", actor),
-            ("since", since),
-            ("outcome", outcome),
+            ("entity_type", f.entity_type),
+            ("entity_id", f.entity_id),
+            ("action", f.action),
+            ("team", f.team),
+            ("actor", f.actor),
+            ("since", f.since),
+            ("outcome", f.outcome),
         ]
         .into_iter()
-        .filter(|(_, v)| !v.is_empty())
+        .filter_map(|(k, v)| Some((k, v?)))
         .map(|(k, v)| format!("{k}={}", urlencode(&v)))
         .collect::<Vec<_>>()
     };
