@@ -53,11 +53,12 @@ pub struct EventFilter {
     pub entity_type: Option<String>,
     #[serde(default)]
     pub entity_id: Option<String>,
-    /// The actor's id (a user id or a token id).
+    /// The actor: a user id or token id, a user's email, or `me` (the caller).
     #[serde(default)]
     pub actor: Option<String>,
     #[serde(default)]
     pub actor_kind: Option<String>,
+    /// An action (`team.created`), or the start of actions (`team`).
     #[serde(default)]
     pub action: Option<String>,
     /// A team slug or id.

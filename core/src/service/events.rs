@@ -5,7 +5,8 @@
 use super::{scope, Services};
 use crate::authz::{Action, Permission, Principal, Resource, Scope};
 use crate::model::{
-    DayCount, EntityType, Event, EventActor, EventEntity, EventFilter, EventPage, Outcome,
+    AuditAction, DayCount, EntityType, Event, EventActor, EventEntity, EventFilter, EventPage,
+    Outcome,
 };
 use crate::store::events;
 use crate::store::DAY_MS;
@@ -254,6 +255,11 @@ async fn read(
                 .id,
         ),
     };
+    let actor = match f.actor.as_deref() {
+        None => None,
+        Some(actor) => Some(actor_id(&mut conn, reader, actor).await?),
+    };
+    let actions = action_filter(f.action.as_deref())?;
     let since = f
         .since
         .as_deref()
@@ -274,9 +280,9 @@ async fn read(
         entity_types: reader.types.as_deref(),
         entity_type: f.entity_type.as_deref(),
         entity_id: f.entity_id.as_deref(),
-        actor_id: f.actor.as_deref(),
+        actor_id: actor.as_deref(),
         actor_kind: f.actor_kind.as_deref(),
-        action: f.action.as_deref(),
+        actions: actions.as_deref(),
         team_id: team_id.as_deref(),
         ip: f.ip.as_deref(),
         outcome: f.outcome.as_deref(),
@@ -290,6 +296,65 @@ async fn read(
         Direction::Older => events::page(&mut conn, &query).await?,
         Direction::Newer => events::tail(&mut conn, &query).await?,
     })
+}
+
+/// The actor filter as an actor id: `me` is the reader, an email is that user, anything
+/// else an actor id as given.
+async fn actor_id(
+    conn: &mut sqlx::AnyConnection,
+    reader: &Reader,
+    actor: &str,
+) -> Result<String, Error> {
+    let actor = actor.trim();
+    if actor.eq_ignore_ascii_case("me") {
+        let me = reader.principal.as_ref().ok_or_else(|| {
+            Error::invalid("actor", "me means the signed-in caller; name an actor")
+        })?;
+        return Ok(match (&me.via_token, &me.identity) {
+            (None, crate::authz::Identity::User { id, .. }) => id.clone(),
+            (Some(token), _) | (None, crate::authz::Identity::Token { id: token, .. }) => {
+                token.clone()
+            }
+            (None, crate::authz::Identity::Anonymous) => return Err(Error::Unauthorized),
+        });
+    }
+    if actor.contains('@') {
+        // Unknown emails match nothing, as an unknown id would.
+        return Ok(crate::store::users::id_by_email(conn, actor)
+            .await?
+            .unwrap_or_else(|| actor.to_string()));
+    }
+    Ok(actor.to_string())
+}
+
+/// The action filter as the actions it means: a known action, or every action starting
+/// with the text (`team` is `team.created`, `team.updated`, `team.deleted`), matched on the
+/// list of known actions so each one still reads its index newest first.
+fn action_filter(action: Option<&str>) -> Result<Option<Vec<&'static str>>, Error> {
+    let Some(action) = action
+        .map(|a| a.trim().to_ascii_lowercase())
+        .filter(|a| !a.is_empty())
+    else {
+        return Ok(None);
+    };
+    if action.len() > 64
+        || !action
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
+    {
+        return Err(Error::invalid(
+            "action",
+            "is an action such as team.created, or the start of one such as team",
+        ));
+    }
+    Ok(Some(match AuditAction::parse(&action) {
+        Some(exact) => vec![exact.as_str()],
+        None => AuditAction::ALL
+            .iter()
+            .map(|a| a.as_str())
+            .filter(|a| a.starts_with(action.as_str()))
+            .collect(),
+    }))
 }
 
 /// Days the activity chart covers, today included.

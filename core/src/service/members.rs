@@ -4,6 +4,7 @@ use super::{password, Services};
 use crate::authz::{BuiltinRole, PermissionSet, Principal, Scope};
 use crate::model::{AuditAction, EntityType};
 use crate::model::{GrantView, Member, MemberGrants, NewGrant, NewLocalMember};
+use crate::store::audit::AuditEvent;
 use crate::store::{self, grants, roles, users};
 use crate::use_cases::{
     GRANTS_CREATE, GRANTS_REVOKE, MEMBERS_CREATE, MEMBERS_READ, MEMBERS_REMOVE,
@@ -124,6 +125,13 @@ pub async fn grant(
     if !users::is_member(&mut cx.db, &org_id, &input.user_id).await? {
         return Err(Error::NotFound);
     }
+    let recipient = users::get(&mut cx.db, &input.user_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let team = cx
+        .team
+        .as_ref()
+        .map(|t| (t.id.clone(), t.slug.clone(), t.name.clone()));
     let id = grants::insert(
         &mut cx.db,
         &org_id,
@@ -133,8 +141,15 @@ pub async fn grant(
         store::now_ms(),
     )
     .await?;
-    cx.event(AuditAction::GrantCreated)
-        .entity(EntityType::Grant, &id, &role_name)
+    let about = GrantAbout {
+        recipient: (&recipient.id, &recipient.email),
+        role: (&input.role, &role_name),
+        team: team
+            .as_ref()
+            .map(|(id, slug, name)| (id.as_str(), slug.as_str(), name.as_str())),
+    };
+    about
+        .describe(cx.event(AuditAction::GrantCreated), &id)
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;
@@ -171,10 +186,25 @@ pub async fn revoke(
         keep_an_owner(&mut cx.db, &org_id, &grant.user_id).await?;
     }
     grants::delete(&mut cx.db, &grant.id).await?;
-    let snapshot = serde_json::json!({"id": grant.id, "user_id": grant.user_id, "role": grant.role_id, "team_id": grant.team_id});
-    cx.event(AuditAction::GrantRevoked)
-        .entity(EntityType::Grant, &grant.id, &grant.role_id)
-        .snapshot(snapshot)
+    let recipient = users::get(&mut cx.db, &grant.user_id).await?;
+    let email = recipient.map(|u| u.email).unwrap_or_default();
+    let role_name = match role_permissions(&mut cx.db, &org_id, &grant.role_id).await {
+        Ok((_, name)) => name,
+        Err(_) => grant.role_id.clone(),
+    };
+    let team = match &grant.team_id {
+        Some(team_id) => store::teams::find(&mut cx.db, &org_id, team_id).await?,
+        None => None,
+    };
+    let about = GrantAbout {
+        recipient: (&grant.user_id, &email),
+        role: (&grant.role_id, &role_name),
+        team: team
+            .as_ref()
+            .map(|t| (t.id.as_str(), t.slug.as_str(), t.name.as_str())),
+    };
+    about
+        .describe(cx.event(AuditAction::GrantRevoked), &grant.id)
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;
@@ -223,6 +253,44 @@ pub async fn remove(
         .await?;
     cx.commit().await?;
     Ok(())
+}
+
+/// Who a grant gives what, where: the activity log names all three, so "who got what"
+/// is read off the event (and a team's grants show among the team's events).
+struct GrantAbout<'a> {
+    /// User id and email.
+    recipient: (&'a str, &'a str),
+    /// Role id and name.
+    role: (&'a str, &'a str),
+    /// Team id, slug and name; None for the whole organization.
+    team: Option<(&'a str, &'a str, &'a str)>,
+}
+
+impl GrantAbout<'_> {
+    fn describe(&self, event: AuditEvent, grant_id: &str) -> AuditEvent {
+        let (user_id, email) = self.recipient;
+        let (role_id, role_name) = self.role;
+        let place = match self.team {
+            Some((_, _, name)) => format!("team {name}"),
+            None => "whole organization".to_string(),
+        };
+        let event = event
+            .entity(
+                EntityType::Grant,
+                grant_id,
+                &format!("{role_name} for {email} in {place}"),
+            )
+            .snapshot(serde_json::json!({
+                "id": grant_id,
+                "recipient": {"user_id": user_id, "email": email},
+                "role": {"id": role_id, "name": role_name},
+                "team": self.team.map(|(id, slug, name)| serde_json::json!({"id": id, "slug": slug, "name": name})),
+            }));
+        match self.team {
+            Some((team_id, ..)) => event.team(team_id),
+            None => event,
+        }
+    }
 }
 
 /// The last-owner guard: refuses when `user_id` is the org's only org-wide owner.

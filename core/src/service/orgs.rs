@@ -51,6 +51,7 @@ pub async fn update(
     changes: OrgChanges,
 ) -> Result<Org, Error> {
     let mut cx = ORG_UPDATE.begin(s, p, org_ref, None).await?;
+    let before = view(cx.org.clone());
     let mut org = cx.org.clone();
     if let Some(slug) = &changes.slug {
         org.slug = slug::validate("slug", slug)?;
@@ -108,10 +109,7 @@ pub async fn update(
         }
         org.require_sso = required;
     }
-    let logging_change = changes
-        .log_denied_decisions
-        .filter(|on| *on != org.log_denied_decisions);
-    if let Some(on) = logging_change {
+    if let Some(on) = changes.log_denied_decisions {
         org.log_denied_decisions = on;
     }
     store::orgs::update(&mut cx.db, &org).await.map_err(|e| {
@@ -124,22 +122,15 @@ pub async fn update(
     let mut event = cx
         .event(AuditAction::OrgUpdated)
         .entity(EntityType::Org, &org.id, &org.name);
-    let mut changed = serde_json::Map::new();
+    let mut changed = store::audit::changes(&before, &view(org.clone()));
     if let Some((old, new, effective_at)) = retention_change {
+        // What was asked, even while the lowering waits out its week.
         changed.insert(
             "audit_retention_days".into(),
             serde_json::json!({"old": old, "new": new, "effective_at": effective_at}),
         );
     }
-    if let Some(on) = logging_change {
-        changed.insert(
-            "log_denied_decisions".into(),
-            serde_json::json!({"old": !on, "new": on}),
-        );
-    }
-    if !changed.is_empty() {
-        event = event.snapshot(changed.into());
-    }
+    event = event.snapshot(changed.into());
     event.insert(&mut cx.db).await?;
     cx.commit().await?;
     Ok(view(org))

@@ -128,6 +128,7 @@ pub async fn update(
     let org_id = pending.org().id.clone();
     let mut role = find_custom(pending.db(), p, &org_id, role_id).await?;
     let mut cx = pending.authorize(None).await?;
+    let shown_before = view(role.clone());
     let before = (role.permissions, role.apps.clone());
     if let Some(words) = &changes.permissions {
         let wanted = parse_permissions(s, &mut cx.db, &org_id, words).await?;
@@ -150,12 +151,14 @@ pub async fn update(
     store::roles::update(&mut cx.db, &role, store::now_ms())
         .await
         .map_err(name_taken)?;
+    let after = view(role);
     cx.event(AuditAction::RoleUpdated)
-        .entity(EntityType::Role, &role.id, &role.name)
+        .entity(EntityType::Role, &after.id, &after.name)
+        .snapshot(store::audit::changes(&shown_before, &after).into())
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;
-    Ok(view(role))
+    Ok(after)
 }
 
 /// Deletes a custom role and its grants; the audit event keeps the role's definition.

@@ -410,9 +410,25 @@ async fn save(
         providers::insert(&mut cx.db, &row).await?;
         AuditAction::SsoProviderCreated
     };
+    // An update records the fields changed (a replaced secret only as replaced).
+    let described = match &existing {
+        None => snapshot(&row),
+        Some(old) => {
+            let mut changed = store::audit::changes(&snapshot(old), &snapshot(&row));
+            if old.client_secret_sealed.is_some()
+                && old.client_secret_sealed != row.client_secret_sealed
+            {
+                changed.insert(
+                    "client_secret".into(),
+                    serde_json::json!({"old": "(set)", "new": "(replaced)"}),
+                );
+            }
+            changed.into()
+        }
+    };
     cx.event(action)
         .entity(EntityType::SsoProvider, &row.id, &row.name)
-        .snapshot(snapshot(&row))
+        .snapshot(described)
         .insert(&mut cx.db)
         .await?;
     let team_rows = teams::list(&mut cx.db, &org.id).await?;

@@ -89,6 +89,7 @@ pub async fn update(
 ) -> Result<Team, Error> {
     let mut cx = TEAMS_UPDATE.begin(s, p, org_ref, Some(team_ref)).await?;
     let mut team = cx.team.take().expect("a team was named");
+    let before = view(team.clone());
     if let Some(slug) = &changes.slug {
         team.slug = slug::validate("slug", slug)?;
     }
@@ -98,12 +99,15 @@ pub async fn update(
     store::teams::update(&mut cx.db, &team)
         .await
         .map_err(slug_taken)?;
+    let after = view(team);
     cx.event(AuditAction::TeamUpdated)
-        .entity(EntityType::Team, &team.id, &team.name)
+        .entity(EntityType::Team, &after.id, &after.name)
+        .team(&after.id)
+        .snapshot(store::audit::changes(&before, &after).into())
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;
-    Ok(view(team))
+    Ok(after)
 }
 
 /// Deletes the team and its grants; the audit event keeps a snapshot of the team.

@@ -282,8 +282,14 @@ fn fresh_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
+/// A token's event names its kind and team (and, for a personal token, whose it is).
 fn event(p: &Principal, action: AuditAction, t: &TokenRow) -> AuditEvent {
-    let event = AuditEvent::by(p, action).entity(EntityType::Token, &t.id, &t.name);
+    let event = AuditEvent::by(p, action)
+        .entity(EntityType::Token, &t.id, &t.name)
+        .snapshot(serde_json::json!({
+            "id": t.id, "name": t.name, "kind": t.kind,
+            "team_id": t.team_id, "user_id": t.user_id, "expires_at": t.expires_at,
+        }));
     match &t.team_id {
         Some(team) => event.team(team),
         None => event,

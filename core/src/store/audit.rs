@@ -6,6 +6,29 @@ use crate::model::{AuditAction, EntityType, Outcome};
 use crate::secret::Secret;
 use sqlx::AnyConnection;
 
+/// The fields that differ between two states of an entity, as `{"field": {"old", "new"}}`:
+/// what an update event records. Give it public views, never anything holding a secret.
+pub fn changes(
+    before: &impl serde::Serialize,
+    after: &impl serde::Serialize,
+) -> serde_json::Map<String, serde_json::Value> {
+    let (before, after) = (
+        serde_json::to_value(before).unwrap_or_default(),
+        serde_json::to_value(after).unwrap_or_default(),
+    );
+    let empty = serde_json::Map::new();
+    let old = before.as_object().unwrap_or(&empty);
+    let new = after.as_object().unwrap_or(&empty);
+    let mut out = serde_json::Map::new();
+    for (field, value) in new {
+        let was = old.get(field).unwrap_or(&serde_json::Value::Null);
+        if was != value {
+            out.insert(field.clone(), serde_json::json!({"old": was, "new": value}));
+        }
+    }
+    out
+}
+
 /// One event to append. Built with [`AuditEvent::by`] or [`AuditEvent::anonymous`], then
 /// narrowed with the `entity`/`org`/… setters. Never put a secret in any field.
 #[derive(Debug, Clone)]
@@ -101,7 +124,8 @@ impl AuditEvent {
         self
     }
 
-    /// The entity's last state, recorded on delete. Never include a secret.
+    /// What the event is about beyond its entity: the last state on delete, the fields
+    /// changed on update ([`changes`]), who got what on a grant. Never include a secret.
     pub fn snapshot(mut self, value: serde_json::Value) -> Self {
         self.snapshot = Some(value);
         self

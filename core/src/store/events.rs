@@ -38,7 +38,8 @@ pub struct Query<'a> {
     pub entity_id: Option<&'a str>,
     pub actor_id: Option<&'a str>,
     pub actor_kind: Option<&'a str>,
-    pub action: Option<&'a str>,
+    /// Any of these actions.
+    pub actions: Option<&'a [&'static str]>,
     pub team_id: Option<&'a str>,
     pub ip: Option<&'a str>,
     pub outcome: Option<&'a str>,
@@ -177,7 +178,12 @@ async fn fetch(
     sql.equals("entity_id", q.entity_id);
     sql.equals("actor_id", q.actor_id);
     sql.equals("actor_kind", q.actor_kind);
-    sql.equals("action", q.action);
+    if let Some(actions) = q.actions {
+        if actions.is_empty() {
+            return Ok(Vec::new());
+        }
+        sql.within("action", actions);
+    }
     sql.equals("team_id", q.team_id);
     sql.equals("ip", q.ip);
     sql.equals("outcome", q.outcome);

@@ -133,6 +133,14 @@ pub async fn remove_membership(
 
 /// Whether any account already uses this email (compared case-insensitively). Used only to
 /// refuse a new SSO identity that would collide with it, never to sign anyone in.
+/// The id of the user with this email (any letter case), member of any org or none.
+pub async fn id_by_email(conn: &mut AnyConnection, email: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT id FROM users WHERE LOWER(email) = LOWER($1)")
+        .bind(email)
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn email_in_use(conn: &mut AnyConnection, email: &str) -> sqlx::Result<bool> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE LOWER(email) = LOWER($1)")
         .bind(email)

@@ -528,3 +528,155 @@ async fn exports_stream_every_matching_event(backend: Backend) {
     assert_eq!(res.status(), 403);
 }
 on_both_databases!(exports_stream_every_matching_event);
+
+/// The log says who got what and what changed: grants name their recipient, role and team
+/// (revokes too), updates list the fields changed old → new, token events their kind and
+/// team; the actor filter takes an email or `me`, the action filter a prefix.
+async fn the_log_says_who_got_what_and_what_changed(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    add_teams(&s, &owner, &["alpha"]).await;
+    let dave = add_member(&s, &owner, "dave@acme.test").await;
+    let res = grant(&s, &owner, &dave, "member", Some("alpha")).await;
+    assert_eq!(res.status(), 201);
+    let grant_id = json(res).await["id"].as_str().unwrap().to_string();
+
+    let given = &events(&s, &owner, "?action=grant.created").await["events"][0];
+    assert_eq!(
+        given["entity"]["label"],
+        "Member for dave@acme.test in team alpha"
+    );
+    assert_eq!(given["snapshot"]["recipient"]["email"], "dave@acme.test");
+    assert_eq!(given["snapshot"]["recipient"]["user_id"], dave.as_str());
+    assert_eq!(given["snapshot"]["role"]["name"], "Member");
+    assert_eq!(given["snapshot"]["team"]["slug"], "alpha");
+    assert!(
+        given["team_id"].is_string(),
+        "a team's grants are among its events"
+    );
+
+    let res = s
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/orgs/acme/grants/{grant_id}"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    let taken = &events(&s, &owner, "?action=grant.revoked").await["events"][0];
+    assert_eq!(
+        taken["entity"]["label"],
+        "Member for dave@acme.test in team alpha"
+    );
+    assert_eq!(taken["snapshot"]["recipient"]["email"], "dave@acme.test");
+
+    // Updates: the fields changed, old → new, and nothing else.
+    let res = s
+        .api(
+            Method::PATCH,
+            "/api/v1/orgs/acme/teams/alpha",
+            &owner,
+            Some(json!({"name": "Alpha Squad"})),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let renamed = &events(&s, &owner, "?action=team.updated").await["events"][0];
+    assert_eq!(
+        renamed["snapshot"],
+        json!({"name": {"old": "alpha", "new": "Alpha Squad"}})
+    );
+    let res = s
+        .api(
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            &owner,
+            Some(json!({"name": "Acme Corp", "max_token_lifetime_days": 90})),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let org = &events(&s, &owner, "?action=org.updated").await["events"][0];
+    assert_eq!(org["snapshot"]["name"]["new"], "Acme Corp");
+    assert_eq!(
+        org["snapshot"]["max_token_lifetime_days"],
+        json!({"old": null, "new": 90})
+    );
+    assert!(
+        org["snapshot"].get("slug").is_none(),
+        "unchanged fields are left out"
+    );
+    let res = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/acme/roles",
+            &owner,
+            Some(json!({"name": "Reader", "permissions": ["teams:read"]})),
+        )
+        .await;
+    let role = json(res).await["id"].as_str().unwrap().to_string();
+    let res = s
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/orgs/acme/roles/{role}"),
+            &owner,
+            Some(json!({"permissions": ["teams:read", "members:read"]})),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let edited = &events(&s, &owner, "?action=role.updated").await["events"][0];
+    assert_eq!(
+        edited["snapshot"]["permissions"]["old"],
+        json!(["teams:read"])
+    );
+    assert!(edited["snapshot"].get("name").is_none());
+
+    // Tokens: kind and team.
+    let res = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/acme/tokens",
+            &owner,
+            Some(
+                json!({"name": "ci", "team": "alpha", "roles": ["member"], "expires_in_days": 30}),
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let minted = &events(&s, &owner, "?action=token.created").await["events"][0];
+    assert_eq!(minted["snapshot"]["kind"], "team");
+    assert_eq!(minted["snapshot"]["name"], "ci");
+    assert!(minted["snapshot"]["team_id"].is_string());
+
+    // Filters: the actor by email or as `me`, the action by its start.
+    let by_email = events(
+        &s,
+        &owner,
+        &format!("?actor={}", crate::harness::OWNER_EMAIL),
+    )
+    .await;
+    let by_me = events(&s, &owner, "?actor=me").await;
+    assert!(!by_email["events"].as_array().unwrap().is_empty());
+    assert_eq!(by_email["events"], by_me["events"]);
+    assert!(
+        events(&s, &owner, "?actor=nobody@acme.test").await["events"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let teams = actions(&events(&s, &owner, "?action=team").await);
+    assert!(teams.contains(&"team.created".to_string()));
+    assert!(teams.contains(&"team.updated".to_string()));
+    assert!(teams.iter().all(|a| a.starts_with("team")));
+    let grants = actions(&events(&s, &owner, "?action=GRANT.").await);
+    assert_eq!(grants, ["grant.revoked", "grant.created"]);
+    let bad = s
+        .api(
+            Method::GET,
+            &format!("{EVENTS}?action=team%25"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+}
+on_both_databases!(the_log_says_who_got_what_and_what_changed);

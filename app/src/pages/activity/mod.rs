@@ -11,7 +11,7 @@ use crate::api::events::{events_per_day, list_events};
 use crate::api::teams::list_teams;
 use crate::components::{use_summary, ConsoleFrame, PageHeading, Panel, INPUT, QUIET};
 use foxgate_core::model::{format_utc, Event, EventFilter};
-use foxgate_core::model::{EntityType, Outcome};
+use foxgate_core::model::{AuditAction, EntityType, Outcome};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -119,7 +119,10 @@ fn ActivityBody() -> impl IntoView {
                     "Entity id " <input name="entity_id" placeholder="a user or token id" value=move || entity_id().unwrap_or_default() class=INPUT />
                 </label>
                 <label class="text-sm">
-                    "Action " <input name="action" placeholder="e.g. team.created" value=move || action().unwrap_or_default() class=INPUT />
+                    "Action " <input name="action" list="known-actions" placeholder="team, or team.created" value=move || action().unwrap_or_default() class=INPUT />
+                    <datalist id="known-actions">
+                        {AuditAction::ALL.iter().map(|a| view! { <option value=a.as_str()></option> }).collect_view()}
+                    </datalist>
                 </label>
                 <label class="text-sm">
                     "Team "
@@ -140,7 +143,7 @@ fn ActivityBody() -> impl IntoView {
                     </select>
                 </label>
                 <label class="text-sm">
-                    "Actor id " <input name="actor" value=move || actor().unwrap_or_default() class=INPUT />
+                    "Actor " <input name="actor" placeholder="email, id, or me" value=move || actor().unwrap_or_default() class=INPUT />
                 </label>
                 <label class="text-sm">
                     "When "
@@ -193,9 +196,13 @@ fn ActivityBody() -> impl IntoView {
                             q.push(format!("cursor={c}"));
                             view! { <a class=QUIET href=format!("/activity?{}", q.join("&"))>"Older events"</a> }
                         });
+                        let nothing = page.events.is_empty().then(|| view! {
+                            <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="no-events">"No events match these filters."</p>
+                        });
                         let rows = page.events.into_iter().map(|e| view! { <EventRow event=e /> }).collect_view();
                         view! {
                             {status}
+                            {nothing}
                             <table class="w-full text-left text-sm" data-testid="events">
                                 <thead class="text-xs uppercase text-slate-500">
                                     <tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Entity"</th><th>"From"</th><th>"Outcome"</th></tr>
@@ -213,7 +220,9 @@ fn ActivityBody() -> impl IntoView {
     }
 }
 
-/// One event, with its details (ids, request id, the snapshot of what was deleted) folded away.
+/// One event. Its actor and entity are links that filter the log by them; its details
+/// (ids, where from, and what it recorded: the fields changed, who got what, the state of
+/// what was deleted) are folded away as labelled fields.
 #[component]
 pub(crate) fn EventRow(event: Event) -> impl IntoView {
     let who = event
@@ -221,21 +230,71 @@ pub(crate) fn EventRow(event: Event) -> impl IntoView {
         .label
         .clone()
         .unwrap_or_else(|| event.actor.kind.clone());
+    let who = match &event.actor.id {
+        Some(id) => view! {
+            <a class="hover:underline" href=format!("/activity?actor={}", urlencode(id)) title="Only this actor's events">{who}</a>
+        }
+        .into_any(),
+        None => view! { <span>{who}</span> }.into_any(),
+    };
     let what = match (&event.entity.kind, &event.entity.label) {
         (Some(kind), Some(label)) => format!("{kind}: {label}"),
         (Some(kind), None) => kind.clone(),
         _ => String::new(),
     };
+    let what = match (&event.entity.kind, &event.entity.id) {
+        (Some(kind), Some(id)) => view! {
+            <a class="hover:underline" title="Only events about this"
+                href=format!("/activity?entity_type={}&entity_id={}", urlencode(kind), urlencode(id))>{what}</a>
+        }
+        .into_any(),
+        _ => view! { <span>{what}</span> }.into_any(),
+    };
     let outcome = match &event.reason {
         Some(reason) => format!("{} ({reason})", event.outcome),
         None => event.outcome.clone(),
     };
-    let details = serde_json::to_string_pretty(&serde_json::json!({
-        "id": event.id, "time": event.time, "actor": event.actor, "entity": event.entity,
-        "team_id": event.team_id, "origin_host": event.origin_host,
-        "request_id": event.request_id, "snapshot": event.snapshot,
-    }))
-    .unwrap_or_default();
+    let fields: Vec<(&'static str, String)> = [
+        ("Event", Some(event.id.clone())),
+        ("Time", Some(event.time.clone())),
+        (
+            "Actor",
+            Some(format!(
+                "{} {}",
+                event.actor.kind,
+                event.actor.id.clone().unwrap_or_default()
+            )),
+        ),
+        (
+            "Entity",
+            event
+                .entity
+                .kind
+                .clone()
+                .map(|k| format!("{k} {}", event.entity.id.clone().unwrap_or_default())),
+        ),
+        ("Team", event.team_id.clone()),
+        ("From", event.origin_host.clone()),
+        ("Request", event.request_id.clone()),
+        ("Chain position", event.seq.map(|s| s.to_string())),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| Some((label, value?)))
+    .collect();
+    // Type-erased: the row's view type is otherwise too deep for the compiler.
+    let details = view! {
+        <details class="mt-1 text-xs">
+            <summary class="cursor-pointer text-slate-500">"Details"</summary>
+            <dl class="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5" data-testid="event-fields">
+                {fields.into_iter().map(|(label, value)| view! {
+                    <dt class="text-slate-500">{label}</dt>
+                    <dd class="break-all font-mono">{value}</dd>
+                }.into_any()).collect_view()}
+            </dl>
+            {event.snapshot.clone().map(|s| view! { <Recorded snapshot=s /> }.into_any())}
+        </details>
+    }
+    .into_any();
     view! {
         <tr class="border-t border-slate-100 align-top dark:border-slate-800" data-testid="event-row">
             <td class="py-2 pr-3 whitespace-nowrap">{format_utc(event.created_at)}</td>
@@ -243,14 +302,52 @@ pub(crate) fn EventRow(event: Event) -> impl IntoView {
             <td class="py-2 pr-3 font-mono text-xs">{event.action.clone()}</td>
             <td class="py-2 pr-3">
                 {what}
-                <details class="mt-1 text-xs">
-                    <summary class="cursor-pointer text-slate-500">"Details"</summary>
-                    <pre class="mt-1 overflow-x-auto rounded bg-slate-100 p-2 dark:bg-slate-800">{details}</pre>
-                </details>
+                {details}
             </td>
             <td class="py-2 pr-3">{event.ip.clone().unwrap_or_default()}</td>
             <td class="py-2">{outcome}</td>
         </tr>
+    }
+}
+
+/// What an event recorded, as a table: a changed field reads `old → new`, anything nested
+/// as compact JSON.
+#[component]
+fn Recorded(snapshot: serde_json::Value) -> impl IntoView {
+    let rows: Vec<(String, String)> = match snapshot {
+        serde_json::Value::Object(map) => map
+            .into_iter()
+            .map(|(field, value)| (field, recorded_value(&value)))
+            .collect(),
+        other => vec![(String::new(), recorded_value(&other))],
+    };
+    view! {
+        <table class="mt-2 w-full text-left" data-testid="event-recorded">
+            <tbody>
+                {rows.into_iter().map(|(field, value)| view! {
+                    <tr class="border-t border-slate-100 dark:border-slate-800">
+                        <th class="py-0.5 pr-3 font-normal text-slate-500">{field}</th>
+                        <td class="py-0.5 break-all font-mono">{value}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+fn recorded_value(value: &serde_json::Value) -> String {
+    let plain = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "—".to_string(),
+        other => other.to_string(),
+    };
+    match value {
+        serde_json::Value::Object(map)
+            if map.len() >= 2 && map.contains_key("old") && map.contains_key("new") =>
+        {
+            format!("{} → {}", plain(&map["old"]), plain(&map["new"]))
+        }
+        other => plain(other),
     }
 }
 
