@@ -32,8 +32,13 @@ test("changes appear live in the activity log, filters narrow it, the export dow
   // The chart of the last 30 days, drawn on the server: today's bar counts the setup so far.
   const chart = watcher.getByTestId("events-per-day");
   await expect(chart).toContainText("events in the last 30 days");
-  expect(await chart.locator("rect").count()).toBe(30);
-  expect(Number(await chart.locator("rect").last().getAttribute("data-events"))).toBeGreaterThan(0);
+  const bars = chart.locator("rect[data-day]");
+  expect(await bars.count()).toBe(30);
+  const today = Number(await bars.last().getAttribute("data-events"));
+  expect(today).toBeGreaterThan(0);
+  // The scale names the busiest day's count.
+  const busiest = Math.max(...(await bars.evaluateAll((rs) => rs.map((r) => Number(r.dataset.events)))));
+  await expect(chart.getByTestId("chart-max")).toHaveText(String(busiest));
   const rows = watcher.getByTestId("event-row");
   const before = await rows.count();
 
@@ -67,6 +72,7 @@ test("changes appear live in the activity log, filters narrow it, the export dow
     watcher.waitForEvent("download"),
     watcher.getByRole("link", { name: "CSV" }).click(),
   ]);
+  expect(download.suggestedFilename()).toMatch(/^foxgate-acme-events-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = fs.readFileSync(await download.path(), "utf8");
   const lines = csv.trim().split("\n");
   expect(lines[0]).toMatch(/^time,actor_kind,/);
@@ -85,6 +91,14 @@ test("changes appear live in the activity log, filters narrow it, the export dow
   for (const text of await rows.locator("td:nth-child(3)").allTextContents()) {
     expect(text.startsWith("team.")).toBe(true);
   }
+  // A bar narrows the log to its day.
+  await watcher.goto(base + "/activity");
+  const day = await watcher.getByTestId("events-per-day").locator("rect[data-day]").last().getAttribute("data-day");
+  await watcher.getByTestId("events-per-day").locator("a").last().click();
+  await expect(watcher).toHaveURL(new RegExp(`since=${day}&until=${day}`));
+  await expect(watcher.locator("select[name=since]")).toHaveValue(day);
+  await expect(watcher.locator("input[name=until]")).toHaveValue(day);
+  await expect(rows.first()).toBeVisible();
   await watcher.goto(base + "/activity?actor=nobody@acme.test");
   await expect(watcher.getByTestId("no-events")).toHaveText("No events match these filters.");
   expect(errors, "no script errors").toEqual([]);

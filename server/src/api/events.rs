@@ -73,12 +73,25 @@ pub async fn export(
             (header::CONTENT_TYPE, format.content_type().to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"events.{}\"", format.extension()),
+                download_name(&org, format.extension()),
             ),
         ],
         Body::from_stream(chunks),
     )
         .into_response())
+}
+
+/// `foxgate-<org>-events-<YYYY-MM-DD>.<ext>`: a download says whose log it is and when it
+/// was taken. The org is named as the URL named it, reduced to slug characters.
+fn download_name(org: &str, extension: &str) -> String {
+    let org: String = org
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect();
+    let now = foxgate_core::model::format_utc(foxgate_core::store::now_ms());
+    let today = now.get(..10).unwrap_or_default();
+    format!("attachment; filename=\"foxgate-{org}-events-{today}.{extension}\"")
 }
 
 /// How often a live stream looks for new events.

@@ -488,10 +488,18 @@ async fn exports_stream_every_matching_event(backend: Backend) {
         )
         .await;
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-disposition"]
+    // Named for the org and the day it was taken (the day of a minute ago too, should
+    // midnight have passed since).
+    let name = res.headers()["content-disposition"]
         .to_str()
         .unwrap()
-        .contains("events.csv"));
+        .to_string();
+    let now = foxgate_core::store::now_ms();
+    let named = |ms: i64| {
+        let day = &foxgate_core::model::format_utc(ms)[..10];
+        format!("attachment; filename=\"foxgate-acme-events-{day}.csv\"")
+    };
+    assert!(name == named(now) || name == named(now - 60_000), "{name}");
     let csv = res.text().await.unwrap();
     let rows: Vec<&str> = csv.lines().collect();
     assert!(rows[0].starts_with("time,actor_kind,"));

@@ -52,6 +52,7 @@ fn ActivityBody() -> impl IntoView {
     let team = query_param("team");
     let actor = query_param("actor");
     let since = query_param("since");
+    let until = query_param("until");
     let outcome = query_param("outcome");
     let cursor = query_param("cursor");
     // The filters the query names, blank ones left out: what the page lists and exports.
@@ -64,6 +65,7 @@ fn ActivityBody() -> impl IntoView {
             team: some(team()),
             actor: some(actor()),
             since: some(since()),
+            until: some(until()),
             outcome: some(outcome()),
             cursor: some(cursor()),
             ..Default::default()
@@ -83,6 +85,7 @@ fn ActivityBody() -> impl IntoView {
             ("team", f.team),
             ("actor", f.actor),
             ("since", f.since),
+            ("until", f.until),
             ("outcome", f.outcome),
         ]
         .into_iter()
@@ -152,7 +155,14 @@ fn ActivityBody() -> impl IntoView {
                             .into_iter()
                             .map(|(v, label)| view! { <option value=v selected=move || since().unwrap_or_default() == v>{label}</option> })
                             .collect_view()}
+                        // A day picked on the chart (or typed in the URL) stays selectable.
+                        {move || since().filter(|v| !PRESETS.iter().any(|(p, _)| p == v)).map(|v| {
+                            view! { <option value=v.clone() selected=true>{format!("From {v}")}</option> }
+                        })}
                     </select>
+                </label>
+                <label class="text-sm">
+                    "Until (through) " <input type="date" name="until" value=move || until().unwrap_or_default() class=INPUT />
                 </label>
                 <label class="text-sm">
                     "Outcome "
