@@ -159,3 +159,28 @@ test("without JavaScript a personal token's secret is shown once, after the form
   await api.dispose();
   await context.close();
 });
+
+test("three quick clicks on Create token mint one token", async ({ page }) => {
+  const { base } = server();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(base + "/login");
+  await page.fill("#email", "owner@acme.test");
+  await page.fill("#password", "correct-horse-battery");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(base + "/");
+  await page.goto(base + "/tokens");
+  const rows = page.getByTestId("token-row").filter({ hasText: "triple-click" });
+  await expect(rows).toHaveCount(0);
+  const form = page.locator("section", { hasText: "New token" });
+  await form.locator("input[name=name]").fill("triple-click");
+  await form.locator("select[name=kind]").selectOption("org_admin");
+  await form.getByLabel("Viewer", { exact: true }).check();
+  await form.getByRole("button", { name: "Create token" }).click({ clickCount: 3 });
+  await expect(page.getByTestId("new-token")).toHaveText(/^fga_/);
+  await expect(rows).toHaveCount(1);
+  // The page reloaded its data with a fresh key: one more click is one more token.
+  await page.reload();
+  await expect(page.getByTestId("token-row").filter({ hasText: "triple-click" })).toHaveCount(1);
+  expect(errors).toEqual([]);
+});

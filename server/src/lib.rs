@@ -134,6 +134,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
             if let Err(e) = foxgate_core::service::events::purge_expired(&services).await {
                 tracing::warn!(error = ?e, "audit retention purge failed");
             }
+            if let Err(e) = foxgate_core::service::tokens::forget_old_submissions(&services).await {
+                tracing::warn!(error = ?e, "forgetting old form submissions failed");
+            }
         }
     });
 

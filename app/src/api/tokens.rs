@@ -1,6 +1,9 @@
 //! Server functions for tokens: the console door to the same services as the API. A token
 //! minted by a plain form post (no JavaScript) is handed to the next page load through a
 //! one-time entry in the session, so the secret can still be shown once.
+// The mint form posts one field per argument (what a plain HTML form sends), and the
+// server function macro repeats them in code it generates.
+#![allow(clippy::too_many_arguments)]
 
 #[cfg(feature = "ssr")]
 use super::door;
@@ -19,7 +22,6 @@ pub async fn list_tokens(team: String, status: String) -> Result<Vec<TokenInfo>,
 }
 
 /// `kind` is `team` (with `team`), `org_admin` or `personal`; without it, `team` decides. `expires` is a number of days, `date` (then `expires_on` applies) or `never`.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "create_token")]
 pub async fn create_token(
     name: String,
@@ -29,6 +31,7 @@ pub async fn create_token(
     #[server(default)] permissions: Vec<String>,
     expires: String,
     #[server(default)] expires_on: String,
+    #[server(default)] submission: String,
 ) -> Result<CreatedToken, UiError> {
     let form = foxgate_core::model::TokenForm {
         name,
@@ -38,6 +41,7 @@ pub async fn create_token(
         permissions,
         expires,
         expires_on,
+        submission,
     };
     let (s, p) = door::enter().await?;
     let created = async {
@@ -46,6 +50,13 @@ pub async fn create_token(
     }
     .await;
     Ok(door::flash_secret(door::leave(&p, created)?).await)
+}
+
+/// A fresh one-time key for the mint form: the form is acted on once, however often it is
+/// sent.
+#[server(prefix = "/fn", endpoint = "new_submission")]
+pub async fn new_submission() -> Result<String, UiError> {
+    Ok(foxgate_core::store::new_id())
 }
 
 /// Regenerates a token's secret; the old one works for `grace_hours` more (0 to 24).

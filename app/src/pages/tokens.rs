@@ -3,7 +3,9 @@
 
 use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
-use crate::api::tokens::{list_tokens, take_new_token, CreateToken, RevokeToken, RotateToken};
+use crate::api::tokens::{
+    list_tokens, new_submission, take_new_token, CreateToken, RevokeToken, RotateToken,
+};
 use crate::components::{
     failure, use_summary, ActionError, AppWords, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT,
     QUIET,
@@ -36,6 +38,8 @@ struct PageData {
     teams: Vec<Team>,
     /// A secret minted by a plain form post, handed over through the session once.
     flashed: Option<CreatedToken>,
+    /// The mint form's one-time key, new after each mint.
+    submission: String,
 }
 
 #[component]
@@ -53,17 +57,19 @@ fn TokensBody() -> impl IntoView {
             )
         },
         |(team, status, _)| async move {
-            let (tokens, roles, teams, flashed) = futures::join!(
+            let (tokens, roles, teams, flashed, submission) = futures::join!(
                 list_tokens(team, status),
                 list_roles(),
                 list_teams(),
-                take_new_token()
+                take_new_token(),
+                new_submission()
             );
             Ok::<_, crate::error::UiError>(PageData {
                 tokens: tokens?,
                 roles: roles.unwrap_or_default(),
                 teams: teams.unwrap_or_default(),
                 flashed: flashed.unwrap_or_default(),
+                submission: submission?,
             })
         },
     );
@@ -98,7 +104,7 @@ fn TokensBody() -> impl IntoView {
                     .map(|(result, (grants, held_apps, lifetime))| match result {
                         Ok(page) => view! {
                             <NewSecret created=Signal::stored(page.flashed.clone()) />
-                            <MintForm create kind grants held_apps roles=page.roles.clone() teams=page.teams.clone() lifetime />
+                            <MintForm create kind grants held_apps roles=page.roles.clone() teams=page.teams.clone() lifetime submission=page.submission.clone() />
                             <Filters teams=page.teams.clone() />
                             <TokenTable tokens=page.tokens roles=page.roles teams=page.teams rotate revoke />
                         }
@@ -157,6 +163,7 @@ fn MintForm(
     roles: Vec<Role>,
     teams: Vec<Team>,
     lifetime: Option<u32>,
+    submission: String,
 ) -> impl IntoView {
     let org_tokens = TOKENS_CREATE.allowed_by(&grants, None);
     // A team token may be minted by whoever holds tokens:create in some team.
@@ -246,7 +253,12 @@ fn MintForm(
                         .map(|perm| view! { <label class="flex items-center gap-1 font-mono text-xs"><input type="checkbox" name="permissions[]" value=perm.clone() />{perm.clone()}</label> })
                         .collect_view()}
                 </fieldset>
-                <button type="submit" class=BUTTON>"Create token"</button>
+                <input type="hidden" name="submission" value=submission />
+                // Busy while a mint is under way: a second click cannot send it again (and
+                // the server refuses the same form twice anyway).
+                <button type="submit" class=BUTTON disabled=move || create.pending().get() aria-busy=move || create.pending().get().to_string()>
+                    {move || if create.pending().get() { "Creating…" } else { "Create token" }}
+                </button>
             </ActionForm>
         </Panel>
     }

@@ -67,6 +67,8 @@ pub struct TokenForm {
     pub permissions: Vec<String>,
     pub expires: String,
     pub expires_on: String,
+    /// The form's one-time key, rendered into it (see `NewToken::submission`).
+    pub submission: String,
 }
 
 impl TryFrom<TokenForm> for NewToken {
@@ -94,6 +96,7 @@ impl TryFrom<TokenForm> for NewToken {
             permissions: if personal { f.permissions } else { Vec::new() },
             expires_in_days,
             expires_on,
+            submission: Some(f.submission).filter(|k| !k.is_empty()),
         })
     }
 }
@@ -161,8 +164,10 @@ mod tests {
             permissions: vec!["teams:read".into()],
             expires: "30".into(),
             expires_on: "2027-01-01".into(),
+            submission: String::new(),
         };
         let personal = NewToken::try_from(form.clone()).unwrap();
+        assert_eq!(personal.submission, None, "a blank key is no key");
         assert_eq!(personal.team, None);
         assert!(personal.roles.is_empty());
         assert_eq!(personal.expires_in_days, Some(30));

@@ -303,6 +303,10 @@ pub struct NewToken {
     /// The last day (`YYYY-MM-DD`, UTC) it works.
     #[serde(default)]
     pub expires_on: Option<String>,
+    /// A one-time key (16 to 64 letters, digits, `-` or `_`): a second request with the
+    /// same key is refused (409) instead of minting another token.
+    #[serde(default)]
+    pub submission: Option<String>,
 }
 
 /// Regenerating a token's secret; the old one keeps working for `grace_hours` (0 to 24).

@@ -296,6 +296,55 @@ fn event(p: &Principal, action: AuditAction, t: &TokenRow) -> AuditEvent {
     }
 }
 
+/// Claims a one-time submission key for `p`, in the transaction that acts on it: a key
+/// used before (this form already minted a token) is a conflict, and a failed request
+/// leaves the key unused, so the corrected form can be sent again.
+async fn claim_submission(
+    conn: &mut sqlx::AnyConnection,
+    p: &Principal,
+    key: &str,
+    now: i64,
+) -> Result<(), Error> {
+    if !(16..=64).contains(&key.len())
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Error::invalid(
+            "submission",
+            "must be 16 to 64 letters, digits, - or _",
+        ));
+    }
+    let actor = match (&p.via_token, &p.identity) {
+        (Some(token), _) => token.as_str(),
+        (
+            None,
+            crate::authz::Identity::User { id, .. } | crate::authz::Identity::Token { id, .. },
+        ) => id.as_str(),
+        (None, crate::authz::Identity::Anonymous) => "",
+    };
+    store::submissions::claim(conn, &format!("{actor}:{key}"), now)
+        .await
+        .map_err(|e| {
+            if store::is_unique_violation(&e) {
+                Error::Conflict(
+                    "this form was already submitted: the token it created is the one shown; reload the page to mint another"
+                        .into(),
+                )
+            } else {
+                e.into()
+            }
+        })
+}
+
+/// Forgets one-time submission keys past their day (the cleanup job calls it).
+pub async fn forget_old_submissions(s: &Services) -> Result<u64, Error> {
+    let mut tx = s.db.begin().await?;
+    let forgotten = store::submissions::purge(&mut tx, store::now_ms()).await?;
+    tx.commit().await?;
+    Ok(forgotten)
+}
+
 /// Mints a token and returns its secret — the only time anyone sees it.
 pub async fn create(
     s: &Services,
@@ -303,6 +352,7 @@ pub async fn create(
     org_ref: &str,
     input: NewToken,
 ) -> Result<CreatedToken, Error> {
+    let input_submission = input.submission.clone();
     let kind = input.kind.unwrap_or(if input.team.is_some() {
         TokenKind::Team
     } else {
@@ -363,6 +413,9 @@ pub async fn create(
         last_used_at: None,
         last_used_ip: None,
     };
+    if let Some(key) = &input_submission {
+        claim_submission(&mut cx.db, p, key, now).await?;
+    }
     store::tokens::insert(&mut cx.db, &row).await?;
     event(p, AuditAction::TokenCreated, &row)
         .insert(&mut cx.db)

@@ -13,6 +13,7 @@ pub mod orgs;
 pub mod retention;
 pub mod roles;
 pub mod sessions;
+pub mod submissions;
 pub mod teams;
 pub mod tokens;
 pub mod users;

@@ -5,7 +5,7 @@ use crate::harness::{
 };
 use crate::on_both_databases;
 use reqwest::Method;
-use serde_json::json as body;
+use serde_json::{json as body, Value};
 
 pub const TOKENS: &str = "/api/v1/orgs/acme/tokens";
 
@@ -363,3 +363,92 @@ async fn the_programs_door_keeps_the_protections(backend: Backend) {
     assert_eq!(error_code(unknown).await, "not_found");
 }
 on_both_databases!(the_programs_door_keeps_the_protections);
+
+/// A form (or a script) sends a one-time key with a mint: the second request with the same
+/// key is refused instead of minting a second live token — a double click or a resent form
+/// never leaves a token nobody saw. A refused mint leaves the key unused.
+async fn a_submission_mints_once(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let count = |list: Value| list.as_array().unwrap().len();
+    let before = count(json(s.api(Method::GET, TOKENS, &owner, None).await).await);
+    let key = "f0f1f2f3-a4a5-b6b7-c8c9-dadbdcdddedf";
+    let bad = s
+        .api(
+            Method::POST,
+            TOKENS,
+            &owner,
+            Some(body!({"name": "", "roles": ["viewer"], "submission": key})),
+        )
+        .await;
+    assert_eq!(bad.status(), 422, "a refused mint does not use the key");
+    let first = s
+        .api(
+            Method::POST,
+            TOKENS,
+            &owner,
+            Some(body!({"name": "ci", "roles": ["viewer"], "submission": key})),
+        )
+        .await;
+    assert_eq!(first.status(), 201);
+    let again = s
+        .api(
+            Method::POST,
+            TOKENS,
+            &owner,
+            Some(body!({"name": "ci", "roles": ["viewer"], "submission": key})),
+        )
+        .await;
+    assert_eq!(again.status(), 409);
+    assert!(json(again).await["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("already submitted"));
+    let junk = s
+        .api(
+            Method::POST,
+            TOKENS,
+            &owner,
+            Some(body!({"name": "ci", "roles": ["viewer"], "submission": "short"})),
+        )
+        .await;
+    assert_eq!(junk.status(), 422);
+    assert_eq!(
+        count(json(s.api(Method::GET, TOKENS, &owner, None).await).await),
+        before + 1
+    );
+
+    // The console's plain form post: the same form sent twice mints once.
+    let form = [
+        ("name", "from-the-form"),
+        ("kind", "org_admin"),
+        ("roles[]", "viewer"),
+        ("expires", "30"),
+        ("submission", "console-form-key-0123456789"),
+    ];
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let res = s
+            .client
+            .post(s.url("/fn/create_token"))
+            .header("cookie", &owner)
+            .header("origin", &s.base)
+            .header("accept", "text/html")
+            .header("referer", format!("{}/tokens", s.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(crate::harness::location(res.headers()));
+    }
+    assert!(!statuses[0].contains("error="), "{statuses:?}");
+    assert!(
+        statuses[1..].iter().all(|l| l.contains("error=conflict")),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        count(json(s.api(Method::GET, TOKENS, &owner, None).await).await),
+        before + 2
+    );
+}
+on_both_databases!(a_submission_mints_once);
