@@ -15,11 +15,7 @@ test("mint, copy, use, revoke", async ({ browser }) => {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(base + "/login");
-  await page.fill("#email", "owner@acme.test");
-  await page.fill("#password", "correct-horse-battery");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(base + "/");
+  await signIn(page, base);
 
   await page.goto(base + "/tokens");
   const form = page.locator("section", { hasText: "New token" });
@@ -164,11 +160,7 @@ test("three quick clicks on Create token mint one token", async ({ page }) => {
   const { base } = server();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(base + "/login");
-  await page.fill("#email", "owner@acme.test");
-  await page.fill("#password", "correct-horse-battery");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(base + "/");
+  await signIn(page, base);
   await page.goto(base + "/tokens");
   const rows = page.getByTestId("token-row").filter({ hasText: "triple-click" });
   await expect(rows).toHaveCount(0);

@@ -373,46 +373,26 @@ async fn a_submission_mints_once(backend: Backend) {
     let count = |list: Value| list.as_array().unwrap().len();
     let before = count(json(s.api(Method::GET, TOKENS, &owner, None).await).await);
     let key = "f0f1f2f3-a4a5-b6b7-c8c9-dadbdcdddedf";
-    let bad = s
-        .api(
-            Method::POST,
-            TOKENS,
-            &owner,
-            Some(body!({"name": "", "roles": ["viewer"], "submission": key})),
-        )
-        .await;
-    assert_eq!(bad.status(), 422, "a refused mint does not use the key");
-    let first = s
-        .api(
-            Method::POST,
-            TOKENS,
-            &owner,
-            Some(body!({"name": "ci", "roles": ["viewer"], "submission": key})),
-        )
-        .await;
-    assert_eq!(first.status(), 201);
-    let again = s
-        .api(
-            Method::POST,
-            TOKENS,
-            &owner,
-            Some(body!({"name": "ci", "roles": ["viewer"], "submission": key})),
-        )
-        .await;
+    let mint = |name: &'static str, key: &'static str| {
+        let (s, owner) = (&s, &owner);
+        async move {
+            let b = body!({"name": name, "roles": ["viewer"], "submission": key});
+            s.api(Method::POST, TOKENS, owner, Some(b)).await
+        }
+    };
+    assert_eq!(
+        mint("", key).await.status(),
+        422,
+        "a refused mint does not use the key"
+    );
+    assert_eq!(mint("ci", key).await.status(), 201);
+    let again = mint("ci", key).await;
     assert_eq!(again.status(), 409);
     assert!(json(again).await["error"]["message"]
         .as_str()
         .unwrap()
         .contains("already submitted"));
-    let junk = s
-        .api(
-            Method::POST,
-            TOKENS,
-            &owner,
-            Some(body!({"name": "ci", "roles": ["viewer"], "submission": "short"})),
-        )
-        .await;
-    assert_eq!(junk.status(), 422);
+    assert_eq!(mint("ci", "short").await.status(), 422);
     assert_eq!(
         count(json(s.api(Method::GET, TOKENS, &owner, None).await).await),
         before + 1
