@@ -39,9 +39,6 @@ fox_port=$(free_port)
 RUST_LOG=warn "$bin/foxgate" serve --addr "127.0.0.1:$fox_port" --data-dir "$work/data" \
   --public-url "http://127.0.0.1:$fox_port" --site-root "$work/site" >>"$work/foxgate.log" 2>&1 &
 pids+=($!)
-bare_port=$(free_port)
-"$bin/bare_axum" "127.0.0.1:$bare_port" &
-pids+=($!)
 
 # The seeded org token holds decisions:read and the member's role: it introspects itself,
 # and asks whether the member may update a deployment they own.
@@ -58,15 +55,24 @@ wrk.body = [[$question]]
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $token"
 LUA
-for port in "$fox_port" "$bare_port"; do
+wait_for() { # port
   for _ in $(seq 1 100); do
     curl -fs -o /dev/null -X POST -H "Authorization: Bearer $token" --data "token=$token" \
-      "http://127.0.0.1:$port/oauth2/introspect" && break
+      "http://127.0.0.1:$1/oauth2/introspect" && return
     sleep 0.1
   done
-done
+}
+wait_for "$fox_port"
 active=$(curl -fs -X POST -H "Authorization: Bearer $token" --data "token=$token" \
   "http://127.0.0.1:$fox_port/oauth2/introspect")
+# The bare handler answers introspections with these very bytes: the same shape and size
+# (the token's scope lists every permission it holds, 2 kB here), so the ratio compares
+# the work, not the length of the answer.
+printf '%s' "$active" >"$work/introspection.json"
+bare_port=$(free_port)
+BARE_INTROSPECTION="$work/introspection.json" "$bin/bare_axum" "127.0.0.1:$bare_port" &
+pids+=($!)
+wait_for "$bare_port"
 case "$active" in *'"active":true'*) ;; *) echo "introspection is not active: $active" >&2; exit 1 ;; esac
 decided=$(curl -fs -X POST -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
   --data "$question" "http://127.0.0.1:$fox_port/access/v1/evaluation")

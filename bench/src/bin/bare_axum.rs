@@ -2,10 +2,12 @@
 //! answering `GET /api/v1/auth/me`, `POST /oauth2/introspect` and `POST
 //! /access/v1/evaluation` with fixed bodies of the shapes Foxgate returns.
 
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 async fn me(headers: HeaderMap) -> Json<serde_json::Value> {
     // Reads the header as a real handler would, so the comparison is not against nothing.
@@ -17,17 +19,32 @@ async fn me(headers: HeaderMap) -> Json<serde_json::Value> {
     }))
 }
 
+/// The introspection answer: Foxgate's own answer when `BARE_INTROSPECTION` names a file
+/// holding it (same shape and size), else a short one.
+fn introspection_body() -> serde_json::Value {
+    std::env::var("BARE_INTROSPECTION")
+        .ok()
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_else(|| {
+            serde_json::json!({
+                "active": true, "sub": "tok", "client_id": "tok", "token_type": "Bearer",
+                "scope": "org:read teams:read members:read roles:read tokens:read decisions:read",
+                "iat": 1_700_000_000, "iss": "http://127.0.0.1", "org_id": "bench", "auth_kind": "org_token",
+            })
+        })
+}
+
 async fn introspect(
+    State(body): State<Arc<serde_json::Value>>,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Json<serde_json::Value> {
-    // Reads the caller's header and the form as a real handler would.
-    let active = headers.contains_key("authorization") && form.contains_key("token");
-    Json(serde_json::json!({
-        "active": active, "sub": "tok", "client_id": "tok", "token_type": "Bearer",
-        "scope": "org:read teams:read members:read roles:read tokens:read decisions:read",
-        "iat": 1_700_000_000, "iss": "http://127.0.0.1", "org_id": "bench", "auth_kind": "org_token",
-    }))
+    // Reads the caller's header and the form as a real handler would, and serializes the
+    // answer per request as Foxgate does.
+    let mut answer = serde_json::Value::clone(&body);
+    answer["active"] = (headers.contains_key("authorization") && form.contains_key("token")).into();
+    Json(answer)
 }
 
 async fn evaluate(Json(asked): Json<serde_json::Value>) -> Json<serde_json::Value> {
@@ -45,6 +62,7 @@ async fn main() {
     let app = Router::new()
         .route("/api/v1/auth/me", get(me))
         .route("/oauth2/introspect", post(introspect))
-        .route("/access/v1/evaluation", post(evaluate));
+        .route("/access/v1/evaluation", post(evaluate))
+        .with_state(Arc::new(introspection_body()));
     axum::serve(listener, app).await.expect("serve");
 }
