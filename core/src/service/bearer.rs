@@ -73,13 +73,35 @@ pub(crate) async fn check(
     presented: &str,
     context: &RequestContext,
 ) -> Result<Checked, Error> {
+    let verified = match genuine(s, presented).await? {
+        Ok(verified) => verified,
+        Err(refused) => return Ok(refused),
+    };
+    let Some(principal) = acting_as(s, &verified, context).await? else {
+        return Ok(Checked::Refused {
+            verified,
+            reason: "user_gone",
+        });
+    };
+    Ok(Checked::Live {
+        verified,
+        principal: Box::new(principal),
+    })
+}
+
+/// The first part of [`check`]: a genuine, live token's row (what it acts as not yet
+/// built), or why not.
+pub(crate) async fn genuine(
+    s: &Services,
+    presented: &str,
+) -> Result<Result<Arc<Verified>, Checked>, Error> {
     let Ok(parsed) = token::parse(presented) else {
-        return Ok(Checked::Unknown { id: None });
+        return Ok(Err(Checked::Unknown { id: None }));
     };
     let Some(verified) = find(s, &parsed.id).await? else {
-        return Ok(Checked::Unknown {
+        return Ok(Err(Checked::Unknown {
             id: Some(parsed.id),
-        });
+        }));
     };
     let row = &verified.row;
     let now = store::now_ms();
@@ -101,23 +123,15 @@ pub(crate) async fn check(
         refusal_reason(row, current | in_grace, now)
     };
     if let Some(reason) = reason {
-        return Ok(Checked::Refused { verified, reason });
+        return Ok(Err(Checked::Refused { verified, reason }));
     }
-    let Some(principal) = acting_as(s, &verified, context).await? else {
-        return Ok(Checked::Refused {
-            verified,
-            reason: "user_gone",
-        });
-    };
-    Ok(Checked::Live {
-        verified,
-        principal: Box::new(principal),
-    })
+    Ok(Ok(verified))
 }
 
 /// A token's row and what its roles carry, through the cache; None when no token has `id`.
 pub(crate) async fn find(s: &Services, id: &str) -> Result<Option<Arc<Verified>>, Error> {
-    if let Some(verified) = s.token_cache.get(id) {
+    let generation = s.db.generation();
+    if let Some(verified) = s.token_cache.get(id, generation) {
         return Ok(Some(verified));
     }
     let mut conn = s.db.pool().acquire().await?;
@@ -130,7 +144,7 @@ pub(crate) async fn find(s: &Services, id: &str) -> Result<Option<Arc<Verified>>
             .await
             .unwrap_or_default(),
     };
-    Ok(Some(s.token_cache.keep(row, carried)))
+    Ok(Some(s.token_cache.keep(row, carried, generation)))
 }
 
 /// The Principal a genuine token acts as now: a personal token as its user within the

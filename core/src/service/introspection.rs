@@ -2,7 +2,7 @@
 //! presented to it is live and what it may do. Only the caller is checked and limited;
 //! nothing about the asked token changes (no last use, no refusal counted against it).
 
-use super::bearer::{self, Checked};
+use super::bearer;
 use super::Services;
 use crate::authz::Principal;
 use crate::model::{scope, Introspection};
@@ -17,22 +17,31 @@ pub async fn introspect(
     presented: &str,
 ) -> Result<Introspection, Error> {
     let org_id = super::decisions::may_ask(s, caller).await?;
-    let Checked::Live {
-        verified,
-        principal,
-    } = bearer::check(s, presented, &caller.context).await?
-    else {
+    let generation = s.db.generation();
+    let Ok(verified) = bearer::genuine(s, presented).await? else {
         return Ok(Introspection::default());
     };
     let row = &verified.row;
     if row.org_id != org_id {
         return Ok(Introspection::default());
     }
+    // A team or org token's answer changes only with its row or its roles (a write here,
+    // or the cache time for another process): kept, not rebuilt per request. A personal
+    // token follows its user, so it is built each time.
+    let keep = row.user_id.is_none();
+    if keep {
+        if let Some(answer) = s.introspections.get(&row.id, generation) {
+            return Ok(Introspection::clone(&answer));
+        }
+    }
+    let Some(principal) = bearer::acting_as(s, &verified, &caller.context).await? else {
+        return Ok(Introspection::default());
+    };
     let (sub, username) = match &principal.identity {
         crate::authz::Identity::User { id, email, .. } => (id.clone(), Some(email.clone())),
         _ => (row.id.clone(), None),
     };
-    Ok(Introspection {
+    let answer = Introspection {
         active: true,
         sub: Some(sub),
         username,
@@ -45,5 +54,9 @@ pub async fn introspect(
         org_id: Some(row.org_id.clone()),
         team_id: row.team_id.clone(),
         auth_kind: Some(principal.auth_kind),
-    })
+    };
+    if keep {
+        s.introspections.keep(&row.id, answer.clone(), generation);
+    }
+    Ok(answer)
 }

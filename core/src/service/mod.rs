@@ -50,6 +50,8 @@ pub struct Services {
     pub subjects: recent::Recent<decisions::Subject>,
     /// Each org's team slugs → ids, for decisions naming a team.
     pub team_ids: recent::Recent<std::collections::HashMap<String, String>>,
+    /// Introspection answers about team and org tokens, as last built.
+    pub introspections: recent::Recent<crate::model::Introspection>,
     /// Whether each org logs denied decisions.
     pub denial_logging: recent::Recent<bool>,
     /// Decision counts and denials waiting to be written to the activity log.
@@ -86,6 +88,7 @@ impl Services {
         self.token_principals = recent::Recent::new(ttl);
         self.team_ids = recent::Recent::new(ttl);
         self.denial_logging = recent::Recent::new(ttl);
+        self.introspections = recent::Recent::new(ttl);
         self
     }
 
@@ -125,6 +128,7 @@ impl Services {
             token_principals: recent::Recent::new(std::time::Duration::ZERO),
             team_ids: recent::Recent::new(std::time::Duration::ZERO),
             denial_logging: recent::Recent::new(std::time::Duration::ZERO),
+            introspections: recent::Recent::new(std::time::Duration::ZERO),
             decision_log: Default::default(),
             setup_code: Mutex::new(None),
             oidc: crate::oidc::Oidc::default(),

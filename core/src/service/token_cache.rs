@@ -16,11 +16,14 @@ pub struct Verified {
     /// The applications' permissions its roles carried.
     pub apps: Vec<AppPermission>,
     read_at: Instant,
+    /// The database generation it was read at (see `Db::generation`).
+    generation: u64,
 }
 
 /// Team and org admin token rows recently read (per process), so a busy token is not a
-/// database query per request. Revoking or rotating through this process forgets the entry
-/// at once; another process sharing the database sees the change within `ttl`. Personal
+/// database query per request. Any change committed through this process (a revocation, a
+/// role edit) makes the entries read before it stale at once; another process sharing the
+/// database sees the change within `ttl`. Personal
 /// tokens are never cached: their user's access is re-read on every request. A zero `ttl`
 /// disables the cache.
 pub struct TokenCache {
@@ -50,24 +53,26 @@ impl TokenCache {
         }
     }
 
-    pub(crate) fn get(&self, id: &str) -> Option<Arc<Verified>> {
+    pub(crate) fn get(&self, id: &str, generation: u64) -> Option<Arc<Verified>> {
         if self.ttl.is_zero() {
             return None;
         }
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
         entries
             .get(id)
-            .filter(|v| v.read_at.elapsed() < self.ttl)
+            .filter(|v| v.generation == generation && v.read_at.elapsed() < self.ttl)
             .cloned()
     }
 
     /// Remembers a freshly read row (unless caching is off or it is a personal token).
-    pub(crate) fn keep(&self, row: TokenRow, carried: Carried) -> Arc<Verified> {
+    /// `generation` is the one taken before the row was read.
+    pub(crate) fn keep(&self, row: TokenRow, carried: Carried, generation: u64) -> Arc<Verified> {
         let verified = Arc::new(Verified {
             row,
             permissions: carried.set,
             apps: carried.apps,
             read_at: Instant::now(),
+            generation,
         });
         if !self.ttl.is_zero() && verified.row.user_id.is_none() {
             let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());

@@ -235,3 +235,59 @@ fn interop(s: &TestServer, client_id: &str, client_secret: &str, tokens: &[&str]
     );
     serde_json::from_slice(&out.stdout).expect("the script prints JSON")
 }
+
+/// With the caches on (as in production), an answer about a team or org token is kept, and
+/// still changes the moment its role changes or it is revoked.
+async fn kept_answers_follow_changes(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = crate::harness::fresh_database(backend, dir.path()).await;
+    let s = TestServer::start_caching_tokens(
+        database_url,
+        dir,
+        None,
+        true,
+        std::time::Duration::from_secs(600),
+    )
+    .await;
+    let owner = s.signed_in_owner().await;
+    let res = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/acme/roles",
+            &owner,
+            Some(body!({"name": "Asker", "permissions": ["decisions:read"]})),
+        )
+        .await;
+    let role = json(res).await["id"].as_str().unwrap().to_string();
+    let service = minted(&s, &owner, body!({"name": "pep", "roles": [role]})).await;
+    let service = secret(&service);
+    let asked = minted(&s, &owner, body!({"name": "ci", "roles": [role]})).await;
+    let (asked_id, asked) = (id(&asked), secret(&asked));
+    for _ in 0..2 {
+        let a = answer(&s, &service, &asked).await;
+        assert_eq!(a["active"], true);
+        assert_eq!(a["scope"], "decisions:read");
+    }
+    let res = s
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/orgs/acme/roles/{role}"),
+            &owner,
+            Some(body!({"permissions": ["decisions:read", "teams:read"]})),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let scope = answer(&s, &service, &asked).await["scope"].clone();
+    assert!(scope.as_str().unwrap().contains("teams:read"), "{scope}");
+    let res = s
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/orgs/acme/tokens/{asked_id}"),
+            &owner,
+            None,
+        )
+        .await;
+    assert!(res.status().is_success());
+    assert_eq!(answer(&s, &service, &asked).await, body!({"active": false}));
+}
+on_both_databases!(kept_answers_follow_changes);
