@@ -216,6 +216,24 @@ impl Principal {
         }
     }
 
+    /// The id the activity log records as actor: the user's (also when a personal token
+    /// acts for them) or the token's; None when anonymous.
+    pub fn actor_id(&self) -> Option<&str> {
+        match &self.identity {
+            Identity::User { id, .. } | Identity::Token { id, .. } => Some(id),
+            Identity::Anonymous => None,
+        }
+    }
+
+    /// The token the request came with (a personal token's, or the token itself), else the
+    /// actor: what per-caller bookkeeping is keyed by.
+    pub fn caller_id(&self) -> &str {
+        self.via_token
+            .as_deref()
+            .or_else(|| self.actor_id())
+            .unwrap_or_default()
+    }
+
     /// The most powerful built-in role held, for display and `/auth/me`.
     pub fn role(&self) -> Option<BuiltinRole> {
         self.grants.roles().first().copied()

@@ -4,7 +4,7 @@
 //! for a write and a caller hammering denials cannot turn each one into a row.
 
 use super::Services;
-use crate::authz::{Identity, Principal};
+use crate::authz::Principal;
 use crate::model::AuditAction;
 use crate::store::audit::{self, AuditEvent};
 use crate::Error;
@@ -63,7 +63,7 @@ impl State {
 
     fn tally(&mut self, org_id: &str, caller: &Principal) -> &mut Tally {
         const OVERFLOW: &str = "(other callers)";
-        let id = caller_id(caller);
+        let id = caller.caller_id();
         let known = self.current.get(org_id).is_some_and(|c| c.contains_key(id));
         let key = if known || self.callers < MAX_CALLERS {
             id
@@ -95,15 +95,6 @@ impl State {
         callers
             .get_mut(key)
             .expect("the caller's tally was just made")
-    }
-}
-
-/// The token a caller asked with: decisions are asked with tokens.
-fn caller_id(caller: &Principal) -> &str {
-    match (&caller.via_token, &caller.identity) {
-        (Some(token), _) => token,
-        (None, Identity::Token { id, .. } | Identity::User { id, .. }) => id,
-        (None, Identity::Anonymous) => "",
     }
 }
 
@@ -187,7 +178,7 @@ pub async fn flush(s: &Services, everything: bool) -> Result<usize, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::authz::Grants;
+    use crate::authz::{Grants, Identity};
 
     fn caller(id: &str) -> Principal {
         Principal {

@@ -310,13 +310,8 @@ async fn actor_id(
         let me = reader.principal.as_ref().ok_or_else(|| {
             Error::invalid("actor", "me means the signed-in caller; name an actor")
         })?;
-        return Ok(match (&me.via_token, &me.identity) {
-            (None, crate::authz::Identity::User { id, .. }) => id.clone(),
-            (Some(token), _) | (None, crate::authz::Identity::Token { id: token, .. }) => {
-                token.clone()
-            }
-            (None, crate::authz::Identity::Anonymous) => return Err(Error::Unauthorized),
-        });
+        // As events record it: a personal token's actions are its user's.
+        return me.actor_id().map(str::to_string).ok_or(Error::Unauthorized);
     }
     if actor.contains('@') {
         // Unknown emails match nothing, as an unknown id would.

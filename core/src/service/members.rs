@@ -128,10 +128,7 @@ pub async fn grant(
     let recipient = users::get(&mut cx.db, &input.user_id)
         .await?
         .ok_or(Error::NotFound)?;
-    let team = cx
-        .team
-        .as_ref()
-        .map(|t| (t.id.clone(), t.slug.clone(), t.name.clone()));
+    let team = cx.team.clone();
     let id = grants::insert(
         &mut cx.db,
         &org_id,
@@ -141,17 +138,17 @@ pub async fn grant(
         store::now_ms(),
     )
     .await?;
-    let about = GrantAbout {
-        recipient: (&recipient.id, &recipient.email),
-        role: (&input.role, &role_name),
-        team: team
-            .as_ref()
-            .map(|(id, slug, name)| (id.as_str(), slug.as_str(), name.as_str())),
-    };
-    about
-        .describe(cx.event(AuditAction::GrantCreated), &id)
-        .insert(&mut cx.db)
-        .await?;
+    let recipient = (recipient.id.as_str(), recipient.email.as_str());
+    let role = (input.role.as_str(), role_name.as_str());
+    grant_event(
+        cx.event(AuditAction::GrantCreated),
+        &id,
+        recipient,
+        role,
+        team.as_ref(),
+    )
+    .insert(&mut cx.db)
+    .await?;
     cx.commit().await?;
     Ok(GrantView {
         id,
@@ -186,27 +183,27 @@ pub async fn revoke(
         keep_an_owner(&mut cx.db, &org_id, &grant.user_id).await?;
     }
     grants::delete(&mut cx.db, &grant.id).await?;
-    let recipient = users::get(&mut cx.db, &grant.user_id).await?;
-    let email = recipient.map(|u| u.email).unwrap_or_default();
-    let role_name = match role_permissions(&mut cx.db, &org_id, &grant.role_id).await {
-        Ok((_, name)) => name,
-        Err(_) => grant.role_id.clone(),
-    };
+    let email = users::get(&mut cx.db, &grant.user_id)
+        .await?
+        .map(|u| u.email)
+        .unwrap_or_default();
+    // A grant's role exists while the grant does: deleting a role deletes its grants.
+    let (_, role_name) = role_permissions(&mut cx.db, &org_id, &grant.role_id).await?;
     let team = match &grant.team_id {
         Some(team_id) => store::teams::find(&mut cx.db, &org_id, team_id).await?,
         None => None,
     };
-    let about = GrantAbout {
-        recipient: (&grant.user_id, &email),
-        role: (&grant.role_id, &role_name),
-        team: team
-            .as_ref()
-            .map(|t| (t.id.as_str(), t.slug.as_str(), t.name.as_str())),
-    };
-    about
-        .describe(cx.event(AuditAction::GrantRevoked), &grant.id)
-        .insert(&mut cx.db)
-        .await?;
+    let recipient = (grant.user_id.as_str(), email.as_str());
+    let role = (grant.role_id.as_str(), role_name.as_str());
+    grant_event(
+        cx.event(AuditAction::GrantRevoked),
+        &grant.id,
+        recipient,
+        role,
+        team.as_ref(),
+    )
+    .insert(&mut cx.db)
+    .await?;
     cx.commit().await?;
     Ok(())
 }
@@ -255,41 +252,35 @@ pub async fn remove(
     Ok(())
 }
 
-/// Who a grant gives what, where: the activity log names all three, so "who got what"
-/// is read off the event (and a team's grants show among the team's events).
-struct GrantAbout<'a> {
-    /// User id and email.
-    recipient: (&'a str, &'a str),
-    /// Role id and name.
-    role: (&'a str, &'a str),
-    /// Team id, slug and name; None for the whole organization.
-    team: Option<(&'a str, &'a str, &'a str)>,
-}
-
-impl GrantAbout<'_> {
-    fn describe(&self, event: AuditEvent, grant_id: &str) -> AuditEvent {
-        let (user_id, email) = self.recipient;
-        let (role_id, role_name) = self.role;
-        let place = match self.team {
-            Some((_, _, name)) => format!("team {name}"),
-            None => "whole organization".to_string(),
-        };
-        let event = event
-            .entity(
-                EntityType::Grant,
-                grant_id,
-                &format!("{role_name} for {email} in {place}"),
-            )
-            .snapshot(serde_json::json!({
-                "id": grant_id,
-                "recipient": {"user_id": user_id, "email": email},
-                "role": {"id": role_id, "name": role_name},
-                "team": self.team.map(|(id, slug, name)| serde_json::json!({"id": id, "slug": slug, "name": name})),
-            }));
-        match self.team {
-            Some((team_id, ..)) => event.team(team_id),
-            None => event,
-        }
+/// A grant's event names who gets (user id, email) which role (id, name) where (a team, or
+/// the whole organization), so "who got what" is read off the log, and a team's grants are
+/// among the team's events.
+fn grant_event(
+    event: AuditEvent,
+    grant_id: &str,
+    (user_id, email): (&str, &str),
+    (role_id, role_name): (&str, &str),
+    team: Option<&store::teams::TeamRow>,
+) -> AuditEvent {
+    let place = team.map_or_else(
+        || "whole organization".to_string(),
+        |t| format!("team {}", t.name),
+    );
+    let event = event
+        .entity(
+            EntityType::Grant,
+            grant_id,
+            &format!("{role_name} for {email} in {place}"),
+        )
+        .snapshot(serde_json::json!({
+            "id": grant_id,
+            "recipient": {"user_id": user_id, "email": email},
+            "role": {"id": role_id, "name": role_name},
+            "team": team.map(|t| serde_json::json!({"id": t.id, "slug": t.slug, "name": t.name})),
+        }));
+    match team {
+        Some(t) => event.team(&t.id),
+        None => event,
     }
 }
 

@@ -315,14 +315,7 @@ async fn claim_submission(
             "must be 16 to 64 letters, digits, - or _",
         ));
     }
-    let actor = match (&p.via_token, &p.identity) {
-        (Some(token), _) => token.as_str(),
-        (
-            None,
-            crate::authz::Identity::User { id, .. } | crate::authz::Identity::Token { id, .. },
-        ) => id.as_str(),
-        (None, crate::authz::Identity::Anonymous) => "",
-    };
+    let actor = p.caller_id();
     store::submissions::claim(conn, &format!("{actor}:{key}"), now)
         .await
         .map_err(|e| {
