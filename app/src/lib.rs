@@ -7,7 +7,7 @@ pub mod error;
 pub mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -25,8 +25,9 @@ pub const CONSOLE_PAGES: [(&str, &str); 9] = [
     ("/activity", "Activity"),
 ];
 
-/// The HTML document around the app, rendered on the server only.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The HTML document around the app, rendered on the server only; `stylesheet` is the
+/// fingerprinted stylesheet's path.
+pub fn shell(options: LeptosOptions, stylesheet: String) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -36,6 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 // No favicon file to fetch (and 404) on every page.
                 <link rel="icon" href="data:," />
+                <link rel="stylesheet" href=stylesheet />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -50,7 +52,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="foxgate" href="/pkg/foxgate.css" />
         <Title formatter=|page: String| format!("{page} · Foxgate") />
         <Router>
             <Routes fallback=pages::NotFound>

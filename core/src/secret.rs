@@ -1,5 +1,9 @@
 //! `Secret<T>`: a value that must never reach a log, a Debug dump or an error message.
 
+/// The `Cache-Control` of an HTTP answer that shows a secret: never stored, and never
+/// compressed (`no-transform`), so no compression side channel (BREACH) can guess it.
+pub const CACHE_CONTROL: &str = "no-store, no-transform";
+
 /// Wraps a secret; `Debug` and `Display` print `<redacted>`. Read it with [`Secret::expose`].
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret<T>(T);

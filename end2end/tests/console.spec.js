@@ -36,11 +36,17 @@ test("setup with the code, sign in, dashboard, sign out", async ({ page }) => {
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
 
-  // The page hydrates: the wasm loads (CSP allows it) and runs without errors.
-  const wasm = page.waitForResponse((r) => r.url().endsWith("/pkg/foxgate.wasm"));
+  // The page hydrates: the wasm loads (CSP allows it) and runs without errors. It has a
+  // name that changes with its content, arrives compressed and may be kept for good.
+  const wasm = page.waitForResponse((r) => /\/pkg\/foxgate-[0-9a-f]{16}\.wasm$/.test(r.url()));
   await page.goto(base + "/");
   await expect(page).toHaveURL(/\/setup$/);
-  expect((await wasm).status()).toBe(200);
+  const wasmAnswer = await wasm;
+  expect(wasmAnswer.status()).toBe(200);
+  const wasmHeaders = await wasmAnswer.allHeaders();
+  expect(wasmHeaders["content-encoding"]).toBe("br");
+  expect(wasmHeaders["cache-control"]).toBe("public, max-age=31536000, immutable");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "");
   await shot(page, "01-setup");
 
   // A wrong code is refused with a clear message and nothing is created.

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod api_error;
+pub mod assets;
 pub mod authzen;
 pub mod client_addr;
 pub mod config;
@@ -44,8 +45,9 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
         .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
     let key = key::load(&config.data_dir)?;
     let db = Db::connect_lazy(&config.database_url).map_err(|e| e.to_string())?;
+    let assets = assets::SiteAssets::load(&config.site_root);
     let leptos = LeptosOptions::builder()
-        .output_name("foxgate")
+        .output_name(assets.app.clone())
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .build();
@@ -62,6 +64,7 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
         Arc::new(services),
         Arc::new(config),
         leptos,
+        assets,
         sessions.clone(),
     );
     let router = router::build(state.clone(), sessions.clone());

@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::routes())
         .fallback(|| async { ApiError::from(foxgate_core::Error::NotFound) })
+        .layer(crate::assets::compression())
         .layer(from_fn_with_state(state.clone(), enter))
         .with_state(state)
 }

@@ -1,7 +1,9 @@
 //! The HTTP surface: every route and the middleware stack around them, in one place.
 
 use crate::state::AppState;
-use crate::{api, client_addr, console, health, principal, programs, request_id, security, sso};
+use crate::{
+    api, assets, client_addr, console, health, principal, programs, request_id, security, sso,
+};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum::Router;
@@ -41,6 +43,9 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         use_request_nonce();
     };
     let leptos_options = state.leptos.clone();
+    let stylesheet = state.assets.stylesheet_href();
+    let page_shell = move |options| shell(options, stylesheet.clone());
+    let fallback_options = leptos_options.clone();
 
     let browsers = Router::new()
         .route("/healthz", get(health::live))
@@ -52,17 +57,19 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         .route("/sso/start", post(sso::start))
         .route("/sso/callback", get(sso::callback))
         .nest("/api/v1", api::routes())
-        .leptos_routes_with_context(
-            &state,
-            generate_route_list(App),
-            leptos_context.clone(),
-            move || shell(leptos_options.clone()),
-        )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(leptos_context, shell))
-        // Outermost last: request id → headers → origin check → session → principal → page gate.
+        .leptos_routes_with_context(&state, generate_route_list(App), leptos_context.clone(), {
+            let page_shell = page_shell.clone();
+            let options = leptos_options.clone();
+            move || page_shell(options.clone())
+        })
+        // Static files have their own door (`assets`); anything else unknown is the
+        // console's "not found" page, which answers 404 itself.
+        .fallback(leptos_axum::render_app_to_stream_with_context(
+            leptos_context,
+            move || page_shell(fallback_options.clone()),
+        ))
+        // Outermost last: request id → headers → compression → origin check → session →
+        // principal → page gate.
         .layer(from_fn_with_state(state.clone(), console::gate))
         .layer(from_fn_with_state(state.clone(), principal::attach))
         .layer(sessions)
@@ -70,18 +77,22 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
             state.clone(),
             security::same_origin_writes,
         ))
+        .layer(assets::compression())
         .layer(from_fn_with_state(state.clone(), security::headers))
         .layer(from_fn(request_id::assign))
         .with_state(state.clone());
     let trusted_proxies = state.config.trusted_proxies.clone();
     let oauth = crate::oauth::router(state.clone());
     let authzen = crate::authzen::router(state.clone());
+    let static_files = assets::router(state.clone());
     let programs = programs::router(state);
     // Two doors to the same API: bearer-token requests to /api/ take the short path. (A
     // refused permission is recorded by the use case that refused it.)
     Router::new().fallback_service(tower::service_fn(move |mut req: axum::extract::Request| {
         client_addr::attach(&mut req, &trusted_proxies);
-        let door = if crate::oauth::wants(&req) {
+        let door = if assets::wants(&req) {
+            static_files.clone()
+        } else if crate::oauth::wants(&req) {
             oauth.clone()
         } else if crate::authzen::wants(&req) {
             authzen.clone()

@@ -16,6 +16,8 @@ pub struct Shared {
     pub services: Arc<Services>,
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
+    /// The fingerprinted names of the console's static files.
+    pub assets: crate::assets::SiteAssets,
     /// The session store, for the handle of the current session.
     pub sessions: SqlSessionStore,
     /// Set to true when the server starts shutting down, so long-lived answers (the live
@@ -30,6 +32,7 @@ impl AppState {
         services: Arc<Services>,
         config: Arc<Config>,
         leptos: LeptosOptions,
+        assets: crate::assets::SiteAssets,
         sessions: SqlSessionStore,
     ) -> Self {
         let streams = crate::stream_slots::StreamSlots::new(config.max_live_streams);
@@ -38,6 +41,7 @@ impl AppState {
             services,
             config,
             leptos,
+            assets,
             sessions,
             closing: tokio::sync::watch::Sender::new(false),
         }))

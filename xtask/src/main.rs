@@ -2,6 +2,7 @@
 //! missing (wasm target, wasm-bindgen-cli, npm packages, chromium, PostgreSQL), builds the
 //! stylesheet, the wasm and the server with plain cargo, then serves or tests.
 
+mod assets;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -141,6 +142,13 @@ fn build(profile: Profile) -> Result<Built, String> {
     } else {
         std::fs::rename(&bindgen_wasm, &final_wasm).map_err(|e| e.to_string())?;
     }
+    assets::fingerprint(
+        &site_root,
+        match profile {
+            Profile::Dev => assets::Effort::Quick,
+            Profile::Release => assets::Effort::Smallest,
+        },
+    )?;
 
     println!("xtask: building the server");
     let mut server_build = Command::new("cargo");

@@ -94,6 +94,7 @@ fn session() -> Option<tower_sessions::Session> {
 /// is redirected back to its page and would never see the answer: keep the secret in the
 /// session for that one page load. With JavaScript the answer is shown in place instead.
 pub async fn flash_secret(created: CreatedToken) -> CreatedToken {
+    mark_shows_secret();
     if direct_call() && form_page().is_some() {
         if let (Some(session), Some(services), Ok(plain)) = (
             session(),
@@ -122,7 +123,19 @@ pub async fn take_flashed_secret() -> Option<CreatedToken> {
         .keyring
         .open(&flashed.sealed)
         .ok()?;
-    serde_json::from_str(plain.expose()).ok()
+    let created = serde_json::from_str(plain.expose()).ok()?;
+    mark_shows_secret();
+    Some(created)
+}
+
+/// This answer carries a secret: it must not be stored nor compressed.
+fn mark_shows_secret() {
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.insert_header(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static(foxgate_core::secret::CACHE_CONTROL),
+        );
+    }
 }
 
 fn direct_call() -> bool {

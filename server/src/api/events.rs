@@ -60,8 +60,10 @@ pub async fn export(
     };
     let filter = filter_of(query)?;
     let reader = Reader::of(&st.services, &p, &org).await?;
+    // Fused: the compression layer may poll the body once more after its end.
     let chunks = export::chunks(st.services.clone(), reader, filter, format)
         .await?
+        .fuse()
         .map(|chunk| {
             chunk.map(|(_, bytes)| bytes).map_err(|e| {
                 tracing::error!(error = ?e, "event export stopped");

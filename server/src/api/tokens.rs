@@ -6,7 +6,8 @@ use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use foxgate_core::model::{
     CreatedToken, NewToken, TokenFilter, TokenInfo, TokenRotation, TokenStatus,
@@ -48,10 +49,10 @@ pub async fn create(
     Caller(p): Caller,
     Path(org): Path<String>,
     ApiJson(input): ApiJson<NewToken>,
-) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    Ok((
+) -> Result<ShownOnce, ApiError> {
+    Ok(ShownOnce(
         StatusCode::CREATED,
-        Json(tokens::create(&st.services, &p, &org, input).await?),
+        tokens::create(&st.services, &p, &org, input).await?,
     ))
 }
 
@@ -70,9 +71,24 @@ pub async fn rotate(
     Caller(p): Caller,
     Path((org, token)): Path<(String, String)>,
     body: Option<ApiJson<TokenRotation>>,
-) -> Result<Json<CreatedToken>, ApiError> {
+) -> Result<ShownOnce, ApiError> {
     let rotation = body.map(|ApiJson(r)| r).unwrap_or_default();
-    Ok(Json(
+    Ok(ShownOnce(
+        StatusCode::OK,
         tokens::rotate(&st.services, &p, &org, &token, rotation).await?,
     ))
+}
+
+/// The answer that carries a new secret: marked never to be stored or compressed.
+pub struct ShownOnce(StatusCode, CreatedToken);
+
+impl IntoResponse for ShownOnce {
+    fn into_response(self) -> Response {
+        (
+            self.0,
+            [(header::CACHE_CONTROL, foxgate_core::secret::CACHE_CONTROL)],
+            Json(self.1),
+        )
+            .into_response()
+    }
 }

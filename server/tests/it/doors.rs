@@ -546,16 +546,13 @@ async fn plain_form_posts_come_back_with_the_error(backend: Backend) {
     let s = TestServer::start(backend).await;
     let owner = s.signed_in_owner().await;
     let res = s
-        .client
-        .post(s.url("/fn/create_team"))
-        .header("cookie", &owner)
-        .header("origin", &s.base)
-        .header("accept", "text/html")
-        .header("referer", format!("{}/teams", s.base))
-        .form(&[("slug", "Not A Slug"), ("name", "X")])
-        .send()
-        .await
-        .unwrap();
+        .post_console_form(
+            &owner,
+            "/teams",
+            "create_team",
+            &[("slug", "Not A Slug"), ("name", "X")],
+        )
+        .await;
     assert_eq!(res.status(), 302);
     assert_eq!(
         crate::harness::location(res.headers()),

@@ -609,22 +609,15 @@ async fn sessions_and_secrets_leave_nothing_behind(backend: Backend) {
     );
 
     // Minting without JavaScript keeps the secret for the next page, sealed.
+    let form = [
+        ("name", "CI"),
+        ("kind", "org"),
+        ("roles[0]", "admin"),
+        ("expires", "30"),
+    ];
     let res = s
-        .client
-        .post(s.url("/fn/create_token"))
-        .header("cookie", &owner)
-        .header("origin", &s.base)
-        .header("accept", "text/html")
-        .header("referer", format!("{}/tokens", s.base))
-        .form(&[
-            ("name", "CI"),
-            ("kind", "org"),
-            ("roles[0]", "admin"),
-            ("expires", "30"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_console_form(&owner, "/tokens", "create_token", &form)
+        .await;
     assert!(res.status().is_redirection(), "{}", res.status());
     let data = session_data(&s, &owner).await;
     assert!(data.contains("new_token"), "{data}");

@@ -254,6 +254,27 @@ impl TestServer {
             .await
     }
 
+    /// A console form posted without JavaScript from `page` to the server function
+    /// `function` (`/fn/{function}`): the browser says it wants HTML and names its page.
+    pub async fn post_console_form(
+        &self,
+        cookie: &str,
+        page: &str,
+        function: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/fn/{function}")))
+            .header("cookie", cookie)
+            .header("origin", &self.base)
+            .header("accept", "text/html")
+            .header("referer", self.url(page))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn post_form_from(
         &self,
         path: &str,

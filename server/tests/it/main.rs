@@ -6,6 +6,7 @@ mod introspection;
 mod process;
 
 mod applications;
+mod assets;
 mod atomic;
 mod auth;
 mod decision_log;

@@ -409,16 +409,8 @@ async fn a_submission_mints_once(backend: Backend) {
     let mut statuses = Vec::new();
     for _ in 0..3 {
         let res = s
-            .client
-            .post(s.url("/fn/create_token"))
-            .header("cookie", &owner)
-            .header("origin", &s.base)
-            .header("accept", "text/html")
-            .header("referer", format!("{}/tokens", s.base))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+            .post_console_form(&owner, "/tokens", "create_token", &form)
+            .await;
         statuses.push(crate::harness::location(res.headers()));
     }
     assert!(!statuses[0].contains("error="), "{statuses:?}");
