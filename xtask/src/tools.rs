@@ -87,7 +87,13 @@ pub fn ensure_postgres() -> Result<(), String> {
 
 pub fn ensure_npm_packages() -> Result<(), String> {
     let dir = workspace_root().join("end2end");
-    let wanted = ["@playwright/test", "binaryen", "oidc-provider", "jose"];
+    let wanted = [
+        "@playwright/test",
+        "@axe-core/playwright",
+        "binaryen",
+        "oidc-provider",
+        "jose",
+    ];
     if wanted
         .iter()
         .all(|package| dir.join("node_modules").join(package).exists())

@@ -118,7 +118,7 @@ pub fn PageHeading(title: &'static str, subtitle: &'static str) -> impl IntoView
 pub fn Panel(title: &'static str, children: Children) -> impl IntoView {
     view! {
         <section class="mb-6 rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
-            <h2 class="mb-4 text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{title}</h2>
+            <h2 class="mb-4 text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">{title}</h2>
             {children()}
         </section>
     }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 /// Classes of the console's compact form controls.
 pub const INPUT: &str = "rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-950";
 pub const BUTTON: &str =
-    "rounded-lg bg-orange-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-orange-700";
+    "rounded-lg bg-orange-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-orange-800";
 pub const QUIET: &str = "rounded-lg border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
 
 /// A centered card, the frame of the sign-in and setup pages.
@@ -19,7 +19,7 @@ pub fn AuthCard(title: &'static str, subtitle: &'static str, children: Children)
     view! {
         <main class="flex min-h-screen items-center justify-center p-6">
             <div class="w-full max-w-md rounded-2xl border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-                <p class="mb-6 text-sm font-semibold tracking-wide text-orange-600 dark:text-orange-400">"Foxgate"</p>
+                <p class="mb-6 text-sm font-semibold tracking-wide text-orange-700 dark:text-orange-400">"Foxgate"</p>
                 <h1 class="text-2xl font-semibold">{title}</h1>
                 <p class="mt-1 mb-6 text-sm text-slate-600 dark:text-slate-400">{subtitle}</p>
                 {children()}
@@ -49,7 +49,7 @@ pub fn Field(
                 required=required
                 class="mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus-visible:border-orange-500 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-orange-500/40 dark:border-slate-700 dark:bg-slate-950"
             />
-            {hint.map(|h| view! { <p class="mt-1 text-xs text-slate-500 dark:text-slate-400">{h}</p> })}
+            {hint.map(|h| view! { <p class="mt-1 text-xs text-slate-600 dark:text-slate-400">{h}</p> })}
         </div>
     }
 }
@@ -59,7 +59,7 @@ pub fn SubmitButton(label: &'static str) -> impl IntoView {
     view! {
         <button
             type="submit"
-            class="w-full rounded-lg bg-orange-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-orange-700 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-orange-500 focus-visible:ring-offset-2 dark:focus-visible:ring-offset-slate-900"
+            class="w-full rounded-lg bg-orange-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-orange-800 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-orange-500 focus-visible:ring-offset-2 dark:focus-visible:ring-offset-slate-900"
         >
             {label}
         </button>
@@ -119,7 +119,7 @@ pub fn Header(summary: ConsoleSummary) -> impl IntoView {
         <header class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
             <div class="mx-auto flex max-w-5xl items-center justify-between px-6 py-3">
                 <div class="flex items-center gap-3">
-                    <span class="font-semibold text-orange-600 dark:text-orange-400">"Foxgate"</span>
+                    <span class="font-semibold text-orange-700 dark:text-orange-400">"Foxgate"</span>
                     <span class="text-slate-400">"/"</span>
                     {org}
                 </div>
@@ -151,7 +151,7 @@ pub fn AppWords(words: Vec<String>) -> impl IntoView {
         .collect();
     (!apps.is_empty()).then(|| {
         view! {
-            <span class="block font-mono text-xs text-slate-500" data-testid="app-permissions">
+            <span class="block font-mono text-xs text-slate-600 dark:text-slate-400" data-testid="app-permissions">
                 {apps.join(" ")}
             </span>
         }

@@ -133,7 +133,7 @@ fn ApplicationCard(
                     <label class="text-sm">"Description" <input name="description" class=INPUT value=app.description.clone() /></label>
                 </div>
                 <Declaration types=app.resource_types.clone() editable=true />
-                <p class="text-xs text-slate-500">"Removing an action or a resource type takes it from every role that holds it."</p>
+                <p class="text-xs text-slate-600 dark:text-slate-400">"Removing an action or a resource type takes it from every role that holds it."</p>
                 <button type="submit" class=BUTTON>"Save application"</button>
             </ActionForm>
         }
@@ -160,7 +160,7 @@ fn ApplicationCard(
     view! {
         <section class="mb-6 rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900" data-testid="application-card">
             <h2 class="mb-2 font-semibold">{heading}</h2>
-            <p class="mb-3 font-mono text-xs text-slate-500">{app.permissions.join("  ")}</p>
+            <p class="mb-3 font-mono text-xs text-slate-600 dark:text-slate-400">{app.permissions.join("  ")}</p>
             {body}
             {removal}
         </section>
@@ -196,7 +196,7 @@ fn Declaration(types: Vec<ResourceType>, editable: bool) -> impl IntoView {
     view! {
         <table class="text-sm">
             <thead>
-                <tr class="text-left text-xs uppercase text-slate-500">
+                <tr class="text-left text-xs uppercase text-slate-600 dark:text-slate-400">
                     <th class="pr-3">"Resource type"</th>
                     <th>"Actions"</th>
                 </tr>

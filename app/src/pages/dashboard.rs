@@ -105,7 +105,7 @@ fn OrgSettings(name: String, slug: String, lifetime: Option<u32>) -> impl IntoVi
 fn Stat(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
     view! {
         <div class="rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
-            <dt class="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
+            <dt class="text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-400">{label}</dt>
             <dd class="mt-2 text-lg font-semibold" data-testid=testid>{value}</dd>
         </div>
     }

@@ -84,7 +84,7 @@ pub fn Login() -> impl IntoView {
                     <button type="submit" class=QUIET>"Find"</button>
                 </form>
             </Show>
-            <p class="my-6 text-center text-xs uppercase tracking-wide text-slate-500">"or with a Foxgate password"</p>
+            <p class="my-6 text-center text-xs uppercase tracking-wide text-slate-600 dark:text-slate-400">"or with a Foxgate password"</p>
             <form method="post" action="/login" class="space-y-4">
                 <Field label="Email" name="email" kind="email" autocomplete="username" />
                 <Field label="Password" name="password" kind="password" autocomplete="current-password" />

@@ -183,7 +183,7 @@ fn MemberTable(
                 <tr>
                     <td class="py-2 align-top">
                         <div class="font-medium">{m.display_name}</div>
-                        <div class="text-xs text-slate-500">{m.email}</div>
+                        <div class="text-xs text-slate-600 dark:text-slate-400">{m.email}</div>
                     </td>
                     <td class="py-2 align-top"><ul class="space-y-1">{grants}</ul></td>
                     <td class="py-2 text-right align-top">{remove_form}</td>
@@ -195,7 +195,7 @@ fn MemberTable(
         <Panel title="Members">
             <table class="w-full text-left text-sm" data-testid="members-table">
                 <thead>
-                    <tr class="text-xs uppercase text-slate-500">
+                    <tr class="text-xs uppercase text-slate-600 dark:text-slate-400">
                         <th class="py-2">"Member"</th>
                         <th class="py-2">"Roles"</th>
                         <th class="py-2"></th>

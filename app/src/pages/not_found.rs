@@ -10,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <Title text="Not found" />
         <AuthCard title="Page not found" subtitle="There is nothing at this address.">
-            <a href="/" class="text-sm font-medium text-orange-600 hover:underline dark:text-orange-400">
+            <a href="/" class="text-sm font-medium text-orange-700 hover:underline dark:text-orange-400">
                 "Go to the console"
             </a>
         </AuthCard>

@@ -171,7 +171,7 @@ fn Grid(granted: Vec<String>, editable: bool) -> impl IntoView {
         <Panel title="Permissions">
             <table class="text-sm">
                 <thead>
-                    <tr class="text-xs uppercase text-slate-500">
+                    <tr class="text-xs uppercase text-slate-600 dark:text-slate-400">
                         <th></th>
                         {Action::ALL.into_iter().map(|a| view! { <th class="px-2">{a.as_str()}</th> }).collect_view()}
                     </tr>

@@ -75,7 +75,7 @@ fn SessionsBody() -> impl IntoView {
                                     .collect_view();
                                 view! {
                                     <table class="w-full text-left text-sm">
-                                        <thead class="text-xs uppercase text-slate-500">
+                                        <thead class="text-xs uppercase text-slate-600 dark:text-slate-400">
                                             <tr><th>"Device"</th><th>"Address"</th><th>"Signed in with"</th><th>"Signed in"</th><th>"Last used"</th><th></th></tr>
                                         </thead>
                                         <tbody>{rows}</tbody>

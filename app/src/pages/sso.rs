@@ -67,7 +67,7 @@ fn SsoBody() -> impl IntoView {
                                     <p class="text-sm">"Redirect URI (sign-in redirect / reply URL): "
                                         <code class="rounded bg-slate-100 px-1 dark:bg-slate-800" data-testid="redirect-uri">{settings.redirect_uri}</code>
                                     </p>
-                                    <p class="mt-2 text-xs text-slate-500">"Grant type: authorization code with PKCE. Client authentication: client secret (basic). The README has step-by-step notes for Okta and Entra ID."</p>
+                                    <p class="mt-2 text-xs text-slate-600 dark:text-slate-400">"Grant type: authorization code with PKCE. Client authentication: client secret (basic). The README has step-by-step notes for Okta and Entra ID."</p>
                                 </Panel>
                                 <Panel title="Policy">
                                     <ActionForm action=require attr:class="flex flex-wrap items-center gap-3">

@@ -36,7 +36,7 @@ pub fn TeamDetail() -> impl IntoView {
                                         view! {
                                             <tr>
                                                 <td class="py-2">{m.display_name}</td>
-                                                <td class="py-2 text-slate-500">{m.email}</td>
+                                                <td class="py-2 text-slate-600 dark:text-slate-400">{m.email}</td>
                                                 <td class="py-2">{held}</td>
                                             </tr>
                                         }
@@ -44,7 +44,7 @@ pub fn TeamDetail() -> impl IntoView {
                                     .collect_view();
                                 view! {
                                     <h1 class="text-2xl font-semibold">{team.name}</h1>
-                                    <p class="mt-1 mb-6 font-mono text-sm text-slate-500">{team.slug}</p>
+                                    <p class="mt-1 mb-6 font-mono text-sm text-slate-600 dark:text-slate-400">{team.slug}</p>
                                     <Panel title="Members of this team">
                                         <table class="w-full text-left text-sm" data-testid="team-members">
                                             <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{rows}</tbody>

@@ -56,11 +56,11 @@ fn TeamsBody() -> impl IntoView {
                     teams
                         .get()
                         .map(|result| match result {
-                            Ok(list) if list.is_empty() => view! { <p class="text-sm text-slate-500">"No teams yet."</p> }.into_any(),
+                            Ok(list) if list.is_empty() => view! { <p class="text-sm text-slate-600 dark:text-slate-400">"No teams yet."</p> }.into_any(),
                             Ok(list) => view! {
                                 <table class="w-full text-left text-sm" data-testid="teams-table">
                                     <thead>
-                                        <tr class="text-xs uppercase text-slate-500">
+                                        <tr class="text-xs uppercase text-slate-600 dark:text-slate-400">
                                             <th class="py-2">"Name"</th>
                                             <th class="py-2">"Slug"</th>
                                             <th class="py-2"></th>

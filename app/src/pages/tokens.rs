@@ -234,7 +234,7 @@ fn MintForm(
                     </label>
                     <label class="text-sm">"Date (last day, UTC)" <input type="date" name="expires_on" class=INPUT /></label>
                 </div>
-                {lifetime.map(|days| view! { <p class="text-xs text-slate-500">{format!("This organization's tokens expire within {days} days.")}</p> })}
+                {lifetime.map(|days| view! { <p class="text-xs text-slate-600 dark:text-slate-400">{format!("This organization's tokens expire within {days} days.")}</p> })}
                 {team_tokens.then(|| view! {
                     <fieldset class=move || format!("flex flex-wrap gap-4 text-sm {}", shown(&["team", "org_admin"])())>
                         <legend class="mb-1 font-medium">"Roles (team and org admin tokens)"</legend>
@@ -335,11 +335,11 @@ fn TokenTable(
                 <tr data-testid="token-row">
                     <td class="py-2 pr-2">
                         <span class="font-medium">{t.name}</span>
-                        <span class="block font-mono text-xs text-slate-500">{t.id}</span>
+                        <span class="block font-mono text-xs text-slate-600 dark:text-slate-400">{t.id}</span>
                     </td>
                     <td class="py-2 pr-2">
                         {kind_label(t.kind)}
-                        <span class="block text-xs text-slate-500">{t.team_id.as_deref().map(&team_name).unwrap_or_default()}</span>
+                        <span class="block text-xs text-slate-600 dark:text-slate-400">{t.team_id.as_deref().map(&team_name).unwrap_or_default()}</span>
                     </td>
                     <td class="py-2 pr-2 text-xs">{powers} <AppWords words /></td>
                     <td class="py-2 text-xs" data-testid="token-created">
@@ -354,7 +354,7 @@ fn TokenTable(
                     </td>
                     <td class="py-2" data-testid="token-status">
                         {t.status.as_str()}
-                        {t.previous_valid_until.map(|until| view! { <span class="block text-xs text-slate-500">{format!("old secret until {}", format_utc(until))}</span> })}
+                        {t.previous_valid_until.map(|until| view! { <span class="block text-xs text-slate-600 dark:text-slate-400">{format!("old secret until {}", format_utc(until))}</span> })}
                     </td>
                     <td class="py-2">
                         {live.then(|| view! {
@@ -384,7 +384,7 @@ fn TokenTable(
             <div class="overflow-x-auto">
             <table class="w-full text-left text-sm" data-testid="tokens-table">
                 <thead>
-                    <tr class="text-xs uppercase text-slate-500">
+                    <tr class="text-xs uppercase text-slate-600 dark:text-slate-400">
                         <th class="py-2">"Name / id"</th>
                         <th class="py-2">"Kind / team"</th>
                         <th class="py-2">"Roles / permissions"</th>

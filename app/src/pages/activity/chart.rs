@@ -46,16 +46,16 @@ pub fn EventsPerDay(days: Vec<DayCount>) -> impl IntoView {
     let scale = format!("{}", most as i64);
     view! {
         <figure class="mb-4" data-testid="events-per-day">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") class="h-32 w-full" role="img" aria-label=summary.clone()>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") class="h-32 w-full" role="group" aria-label=summary.clone()>
                 <line x1=format!("{}", AXIS - 2.0) x2=format!("{}", AXIS - 2.0) y1="4" y2=format!("{}", HEIGHT - LABELS) class="stroke-slate-300 dark:stroke-slate-700" />
                 <line x1=format!("{}", AXIS - 2.0) x2=format!("{WIDTH}") y1="4" y2="4" stroke-dasharray="2 3" class="stroke-slate-300 dark:stroke-slate-700" />
-                <text x=format!("{}", AXIS - 5.0) y="10" text-anchor="end" class="fill-slate-500 text-[10px]" data-testid="chart-max">{scale}</text>
-                <text x=format!("{}", AXIS - 5.0) y=format!("{}", HEIGHT - LABELS) text-anchor="end" class="fill-slate-500 text-[10px]">"0"</text>
+                <text x=format!("{}", AXIS - 5.0) y="10" text-anchor="end" class="fill-slate-600 dark:fill-slate-400 text-[10px]" data-testid="chart-max">{scale}</text>
+                <text x=format!("{}", AXIS - 5.0) y=format!("{}", HEIGHT - LABELS) text-anchor="end" class="fill-slate-600 dark:fill-slate-400 text-[10px]">"0"</text>
                 {bars}
-                <text x=format!("{AXIS}") y=format!("{}", HEIGHT - 2.0) class="fill-slate-500 text-[10px]">{first}</text>
-                <text x=format!("{WIDTH}") y=format!("{}", HEIGHT - 2.0) text-anchor="end" class="fill-slate-500 text-[10px]">{last}</text>
+                <text x=format!("{AXIS}") y=format!("{}", HEIGHT - 2.0) class="fill-slate-600 dark:fill-slate-400 text-[10px]">{first}</text>
+                <text x=format!("{WIDTH}") y=format!("{}", HEIGHT - 2.0) text-anchor="end" class="fill-slate-600 dark:fill-slate-400 text-[10px]">{last}</text>
             </svg>
-            <figcaption class="text-xs text-slate-500">{summary}</figcaption>
+            <figcaption class="text-xs text-slate-600 dark:text-slate-400">{summary}</figcaption>
         </figure>
     }
 }

@@ -214,7 +214,7 @@ fn ActivityBody() -> impl IntoView {
                             {status}
                             {nothing}
                             <table class="w-full text-left text-sm" data-testid="events">
-                                <thead class="text-xs uppercase text-slate-500">
+                                <thead class="text-xs uppercase text-slate-600 dark:text-slate-400">
                                     <tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Entity"</th><th>"From"</th><th>"Outcome"</th></tr>
                                 </thead>
                                 <tbody>{following.map(|live| view! { <live::LiveRows live=live /> }.into_any())}{rows}</tbody>
@@ -242,7 +242,7 @@ pub(crate) fn EventRow(event: Event) -> impl IntoView {
         .unwrap_or_else(|| event.actor.kind.clone());
     let who = match &event.actor.id {
         Some(id) => view! {
-            <a class="hover:underline" href=format!("/activity?actor={}", urlencode(id)) title="Only this actor's events">{who}</a>
+            <a class="inline-block min-h-6 py-1 hover:underline" href=format!("/activity?actor={}", urlencode(id)) title="Only this actor's events">{who}</a>
         }
         .into_any(),
         None => view! { <span>{who}</span> }.into_any(),
@@ -254,7 +254,7 @@ pub(crate) fn EventRow(event: Event) -> impl IntoView {
     };
     let what = match (&event.entity.kind, &event.entity.id) {
         (Some(kind), Some(id)) => view! {
-            <a class="hover:underline" title="Only events about this"
+            <a class="inline-block min-h-6 py-1 hover:underline" title="Only events about this"
                 href=format!("/activity?entity_type={}&entity_id={}", urlencode(kind), urlencode(id))>{what}</a>
         }
         .into_any(),
@@ -294,10 +294,10 @@ pub(crate) fn EventRow(event: Event) -> impl IntoView {
     // Type-erased: the row's view type is otherwise too deep for the compiler.
     let details = view! {
         <details class="mt-1 text-xs">
-            <summary class="cursor-pointer text-slate-500">"Details"</summary>
+            <summary class="cursor-pointer py-1 text-slate-600 dark:text-slate-400">"Details"</summary>
             <dl class="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5" data-testid="event-fields">
                 {fields.into_iter().map(|(label, value)| view! {
-                    <dt class="text-slate-500">{label}</dt>
+                    <dt class="text-slate-600 dark:text-slate-400">{label}</dt>
                     <dd class="break-all font-mono">{value}</dd>
                 }.into_any()).collect_view()}
             </dl>
@@ -336,7 +336,7 @@ fn Recorded(snapshot: serde_json::Value) -> impl IntoView {
             <tbody>
                 {rows.into_iter().map(|(field, value)| view! {
                     <tr class="border-t border-slate-100 dark:border-slate-800">
-                        <th class="py-0.5 pr-3 font-normal text-slate-500">{field}</th>
+                        <th class="py-0.5 pr-3 font-normal text-slate-600 dark:text-slate-400">{field}</th>
                         <td class="py-0.5 break-all font-mono">{value}</td>
                     </tr>
                 }).collect_view()}
