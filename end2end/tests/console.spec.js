@@ -91,7 +91,7 @@ test("sign in and out with JavaScript disabled", async ({ browser }) => {
   await expect(page).toHaveURL(base + "/");
   await expect(page.getByTestId("stat-org")).toHaveText("Acme");
   await shot(page, "06-dashboard-no-js");
-  await page.locator("summary").click();
+  await page.getByTestId("user-menu").click();
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login\?notice=signed_out$/);
   await context.close();

@@ -3,8 +3,20 @@
 
 use encre_css::Config;
 
-/// Rules that utilities cannot express: the color scheme hint for form controls and scrollbars.
-const BASE: &str = ":root { color-scheme: light dark; }\n";
+/// Rules that utilities cannot express: the color scheme hint for form controls and
+/// scrollbars; and, below the `md` width (phones, or a desktop at 200 % zoom), every table
+/// of the console stacked — each row a block, each cell a line, the header row kept for
+/// screen readers only — and long words (ids, slugs) broken rather than scrolled.
+const BASE: &str = ":root { color-scheme: light dark; }
+main { overflow-wrap: anywhere; }
+@media (width < 48rem) {
+  main table, main tbody, main tr, main th, main td { display: block; }
+  main thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  main tr { padding: 0.5rem 0; }
+  main td { padding: 0.125rem 0; }
+  main td input, main td select { max-width: 100%; }
+}
+";
 
 /// The full stylesheet for the given source texts (Rust files of the console).
 pub fn compile<'a>(sources: impl IntoIterator<Item = &'a str>) -> String {
@@ -34,6 +46,10 @@ mod tests {
             "md breakpoint present"
         );
         assert!(css.contains("color-scheme: light dark"));
+        assert!(
+            css.contains("@media (width < 48rem)"),
+            "tables stack on phones"
+        );
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub fn ConsoleFrame(active: &'static str, children: Children) -> impl IntoView {
     let summary = Resource::new(|| (), |_| dashboard_summary());
     provide_context(summary);
     view! {
+        <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm dark:focus:bg-slate-900">
+            "Skip to content"
+        </a>
         <Suspense fallback=|| ()>
             {move || {
                 summary
@@ -31,27 +34,47 @@ pub fn ConsoleFrame(active: &'static str, children: Children) -> impl IntoView {
             }}
         </Suspense>
         <nav class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" aria-label="Console">
-            <div class="mx-auto flex max-w-5xl gap-1 px-6">
-                {crate::CONSOLE_PAGES
-                    .into_iter()
-                    .map(|(href, label)| {
-                        let class = if href == active {
-                            "border-b-2 border-orange-500 px-3 py-2 text-sm font-medium"
-                        } else {
-                            "border-b-2 border-transparent px-3 py-2 text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
-                        };
-                        view! { <a href=href class=class>{label}</a> }
-                    })
-                    .collect_view()}
-            </div>
+            // Narrow screens (phones, or 200 % zoom): one "Menu" disclosure that works
+            // without JavaScript; wider ones: the row of links.
+            <details class="px-6 md:hidden" data-testid="nav-menu">
+                <summary class="cursor-pointer py-3 text-sm font-medium">
+                    "Menu"
+                    <span class="text-slate-600 dark:text-slate-400">{format!(" · {}", page_label(active))}</span>
+                </summary>
+                <div class="flex flex-col pb-2">{nav_links(active)}</div>
+            </details>
+            <div class="mx-auto hidden max-w-5xl gap-1 px-6 md:flex">{nav_links(active)}</div>
         </nav>
-        <main class="mx-auto max-w-5xl px-6 py-8">
+        <main id="main" class="mx-auto max-w-5xl px-6 py-8">
             <QueryError />
             // Pages read the summary (to hide what the viewer cannot do) while they render:
             // inside Suspense, hydration waits for it instead of guessing.
             <Suspense fallback=|| ()>{children()}</Suspense>
         </main>
     }
+}
+
+/// The navigation's links, the current page's marked.
+fn nav_links(active: &'static str) -> impl IntoView {
+    crate::CONSOLE_PAGES
+        .into_iter()
+        .map(|(href, label)| {
+            let current = href == active;
+            let class = if current {
+                "border-b-2 border-orange-500 px-3 py-2 text-sm font-medium"
+            } else {
+                "border-b-2 border-transparent px-3 py-2 text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
+            };
+            view! { <a href=href class=class aria-current=current.then_some("page")>{label}</a> }
+        })
+        .collect_view()
+}
+
+fn page_label(active: &str) -> &'static str {
+    crate::CONSOLE_PAGES
+        .into_iter()
+        .find(|(href, _)| *href == active)
+        .map_or("", |(_, label)| label)
 }
 
 /// The page's summary, loaded by `ConsoleFrame`.
