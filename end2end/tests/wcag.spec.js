@@ -80,3 +80,20 @@ test("on a phone the navigation is one menu, and it works without JavaScript", a
     await context.close();
   }
 });
+
+test("row actions name what they act on", async ({ page }) => {
+  const { base } = server();
+  await page.goto(base + "/login");
+  await page.fill("#email", OWNER.email);
+  await page.fill("#password", OWNER.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(base + "/");
+  await page.goto(base + "/tokens");
+  await expect(page.getByRole("button", { name: "Revoke token gateway", exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Regenerate token gateway", exact: true })).toBeVisible();
+  await page.goto(base + "/teams");
+  await expect(page.getByRole("button", { name: "Delete team Payments", exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Rename team Payments", exact: true })).toBeVisible();
+  await page.goto(base + "/members");
+  await expect(page.getByRole("button", { name: /^Remove member .+@acme\.test$/ }).first()).toBeVisible();
+});

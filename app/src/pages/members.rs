@@ -155,26 +155,28 @@ fn MemberTable(
                 .map(|g| {
                     let (name, words) = role(&g.role);
                     let label = format!("{name} · {}", place(&g.team_id));
+                    let revoke_label = format!("Revoke {label} from {}", m.email);
                     let id = g.id.clone();
                     view! {
                         <li class="flex items-center gap-2">
                             <span>{label} <AppWords words /></span>
                             <ActionForm action=revoke>
                                 <input type="hidden" name="grant" value=id />
-                                <button type="submit" class="text-xs text-red-700 hover:underline dark:text-red-400">"revoke"</button>
+                                <button type="submit" class="text-xs text-red-700 hover:underline dark:text-red-400" aria-label=revoke_label>"revoke"</button>
                             </ActionForm>
                         </li>
                     }
                 })
                 .collect_view();
             let user_id = m.user_id.clone();
+            let remove_label = format!("Remove member {}", m.email);
             let remove_form = move || {
-                let user_id = user_id.clone();
+                let (user_id, remove_label) = (user_id.clone(), remove_label.clone());
                 may_remove.get().then(move || {
                     view! {
                         <ActionForm action=remove>
                             <input type="hidden" name="user_id" value=user_id />
-                            <button type="submit" class=QUIET>"Remove"</button>
+                            <button type="submit" class=QUIET aria-label=remove_label>"Remove"</button>
                         </ActionForm>
                     }
                 })

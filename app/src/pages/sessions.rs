@@ -66,7 +66,7 @@ fn SessionsBody() -> impl IntoView {
                                                 <td class="py-2">
                                                     <ActionForm action=end>
                                                         <input type="hidden" name="session" value=s.id.clone() />
-                                                        <button type="submit" class=QUIET>"End"</button>
+                                                        <button type="submit" class=QUIET aria-label=format!("End session on {}", s.device)>"End"</button>
                                                     </ActionForm>
                                                 </td>
                                             </tr>

@@ -144,7 +144,7 @@ fn DomainsPanel(editable: bool) -> impl IntoView {
                                         })}
                                         <ActionForm action=remove>
                                             <input type="hidden" name="domain_id" value=remove_id.clone() />
-                                            <button type="submit" class=QUIET>"Remove"</button>
+                                            <button type="submit" class=QUIET aria-label=format!("Remove domain {}", d.domain)>"Remove"</button>
                                         </ActionForm>
                                     </div>
                                 })}

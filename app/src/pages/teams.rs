@@ -91,24 +91,26 @@ fn TeamRow(
     let (id, name) = (team.id.clone(), team.name.clone());
     let rename_form = move || {
         let (id, name) = (id.clone(), name.clone());
+        let rename_label = format!("Rename team {name}");
         may_update.get().then(move || {
             view! {
                 <ActionForm action=rename attr:class="flex gap-2">
                     <input type="hidden" name="team" value=id />
                     <input name="name" required class=INPUT aria-label="New name" value=name />
-                    <button type="submit" class=QUIET>"Rename"</button>
+                    <button type="submit" class=QUIET aria-label=rename_label>"Rename"</button>
                 </ActionForm>
             }
         })
     };
     let id = team.id.clone();
+    let delete_label = format!("Delete team {}", team.name);
     let delete_form = move || {
-        let id = id.clone();
+        let (id, delete_label) = (id.clone(), delete_label.clone());
         may_delete.get().then(move || {
             view! {
                 <ActionForm action=delete>
                     <input type="hidden" name="team" value=id />
-                    <button type="submit" class=QUIET>"Delete"</button>
+                    <button type="submit" class=QUIET aria-label=delete_label>"Delete"</button>
                 </ActionForm>
             }
         })

@@ -321,6 +321,8 @@ fn TokenTable(
         .map(|t| {
             let live = t.status == TokenStatus::Active;
             let (rotate_id, revoke_id) = (t.id.clone(), t.id.clone());
+            // Row actions say which token they act on, for screen readers and voice control.
+            let (rotate_label, revoke_label) = (format!("Regenerate token {}", t.name), format!("Revoke token {}", t.name));
             let (powers, words) = if t.kind == TokenKind::Personal {
                 let own: Vec<String> = t.permissions.iter().filter(|w| !is_app_word(w)).cloned().collect();
                 (own.join(", "), t.permissions)
@@ -366,11 +368,11 @@ fn TokenTable(
                                         <option value="1">"old works 1 h"</option>
                                         <option value="24">"old works 24 h"</option>
                                     </select>
-                                    <button type="submit" class=QUIET>"Regenerate"</button>
+                                    <button type="submit" class=QUIET aria-label=rotate_label>"Regenerate"</button>
                                 </ActionForm>
                                 <ActionForm action=revoke>
                                     <input type="hidden" name="token" value=revoke_id />
-                                    <button type="submit" class=QUIET>"Revoke"</button>
+                                    <button type="submit" class=QUIET aria-label=revoke_label>"Revoke"</button>
                                 </ActionForm>
                             </div>
                         })}
