@@ -97,3 +97,30 @@ test("row actions name what they act on", async ({ page }) => {
   await page.goto(base + "/members");
   await expect(page.getByRole("button", { name: /^Remove member .+@acme\.test$/ }).first()).toBeVisible();
 });
+
+test("end all other sessions: the other browser is signed out, this one stays", async ({ browser }) => {
+  const { base } = server();
+  const signedIn = async (javaScriptEnabled) => {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto(base + "/login");
+    await page.fill("#email", OWNER.email);
+    await page.fill("#password", OWNER.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page).toHaveURL(base + "/");
+    return { context, page };
+  };
+  for (const javaScriptEnabled of [true, false]) {
+    const other = await signedIn(true);
+    const here = await signedIn(javaScriptEnabled);
+    await here.page.goto(base + "/sessions");
+    await here.page.getByRole("button", { name: "End all other sessions" }).click();
+    if (javaScriptEnabled) await expect(here.page.getByRole("status")).toContainText(/Ended \d+ other session/);
+    await expect(here.page).toHaveURL(/\/sessions\??$/);
+    await expect(here.page.getByTestId("session-row")).toHaveCount(1);
+    await other.page.goto(base + "/sessions");
+    await expect(other.page).toHaveURL(/\/login/);
+    await other.context.close();
+    await here.context.close();
+  }
+});

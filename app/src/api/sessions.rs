@@ -22,6 +22,15 @@ pub async fn end_session(session: String) -> Result<(), UiError> {
     )
 }
 
+#[server(prefix = "/fn", endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<u64, UiError> {
+    let (s, p) = door::enter().await?;
+    door::leave(
+        &p,
+        foxgate_core::service::sessions::end_my_others(&s, &p).await,
+    )
+}
+
 #[server(prefix = "/fn", endpoint = "end_member_sessions")]
 pub async fn end_member_sessions(user_id: String) -> Result<u64, UiError> {
     door::serve!(foxgate_core::service::sessions::end_all_of_member, &user_id)

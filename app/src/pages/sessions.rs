@@ -1,8 +1,9 @@
 //! `/sessions`: the viewer's own browser sessions (device, address, how and when they signed
-//! in, last use) with "End" for each; admins can end every session of a member.
+//! in, last use) with "End" for each and "End all other sessions"; admins can end every
+//! session of a member.
 
 use crate::api::members::list_members;
-use crate::api::sessions::{list_sessions, EndMemberSessions, EndSession};
+use crate::api::sessions::{list_sessions, EndMemberSessions, EndOtherSessions, EndSession};
 use crate::components::{
     failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, INPUT, QUIET,
 };
@@ -29,7 +30,18 @@ pub fn Sessions() -> impl IntoView {
 fn SessionsBody() -> impl IntoView {
     let end = ServerAction::<EndSession>::new();
     let end_all = ServerAction::<EndMemberSessions>::new();
-    let sessions = Resource::new(move || end.version().get(), |_| list_sessions());
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    let sessions = Resource::new(
+        move || (end.version().get(), end_others.version().get()),
+        |_| list_sessions(),
+    );
+    let others_ended = move || {
+        end_others
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|n| view! { <p class="mt-2 text-sm" role="status">{format!("Ended {n} other session(s).")}</p> })
+    };
     let may_end_others = viewer_may(SESSIONS_END, None);
     let members = Resource::new(|| (), |_| list_members());
     let ended = move || {
@@ -42,6 +54,7 @@ fn SessionsBody() -> impl IntoView {
     view! {
         <ActionError message=failure(end) />
         <ActionError message=failure(end_all) />
+        <ActionError message=failure(end_others) />
         <Panel title="Your sessions">
             <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
                 {move || {
@@ -74,6 +87,10 @@ fn SessionsBody() -> impl IntoView {
                                     })
                                     .collect_view();
                                 view! {
+                                    <ActionForm action=end_others attr:class="mb-3">
+                                        <button type="submit" class=QUIET>"End all other sessions"</button>
+                                    </ActionForm>
+                                    {others_ended}
                                     <table class="w-full text-left text-sm">
                                         <thead class="text-xs uppercase text-slate-600 dark:text-slate-400">
                                             <tr><th>"Device"</th><th>"Address"</th><th>"Signed in with"</th><th>"Signed in"</th><th>"Last used"</th><th></th></tr>

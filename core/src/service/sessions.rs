@@ -106,6 +106,27 @@ pub async fn end_mine(s: &Services, p: &Principal, id: &str) -> Result<(), Error
     Ok(())
 }
 
+/// Ends the caller's other sessions (every device but this one; with a token, all of
+/// them); how many ended. One event, naming how many.
+pub async fn end_my_others(s: &Services, p: &Principal) -> Result<u64, Error> {
+    let mut mine = OWN_SESSIONS.begin_mine(s, p).await?;
+    let user_id = mine.user_id;
+    let ended =
+        sessions::delete_all_but(&mut mine.db, user_id, p.context.session.as_deref()).await?;
+    let user = users::get(&mut mine.db, user_id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    mine.event(AuditAction::SessionEnded)
+        .entity(EntityType::User, user_id, &user.email)
+        .snapshot(
+            serde_json::json!({ "ended": ended, "kept_current": p.context.session.is_some() }),
+        )
+        .insert(&mut mine.db)
+        .await?;
+    mine.commit().await?;
+    Ok(ended)
+}
+
 /// Ends every session of a member of the org (they must sign in again everywhere).
 pub async fn end_all_of_member(
     s: &Services,

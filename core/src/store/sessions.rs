@@ -36,6 +36,21 @@ pub async fn delete_one(conn: &mut AnyConnection, user_id: &str, id: &str) -> sq
     Ok(done.rows_affected() == 1)
 }
 
+/// Ends every session of a user but `keep` (the caller's own, when it is a session);
+/// how many ended.
+pub async fn delete_all_but(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    keep: Option<&str>,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(user_id)
+        .bind(keep.unwrap_or_default())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// Ends every session of a user; how many there were.
 pub async fn delete_all(conn: &mut AnyConnection, user_id: &str) -> sqlx::Result<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")

@@ -25,7 +25,10 @@ use axum::Router;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/auth/me", get(auth::me))
-        .route("/auth/sessions", get(sessions::mine))
+        .route(
+            "/auth/sessions",
+            get(sessions::mine).delete(sessions::end_my_others),
+        )
         .route("/auth/sessions/{id}", delete(sessions::end_mine))
         .route(
             "/orgs/{org}/members/{user}/sessions",

@@ -1,4 +1,5 @@
-//! Browser sessions: `GET/DELETE /api/v1/auth/sessions[/{id}]` (the caller's own) and
+//! Browser sessions: `GET/DELETE /api/v1/auth/sessions[/{id}]` (the caller's own; a
+//! `DELETE` without an id ends all but the current one) and
 //! `DELETE /api/v1/orgs/{org}/members/{user}/sessions` (an admin ends all of a member's).
 
 use crate::api_error::ApiError;
@@ -24,6 +25,15 @@ pub async fn end_mine(
 ) -> Result<StatusCode, ApiError> {
     sessions::end_mine(&st.services, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /api/v1/auth/sessions`: every other session of the caller ends.
+pub async fn end_my_others(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let ended = sessions::end_my_others(&st.services, &p).await?;
+    Ok(Json(serde_json::json!({ "ended": ended })))
 }
 
 pub async fn end_all_of_member(

@@ -1,7 +1,10 @@
 //! Browser sessions: each user lists and ends their own, admins end all of a member's, and
 //! the idle and absolute timeouts (driven through the stored rows, not the clock).
 
-use crate::harness::{add_member, grant, json, sign_in, Backend, TestServer};
+use crate::harness::{
+    add_member, grant, json, session_cookie, sign_in, Backend, TestServer, OWNER_EMAIL,
+    OWNER_PASSWORD,
+};
 use crate::on_both_databases;
 use reqwest::Method;
 
@@ -177,3 +180,57 @@ async fn sessions_time_out(backend: Backend) {
     assert_eq!(me_status(&s, &owner).await, 401);
 }
 on_both_databases!(sessions_time_out);
+
+/// "End all other sessions": every other device signs in again, this one stays, other
+/// people's sessions are untouched, and the log says how many ended.
+async fn ending_all_other_sessions_keeps_this_one(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let here = s.signed_in_owner().await;
+    let owner_again = || async {
+        let res = s.login(OWNER_EMAIL, OWNER_PASSWORD, None).await;
+        session_cookie(res.headers()).unwrap()
+    };
+    let (laptop, phone) = (owner_again().await, owner_again().await);
+    add_member(&s, &here, "mia@acme.test").await;
+    let mia = sign_in(&s, "mia@acme.test").await;
+
+    let res = s
+        .api(Method::DELETE, "/api/v1/auth/sessions", &here, None)
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(json(res).await["ended"], 2);
+    assert_eq!(me_status(&s, &here).await, 200);
+    assert_eq!(me_status(&s, &laptop).await, 401);
+    assert_eq!(me_status(&s, &phone).await, 401);
+    assert_eq!(
+        me_status(&s, &mia).await,
+        200,
+        "another person's session stays"
+    );
+    let left = sessions(&s, &here).await;
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(left[0]["current"], true);
+
+    let events = json(
+        s.api(
+            Method::GET,
+            "/api/v1/orgs/acme/events?action=session.ended",
+            &here,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(events["events"][0]["snapshot"]["ended"], 2, "{events}");
+
+    // Asked again, there is nothing left to end; anonymous callers are refused.
+    let again = s
+        .api(Method::DELETE, "/api/v1/auth/sessions", &here, None)
+        .await;
+    assert_eq!(json(again).await["ended"], 0);
+    let anonymous = s
+        .send(Method::DELETE, "/api/v1/auth/sessions", &[], None)
+        .await;
+    assert_eq!(anonymous.status(), 401);
+}
+on_both_databases!(ending_all_other_sessions_keeps_this_one);
