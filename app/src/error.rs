@@ -154,6 +154,12 @@ pub fn sso_message(reason: &str) -> &'static str {
         Some(R::EmailBelongsToOtherAccount) => {
             "An account with your email exists but is not linked to this identity provider. Ask an admin."
         }
+        Some(R::EmailNotVerified) => {
+            "Your identity provider has not confirmed your email address, so Foxgate cannot tell which organization you belong to. Confirm the address with your identity provider (or ask its admin), then sign in again."
+        }
+        Some(R::EmailMissing) => {
+            "Your identity provider did not share your email address. Ask its admin to release the email claim to Foxgate."
+        }
         Some(R::AccountDisabled) => "Your account is disabled.",
         Some(R::IdpRefused) => "The identity provider did not sign you in.",
         _ => "Single sign-on failed. Try again; if it keeps failing, an admin can find the reason in the activity log.",

@@ -1,21 +1,12 @@
 // The console in a real browser: first-run setup with the code from the log, sign-in,
 // the dashboard, sign-out; and the same sign-in with JavaScript disabled.
 const { test, expect } = require("@playwright/test");
-const fs = require("node:fs");
 const path = require("node:path");
-
-const server = () => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "test-results", "server.json"), "utf8"));
-const OWNER = { email: "owner@acme.test", password: "correct-horse-battery" };
+const { server, OWNER, submitPassword } = require("./people");
 const shots = path.join(__dirname, "..", "artifacts");
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page) {
-  await page.fill("#email", OWNER.email);
-  await page.fill("#password", OWNER.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 async function submitSetup(page, code) {
@@ -58,7 +49,7 @@ test("setup with the code, sign in, dashboard, sign out", async ({ page }) => {
   await expect(page.getByRole("alert")).toContainText("Foxgate is set up");
   await shot(page, "02-login");
 
-  await signIn(page);
+  await submitPassword(page, OWNER, { open: false });
   await expect(page).toHaveURL(base + "/");
   await expect(page.getByTestId("org-name")).toHaveText("Acme");
   await expect(page.getByTestId("stat-role")).toHaveText("Org Owner");
@@ -71,9 +62,15 @@ test("setup with the code, sign in, dashboard, sign out", async ({ page }) => {
   await expect(page).toHaveURL(/\/login\?notice=signed_out$/);
   await shot(page, "05-signed-out");
 
-  // The dashboard is closed again.
+  // The console is closed again; a page asked for is where sign-in leads back to.
   await page.goto(base + "/");
   await expect(page).toHaveURL(/\/login$/);
+  await page.goto(base + "/activity?action=team");
+  await expect(page).toHaveURL(/\/login\?return_to=%2Factivity%3Faction%3Dteam$/);
+  await submitPassword(page, OWNER, { open: false });
+  await expect(page).toHaveURL(base + "/activity?action=team");
+  await page.getByTestId("user-menu").click();
+  await page.getByRole("button", { name: "Sign out" }).click();
   expect(errors, "no script errors (hydration, CSP)").toEqual([]);
 });
 
@@ -81,13 +78,28 @@ test("sign in and out with JavaScript disabled", async ({ browser }) => {
   const { base } = server();
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(base + "/login");
+  // Email first, then the password; a wrong one keeps the email (never the password) and
+  // the page to return to.
+  await page.goto(base + "/teams");
+  await expect(page).toHaveURL(/\/login\?return_to=%2Fteams$/);
   await page.fill("#email", OWNER.email);
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  await expect(page.getByTestId("signin-email")).toHaveText(OWNER.email);
   await page.fill("#password", "wrong-password-here");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(page.locator("#email")).toHaveValue(OWNER.email);
+  await expect(page.locator("#password")).toHaveValue("");
+  await page.fill("#password", OWNER.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(base + "/teams");
 
-  await signIn(page);
+  // Only a path on this site is followed after sign-in.
+  await page.getByTestId("user-menu").click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.goto(base + "/login?email=owner%40acme.test&return_to=%2F%2Fevil.example%2F");
+  await page.fill("#password", OWNER.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(base + "/");
   await expect(page.getByTestId("stat-org")).toHaveText("Acme");
   await shot(page, "06-dashboard-no-js");

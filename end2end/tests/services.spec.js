@@ -4,19 +4,11 @@
 // Foxgate (AuthZEN) and the decisions flip when the grant and the token are revoked. The
 // Applications page also works without JavaScript.
 const { test, expect, request } = require("@playwright/test");
-const fs = require("node:fs");
 const path = require("node:path");
 
-const server = () => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "test-results", "server.json"), "utf8"));
+const { server, signIn } = require("./people");
 const shots = path.join(__dirname, "..", "artifacts");
 
-async function signIn(page, base) {
-  await page.goto(base + "/login");
-  await page.fill("#email", "owner@acme.test");
-  await page.fill("#password", "correct-horse-battery");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(base + "/");
-}
 
 async function mint(page, base, name, kind, roleLabel, teamLabel) {
   await page.goto(base + "/tokens");
@@ -36,7 +28,7 @@ test("declare, grant, ask, revoke: the decision flips", async ({ page }) => {
   const { base } = server();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await signIn(page, base);
+  await signIn(page);
 
   await page.goto(base + "/teams");
   const newTeam = page.locator("section", { hasText: "New team" });
@@ -157,7 +149,7 @@ test("applications are declared without JavaScript too", async ({ browser }) => 
   const { base } = server();
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await signIn(page, base);
+  await signIn(page);
   await page.goto(base + "/applications");
   const declare = page.locator("section", { hasText: "New application" });
   await declare.locator("input[name=slug]").fill("wiki");

@@ -4,10 +4,9 @@
 // the console as the member their group maps to, and sees that session on the Sessions
 // page. A screenshot of each step.
 const { test, expect, request } = require("@playwright/test");
-const fs = require("node:fs");
 const path = require("node:path");
 
-const server = () => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "test-results", "server.json"), "utf8"));
+const { server, signIn } = require("./people");
 const shots = path.join(__dirname, "..", "artifacts");
 const shot = (page, name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 
@@ -22,11 +21,7 @@ test("sign in with Okta as the mapped member", async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();
   const errors = [];
   admin.on("pageerror", (e) => errors.push(e.message));
-  await admin.goto(base + "/login");
-  await admin.fill("#email", "owner@acme.test");
-  await admin.fill("#password", "correct-horse-battery");
-  await admin.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(admin).toHaveURL(base + "/");
+  await signIn(admin);
   await admin.getByRole("link", { name: "Single sign-on" }).click();
   await expect(admin.getByTestId("redirect-uri")).toHaveText(`${base}/sso/callback`);
   const form = admin.locator("section", { hasText: "Add a provider" });

@@ -3,21 +3,12 @@
 // them the role in that team; the member then sees only what the role allows, and a server
 // function called directly without the permission answers `forbidden`.
 const { test, expect } = require("@playwright/test");
-const fs = require("node:fs");
 const path = require("node:path");
 
-const server = () => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "test-results", "server.json"), "utf8"));
+const { server, OWNER, signIn } = require("./people");
 const shots = path.join(__dirname, "..", "artifacts");
-const OWNER = { email: "owner@acme.test", password: "correct-horse-battery" };
 const CAROL = { email: "carol@acme.test", password: "carol-password-1" };
 
-async function signIn(page, who) {
-  await page.goto(server().base + "/login");
-  await page.fill("#email", who.email);
-  await page.fill("#password", who.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(server().base + "/");
-}
 
 /// Page errors and console errors (hydration mismatches show up there) of a page.
 function watchErrors(page) {

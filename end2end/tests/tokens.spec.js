@@ -2,10 +2,9 @@
 // team): mint one, copy it, use it against the API from the test, revoke it in the
 // console — the call then fails, and the secret is on no page any more.
 const { test, expect, request } = require("@playwright/test");
-const fs = require("node:fs");
 const path = require("node:path");
 
-const server = () => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "test-results", "server.json"), "utf8"));
+const { server, signIn } = require("./people");
 const shots = path.join(__dirname, "..", "artifacts");
 
 test("mint, copy, use, revoke", async ({ browser }) => {
@@ -15,7 +14,7 @@ test("mint, copy, use, revoke", async ({ browser }) => {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await signIn(page, base);
+  await signIn(page);
 
   await page.goto(base + "/tokens");
   const form = page.locator("section", { hasText: "New token" });
@@ -27,10 +26,17 @@ test("mint, copy, use, revoke", async ({ browser }) => {
   const shown = page.getByTestId("new-token");
   await expect(shown).toHaveText(/^fgt_/);
   const token = (await shown.textContent()).trim();
+  // The dialog takes focus (a screen reader announces it), copies, and is put away with
+  // "Done", which leads to the new token's row.
+  await expect(page.getByRole("dialog", { name: "Token “ci-deploy” is ready" })).toBeFocused();
   await expect(page.getByRole("dialog")).toContainText("you will not see it again");
   await page.getByRole("button", { name: "Copy" }).click();
+  await expect(page.getByTestId("copy-status")).toHaveText("Copied ✓");
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
   await page.screenshot({ path: path.join(shots, "20-token-created.png"), fullPage: true });
+  await page.getByRole("link", { name: "Done — I have stored it" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(page.getByTestId("token-row").filter({ hasText: "ci-deploy" })).toBeFocused();
 
   const api = await request.newContext();
   const me = await api.get(base + "/api/v1/auth/me", { headers: { authorization: `Bearer ${token}` } });
@@ -71,13 +77,6 @@ test("mint, copy, use, revoke", async ({ browser }) => {
   await context.close();
 });
 
-async function signIn(page, base) {
-  await page.goto(base + "/login");
-  await page.fill("#email", "owner@acme.test");
-  await page.fill("#password", "correct-horse-battery");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(base + "/");
-}
 
 async function meWith(api, base, token) {
   return api.get(base + "/api/v1/auth/me", { headers: { authorization: `Bearer ${token}` } });
@@ -89,7 +88,7 @@ test("regenerate with a grace period: both secrets work, the new one is shown on
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await signIn(page, base);
+  await signIn(page);
   await page.goto(base + "/tokens");
   const form = page.locator("section", { hasText: "New token" });
   await form.locator("input[name=name]").fill("nightly-sync");
@@ -126,7 +125,7 @@ test("without JavaScript a personal token's secret is shown once, after the form
   const { base } = server();
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await signIn(page, base);
+  await signIn(page);
   await page.goto(base + "/tokens");
   const form = page.locator("section", { hasText: "New token" });
   await form.locator("input[name=name]").fill("my-laptop");
@@ -149,10 +148,35 @@ test("without JavaScript a personal token's secret is shown once, after the form
   expect(body.email).toBe("owner@acme.test");
   expect(body.permissions).toEqual(["teams:read"]);
 
-  await page.reload();
+  // No dead Copy button; "Done" reloads the page, which no longer holds the secret.
+  await expect(page.getByRole("button", { name: "Copy" })).toHaveCount(0);
+  await page.getByRole("link", { name: "Done — I have stored it" }).click();
+  await expect(page).toHaveURL(/\/tokens#token-/);
   await expect(page.getByTestId("new-token")).toHaveCount(0);
   expect(await page.content()).not.toContain(token.split("_")[2]);
   await api.dispose();
+  await context.close();
+});
+
+test("without a clipboard, Copy selects the secret and says how to copy it", async ({ browser }) => {
+  const { base } = server();
+  const context = await browser.newContext();
+  // As on plain http to a host other than localhost: no navigator.clipboard at all.
+  await context.addInitScript(() => Object.defineProperty(Navigator.prototype, "clipboard", { get: () => undefined }));
+  const page = await context.newPage();
+  await signIn(page);
+  await page.goto(base + "/tokens");
+  const form = page.locator("section", { hasText: "New token" });
+  await form.locator("input[name=name]").fill("no-clipboard");
+  await form.locator("select[name=kind]").selectOption("personal");
+  await form.getByLabel("teams:read", { exact: true }).check();
+  await form.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByTestId("new-token").textContent()).trim();
+  expect(token).toMatch(/^fgp_/);
+  await page.getByRole("button", { name: "Copy" }).click();
+  await expect(page.getByTestId("copy-status")).toHaveText(/Press Ctrl\+C .* the secret is selected/);
+  expect(await page.evaluate(() => window.getSelection().toString().trim())).toBe(token);
+  await page.screenshot({ path: path.join(shots, "24-token-copy-by-hand.png"), fullPage: true });
   await context.close();
 });
 
@@ -160,7 +184,7 @@ test("three quick clicks on Create token mint one token", async ({ page }) => {
   const { base } = server();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await signIn(page, base);
+  await signIn(page);
   await page.goto(base + "/tokens");
   const rows = page.getByTestId("token-row").filter({ hasText: "triple-click" });
   await expect(rows).toHaveCount(0);

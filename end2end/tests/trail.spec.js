@@ -6,16 +6,12 @@ const { test, expect } = require("@playwright/test");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const server = () => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "test-results", "server.json"), "utf8"));
+const { server, signIn } = require("./people");
 const shots = path.join(__dirname, "..", "artifacts");
 
 async function signedIn(browser, base) {
   const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
-  await page.goto(base + "/login");
-  await page.fill("#email", "owner@acme.test");
-  await page.fill("#password", "correct-horse-battery");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(base + "/");
+  await signIn(page);
   return page;
 }
 

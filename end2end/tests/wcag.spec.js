@@ -4,13 +4,11 @@
 // WCAG 2.x A/AA, and no horizontal scrolling. Screenshots of each land in artifacts/. Runs last (files run in name order) so every page has rows to check.
 const { test, expect } = require("@playwright/test");
 const AxeBuilder = require("@axe-core/playwright").default;
-const fs = require("node:fs");
 const path = require("node:path");
 
-const server = () => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "test-results", "server.json"), "utf8"));
-const OWNER = { email: "owner@acme.test", password: "correct-horse-battery" };
+const { server, signIn } = require("./people");
 const SIGNED_IN_PAGES = ["/", "/teams", "/teams/payments", "/members", "/roles", "/applications", "/tokens", "/sso", "/sessions", "/activity"];
-const SIGNED_OUT_PAGES = ["/login", "/nowhere"];
+const SIGNED_OUT_PAGES = ["/login", "/login?email=owner@acme.test", "/nowhere"];
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
 const shots = path.join(__dirname, "..", "artifacts");
@@ -40,15 +38,11 @@ for (const scheme of ["light", "dark"]) {
         found[p] = await violations(page);
         const wider = await overflow(page);
         if (wider > 0) found[p].push(`${wider} px wider than the ${viewport.width} px viewport`);
-        const name = p === "/" ? "dashboard" : p.slice(1).replaceAll("/", "-");
+        const name = p === "/" ? "dashboard" : p.slice(1).replace(/[^a-z0-9]+/g, "-");
         await page.screenshot({ path: path.join(shots, `wcag-${device}-${scheme}-${name}.png`), fullPage: true });
       };
       for (const p of SIGNED_OUT_PAGES) await check(p);
-      await page.goto(base + "/login");
-      await page.fill("#email", OWNER.email);
-      await page.fill("#password", OWNER.password);
-      await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      await expect(page).toHaveURL(base + "/");
+      await signIn(page);
       for (const p of SIGNED_IN_PAGES) await check(p);
       await context.close();
       const failing = Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0));
@@ -62,11 +56,7 @@ test("on a phone the navigation is one menu, and it works without JavaScript", a
   for (const javaScriptEnabled of [true, false]) {
     const context = await browser.newContext({ viewport: VIEWPORTS.phone, javaScriptEnabled });
     const page = await context.newPage();
-    await page.goto(base + "/login");
-    await page.fill("#email", OWNER.email);
-    await page.fill("#password", OWNER.password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await expect(page).toHaveURL(base + "/");
+    await signIn(page);
     const nav = page.getByRole("navigation", { name: "Console" });
     await expect(nav.getByRole("link", { name: "Tokens" })).toBeHidden();
     await nav.getByText("Menu").click();
@@ -83,11 +73,7 @@ test("on a phone the navigation is one menu, and it works without JavaScript", a
 
 test("row actions name what they act on", async ({ page }) => {
   const { base } = server();
-  await page.goto(base + "/login");
-  await page.fill("#email", OWNER.email);
-  await page.fill("#password", OWNER.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(base + "/");
+  await signIn(page);
   await page.goto(base + "/tokens");
   await expect(page.getByRole("button", { name: "Revoke token gateway", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Regenerate token gateway", exact: true })).toBeVisible();
@@ -103,11 +89,7 @@ test("end all other sessions: the other browser is signed out, this one stays", 
   const signedIn = async (javaScriptEnabled) => {
     const context = await browser.newContext({ javaScriptEnabled });
     const page = await context.newPage();
-    await page.goto(base + "/login");
-    await page.fill("#email", OWNER.email);
-    await page.fill("#password", OWNER.password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await expect(page).toHaveURL(base + "/");
+    await signIn(page);
     return { context, page };
   };
   for (const javaScriptEnabled of [true, false]) {

@@ -30,6 +30,9 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: Secret<String>,
+    /// The page the visitor was sent to sign-in from; only same-origin paths are followed.
+    #[serde(default)]
+    return_to: String,
 }
 
 pub async fn login(
@@ -39,19 +42,32 @@ pub async fn login(
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
-        return page_error("/login", PageError::InvalidCredentials, None);
+        return page_error("/login", PageError::InvalidCredentials, &[]);
+    };
+    let return_to = sso::safe_return_to(&form.return_to);
+    // A refusal comes back to the password step with the email (never the password) and
+    // the page to return to, so the person only retypes what was wrong. An email too long
+    // to be one is not echoed: the redirect stays small whatever was posted.
+    let again = |error: PageError, field: Option<&str>| {
+        let mut extra = Vec::new();
+        match field {
+            Some(field) => extra.push(("field", field)),
+            None => extra.push(("email", form.email.as_str())),
+        }
+        if let Some(to) = &return_to {
+            extra.push(("return_to", to.as_str()));
+        }
+        page_error("/login", error, &extra)
     };
     match signin::with_password(&state.services, &p.context, &form.email, &form.password).await {
         Ok(signed_in) => match start_session(&session, &signed_in, &p.context).await {
-            Ok(()) => Redirect::to("/").into_response(),
+            Ok(()) => Redirect::to(return_to.as_deref().unwrap_or("/")).into_response(),
             Err(e) => ApiError::from(e).into_response(),
         },
-        Err(Error::Unauthorized) => page_error("/login", PageError::InvalidCredentials, None),
-        Err(Error::RateLimited { .. }) => page_error("/login", PageError::RateLimited, None),
-        Err(Error::Forbidden) => page_error("/login", PageError::SsoRequired, None),
-        Err(Error::InvalidInput { field, .. }) => {
-            page_error("/login", PageError::InvalidInput, Some(("field", field)))
-        }
+        Err(Error::Unauthorized) => again(PageError::InvalidCredentials, None),
+        Err(Error::RateLimited { .. }) => again(PageError::RateLimited, None),
+        Err(Error::Forbidden) => again(PageError::SsoRequired, None),
+        Err(Error::InvalidInput { field, .. }) => again(PageError::InvalidInput, Some(field)),
         Err(e) => ApiError::from(e).into_response(),
     }
 }
@@ -126,14 +142,14 @@ pub async fn setup(
     form: Result<Form<SetupInput>, FormRejection>,
 ) -> Response {
     let Ok(Form(input)) = form else {
-        return page_error("/setup", PageError::InvalidInput, None);
+        return page_error("/setup", PageError::InvalidInput, &[]);
     };
     match setup::complete_with_code(&state.services, &p.context, input).await {
         Ok(_) => Redirect::to("/login?notice=setup_done").into_response(),
         Err(Error::InvalidInput { field, .. }) => {
-            page_error("/setup", PageError::InvalidInput, Some(("field", field)))
+            page_error("/setup", PageError::InvalidInput, &[("field", field)])
         }
-        Err(Error::RateLimited { .. }) => page_error("/setup", PageError::RateLimited, None),
+        Err(Error::RateLimited { .. }) => page_error("/setup", PageError::RateLimited, &[]),
         Err(e) => ApiError::from(e).into_response(),
     }
 }
@@ -209,14 +225,25 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
         _ => None,
     };
     match target {
+        // A signed-out visitor comes back to the page they asked for once signed in.
+        Some("/login") if console_page && path != "/" => {
+            let asked = req.uri().path_and_query().map_or(path, |pq| pq.as_str());
+            let query = form_urlencoded::Serializer::new(String::new())
+                .append_pair("return_to", asked)
+                .finish();
+            Redirect::to(&format!("/login?{query}")).into_response()
+        }
         Some(to) => Redirect::to(to).into_response(),
         None => next.run(req).await,
     }
 }
 
-/// Back to `page` with `?error=<code>` (and one more parameter: the field, or the reason of
-/// a refused single sign-on), which the page turns into a fixed sentence.
-pub(crate) fn page_error(page: &str, error: PageError, extra: Option<(&str, &str)>) -> Response {
-    let extra = extra.map_or_else(String::new, |(name, value)| format!("&{name}={value}"));
-    Redirect::to(&format!("{page}?error={error}{extra}")).into_response()
+/// Back to `page` with `?error=<code>` and the `extra` parameters (the field, the reason of a
+/// refused single sign-on, what the visitor had typed), which the page turns into a fixed
+/// sentence and a refilled form.
+pub(crate) fn page_error(page: &str, error: PageError, extra: &[(&str, &str)]) -> Response {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("error", error.as_str());
+    query.extend_pairs(extra);
+    Redirect::to(&format!("{page}?{}", query.finish())).into_response()
 }

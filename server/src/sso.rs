@@ -32,7 +32,7 @@ pub async fn start(
     form: Result<Form<StartRequest>, FormRejection>,
 ) -> Response {
     let Ok(Form(request)) = form else {
-        return page_error("/login", PageError::SsoInvalid, None);
+        return page_error("/login", PageError::SsoInvalid, &[]);
     };
     begin(&state, &p, &session, request).await
 }
@@ -47,14 +47,12 @@ pub async fn begin(
 ) -> Response {
     let (url, pending) = match sso::start(&state.services, &p.context, request).await {
         Ok(found) => found,
-        Err(Error::RateLimited { .. }) => {
-            return page_error("/login", PageError::RateLimited, None)
-        }
+        Err(Error::RateLimited { .. }) => return page_error("/login", PageError::RateLimited, &[]),
         Err(Error::InvalidInput {
             field: "provider", ..
-        }) => return page_error("/login", PageError::SsoUnavailable, None),
+        }) => return page_error("/login", PageError::SsoUnavailable, &[]),
         Err(Error::InvalidInput { .. }) => {
-            return page_error("/login", PageError::SsoNotSetUp, None)
+            return page_error("/login", PageError::SsoNotSetUp, &[])
         }
         Err(e) => return ApiError::from(e).into_response(),
     };
@@ -102,7 +100,7 @@ pub async fn callback(
             }
         }
         Ok(Err(sso::Refused(reason))) => {
-            page_error("/login", PageError::Sso, Some(("reason", reason.as_str())))
+            page_error("/login", PageError::Sso, &[("reason", reason.as_str())])
         }
         Err(e) => ApiError::from(e).into_response(),
     }

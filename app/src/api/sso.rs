@@ -8,7 +8,7 @@
 use super::door;
 use crate::error::UiError;
 use foxgate_core::model::{
-    ConnectionReport, DomainClaim, IdentityProvider, SignInOption, SsoSettings,
+    ConnectionReport, DomainClaim, IdentityProvider, SignInOption, SignInRoute, SsoSettings,
 };
 use leptos::prelude::*;
 
@@ -17,6 +17,14 @@ use leptos::prelude::*;
 pub async fn sign_in_options(org: String) -> Result<Vec<SignInOption>, UiError> {
     let (s, p) = door::enter().await?;
     door::leave(&p, foxgate_core::service::sso::options(&s, &org).await)
+}
+
+/// What `/login?email=…` offers: the email domain's provider, and whether a password may
+/// follow. Public, like the buttons: it depends on the domain only.
+#[server(prefix = "/fn", endpoint = "sign_in_route_for")]
+pub async fn sign_in_route_for(email: String) -> Result<SignInRoute, UiError> {
+    let (s, p) = door::enter().await?;
+    door::leave(&p, foxgate_core::service::sso::route_for(&s, &email).await)
 }
 
 #[server(prefix = "/fn", endpoint = "list_providers")]

@@ -37,6 +37,10 @@ pub fn Field(
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(default = true)] required: bool,
     #[prop(optional)] hint: Option<&'static str>,
+    /// What the visitor typed before (never a password).
+    #[prop(optional, into)]
+    value: Option<String>,
+    #[prop(optional)] autofocus: bool,
 ) -> impl IntoView {
     view! {
         <div>
@@ -47,6 +51,8 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 required=required
+                value=value
+                autofocus=autofocus
                 class="mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus-visible:border-orange-500 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-orange-500/40 dark:border-slate-700 dark:bg-slate-950"
             />
             {hint.map(|h| view! { <p class="mt-1 text-xs text-slate-600 dark:text-slate-400">{h}</p> })}

@@ -116,39 +116,113 @@ fn TokensBody() -> impl IntoView {
     }
 }
 
-/// The one moment a secret is visible: plain selectable text, with a copy button.
+/// The one moment a secret is visible: a dialog that takes focus, the secret as one
+/// click-to-select block, "Copy" (with JavaScript: "Copied ✓", or when the clipboard is
+/// refused or missing, the text selected and "press Ctrl+C"), and "Done — I have stored it",
+/// which leads to the token's row (without JavaScript, a reload that no longer shows it).
 #[component]
 fn NewSecret(#[prop(into)] created: Signal<Option<CreatedToken>>) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    // The secret put away with "Done"; a new mint or rotation shows its own.
+    let dismissed = RwSignal::new(None::<String>);
+    let said = RwSignal::new("");
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    let code = NodeRef::<leptos::html::Code>::new();
+    Effect::new(move |_| {
+        if let Some(dialog) = dialog.get() {
+            let _ = dialog.focus();
+        }
+    });
     move || {
-        created.get().map(|created| {
-            let secret = created.token.clone();
-            let copy = move |_| {
+        let created = created
+            .get()
+            .filter(|c| dismissed.with(|d| d.as_ref() != Some(&c.token)))?;
+        said.set("");
+        let secret = created.token.clone();
+        let copy = move |_| {
+            #[cfg(feature = "hydrate")]
+            copy_or_select(secret.clone(), code, said);
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &secret;
+        };
+        let row = format!("token-{}", created.info.id);
+        let done = {
+            let (secret, row) = (created.token.clone(), row.clone());
+            move |ev: leptos::ev::MouseEvent| {
+                ev.prevent_default();
+                dismissed.set(Some(secret.clone()));
                 #[cfg(feature = "hydrate")]
+                if let Some(row) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(&row))
                 {
-                    if let Some(window) = web_sys::window() {
-                        // The promise is not awaited: the secret stays on screen either way.
-                        let _ = window.navigator().clipboard().write_text(&secret);
-                    }
+                    use web_sys::wasm_bindgen::JsCast;
+                    let _ = row.unchecked_into::<web_sys::HtmlElement>().focus();
                 }
                 #[cfg(not(feature = "hydrate"))]
-                let _ = &secret;
-            };
-            let grace = created
-                .info
-                .previous_valid_until
-                .map(|until| format!(" The previous secret keeps working until {}.", format_utc(until)))
-                .unwrap_or_default();
-            view! {
-                <div role="dialog" aria-label="New token" class="mb-6 rounded-xl border border-amber-300 bg-amber-50 p-5 dark:border-amber-800 dark:bg-amber-950">
-                    <p class="mb-2 text-sm font-semibold">{format!("Token “{}” is ready. Copy it now: you will not see it again.{grace}", created.info.name)}</p>
-                    <code class="block break-all rounded-lg bg-white p-3 font-mono text-sm select-all dark:bg-slate-950" data-testid="new-token">
-                        {created.token}
-                    </code>
-                    <button type="button" class=format!("mt-3 {QUIET}") on:click=copy>"Copy"</button>
-                </div>
+                let _ = &row;
             }
+        };
+        let grace = created
+            .info
+            .previous_valid_until
+            .map(|until| {
+                format!(
+                    " The previous secret keeps working until {}.",
+                    format_utc(until)
+                )
+            })
+            .unwrap_or_default();
+        Some(view! {
+            <div node_ref=dialog role="dialog" aria-labelledby="new-secret-title" aria-describedby="new-secret-warning" tabindex="-1" class="mb-6 rounded-xl border border-amber-300 bg-amber-50 p-5 focus:outline-none focus-visible:ring-2 focus-visible:ring-orange-500 dark:border-amber-800 dark:bg-amber-950">
+                <h2 id="new-secret-title" class="text-sm font-semibold">{format!("Token “{}” is ready", created.info.name)}</h2>
+                <p id="new-secret-warning" class="mb-2 text-sm">{format!("Copy it now: you will not see it again.{grace}")}</p>
+                <code node_ref=code class="block break-all rounded-lg bg-white p-3 font-mono text-sm select-all dark:bg-slate-950" data-testid="new-token">
+                    {created.token}
+                </code>
+                <div class="mt-3 flex flex-wrap items-center gap-2">
+                    // Without JavaScript there is nothing a Copy button could do: the block
+                    // selects whole on one click instead.
+                    <Show when=move || hydrated.get()>
+                        <button type="button" class=QUIET on:click=copy.clone()>"Copy"</button>
+                    </Show>
+                    <a href=format!("/tokens#{row}") class=BUTTON on:click=done>"Done — I have stored it"</a>
+                    <p role="status" class="text-sm" data-testid="copy-status">{move || said.get()}</p>
+                </div>
+            </div>
         })
     }
+}
+
+/// Writes the secret to the clipboard; when the browser has none or refuses, selects it and
+/// says how to copy it by hand.
+#[cfg(feature = "hydrate")]
+fn copy_or_select(secret: String, code: NodeRef<leptos::html::Code>, said: RwSignal<&'static str>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    let select = move || {
+        if let (Some(code), Ok(Some(selection))) = (code.get_untracked(), window.get_selection()) {
+            let _ = selection.select_all_children(&code);
+        }
+        said.set("Press Ctrl+C (⌘C on a Mac) to copy: the secret is selected.");
+    };
+    // Missing outside a secure context (plain http to another host than localhost).
+    let has_clipboard = web_sys::js_sys::Reflect::get(&navigator, &"clipboard".into())
+        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
+    if !has_clipboard {
+        select();
+        return;
+    }
+    let written = navigator.clipboard().write_text(&secret);
+    leptos::task::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(written).await {
+            Ok(_) => said.set("Copied ✓"),
+            Err(_) => select(),
+        }
+    });
 }
 
 /// The mint form. Without JavaScript every field shows (each says which kind it is for);
@@ -320,7 +394,7 @@ fn TokenTable(
         .into_iter()
         .map(|t| {
             let live = t.status == TokenStatus::Active;
-            let (rotate_id, revoke_id) = (t.id.clone(), t.id.clone());
+            let (rotate_id, revoke_id, row_id) = (t.id.clone(), t.id.clone(), format!("token-{}", t.id));
             // Row actions say which token they act on, for screen readers and voice control.
             let (rotate_label, revoke_label) = (format!("Regenerate token {}", t.name), format!("Revoke token {}", t.name));
             let (powers, words) = if t.kind == TokenKind::Personal {
@@ -334,7 +408,7 @@ fn TokenTable(
                 )
             };
             view! {
-                <tr data-testid="token-row">
+                <tr data-testid="token-row" id=row_id tabindex="-1">
                     <td class="py-2 pr-2">
                         <span class="font-medium">{t.name}</span>
                         <span class="block font-mono text-xs text-slate-600 dark:text-slate-400">{t.id}</span>

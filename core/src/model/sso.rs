@@ -217,6 +217,17 @@ pub struct SignInOption {
     pub label: String,
 }
 
+/// What the sign-in page offers once a visitor typed their email. Decided by the email's
+/// domain alone, never by whether an account exists, so it tells nobody who has one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRoute {
+    /// The provider the org that verified the domain signs its people in with.
+    pub sso: Option<SignInOption>,
+    /// That org asks everyone but its owners to use single sign-on: the password form is
+    /// only the owners' way in while the IdP is down.
+    pub sso_required: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,6 +184,7 @@ words! {
         DomainNotAllowed = "domain_not_allowed",
         NoAccess = "no_access",
         EmailMissing = "email_missing",
+        EmailNotVerified = "email_not_verified",
         EmailBelongsToOtherAccount = "email_belongs_to_other_account",
         DiscoveryFailed = "discovery_failed",
         JwksFailed = "jwks_failed",

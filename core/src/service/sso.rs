@@ -7,7 +7,7 @@ use super::signin::{SignedIn, SsoSignIn};
 use super::{members::role_permissions, sso_providers::provider_ref, Services};
 use crate::authz::RequestContext;
 use crate::model::{AuditAction, EntityType, SigninRefusal};
-use crate::model::{ProviderKind, SignInOption};
+use crate::model::{ProviderKind, SignInOption, SignInRoute};
 use crate::oidc::{Groups, Identity};
 use crate::secret::Secret;
 use crate::store::identity_providers::{self as providers, ProviderRow};
@@ -165,6 +165,34 @@ pub async fn start(
             started_at: store::now_ms(),
         },
     ))
+}
+
+/// The sign-in page's second step for `email`: the provider `start` would pick for it (so the
+/// button leads where the SSO form would), and whether its org requires single sign-on.
+pub async fn route_for(s: &Services, email: &str) -> Result<SignInRoute, Error> {
+    crate::email::check_length("email", email)?;
+    let mut conn = s.db.pool().acquire().await?;
+    let request = StartRequest {
+        email: Some(email.to_string()),
+        ..Default::default()
+    };
+    let provider = match choose(&mut conn, &request).await {
+        Ok(provider) => provider,
+        Err(Error::InvalidInput { .. }) => return Ok(SignInRoute::default()),
+        Err(e) => return Err(e),
+    };
+    let Some(org) = orgs::get(&mut conn, &provider.org_id).await? else {
+        return Ok(SignInRoute::default());
+    };
+    Ok(SignInRoute {
+        sso_required: org.require_sso,
+        sso: Some(SignInOption {
+            org_slug: org.slug,
+            org_name: org.name,
+            provider_id: provider.id,
+            label: provider.name,
+        }),
+    })
 }
 
 /// The providers an org offers on its sign-in page (`/login?org=…`): names only.
@@ -356,10 +384,15 @@ async fn verify(
         return refuse(SigninRefusal::TenantNotAllowed);
     }
     if !provider.allowed_domains.is_empty() {
-        let domain = match provider.kind {
-            ProviderKind::Google => identity.hosted_domain.clone(),
-            _ if identity.email_verified => identity.email.as_deref().and_then(domain_of),
-            _ => None,
+        let domain = match (provider.kind, &identity.email) {
+            (ProviderKind::Google, _) => identity.hosted_domain.clone(),
+            (_, None) => return refuse(SigninRefusal::EmailMissing),
+            // Anyone can type any address into an IdP profile; only a confirmed one says
+            // which domain the person belongs to.
+            (_, Some(_)) if !identity.email_verified => {
+                return refuse(SigninRefusal::EmailNotVerified)
+            }
+            (_, Some(email)) => domain_of(email),
         };
         if !domain.is_some_and(|d| provider.allowed_domains.contains(&d)) {
             return refuse(SigninRefusal::DomainNotAllowed);

@@ -45,11 +45,15 @@ async fn wrong_password_and_unknown_email_answer_identically(backend: Backend) {
         .await;
     assert_eq!(wrong.status(), 303);
     assert_eq!(wrong.status(), unknown.status());
+    // The same refusal; each comes back with what was typed, so it can be corrected.
     assert_eq!(
         location(wrong.headers()),
-        "/login?error=invalid_credentials"
+        "/login?error=invalid_credentials&email=owner%40acme.test"
     );
-    assert_eq!(location(wrong.headers()), location(unknown.headers()));
+    assert_eq!(
+        location(unknown.headers()),
+        "/login?error=invalid_credentials&email=nobody%40acme.test"
+    );
     assert_eq!(
         session_set_cookie(wrong.headers()),
         None,
@@ -76,10 +80,16 @@ async fn repeated_failures_are_rate_limited_per_account(backend: Backend) {
     assert_eq!(s.complete_setup().await.status(), 303);
     for _ in 0..5 {
         let res = s.login(OWNER_EMAIL, "guess-guess-guess", None).await;
-        assert_eq!(location(res.headers()), "/login?error=invalid_credentials");
+        assert_eq!(
+            location(res.headers()),
+            "/login?error=invalid_credentials&email=owner%40acme.test"
+        );
     }
     let blocked = s.login(OWNER_EMAIL, OWNER_PASSWORD, None).await;
-    assert_eq!(location(blocked.headers()), "/login?error=rate_limited");
+    assert_eq!(
+        location(blocked.headers()),
+        "/login?error=rate_limited&email=owner%40acme.test"
+    );
     assert_eq!(
         session_set_cookie(blocked.headers()),
         None,
@@ -87,6 +97,74 @@ async fn repeated_failures_are_rate_limited_per_account(backend: Backend) {
     );
 }
 on_both_databases!(repeated_failures_are_rate_limited_per_account);
+
+/// Issue 15 §6: a signed-out visit comes back to the page asked for, on this site only; a
+/// refused password comes back to the password step with the email and that page.
+async fn sign_in_returns_to_the_page_asked_for(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    assert_eq!(s.complete_setup().await.status(), 303);
+    assert_eq!(
+        location(s.get("/teams/payments?tab=members", None).await.headers()),
+        "/login?return_to=%2Fteams%2Fpayments%3Ftab%3Dmembers"
+    );
+    assert_eq!(location(s.get("/", None).await.headers()), "/login");
+    let with = |return_to: &'static str, password: &'static str| {
+        let s = &s;
+        async move {
+            let form = [
+                ("email", OWNER_EMAIL),
+                ("password", password),
+                ("return_to", return_to),
+            ];
+            location(s.post_form("/login", &form, None).await.headers())
+        }
+    };
+    assert_eq!(
+        with("/teams", "not-the-password!!").await,
+        "/login?error=invalid_credentials&email=owner%40acme.test&return_to=%2Fteams"
+    );
+    assert_eq!(
+        with("//evil.example/", "not-the-password!!").await,
+        "/login?error=invalid_credentials&email=owner%40acme.test",
+        "another site is not carried along"
+    );
+    assert_eq!(with("/teams?x=1", OWNER_PASSWORD).await, "/teams?x=1");
+    for elsewhere in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        assert_eq!(with(elsewhere, OWNER_PASSWORD).await, "/", "{elsewhere}");
+    }
+
+    // The password step shows the email typed, never a password.
+    let page = s
+        .get("/login?email=owner%40acme.test&return_to=%2Fteams", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"value="owner@acme.test""#), "{page}");
+    assert!(
+        page.contains(r#"name="return_to" value="/teams""#),
+        "{page}"
+    );
+    assert!(page.contains(r#"type="password""#), "{page}");
+    let page = s
+        .get(
+            "/login?email=a%40b.test&return_to=%2Fteams%3Fq%3Da%26b",
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"href="/login?return_to=/teams%3Fq%3Da%26b""#),
+        "\"Use another email\" keeps the page to return to: {page}"
+    );
+}
+on_both_databases!(sign_in_returns_to_the_page_asked_for);
 
 async fn session_cookie_attributes(backend: Backend) {
     let s = TestServer::start(backend).await;

@@ -105,6 +105,13 @@ async fn start_by_email(s: &TestServer, email: &str) -> String {
     )
 }
 
+/// The HTML of `/login?email=…`, the step after the email was typed.
+async fn second_step(s: &TestServer, email: &str) -> String {
+    let res = s.get(&format!("/login?email={email}"), None).await;
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
 async fn domains_route_sign_ins_only_once_proven(backend: Backend) {
     let port = free_udp_port();
     let s = TestServer::start_configured(backend, |c| {
@@ -169,6 +176,10 @@ async fn domains_route_sign_ins_only_once_proven(backend: Backend) {
         start_by_email(&s, "carol@contoso.test").await,
         "/login?error=sso_not_set_up"
     );
+    // The sign-in page's second step offers the password only.
+    let step = second_step(&s, "carol@contoso.test").await;
+    assert!(!step.contains("Sign in to Acme with"), "{step}");
+    assert!(step.contains(r#"name="password""#), "{step}");
 
     // A record with another value proves nothing.
     let wrong = Dns::serve(
@@ -193,6 +204,31 @@ async fn domains_route_sign_ins_only_once_proven(backend: Backend) {
     assert!(
         to.starts_with(&idp().issuer(Shape::EntraTenant)),
         "sent to acme's Entra ID: {to}"
+    );
+
+    // Email first: the second step leads to that provider, the password as the other way.
+    let step = second_step(&s, "carol@contoso.test").await;
+    assert!(step.contains("Sign in to Acme with"), "{step}");
+    assert!(step.contains("or with a Foxgate password"), "{step}");
+    assert!(
+        !step.contains("while the identity provider is down"),
+        "{step}"
+    );
+    // Once the org requires single sign-on, the password is folded away for its owners.
+    let res = s
+        .api(
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            &owner,
+            Some(json!({"require_sso": true})),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let step = second_step(&s, "carol@contoso.test").await;
+    assert!(step.contains("Sign in to Acme with"), "{step}");
+    assert!(
+        step.contains("while the identity provider is down"),
+        "{step}"
     );
 
     // Another org cannot take it.

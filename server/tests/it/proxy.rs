@@ -163,7 +163,7 @@ async fn clients_behind_a_trusted_proxy_are_told_apart(backend: Backend) {
     // The audit log names the client, not the proxy.
     assert_eq!(
         attacker.login(OWNER_EMAIL, "wrong-password-1").await,
-        "/login?error=invalid_credentials"
+        "/login?error=invalid_credentials&email=owner%40acme.test"
     );
     assert_eq!(
         last_failed_signin_ip(&s).await.as_deref(),
@@ -175,7 +175,7 @@ async fn clients_behind_a_trusted_proxy_are_told_apart(backend: Backend) {
     }
     assert_eq!(
         attacker.login(OWNER_EMAIL, OWNER_PASSWORD).await,
-        "/login?error=rate_limited"
+        "/login?error=rate_limited&email=owner%40acme.test"
     );
     assert_eq!(owner_at_home.login(OWNER_EMAIL, OWNER_PASSWORD).await, "/");
     // 20 failures lock out that client's address, nobody else's.
@@ -186,13 +186,13 @@ async fn clients_behind_a_trusted_proxy_are_told_apart(backend: Backend) {
     }
     assert_eq!(
         attacker.login("someone@acme.test", "x-password-12").await,
-        "/login?error=rate_limited"
+        "/login?error=rate_limited&email=someone%40acme.test"
     );
     assert_eq!(
         Client::at(&nginx, "203.0.113.11")
             .login("someone@acme.test", "x-password-12")
             .await,
-        "/login?error=invalid_credentials"
+        "/login?error=invalid_credentials&email=someone%40acme.test"
     );
     // IPv6 clients count per /64.
     for i in 0..20 {
@@ -205,14 +205,14 @@ async fn clients_behind_a_trusted_proxy_are_told_apart(backend: Backend) {
         Client::at(&nginx, "2001:db8:7:7::ffff")
             .login("v6b@acme.test", "x-password-12")
             .await,
-        "/login?error=rate_limited",
+        "/login?error=rate_limited&email=v6b%40acme.test",
         "another address of the same /64"
     );
     assert_eq!(
         Client::at(&nginx, "2001:db8:7:8::1")
             .login("v6b@acme.test", "x-password-12")
             .await,
-        "/login?error=invalid_credentials"
+        "/login?error=invalid_credentials&email=v6b%40acme.test"
     );
 
     // Junk bearer tokens slow down their sender only; a real token always gets through.
@@ -250,7 +250,10 @@ async fn forwarding_headers_from_untrusted_peers_change_nothing(backend: Backend
         .send()
         .await
         .unwrap();
-    assert_eq!(location(res.headers()), "/login?error=invalid_credentials");
+    assert_eq!(
+        location(res.headers()),
+        "/login?error=invalid_credentials&email=owner%40acme.test"
+    );
     assert_eq!(
         last_failed_signin_ip(&s).await.as_deref(),
         Some("127.0.0.1"),
