@@ -126,3 +126,53 @@ test("teams work without JavaScript: a failed form comes back with its message",
   await page.screenshot({ path: path.join(shots, "14-teams-no-js.png"), fullPage: true });
   await context.close();
 });
+
+test("a button says it is working and cannot be pressed twice", async ({ page, browser }) => {
+  const { base } = server();
+  await signIn(page, OWNER);
+  await page.goto(base + "/teams");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "");
+  // A slow server: the create call is held until the test lets it go.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  let calls = 0;
+  await page.route("**/fn/create_team*", async (route) => {
+    calls += 1;
+    await held;
+    await route.continue();
+  });
+  const newTeam = page.locator("section", { hasText: "New team" });
+  await newTeam.locator("input[name=name]").fill("Busy");
+  await newTeam.locator("input[name=slug]").fill("busy");
+  const button = newTeam.getByRole("button", { name: /Create team|Working/ });
+  await button.click();
+  await expect(button).toHaveText("Working…");
+  await expect(button).toHaveAttribute("aria-busy", "true");
+  await expect(button).toBeDisabled();
+  await button.click({ force: true });
+  await newTeam.locator("input[name=slug]").press("Enter");
+  release();
+  await expect(page.getByTestId("teams-table")).toContainText("busy");
+  await expect(button).toHaveText("Create team");
+  await expect(button).toBeEnabled();
+  expect(calls).toBe(1);
+
+  // A plain form (the browser navigates): once sent, its button waits too.
+  const context = await browser.newContext();
+  const visitor = await context.newPage();
+  await visitor.goto(base + "/login?email=owner%40acme.test");
+  await expect(visitor.locator("html")).toHaveAttribute("data-hydrated", "");
+  await visitor.fill("#password", OWNER.password);
+  // While the browser waits for the answer (the password hash takes a while), Playwright
+  // cannot query the page: the page reports its button's state through the console instead.
+  const states = [];
+  visitor.on("console", (m) => m.text().startsWith("sign-in button:") && states.push(m.text()));
+  await visitor.evaluate(() => {
+    const button = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Sign in");
+    new MutationObserver(() => console.log(`sign-in button: disabled=${button.disabled} busy=${button.getAttribute("aria-busy")}`)).observe(button, { attributes: true });
+  });
+  await visitor.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(visitor).toHaveURL(base + "/");
+  expect(states).toContain("sign-in button: disabled=true busy=true");
+  await context.close();
+});

@@ -72,6 +72,40 @@ pub fn SubmitButton(label: &'static str) -> impl IntoView {
     }
 }
 
+/// The submit button of a form its `pending` action runs (an `ActionForm`): while the action
+/// runs, every button of that action is disabled — a second click cannot send it again — and
+/// the one pressed says it is working (`aria-busy`, `busy` text).
+#[component]
+pub fn Submit(
+    #[prop(into)] pending: Signal<bool>,
+    label: &'static str,
+    #[prop(default = "Working…")] busy: &'static str,
+    #[prop(default = BUTTON)] class: &'static str,
+    /// The accessible name, when the label alone does not say what it acts on.
+    #[prop(optional, into)]
+    name: Option<String>,
+) -> impl IntoView {
+    let pressed = RwSignal::new(false);
+    Effect::new(move |_| {
+        if !pending.get() {
+            pressed.set(false);
+        }
+    });
+    let working = move || pending.get() && pressed.get();
+    view! {
+        <button
+            type="submit"
+            class=class
+            aria-label=name
+            disabled=move || pending.get()
+            aria-busy=move || working().to_string()
+            on:click=move |_| pressed.set(true)
+        >
+            {move || if working() { busy } else { label }}
+        </button>
+    }
+}
+
 /// A message box; `error` selects the red variant, otherwise it is informational.
 #[component]
 pub fn Alert(#[prop(default = true)] error: bool, children: Children) -> impl IntoView {

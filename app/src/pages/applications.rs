@@ -4,7 +4,7 @@
 use crate::api::applications::{list_applications, DeleteApplication, SaveApplication};
 use crate::api::orgs::{org_settings, SetDecisionLogging};
 use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use foxgate_core::model::{Application, ResourceType};
 use foxgate_core::use_cases::{
@@ -55,7 +55,7 @@ fn ApplicationsBody() -> impl IntoView {
                         <label class="text-sm">"Description" <input name="description" class=INPUT /></label>
                     </div>
                     <Declaration types=Vec::new() editable=true />
-                    <button type="submit" class=BUTTON>"Declare application"</button>
+                    <Submit pending=save.pending() label="Declare application" />
                 </ActionForm>
             </Panel>
         </Show>
@@ -102,7 +102,7 @@ fn DecisionLogging() -> impl IntoView {
                                 <input type="checkbox" name="log_denied" value="on" checked=org.log_denied_decisions />
                                 " Log each denied decision"
                             </label>
-                            <button type="submit" class=BUTTON>"Save decision logging"</button>
+                            <Submit pending=set.pending() label="Save decision logging" />
                             <span class="text-sm" data-testid="decision-logging">
                                 {if org.log_denied_decisions { "On" } else { "Off" }}
                             </span>
@@ -134,7 +134,7 @@ fn ApplicationCard(
                 </div>
                 <Declaration types=app.resource_types.clone() editable=true />
                 <p class="text-xs text-slate-600 dark:text-slate-400">"Removing an action or a resource type takes it from every role that holds it."</p>
-                <button type="submit" class=BUTTON>"Save application"</button>
+                <Submit pending=save.pending() label="Save application" />
             </ActionForm>
         }
         .into_any()
@@ -153,7 +153,7 @@ fn ApplicationCard(
                     <input type="checkbox" name="confirm" value="yes" />
                     " Also take its permissions from the roles and tokens that hold them"
                 </label>
-                <button type="submit" class=QUIET>"Delete application"</button>
+                <Submit pending=delete.pending() label="Delete application" class=QUIET />
             </ActionForm>
         }
     });

@@ -2,7 +2,7 @@
 
 use crate::api::orgs::{CreateOrg, SetTokenLifetime, UpdateOrg};
 use crate::components::{
-    failure, use_summary, viewer_may, ActionError, ConsoleFrame, Panel, BUTTON, INPUT,
+    failure, use_summary, viewer_may, ActionError, ConsoleFrame, Panel, Submit, INPUT,
 };
 use foxgate_core::use_cases::{ORG_CREATE, ORG_UPDATE};
 use leptos::prelude::*;
@@ -64,14 +64,14 @@ fn OrgSettings(name: String, slug: String, lifetime: Option<u32>) -> impl IntoVi
                 <ActionForm action=update attr:class="flex flex-wrap items-end gap-3">
                     <label class="text-sm">"Name" <input name="name" required class=INPUT value=name.get_value() /></label>
                     <label class="text-sm">"Slug" <input name="slug" required class=INPUT value=slug.get_value() /></label>
-                    <button type="submit" class=BUTTON>"Save"</button>
+                    <Submit pending=update.pending() label="Save" />
                 </ActionForm>
                 <ActionForm action=policy attr:class="mt-4 flex flex-wrap items-end gap-3">
                     <label class="text-sm">
                         "Maximum token lifetime (days; empty: tokens may never expire)"
                         <input name="max_days" type="number" min="1" max="3650" class=INPUT value=lifetime.map(|d| d.to_string()) />
                     </label>
-                    <button type="submit" class=BUTTON>"Save policy"</button>
+                    <Submit pending=policy.pending() label="Save policy" />
                     {move || policy.value().get().and_then(Result::ok).map(|_| view! { <span class="text-sm" data-testid="policy-saved">"Saved."</span> })}
                 </ActionForm>
             </Panel>
@@ -81,7 +81,7 @@ fn OrgSettings(name: String, slug: String, lifetime: Option<u32>) -> impl IntoVi
                 <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
                     <label class="text-sm">"Name" <input name="name" required class=INPUT /></label>
                     <label class="text-sm">"Slug" <input name="slug" required class=INPUT /></label>
-                    <button type="submit" class=BUTTON>"Create organization"</button>
+                    <Submit pending=create.pending() label="Create organization" />
                 </ActionForm>
                 {move || {
                     create

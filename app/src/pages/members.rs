@@ -5,7 +5,7 @@ use crate::api::members::{list_members, CreateMember, GrantRole, RemoveMember, R
 use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
 use crate::components::{
-    failure, viewer_may, ActionError, AppWords, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT,
+    failure, viewer_may, ActionError, AppWords, ConsoleFrame, PageHeading, Panel, Submit, INPUT,
     QUIET,
 };
 use foxgate_core::model::{MemberGrants, Role, Team};
@@ -59,7 +59,7 @@ fn MembersBody() -> impl IntoView {
                     <label class="text-sm">
                         "Password" <input name="password" type="password" required minlength="12" class=INPUT autocomplete="new-password" />
                     </label>
-                    <button type="submit" class=BUTTON>"Add member"</button>
+                    <Submit pending=create.pending() label="Add member" />
                 </ActionForm>
             </Panel>
         </Show>
@@ -118,7 +118,7 @@ fn GrantForm(
                         {teams.into_iter().map(|t| view! { <option value=t.id>{format!("Team {}", t.name)}</option> }).collect_view()}
                     </select>
                 </label>
-                <button type="submit" class=BUTTON>"Give role"</button>
+                <Submit pending=grant.pending() label="Give role" />
             </ActionForm>
         </Panel>
     }
@@ -162,7 +162,7 @@ fn MemberTable(
                             <span>{label} <AppWords words /></span>
                             <ActionForm action=revoke>
                                 <input type="hidden" name="grant" value=id />
-                                <button type="submit" class="text-xs text-red-700 hover:underline dark:text-red-400" aria-label=revoke_label>"revoke"</button>
+                                <Submit pending=revoke.pending() label="revoke" class="text-xs text-red-700 hover:underline dark:text-red-400" name=revoke_label />
                             </ActionForm>
                         </li>
                     }
@@ -176,7 +176,7 @@ fn MemberTable(
                     view! {
                         <ActionForm action=remove>
                             <input type="hidden" name="user_id" value=user_id />
-                            <button type="submit" class=QUIET aria-label=remove_label>"Remove"</button>
+                            <Submit pending=remove.pending() label="Remove" class=QUIET name=remove_label />
                         </ActionForm>
                     }
                 })

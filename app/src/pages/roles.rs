@@ -4,7 +4,7 @@
 use crate::api::applications::list_applications;
 use crate::api::roles::{list_roles, CreateRole, DeleteRole, UpdateRole};
 use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use foxgate_core::authz::application::is_app_word;
 use foxgate_core::authz::{Action, Permission, Resource as R};
@@ -61,7 +61,7 @@ fn RolesBody() -> impl IntoView {
                     <Suspense fallback=|| ()>
                         {move || apps.get().map(|a| view! { <AppGrid apps=a.unwrap_or_default() granted=Vec::new() editable=true /> })}
                     </Suspense>
-                    <button type="submit" class=BUTTON>"Create role"</button>
+                    <Submit pending=create.pending() label="Create role" />
                 </ActionForm>
             </Panel>
         </Show>
@@ -116,11 +116,11 @@ fn RoleCard(
                 </div>
                 <Grid granted=role.permissions.clone() editable=true />
                 <AppGrid apps=apps.clone() granted=role.permissions.clone() editable=true />
-                <button type="submit" class=BUTTON>"Save role"</button>
+                <Submit pending=update.pending() label="Save role" />
             </ActionForm>
             <ActionForm action=delete attr:class="mt-3">
                 <input type="hidden" name="role" value=id />
-                <button type="submit" class=QUIET>"Delete role"</button>
+                <Submit pending=delete.pending() label="Delete role" class=QUIET />
             </ActionForm>
         }
         .into_any()

@@ -5,7 +5,7 @@
 use crate::api::members::list_members;
 use crate::api::sessions::{list_sessions, EndMemberSessions, EndOtherSessions, EndSession};
 use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, INPUT, QUIET,
+    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use foxgate_core::model::format_utc;
 use foxgate_core::use_cases::SESSIONS_END;
@@ -79,7 +79,7 @@ fn SessionsBody() -> impl IntoView {
                                                 <td class="py-2">
                                                     <ActionForm action=end>
                                                         <input type="hidden" name="session" value=s.id.clone() />
-                                                        <button type="submit" class=QUIET aria-label=format!("End session on {}", s.device)>"End"</button>
+                                                        <Submit pending=end.pending() label="End" class=QUIET name=format!("End session on {}", s.device) />
                                                     </ActionForm>
                                                 </td>
                                             </tr>
@@ -88,7 +88,7 @@ fn SessionsBody() -> impl IntoView {
                                     .collect_view();
                                 view! {
                                     <ActionForm action=end_others attr:class="mb-3">
-                                        <button type="submit" class=QUIET>"End all other sessions"</button>
+                                        <Submit pending=end_others.pending() label="End all other sessions" class=QUIET />
                                     </ActionForm>
                                     {others_ended}
                                     <table class="w-full text-left text-sm">
@@ -125,7 +125,7 @@ fn SessionsBody() -> impl IntoView {
                             </Suspense>
                         </select>
                     </label>
-                    <button type="submit" class=QUIET>"End all their sessions"</button>
+                    <Submit pending=end_all.pending() label="End all their sessions" class=QUIET />
                 </ActionForm>
                 {ended}
             </Panel>

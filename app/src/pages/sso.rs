@@ -8,7 +8,7 @@ use crate::api::sso::{
     SetRequireSso, TestProvider, VerifyDomain,
 };
 use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use foxgate_core::model::{GroupRule, IdentityProvider, ProviderKind, Role};
 use foxgate_core::use_cases::SSO_UPDATE;
@@ -75,7 +75,7 @@ fn SsoBody() -> impl IntoView {
                                             <input type="checkbox" name="require" value="on" checked=settings.require_sso disabled=!may_edit.get() />
                                             "Require single sign-on for everyone but owners (owners keep their password as a way in)"
                                         </label>
-                                        {may_edit.get().then(|| view! { <button type="submit" class=QUIET>"Save policy"</button> })}
+                                        {may_edit.get().then(|| view! { <Submit pending=require.pending() label="Save policy" class=QUIET /> })}
                                     </ActionForm>
                                 </Panel>
                                 <DomainsPanel editable=may_edit.get() />
@@ -139,12 +139,12 @@ fn DomainsPanel(editable: bool) -> impl IntoView {
                                         {(!d.verified).then(|| view! {
                                             <ActionForm action=verify>
                                                 <input type="hidden" name="domain_id" value=verify_id.clone() />
-                                                <button type="submit" class=QUIET>"Verify"</button>
+                                                <Submit pending=verify.pending() label="Verify" class=QUIET />
                                             </ActionForm>
                                         })}
                                         <ActionForm action=remove>
                                             <input type="hidden" name="domain_id" value=remove_id.clone() />
-                                            <button type="submit" class=QUIET aria-label=format!("Remove domain {}", d.domain)>"Remove"</button>
+                                            <Submit pending=remove.pending() label="Remove" class=QUIET name=format!("Remove domain {}", d.domain) />
                                         </ActionForm>
                                     </div>
                                 })}
@@ -171,7 +171,7 @@ fn DomainsPanel(editable: bool) -> impl IntoView {
                     <label class="text-sm">"Domain"
                         <input name="domain" placeholder="acme.com" class=INPUT required />
                     </label>
-                    <button type="submit" class=BUTTON>"Claim domain"</button>
+                    <Submit pending=claim.pending() label="Claim domain" />
                 </ActionForm>
             })}
         </Panel>
@@ -221,14 +221,14 @@ fn ProviderCard(
             <div class="mt-3 flex gap-2">
                 <ActionForm action=test>
                     <input type="hidden" name="provider" value=test_id />
-                    <button type="submit" class=QUIET>"Test connection"</button>
+                    <Submit pending=test.pending() label="Test connection" class=QUIET />
                 </ActionForm>
                 {editable
                     .then(|| {
                         view! {
                             <ActionForm action=delete>
                                 <input type="hidden" name="provider" value=delete_id />
-                                <button type="submit" class=QUIET>"Remove provider"</button>
+                                <Submit pending=delete.pending() label="Remove provider" class=QUIET />
                             </ActionForm>
                         }
                     })}
@@ -325,7 +325,7 @@ fn ProviderForm(
                 <input type="checkbox" name="enabled" value="on" checked=enabled />
                 "Enabled"
             </label>
-            <button type="submit" class=BUTTON>{if provider.is_some() { "Save provider" } else { "Add provider" }}</button>
+            <Submit pending=save.pending() label=if provider.is_some() { "Save provider" } else { "Add provider" } />
         </ActionForm>
     }
 }

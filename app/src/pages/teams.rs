@@ -3,7 +3,7 @@
 
 use crate::api::teams::{list_teams, CreateTeam, DeleteTeam, RenameTeam};
 use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT, QUIET,
+    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use foxgate_core::model::Team;
 use foxgate_core::use_cases::{TEAMS_CREATE, TEAMS_DELETE, TEAMS_UPDATE};
@@ -46,7 +46,7 @@ fn TeamsBody() -> impl IntoView {
                 <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
                     <label class="text-sm">"Name" <input name="name" required class=INPUT /></label>
                     <label class="text-sm">"Slug" <input name="slug" required class=INPUT placeholder="payments" /></label>
-                    <button type="submit" class=BUTTON>"Create team"</button>
+                    <Submit pending=create.pending() label="Create team" />
                 </ActionForm>
             </Panel>
         </Show>
@@ -97,7 +97,7 @@ fn TeamRow(
                 <ActionForm action=rename attr:class="flex gap-2">
                     <input type="hidden" name="team" value=id />
                     <input name="name" required class=INPUT aria-label="New name" value=name />
-                    <button type="submit" class=QUIET aria-label=rename_label>"Rename"</button>
+                    <Submit pending=rename.pending() label="Rename" class=QUIET name=rename_label />
                 </ActionForm>
             }
         })
@@ -110,7 +110,7 @@ fn TeamRow(
             view! {
                 <ActionForm action=delete>
                     <input type="hidden" name="team" value=id />
-                    <button type="submit" class=QUIET aria-label=delete_label>"Delete"</button>
+                    <Submit pending=delete.pending() label="Delete" class=QUIET name=delete_label />
                 </ActionForm>
             }
         })

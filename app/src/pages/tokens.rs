@@ -7,8 +7,8 @@ use crate::api::tokens::{
     list_tokens, new_submission, take_new_token, CreateToken, RevokeToken, RotateToken,
 };
 use crate::components::{
-    failure, use_summary, ActionError, AppWords, ConsoleFrame, PageHeading, Panel, BUTTON, INPUT,
-    QUIET,
+    failure, use_summary, ActionError, AppWords, ConsoleFrame, PageHeading, Panel, Submit, BUTTON,
+    INPUT, QUIET,
 };
 use crate::pages::query_param;
 use foxgate_core::authz::application::is_app_word;
@@ -330,9 +330,7 @@ fn MintForm(
                 <input type="hidden" name="submission" value=submission />
                 // Busy while a mint is under way: a second click cannot send it again (and
                 // the server refuses the same form twice anyway).
-                <button type="submit" class=BUTTON disabled=move || create.pending().get() aria-busy=move || create.pending().get().to_string()>
-                    {move || if create.pending().get() { "Creating…" } else { "Create token" }}
-                </button>
+                <Submit pending=create.pending() label="Create token" busy="Creating…" />
             </ActionForm>
         </Panel>
     }
@@ -442,11 +440,11 @@ fn TokenTable(
                                         <option value="1">"old works 1 h"</option>
                                         <option value="24">"old works 24 h"</option>
                                     </select>
-                                    <button type="submit" class=QUIET aria-label=rotate_label>"Regenerate"</button>
+                                    <Submit pending=rotate.pending() label="Regenerate" class=QUIET name=rotate_label />
                                 </ActionForm>
                                 <ActionForm action=revoke>
                                     <input type="hidden" name="token" value=revoke_id />
-                                    <button type="submit" class=QUIET aria-label=revoke_label>"Revoke"</button>
+                                    <Submit pending=revoke.pending() label="Revoke" class=QUIET name=revoke_label />
                                 </ActionForm>
                             </div>
                         })}
