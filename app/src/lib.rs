@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sso") view=pages::Sso ssr=SsrMode::Async />
                 <Route path=path!("/sessions") view=pages::Sessions ssr=SsrMode::Async />
                 <Route path=path!("/activity") view=pages::Activity ssr=SsrMode::Async />
+                <Route path=path!("/confirm") view=pages::Confirm ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

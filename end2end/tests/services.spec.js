@@ -115,7 +115,11 @@ test("declare, grant, ask, revoke: the decision flips", async ({ page }) => {
   // Revoking the grant in the console: the next decision is a denial.
   await page.goto(base + "/members");
   const row = page.getByTestId("members-table").locator("tr", { hasText: "dave@acme.test" });
-  await row.locator("li", { hasText: "Approver" }).getByRole("button", { name: "revoke" }).click();
+  await row.locator("li", { hasText: "Approver" }).getByRole("link", { name: /^Revoke/ }).click();
+  await expect(page.getByTestId("confirm-question")).toHaveText("Take Approver back from dave@acme.test?");
+  await expect(page.getByTestId("confirm-effects")).toContainText("team Releases");
+  await page.getByRole("button", { name: "Take Approver back from dave@acme.test" }).click();
+  await expect(page).toHaveURL(base + "/members");
   await expect(page.getByTestId("members-table")).not.toContainText("Approver · team Releases");
   expect(await ask(dave, "releases")).toBe(false);
 
@@ -138,7 +142,9 @@ test("declare, grant, ask, revoke: the decision flips", async ({ page }) => {
 
   // Revoking the token: it is no longer a subject anyone may act as.
   await page.goto(base + "/tokens");
-  await page.getByTestId("token-row").filter({ hasText: "release-bot" }).getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("link", { name: "Revoke token release-bot" }).click();
+  await page.getByRole("button", { name: "Revoke token release-bot" }).click();
+  await expect(page).toHaveURL(base + "/tokens");
   await expect(page.getByTestId("token-row").filter({ hasText: "release-bot" }).getByTestId("token-status")).toHaveText("revoked");
   expect(await ask(token, undefined)).toBe(false);
   await api.dispose();

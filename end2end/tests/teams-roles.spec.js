@@ -63,7 +63,7 @@ test("owner creates a team, a custom role and a member with that role", async ({
   await page.screenshot({ path: path.join(shots, "12-members.png"), fullPage: true });
 
   await page.goto(base + "/teams");
-  await page.getByRole("link", { name: "Payments" }).click();
+  await page.getByRole("link", { name: "Payments", exact: true }).click();
   await expect(page.getByTestId("team-members")).toContainText(CAROL.email);
   await expect(page.getByTestId("team-members")).toContainText("Team reader");
   expect(errors).toEqual([]);
@@ -77,7 +77,7 @@ test("the member sees only what the role allows", async ({ page }) => {
   await expect(page.getByTestId("teams-table")).toContainText("Payments");
   await expect(page.locator("section", { hasText: "New team" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Rename" })).toHaveCount(0);
-  await expect(page.getByRole("button", { name: "Delete" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: /^Delete team/ })).toHaveCount(0);
   await page.screenshot({ path: path.join(shots, "13-member-teams.png"), fullPage: true });
 
   // Hiding is not the control: the server function itself refuses.
@@ -124,6 +124,18 @@ test("teams work without JavaScript: a failed form comes back with its message",
   await newTeam.getByRole("button", { name: "Create team" }).click();
   await expect(page.getByTestId("teams-table")).toContainText("ledger");
   await page.screenshot({ path: path.join(shots, "14-teams-no-js.png"), fullPage: true });
+
+  // Deleting asks on a page of its own, saying what goes with the team; Cancel changes nothing.
+  await page.getByRole("link", { name: "Delete team Ledger" }).click();
+  await expect(page.getByTestId("confirm-question")).toHaveText("Delete team Ledger?");
+  await expect(page.getByTestId("confirm-effects")).toContainText("Tokens of this team that stop working at once and are deleted: 0.");
+  await page.screenshot({ path: path.join(shots, "15-confirm-delete-team-no-js.png"), fullPage: true });
+  await page.getByRole("link", { name: "Cancel" }).click();
+  await expect(page.getByTestId("teams-table")).toContainText("ledger");
+  await page.getByRole("link", { name: "Delete team Ledger" }).click();
+  await page.getByRole("button", { name: "Delete team Ledger" }).click();
+  await expect(page).toHaveURL(base + "/teams");
+  await expect(page.getByTestId("teams-table")).not.toContainText("ledger");
   await context.close();
 });
 

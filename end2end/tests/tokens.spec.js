@@ -48,7 +48,13 @@ test("mint, copy, use, revoke", async ({ browser }) => {
   await page.reload();
   const row = page.getByTestId("token-row").filter({ hasText: "ci-deploy" });
   await expect(row.getByTestId("token-last-used")).toContainText("from 127.0.0.1");
-  await row.getByRole("button", { name: "Revoke" }).click();
+  // Revoking asks first, naming the token and what follows; with JavaScript too.
+  await row.getByRole("link", { name: "Revoke token ci-deploy" }).click();
+  await expect(page).toHaveURL(/\/confirm\?what=token&id=/);
+  await expect(page.getByTestId("confirm-question")).toHaveText("Revoke token ci-deploy?");
+  await expect(page.getByTestId("confirm-effects")).toContainText("refused (401)");
+  await page.getByRole("button", { name: "Revoke token ci-deploy" }).click();
+  await expect(page).toHaveURL(base + "/tokens");
   await expect(row.getByTestId("token-status")).toHaveText("revoked");
   await expect(row.getByTestId("token-created")).toContainText("by owner@acme.test");
   const after = await api.get(base + "/api/v1/auth/me", { headers: { authorization: `Bearer ${token}` } });

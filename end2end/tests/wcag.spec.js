@@ -75,13 +75,13 @@ test("row actions name what they act on", async ({ page }) => {
   const { base } = server();
   await signIn(page);
   await page.goto(base + "/tokens");
-  await expect(page.getByRole("button", { name: "Revoke token gateway", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Revoke token gateway", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Regenerate token gateway", exact: true })).toBeVisible();
   await page.goto(base + "/teams");
-  await expect(page.getByRole("button", { name: "Delete team Payments", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Delete team Payments", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Rename team Payments", exact: true })).toBeVisible();
   await page.goto(base + "/members");
-  await expect(page.getByRole("button", { name: /^Remove member .+@acme\.test$/ }).first()).toBeVisible();
+  await expect(page.getByRole("link", { name: /^Remove member .+@acme\.test$/ }).first()).toBeVisible();
 });
 
 test("end all other sessions: the other browser is signed out, this one stays", async ({ browser }) => {

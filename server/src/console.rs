@@ -203,7 +203,8 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
     let console_page = foxgate_app::CONSOLE_PAGES
         .iter()
         .any(|(page, _)| *page == path)
-        || path.starts_with("/teams/");
+        || path.starts_with("/teams/")
+        || path == "/confirm";
     if req.method() != Method::GET || !(console_page || path == "/login" || path == "/setup") {
         return next.run(req).await;
     }

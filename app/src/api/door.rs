@@ -37,6 +37,13 @@ pub fn leave<T>(
     principal: &Principal,
     result: Result<T, foxgate_core::Error>,
 ) -> Result<T, UiError> {
+    // A plain form confirmed on `/confirm` goes back to the list it came from, done or
+    // refused: the confirmation page of a deleted object has nothing left to show.
+    if result.is_ok() && direct_call() {
+        if let Some(page) = confirmed_from() {
+            leptos_axum::redirect(page);
+        }
+    }
     result.map_err(|e| {
         if let foxgate_core::Error::Internal(cause) = &e {
             tracing::error!(%cause, "server function failed");
@@ -46,7 +53,7 @@ pub fn leave<T>(
         if !direct_call() {
             return UiError(e.body(principal.context.request_id.as_deref()));
         }
-        match form_page() {
+        match confirmed_from().map(str::to_string).or_else(form_page) {
             Some(page) => {
                 let field = match &e {
                     foxgate_core::Error::InvalidInput { field, .. } => format!("&field={field}"),
@@ -143,9 +150,28 @@ fn direct_call() -> bool {
         .is_some_and(|parts| parts.uri.path().starts_with("/fn/"))
 }
 
+/// For a plain form posted from `/confirm?what=…`, the list page of that kind of object.
+fn confirmed_from() -> Option<&'static str> {
+    let (page, query) = form_referer()?;
+    if page != "/confirm" {
+        return None;
+    }
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("what="))
+        .and_then(foxgate_core::model::Doomed::parse)
+        .map(foxgate_core::model::Doomed::page)
+}
+
 /// The path of the console page that posted a plain form, if this call is one. Only a
 /// local path is ever returned, so the redirect cannot leave Foxgate.
 fn form_page() -> Option<String> {
+    form_referer().map(|(path, _)| path)
+}
+
+/// The page (path, query) a plain HTML form was posted from: a browser's own post, which
+/// accepts HTML and names the page it came from.
+fn form_referer() -> Option<(String, String)> {
     use axum::http::header::{ACCEPT, REFERER};
     let parts = use_context::<axum::http::request::Parts>()?;
     let header = |name| {
@@ -159,9 +185,11 @@ fn form_page() -> Option<String> {
     }
     let referer = header(REFERER)?;
     let after_scheme = referer.split_once("://").map_or(referer, |(_, rest)| rest);
-    let path = &after_scheme[after_scheme.find('/')?..];
-    let path = path.split(['?', '#']).next().unwrap_or("/");
-    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
+    let local = &after_scheme[after_scheme.find('/')?..];
+    let local = local.split('#').next().unwrap_or("/");
+    let (path, query) = local.split_once('?').unwrap_or((local, ""));
+    (path.starts_with('/') && !path.starts_with("//"))
+        .then(|| (path.to_string(), query.to_string()))
 }
 
 /// A server function's whole body when it only calls a service in the caller's org:

@@ -2,6 +2,7 @@
 //! `foxgate_core::service` fn, and maps its error. Nothing else happens here.
 
 pub mod applications;
+pub mod consequences;
 #[cfg(feature = "ssr")]
 mod door;
 pub mod events;

@@ -1,13 +1,15 @@
 //! `/members`: the org's members with their roles — add local accounts, give and take
 //! back roles (org-wide or for one team), remove members.
 
-use crate::api::members::{list_members, CreateMember, GrantRole, RemoveMember, RevokeGrant};
+use crate::api::members::{list_members, CreateMember, GrantRole};
 use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
 use crate::components::{
     failure, viewer_may, ActionError, AppWords, ConsoleFrame, PageHeading, Panel, Submit, INPUT,
     QUIET,
 };
+use crate::pages::confirm_href;
+use foxgate_core::model::Doomed;
 use foxgate_core::model::{MemberGrants, Role, Team};
 use foxgate_core::use_cases::{MEMBERS_CREATE, MEMBERS_REMOVE};
 use leptos::prelude::*;
@@ -28,17 +30,8 @@ pub fn Members() -> impl IntoView {
 fn MembersBody() -> impl IntoView {
     let create = ServerAction::<CreateMember>::new();
     let grant = ServerAction::<GrantRole>::new();
-    let revoke = ServerAction::<RevokeGrant>::new();
-    let remove = ServerAction::<RemoveMember>::new();
     let data = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                grant.version().get(),
-                revoke.version().get(),
-                remove.version().get(),
-            )
-        },
+        move || (create.version().get(), grant.version().get()),
         |_| async move {
             let (members, roles, teams) =
                 futures_join(list_members(), list_roles(), list_teams()).await;
@@ -49,8 +42,6 @@ fn MembersBody() -> impl IntoView {
     view! {
         <ActionError message=failure(create) />
         <ActionError message=failure(grant) />
-        <ActionError message=failure(revoke) />
-        <ActionError message=failure(remove) />
         <Show when=move || may_create.get()>
             <Panel title="Add a local account">
                 <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
@@ -69,7 +60,7 @@ fn MembersBody() -> impl IntoView {
                     .map(|result| match result {
                         Ok((members, roles, teams)) => view! {
                             <GrantForm grant members=members.clone() roles=roles.clone() teams=teams.clone() />
-                            <MemberTable members roles teams revoke remove />
+                            <MemberTable members roles teams />
                         }
                         .into_any(),
                         Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
@@ -125,13 +116,7 @@ fn GrantForm(
 }
 
 #[component]
-fn MemberTable(
-    members: Vec<MemberGrants>,
-    roles: Vec<Role>,
-    teams: Vec<Team>,
-    revoke: ServerAction<RevokeGrant>,
-    remove: ServerAction<RemoveMember>,
-) -> impl IntoView {
+fn MemberTable(members: Vec<MemberGrants>, roles: Vec<Role>, teams: Vec<Team>) -> impl IntoView {
     let may_remove = viewer_may(MEMBERS_REMOVE, None);
     let role = move |id: &str| {
         roles.iter().find(|r| r.id == id).map_or_else(
@@ -160,10 +145,7 @@ fn MemberTable(
                     view! {
                         <li class="flex items-center gap-2">
                             <span>{label} <AppWords words /></span>
-                            <ActionForm action=revoke>
-                                <input type="hidden" name="grant" value=id />
-                                <Submit pending=revoke.pending() label="revoke" class="text-xs text-red-700 hover:underline dark:text-red-400" name=revoke_label />
-                            </ActionForm>
+                            <a href=confirm_href(Doomed::Grant, &id) class="text-xs text-red-700 hover:underline dark:text-red-400" aria-label=revoke_label>"revoke"</a>
                         </li>
                     }
                 })
@@ -174,10 +156,7 @@ fn MemberTable(
                 let (user_id, remove_label) = (user_id.clone(), remove_label.clone());
                 may_remove.get().then(move || {
                     view! {
-                        <ActionForm action=remove>
-                            <input type="hidden" name="user_id" value=user_id />
-                            <Submit pending=remove.pending() label="Remove" class=QUIET name=remove_label />
-                        </ActionForm>
+                        <a href=confirm_href(Doomed::Member, &user_id) class=QUIET aria-label=remove_label>"Remove"</a>
                     }
                 })
             };

@@ -2,6 +2,7 @@
 
 mod activity;
 mod applications;
+mod confirm;
 mod dashboard;
 mod login;
 mod members;
@@ -16,6 +17,7 @@ mod tokens;
 
 pub use activity::Activity;
 pub use applications::Applications;
+pub use confirm::{confirm_href, Confirm};
 pub use dashboard::Dashboard;
 pub use login::Login;
 pub use members::Members;

@@ -2,12 +2,14 @@
 //! resource × create/read/update/delete checkboxes.
 
 use crate::api::applications::list_applications;
-use crate::api::roles::{list_roles, CreateRole, DeleteRole, UpdateRole};
+use crate::api::roles::{list_roles, CreateRole, UpdateRole};
 use crate::components::{
     failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
 };
+use crate::pages::confirm_href;
 use foxgate_core::authz::application::is_app_word;
 use foxgate_core::authz::{Action, Permission, Resource as R};
+use foxgate_core::model::Doomed;
 use foxgate_core::model::{Application, Role};
 use foxgate_core::use_cases::{ROLES_CREATE, ROLES_UPDATE};
 use leptos::prelude::*;
@@ -31,15 +33,8 @@ pub fn Roles() -> impl IntoView {
 fn RolesBody() -> impl IntoView {
     let create = ServerAction::<CreateRole>::new();
     let update = ServerAction::<UpdateRole>::new();
-    let delete = ServerAction::<DeleteRole>::new();
     let roles = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                update.version().get(),
-                delete.version().get(),
-            )
-        },
+        move || (create.version().get(), update.version().get()),
         |_| list_roles(),
     );
     // Readers of roles who may not read applications see only Foxgate's permissions.
@@ -49,7 +44,6 @@ fn RolesBody() -> impl IntoView {
     view! {
         <ActionError message=failure(create) />
         <ActionError message=failure(update) />
-        <ActionError message=failure(delete) />
         <Show when=move || may_create.get()>
             <Panel title="New custom role">
                 <ActionForm action=create attr:class="space-y-3">
@@ -74,7 +68,7 @@ fn RolesBody() -> impl IntoView {
                             .into_iter()
                             .map(|role| {
                                 let declared = apps.get().and_then(Result::ok).unwrap_or_default();
-                                view! { <RoleCard role apps=declared update delete editable=may_update.get() /> }
+                                view! { <RoleCard role apps=declared update editable=may_update.get() /> }
                             })
                             .collect_view()
                             .into_any(),
@@ -90,7 +84,6 @@ fn RoleCard(
     role: Role,
     apps: Vec<Application>,
     update: ServerAction<UpdateRole>,
-    delete: ServerAction<DeleteRole>,
     editable: bool,
 ) -> impl IntoView {
     let title = if role.builtin {
@@ -118,10 +111,9 @@ fn RoleCard(
                 <AppGrid apps=apps.clone() granted=role.permissions.clone() editable=true />
                 <Submit pending=update.pending() label="Save role" />
             </ActionForm>
-            <ActionForm action=delete attr:class="mt-3">
-                <input type="hidden" name="role" value=id />
-                <Submit pending=delete.pending() label="Delete role" class=QUIET />
-            </ActionForm>
+            <p class="mt-3">
+                <a href=confirm_href(Doomed::Role, &id) class=QUIET>"Delete role"</a>
+            </p>
         }
         .into_any()
     };

@@ -3,11 +3,13 @@
 //! session of a member.
 
 use crate::api::members::list_members;
-use crate::api::sessions::{list_sessions, EndMemberSessions, EndOtherSessions, EndSession};
+use crate::api::sessions::{list_sessions, EndMemberSessions, EndOtherSessions};
 use crate::components::{
     failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
 };
+use crate::pages::confirm_href;
 use foxgate_core::model::format_utc;
+use foxgate_core::model::Doomed;
 use foxgate_core::use_cases::SESSIONS_END;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,13 +30,9 @@ pub fn Sessions() -> impl IntoView {
 
 #[component]
 fn SessionsBody() -> impl IntoView {
-    let end = ServerAction::<EndSession>::new();
     let end_all = ServerAction::<EndMemberSessions>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
-    let sessions = Resource::new(
-        move || (end.version().get(), end_others.version().get()),
-        |_| list_sessions(),
-    );
+    let sessions = Resource::new(move || end_others.version().get(), |_| list_sessions());
     let others_ended = move || {
         end_others
             .value()
@@ -52,7 +50,6 @@ fn SessionsBody() -> impl IntoView {
             .map(|n| view! { <p class="mt-2 text-sm" role="status">{format!("Ended {n} session(s).")}</p> })
     };
     view! {
-        <ActionError message=failure(end) />
         <ActionError message=failure(end_all) />
         <ActionError message=failure(end_others) />
         <Panel title="Your sessions">
@@ -77,10 +74,7 @@ fn SessionsBody() -> impl IntoView {
                                                 <td class="py-2 pr-3">{when(s.signed_in_at)}</td>
                                                 <td class="py-2 pr-3">{when(s.last_seen_at)}</td>
                                                 <td class="py-2">
-                                                    <ActionForm action=end>
-                                                        <input type="hidden" name="session" value=s.id.clone() />
-                                                        <Submit pending=end.pending() label="End" class=QUIET name=format!("End session on {}", s.device) />
-                                                    </ActionForm>
+                                                    <a href=confirm_href(Doomed::Session, &s.id) class=QUIET aria-label=format!("End session on {}", s.device)>"End"</a>
                                                 </td>
                                             </tr>
                                         }

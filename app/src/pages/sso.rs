@@ -4,12 +4,14 @@
 
 use crate::api::roles::list_roles;
 use crate::api::sso::{
-    list_domains, list_providers, ClaimDomain, DeleteProvider, RemoveDomain, SaveProvider,
-    SetRequireSso, TestProvider, VerifyDomain,
+    list_domains, list_providers, ClaimDomain, RemoveDomain, SaveProvider, SetRequireSso,
+    TestProvider, VerifyDomain,
 };
 use crate::components::{
     failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
 };
+use crate::pages::confirm_href;
+use foxgate_core::model::Doomed;
 use foxgate_core::model::{GroupRule, IdentityProvider, ProviderKind, Role};
 use foxgate_core::use_cases::SSO_UPDATE;
 use leptos::prelude::*;
@@ -32,23 +34,15 @@ pub fn Sso() -> impl IntoView {
 #[component]
 fn SsoBody() -> impl IntoView {
     let save = ServerAction::<SaveProvider>::new();
-    let delete = ServerAction::<DeleteProvider>::new();
     let require = ServerAction::<SetRequireSso>::new();
     let settings = Resource::new(
-        move || {
-            (
-                save.version().get(),
-                delete.version().get(),
-                require.version().get(),
-            )
-        },
+        move || (save.version().get(), require.version().get()),
         |_| list_providers(),
     );
     let roles = Resource::new(|| (), |_| list_roles());
     let may_edit = viewer_may(SSO_UPDATE, None);
     view! {
         <ActionError message=failure(save) />
-        <ActionError message=failure(delete) />
         <ActionError message=failure(require) />
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
@@ -60,7 +54,7 @@ fn SsoBody() -> impl IntoView {
                             let cards = settings
                                 .providers
                                 .into_iter()
-                                .map(|p| view! { <ProviderCard provider=p roles=roles.clone() save delete editable=may_edit.get() /> })
+                                .map(|p| view! { <ProviderCard provider=p roles=roles.clone() save editable=may_edit.get() /> })
                                 .collect_view();
                             view! {
                                 <Panel title="Register Foxgate at your IdP">
@@ -183,7 +177,6 @@ fn ProviderCard(
     provider: IdentityProvider,
     roles: Vec<Role>,
     save: ServerAction<SaveProvider>,
-    delete: ServerAction<DeleteProvider>,
     editable: bool,
 ) -> impl IntoView {
     // Each card tests its own provider, so its report shows under it.
@@ -226,10 +219,7 @@ fn ProviderCard(
                 {editable
                     .then(|| {
                         view! {
-                            <ActionForm action=delete>
-                                <input type="hidden" name="provider" value=delete_id />
-                                <Submit pending=delete.pending() label="Remove provider" class=QUIET />
-                            </ActionForm>
+                            <a href=confirm_href(Doomed::Provider, &delete_id) class=QUIET>"Remove provider"</a>
                         }
                     })}
             </div>

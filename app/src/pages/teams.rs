@@ -1,10 +1,12 @@
 //! `/teams`: the teams of the org — create, rename, delete. Plain forms that post to the
 //! server functions; with JavaScript they run in place and the list refreshes.
 
-use crate::api::teams::{list_teams, CreateTeam, DeleteTeam, RenameTeam};
+use crate::api::teams::{list_teams, CreateTeam, RenameTeam};
 use crate::components::{
     failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
 };
+use crate::pages::confirm_href;
+use foxgate_core::model::Doomed;
 use foxgate_core::model::Team;
 use foxgate_core::use_cases::{TEAMS_CREATE, TEAMS_DELETE, TEAMS_UPDATE};
 use leptos::prelude::*;
@@ -25,22 +27,14 @@ pub fn Teams() -> impl IntoView {
 fn TeamsBody() -> impl IntoView {
     let create = ServerAction::<CreateTeam>::new();
     let rename = ServerAction::<RenameTeam>::new();
-    let delete = ServerAction::<DeleteTeam>::new();
     let teams = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                rename.version().get(),
-                delete.version().get(),
-            )
-        },
+        move || (create.version().get(), rename.version().get()),
         |_| list_teams(),
     );
     let may_create = viewer_may(TEAMS_CREATE, None);
     view! {
         <ActionError message=failure(create) />
         <ActionError message=failure(rename) />
-        <ActionError message=failure(delete) />
         <Show when=move || may_create.get()>
             <Panel title="New team">
                 <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
@@ -67,7 +61,7 @@ fn TeamsBody() -> impl IntoView {
                                         </tr>
                                     </thead>
                                     <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
-                                        {list.into_iter().map(|team| view! { <TeamRow team rename delete /> }).collect_view()}
+                                        {list.into_iter().map(|team| view! { <TeamRow team rename /> }).collect_view()}
                                     </tbody>
                                 </table>
                             }
@@ -81,11 +75,7 @@ fn TeamsBody() -> impl IntoView {
 }
 
 #[component]
-fn TeamRow(
-    team: Team,
-    rename: ServerAction<RenameTeam>,
-    delete: ServerAction<DeleteTeam>,
-) -> impl IntoView {
+fn TeamRow(team: Team, rename: ServerAction<RenameTeam>) -> impl IntoView {
     let may_update = viewer_may(TEAMS_UPDATE, Some(team.id.clone()));
     let may_delete = viewer_may(TEAMS_DELETE, Some(team.id.clone()));
     let (id, name) = (team.id.clone(), team.name.clone());
@@ -108,10 +98,7 @@ fn TeamRow(
         let (id, delete_label) = (id.clone(), delete_label.clone());
         may_delete.get().then(move || {
             view! {
-                <ActionForm action=delete>
-                    <input type="hidden" name="team" value=id />
-                    <Submit pending=delete.pending() label="Delete" class=QUIET name=delete_label />
-                </ActionForm>
+                <a href=confirm_href(Doomed::Team, &id) class=QUIET aria-label=delete_label>"Delete"</a>
             }
         })
     };

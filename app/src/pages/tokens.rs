@@ -3,16 +3,16 @@
 
 use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
-use crate::api::tokens::{
-    list_tokens, new_submission, take_new_token, CreateToken, RevokeToken, RotateToken,
-};
+use crate::api::tokens::{list_tokens, new_submission, take_new_token, CreateToken, RotateToken};
 use crate::components::{
     failure, use_summary, ActionError, AppWords, ConsoleFrame, PageHeading, Panel, Submit, BUTTON,
     INPUT, QUIET,
 };
+use crate::pages::confirm_href;
 use crate::pages::query_param;
 use foxgate_core::authz::application::is_app_word;
 use foxgate_core::authz::{Grants, Permission};
+use foxgate_core::model::Doomed;
 use foxgate_core::model::{format_utc, CreatedToken, Role, Team, TokenInfo, TokenStatus};
 use foxgate_core::token::TokenKind;
 use foxgate_core::use_cases::TOKENS_CREATE;
@@ -46,14 +46,13 @@ struct PageData {
 fn TokensBody() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let rotate = ServerAction::<RotateToken>::new();
-    let revoke = ServerAction::<RevokeToken>::new();
     let (team, status) = (query_param("team"), query_param("status"));
     let data = Resource::new(
         move || {
             (
                 team().unwrap_or_default(),
                 status().unwrap_or_default(),
-                create.version().get() + rotate.version().get() + revoke.version().get(),
+                create.version().get() + rotate.version().get(),
             )
         },
         |(team, status, _)| async move {
@@ -91,7 +90,6 @@ fn TokensBody() -> impl IntoView {
     view! {
         <ActionError message=failure(create) />
         <ActionError message=failure(rotate) />
-        <ActionError message=failure(revoke) />
         <NewSecret created=latest />
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
@@ -106,7 +104,7 @@ fn TokensBody() -> impl IntoView {
                             <NewSecret created=Signal::stored(page.flashed.clone()) />
                             <MintForm create kind grants held_apps roles=page.roles.clone() teams=page.teams.clone() lifetime submission=page.submission.clone() />
                             <Filters teams=page.teams.clone() />
-                            <TokenTable tokens=page.tokens roles=page.roles teams=page.teams rotate revoke />
+                            <TokenTable tokens=page.tokens roles=page.roles teams=page.teams rotate />
                         }
                         .into_any(),
                         Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
@@ -380,7 +378,6 @@ fn TokenTable(
     roles: Vec<Role>,
     teams: Vec<Team>,
     rotate: ServerAction<RotateToken>,
-    revoke: ServerAction<RevokeToken>,
 ) -> impl IntoView {
     let team_name = |id: &str| {
         teams
@@ -442,10 +439,7 @@ fn TokenTable(
                                     </select>
                                     <Submit pending=rotate.pending() label="Regenerate" class=QUIET name=rotate_label />
                                 </ActionForm>
-                                <ActionForm action=revoke>
-                                    <input type="hidden" name="token" value=revoke_id />
-                                    <Submit pending=revoke.pending() label="Revoke" class=QUIET name=revoke_label />
-                                </ActionForm>
+                                <a href=confirm_href(Doomed::Token, &revoke_id) class=QUIET aria-label=revoke_label>"Revoke"</a>
                             </div>
                         })}
                     </td>

@@ -4,12 +4,14 @@ use crate::authz::{Principal, Scope};
 use serde::{Deserialize, Serialize};
 
 mod applications;
+mod consequences;
 pub mod decisions;
 mod events;
 mod forms;
 mod sso;
 mod vocabulary;
 pub use applications::*;
+pub use consequences::*;
 pub use events::*;
 pub use forms::*;
 pub use sso::*;

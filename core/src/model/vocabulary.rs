@@ -270,3 +270,16 @@ mod tests {
         assert!(serde_json::from_str::<Outcome>("\"maybe\"").is_err());
     }
 }
+
+words! {
+    /// What a confirmation asks about before it is destroyed (`/confirm?what=…&id=…`).
+    Doomed {
+        Team = "team",
+        Token = "token",
+        Member = "member",
+        Grant = "grant",
+        Role = "role",
+        Provider = "provider",
+        Session = "session",
+    }
+}

@@ -4,6 +4,7 @@
 pub mod applications;
 pub mod audit_chain;
 pub mod bearer;
+pub mod consequences;
 pub mod console;
 pub mod decision_log;
 pub mod decisions;

@@ -68,7 +68,7 @@ fn scope_of(t: &TokenRow) -> Scope {
 
 /// Whether the caller may see a token: a personal token by its user or an org-wide token
 /// reader, the others by a token reader at their scope.
-fn visible(p: &Principal, t: &TokenRow) -> bool {
+pub(crate) fn visible(p: &Principal, t: &TokenRow) -> bool {
     let own = t.user_id.is_some() && p.user_id().ok() == t.user_id.as_deref();
     own || p.can(TOKENS_READ.permission, &scope_of(t))
 }

@@ -41,7 +41,7 @@ async fn idp_provider(s: &TestServer, cookie: &str, org: &str, settings: Value) 
 }
 
 /// Creates org `globex` as the owner and moves the owner's session into it.
-async fn globex(s: &TestServer, owner: &str) {
+pub(crate) async fn globex(s: &TestServer, owner: &str) {
     let res = s
         .api(
             Method::POST,

@@ -9,6 +9,7 @@ mod applications;
 mod assets;
 mod atomic;
 mod auth;
+mod confirm;
 mod decision_log;
 mod denials;
 mod domains;
