@@ -136,6 +136,20 @@ test("teams work without JavaScript: a failed form comes back with its message",
   await page.getByRole("button", { name: "Delete team Ledger" }).click();
   await expect(page).toHaveURL(base + "/teams");
   await expect(page.getByTestId("teams-table")).not.toContainText("ledger");
+
+  // Members are found by a GET form: by email or name, and by role; each says how they sign in.
+  await page.goto(base + "/members");
+  const search = page.getByTestId("member-search");
+  await search.getByLabel("Email or name").fill("car");
+  await search.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/\/members\?q=car&role=$/);
+  await expect(page.getByTestId("member-count")).toHaveText("1 member");
+  const carolRow = page.getByTestId("members-table").locator("tbody tr");
+  await expect(carolRow).toHaveCount(1);
+  await expect(carolRow).toContainText("carol@acme.test");
+  await expect(carolRow.getByTestId("member-signin")).toContainText("password");
+  await expect(carolRow.getByTestId("member-signin")).toContainText("last 20");
+  await page.screenshot({ path: path.join(shots, "16-members-search-no-js.png"), fullPage: true });
   await context.close();
 });
 

@@ -6,9 +6,15 @@ use crate::error::UiError;
 use foxgate_core::model::{GrantView, Member, MemberGrants};
 use leptos::prelude::*;
 
+/// The members `q` (email or name prefix) and `role` pick; flat arguments, so the browser's
+/// call encodes them like a form.
 #[server(prefix = "/fn", endpoint = "list_members")]
-pub async fn list_members() -> Result<Vec<MemberGrants>, UiError> {
-    door::serve!(foxgate_core::service::members::list)
+pub async fn list_members(
+    q: Option<String>,
+    role: Option<String>,
+) -> Result<Vec<MemberGrants>, UiError> {
+    let filter = foxgate_core::model::MemberFilter { q, role };
+    door::serve!(foxgate_core::service::members::list, &filter)
 }
 
 #[server(prefix = "/fn", endpoint = "create_member")]

@@ -9,8 +9,9 @@ use crate::components::{
     QUIET,
 };
 use crate::pages::confirm_href;
+use crate::pages::query_param;
 use foxgate_core::model::Doomed;
-use foxgate_core::model::{MemberGrants, Role, Team};
+use foxgate_core::model::{format_utc, MemberGrants, Role, Team};
 use foxgate_core::use_cases::{MEMBERS_CREATE, MEMBERS_REMOVE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,11 +31,12 @@ pub fn Members() -> impl IntoView {
 fn MembersBody() -> impl IntoView {
     let create = ServerAction::<CreateMember>::new();
     let grant = ServerAction::<GrantRole>::new();
+    let (q, role) = (query_param("q"), query_param("role"));
     let data = Resource::new(
-        move || (create.version().get(), grant.version().get()),
-        |_| async move {
+        move || (q(), role(), create.version().get(), grant.version().get()),
+        |(q, role, _, _)| async move {
             let (members, roles, teams) =
-                futures_join(list_members(), list_roles(), list_teams()).await;
+                futures_join(list_members(q, role), list_roles(), list_teams()).await;
             Ok::<_, crate::error::UiError>((members?, roles?, teams?))
         },
     );
@@ -60,6 +62,7 @@ fn MembersBody() -> impl IntoView {
                     .map(|result| match result {
                         Ok((members, roles, teams)) => view! {
                             <GrantForm grant members=members.clone() roles=roles.clone() teams=teams.clone() />
+                            <MemberSearch roles=roles.clone() />
                             <MemberTable members roles teams />
                         }
                         .into_any(),
@@ -115,6 +118,45 @@ fn GrantForm(
     }
 }
 
+/// Search by email or name, and filter by role: a GET form, so it works without JavaScript
+/// and the URL says what is shown.
+#[component]
+fn MemberSearch(roles: Vec<Role>) -> impl IntoView {
+    let (q, role) = (query_param("q"), query_param("role"));
+    let chosen = role().unwrap_or_default();
+    view! {
+        <form method="get" action="/members" role="search" class="mb-3 flex flex-wrap items-end gap-3" data-testid="member-search">
+            <label class="text-sm">
+                "Email or name" <input type="search" name="q" value=q().unwrap_or_default() class=INPUT placeholder="e.g. carol" />
+            </label>
+            <label class="text-sm">
+                "Role"
+                <select name="role" class=INPUT>
+                    <option value="">"Any role"</option>
+                    {roles
+                        .into_iter()
+                        .map(|r| {
+                            let selected = r.id == chosen;
+                            view! { <option value=r.id selected=selected>{r.name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <button type="submit" class=QUIET>"Search"</button>
+            <a href="/members" class="text-sm text-orange-700 underline dark:text-orange-400">"Show everyone"</a>
+        </form>
+    }
+}
+
+/// How a member signs in: badges for single sign-on and a Foxgate password.
+fn ways_in(m: &MemberGrants) -> impl IntoView {
+    const BADGE: &str = "mr-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800";
+    view! {
+        {m.sso.then(|| view! { <span class=BADGE>"SSO"</span> })}
+        {m.password.then(|| view! { <span class=BADGE>"password"</span> })}
+    }
+}
+
 #[component]
 fn MemberTable(members: Vec<MemberGrants>, roles: Vec<Role>, teams: Vec<Team>) -> impl IntoView {
     let may_remove = viewer_may(MEMBERS_REMOVE, None);
@@ -131,6 +173,7 @@ fn MemberTable(members: Vec<MemberGrants>, roles: Vec<Role>, teams: Vec<Team>) -
             .find(|t| &t.id == id)
             .map_or_else(|| id.clone(), |t| format!("team {}", t.name)),
     };
+    let shown = members.len();
     let rows = members
         .into_iter()
         .map(|m| {
@@ -150,6 +193,7 @@ fn MemberTable(members: Vec<MemberGrants>, roles: Vec<Role>, teams: Vec<Team>) -
                     }
                 })
                 .collect_view();
+            let ways = ways_in(&m);
             let user_id = m.user_id.clone();
             let remove_label = format!("Remove member {}", m.email);
             let remove_form = move || {
@@ -167,18 +211,34 @@ fn MemberTable(members: Vec<MemberGrants>, roles: Vec<Role>, teams: Vec<Team>) -
                         <div class="text-xs text-slate-600 dark:text-slate-400">{m.email}</div>
                     </td>
                     <td class="py-2 align-top"><ul class="space-y-1">{grants}</ul></td>
+                    <td class="py-2 align-top text-xs" data-testid="member-signin">
+                        {ways}
+                        <span class="block text-slate-600 dark:text-slate-400">
+                            {m.last_signin_at.map_or_else(|| "never signed in".to_string(), |at| format!("last {}", format_utc(at)))}
+                        </span>
+                    </td>
                     <td class="py-2 text-right align-top">{remove_form}</td>
                 </tr>
             }
         })
         .collect_view();
+    let filtered = query_param("q")().is_some_and(|q| !q.is_empty())
+        || query_param("role")().is_some_and(|r| !r.is_empty());
+    let counted = match (shown, filtered) {
+        (0, true) => "No members match.".to_string(),
+        (1, _) => "1 member".to_string(),
+        (n, true) => format!("{n} members match"),
+        (n, false) => format!("{n} members"),
+    };
     view! {
         <Panel title="Members">
+            <p class="mb-2 text-sm text-slate-600 dark:text-slate-400" role="status" data-testid="member-count">{counted}</p>
             <table class="w-full text-left text-sm" data-testid="members-table">
                 <thead>
                     <tr class="text-xs uppercase text-slate-600 dark:text-slate-400">
                         <th class="py-2">"Member"</th>
                         <th class="py-2">"Roles"</th>
+                        <th class="py-2">"Sign-in"</th>
                         <th class="py-2"></th>
                     </tr>
                 </thead>

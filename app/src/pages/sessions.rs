@@ -41,7 +41,7 @@ fn SessionsBody() -> impl IntoView {
             .map(|n| view! { <p class="mt-2 text-sm" role="status">{format!("Ended {n} other session(s).")}</p> })
     };
     let may_end_others = viewer_may(SESSIONS_END, None);
-    let members = Resource::new(|| (), |_| list_members());
+    let members = Resource::new(|| (), |_| list_members(None, None));
     let ended = move || {
         end_all
             .value()

@@ -161,6 +161,17 @@ pub struct Member {
     pub display_name: String,
 }
 
+/// Which members a list shows: `q` is a case-insensitive prefix of the email or of the name
+/// (or of a word of it); `role` a role id (built-in or custom) held anywhere in the org.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberFilter {
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
 /// A role to give a member: org-wide (`team` absent) or for one team (slug or id).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -217,6 +228,12 @@ pub struct MemberGrants {
     pub email: String,
     pub display_name: String,
     pub grants: Vec<GrantView>,
+    /// Their last sign-in to this org (unix ms), if any since it was first recorded.
+    pub last_signin_at: Option<i64>,
+    /// They have a Foxgate password (a local account).
+    pub password: bool,
+    /// They are known to an identity provider (signed in through single sign-on).
+    pub sso: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

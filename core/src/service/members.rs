@@ -3,7 +3,7 @@
 use super::{password, Services};
 use crate::authz::{BuiltinRole, PermissionSet, Principal, Scope};
 use crate::model::{AuditAction, EntityType};
-use crate::model::{GrantView, Member, MemberGrants, NewGrant, NewLocalMember};
+use crate::model::{GrantView, Member, MemberFilter, MemberGrants, NewGrant, NewLocalMember};
 use crate::store::audit::AuditEvent;
 use crate::store::{self, grants, roles, users};
 use crate::use_cases::{
@@ -60,22 +60,71 @@ pub async fn create_local(
     })
 }
 
-/// Every member of the org with their grants.
-pub async fn list(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<MemberGrants>, Error> {
+/// The members of the org the filter picks, with their grants, last sign-in and ways in.
+pub async fn list(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    filter: &MemberFilter,
+) -> Result<Vec<MemberGrants>, Error> {
+    let q = filter.q.as_deref().map(str::trim).unwrap_or_default();
+    if q.chars().count() > email::MAX_LEN {
+        return Err(Error::invalid("q", "is longer than any email"));
+    }
+    let q = q.to_lowercase();
     let mut cx = MEMBERS_READ.read(s, p, org_ref, None).await?;
     let grants = grants::of_org(&mut cx.db, &cx.org.id).await?;
-    let members = users::members_of(&mut cx.db, &cx.org.id).await?;
-    Ok(members
+    let role = filter.role.as_deref().filter(|r| !r.is_empty());
+    Ok(views(&mut cx.db, &cx.org.id, &grants, false)
+        .await?
         .into_iter()
-        .map(|u| MemberGrants {
-            grants: grants
+        .filter(|m| {
+            let name = m.display_name.to_lowercase();
+            q.is_empty()
+                || m.email.to_lowercase().starts_with(&q)
+                || name.starts_with(&q)
+                || name.split_whitespace().any(|w| w.starts_with(&q))
+        })
+        .filter(|m| role.is_none_or(|r| m.grants.iter().any(|g| g.role == r)))
+        .collect())
+}
+
+/// The org's members as the console shows them: each with the grants of `grants` they hold,
+/// their last sign-in and their ways in; `holders_only` leaves out those holding none.
+pub(crate) async fn views(
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    grants: &[grants::GrantRow],
+    holders_only: bool,
+) -> Result<Vec<MemberGrants>, Error> {
+    let facts: std::collections::HashMap<String, users::MemberFacts> =
+        users::member_facts(conn, org_id)
+            .await?
+            .into_iter()
+            .map(|f| (f.user_id.clone(), f))
+            .collect();
+    Ok(users::members_of(conn, org_id)
+        .await?
+        .into_iter()
+        .filter_map(|u| {
+            let held: Vec<GrantView> = grants
                 .iter()
                 .filter(|g| g.user_id == u.id)
                 .map(grant_view)
-                .collect(),
-            user_id: u.id,
-            email: u.email,
-            display_name: u.display_name,
+                .collect();
+            if holders_only && held.is_empty() {
+                return None;
+            }
+            let facts = facts.get(&u.id);
+            Some(MemberGrants {
+                grants: held,
+                last_signin_at: facts.and_then(|f| f.last_signin_at),
+                password: facts.is_some_and(|f| f.passwords > 0),
+                sso: facts.is_some_and(|f| f.identities > 0),
+                user_id: u.id,
+                email: u.email,
+                display_name: u.display_name,
+            })
         })
         .collect())
 }

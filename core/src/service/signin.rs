@@ -81,6 +81,7 @@ pub async fn with_password(
         (None, Some(user), Some(org_id)) => {
             s.limits.signin_failures.succeeded(ip, &account);
             let mut tx = s.db.begin().await?;
+            users::record_signin(&mut tx, &org_id, &user.id, crate::store::now_ms()).await?;
             AuditEvent::anonymous(AuditAction::SigninSucceeded, ctx.clone())
                 .actor_user(&user.id, &user.email)
                 .org(&org_id)

@@ -517,6 +517,7 @@ async fn provision(
             .await?;
     }
     sync_grants(&mut tx, provider, &user, &wanted, &by_provider).await?;
+    users::record_signin(&mut tx, org_id, &user.id, store::now_ms()).await?;
     AuditEvent::anonymous(AuditAction::SigninSucceeded, ctx.clone())
         .actor_user(&user.id, &user.email)
         .org(org_id)

@@ -4,8 +4,8 @@
 use super::Services;
 use crate::authz::Principal;
 use crate::model::{AuditAction, EntityType};
-use crate::model::{GrantView, MemberGrants, NewTeam, Team, TeamChanges};
-use crate::store::{self, grants, teams::TeamRow, users};
+use crate::model::{MemberGrants, NewTeam, Team, TeamChanges};
+use crate::store::{self, grants, teams::TeamRow};
 use crate::use_cases::{TEAMS_CREATE, TEAMS_DELETE, TEAMS_READ, TEAMS_UPDATE, TEAM_MEMBERS_READ};
 use crate::{slug, Error};
 
@@ -147,26 +147,5 @@ pub async fn members(
         .into_iter()
         .filter(|g| g.team_id.as_deref() == Some(team.id.as_str()))
         .collect();
-    Ok(users::members_of(conn, &org.id)
-        .await?
-        .into_iter()
-        .filter_map(|u| {
-            let held: Vec<GrantView> = in_team
-                .iter()
-                .filter(|g| g.user_id == u.id)
-                .map(|g| GrantView {
-                    id: g.id.clone(),
-                    user_id: g.user_id.clone(),
-                    role: g.role_id.clone(),
-                    team_id: g.team_id.clone(),
-                })
-                .collect();
-            (!held.is_empty()).then_some(MemberGrants {
-                user_id: u.id,
-                email: u.email,
-                display_name: u.display_name,
-                grants: held,
-            })
-        })
-        .collect())
+    super::members::views(conn, &org.id, &in_team, true).await
 }

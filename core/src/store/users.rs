@@ -112,6 +112,49 @@ pub async fn members_of(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<
     .await
 }
 
+/// What the Members page shows of a member besides their grants.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberFacts {
+    pub user_id: String,
+    pub last_signin_at: Option<i64>,
+    /// Foxgate passwords they have: 1 for a local account, else 0.
+    pub passwords: i64,
+    /// IdP identities they are known by (signed in through single sign-on).
+    pub identities: i64,
+}
+
+/// Last sign-in and ways in of every member of the org.
+pub async fn member_facts(
+    conn: &mut AnyConnection,
+    org_id: &str,
+) -> sqlx::Result<Vec<MemberFacts>> {
+    sqlx::query_as(
+        "SELECT m.user_id, m.last_signin_at, \
+         (SELECT COUNT(*) FROM local_credentials c WHERE c.user_id = m.user_id) AS passwords, \
+         (SELECT COUNT(*) FROM user_identities i WHERE i.user_id = m.user_id) AS identities \
+         FROM memberships m WHERE m.org_id = $1",
+    )
+    .bind(org_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Notes a sign-in of the member into the org.
+pub async fn record_signin(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE memberships SET last_signin_at = $1 WHERE org_id = $2 AND user_id = $3")
+        .bind(now)
+        .bind(org_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Removes a member from an org with their grants there (the account itself stays).
 pub async fn remove_membership(
     conn: &mut AnyConnection,

@@ -4,10 +4,13 @@ use super::ApiJson;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use foxgate_core::model::{GrantView, Member, MemberGrants, NewGrant, NewLocalMember};
+use foxgate_core::model::{
+    GrantView, Member, MemberFilter, MemberGrants, NewGrant, NewLocalMember,
+};
 use foxgate_core::service::members;
 
 pub async fn create(
@@ -38,8 +41,15 @@ pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(org): Path<String>,
+    query: Result<Query<MemberFilter>, QueryRejection>,
 ) -> Result<Json<Vec<MemberGrants>>, ApiError> {
-    Ok(Json(members::list(&st.services, &p, &org).await?))
+    let Query(filter) = query.map_err(|e| {
+        foxgate_core::Error::invalid(
+            "query",
+            format!("{}; filters are q and role", e.body_text()),
+        )
+    })?;
+    Ok(Json(members::list(&st.services, &p, &org, &filter).await?))
 }
 
 pub async fn remove(

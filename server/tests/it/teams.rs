@@ -346,3 +346,106 @@ async fn a_team_lists_its_members_and_their_roles(backend: Backend) {
     );
 }
 on_both_databases!(a_team_lists_its_members_and_their_roles);
+
+/// Issue 15 §6: the members list is searched by email or name prefix and filtered by role,
+/// and says how each member signs in and when they last did.
+async fn members_are_found_by_name_and_role(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    add_teams(&s, &owner, &["alpha"]).await;
+    let carol = add_member(&s, &owner, "carol@acme.test").await;
+    let res = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/acme/members",
+            &owner,
+            Some(body!({"email": "dan@acme.test", "display_name": "Carla Dan", "password": "member-password-1"})),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(
+        grant(&s, &owner, &carol, "member", Some("alpha"))
+            .await
+            .status(),
+        201
+    );
+    sign_in(&s, "carol@acme.test").await;
+
+    let emails = |found: serde_json::Value| -> Vec<String> {
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["email"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let list = |query: &'static str| {
+        let (s, owner) = (&s, &owner);
+        async move {
+            let res = s
+                .api(
+                    Method::GET,
+                    &format!("/api/v1/orgs/acme/members{query}"),
+                    owner,
+                    None,
+                )
+                .await;
+            (res.status(), json(res).await)
+        }
+    };
+    let (status, all) = list("").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        emails(all.clone()),
+        ["carol@acme.test", "dan@acme.test", "owner@acme.test"]
+    );
+    // Email prefix, any case; a word of the name; a role held in a team.
+    assert_eq!(
+        emails(list("?q=CAR").await.1),
+        ["carol@acme.test", "dan@acme.test"]
+    );
+    assert_eq!(emails(list("?q=dan").await.1), ["dan@acme.test"]);
+    assert_eq!(emails(list("?role=member").await.1), ["carol@acme.test"]);
+    assert_eq!(
+        emails(list("?q=car&role=owner").await.1),
+        Vec::<String>::new()
+    );
+    let carol_row = &all.as_array().unwrap()[0];
+    assert_eq!(carol_row["password"], true);
+    assert_eq!(carol_row["sso"], false);
+    assert!(
+        carol_row["last_signin_at"].as_i64().is_some(),
+        "{carol_row}"
+    );
+    let dan_row = &all.as_array().unwrap()[1];
+    assert_eq!(
+        dan_row["last_signin_at"],
+        serde_json::Value::Null,
+        "never signed in"
+    );
+
+    let (status, refused) = list("?team=alpha").await;
+    assert_eq!(status, 422);
+    assert_eq!(refused["error"]["field"], "query");
+
+    // The console page: a GET form, counted, the found rows only.
+    let page = s
+        .get("/members?q=car&role=member", Some(&owner))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("1 member"), "{page}");
+    assert!(
+        page.contains("carol@acme.test") && !page.contains(">dan@acme.test<"),
+        "{page}"
+    );
+    let none = s
+        .get("/members?q=zz", Some(&owner))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(none.contains("No members match."), "{none}");
+}
+on_both_databases!(members_are_found_by_name_and_role);
