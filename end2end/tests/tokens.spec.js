@@ -206,3 +206,38 @@ test("three quick clicks on Create token mint one token", async ({ page }) => {
   await expect(page.getByTestId("token-row").filter({ hasText: "triple-click" })).toHaveCount(1);
   expect(errors).toEqual([]);
 });
+
+test("the mint form fits the kind: no Org Owner on a team token, a typed date is the choice, never warns", async ({ browser }) => {
+  const { base } = server();
+  for (const javaScriptEnabled of [true, false]) {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    await signIn(page);
+    await page.goto(base + "/tokens");
+    const form = page.locator("section", { hasText: "New token" });
+    if (javaScriptEnabled) {
+      await expect(page.locator("html")).toHaveAttribute("data-hydrated", "");
+      await form.locator("select[name=kind]").selectOption("team");
+      await expect(form.getByLabel(/^Org Owner/)).toBeHidden();
+      await form.locator("select[name=kind]").selectOption("org_admin");
+      await expect(form.getByLabel(/^Org Owner/)).toBeVisible();
+      await expect(page.getByTestId("never-warning")).toBeHidden();
+      await form.locator("select[name=expires]").selectOption("never");
+      await expect(page.getByTestId("never-warning")).toBeVisible();
+      await form.locator("input[name=expires_on]").fill("2027-02-01");
+      await expect(form.locator("select[name=expires]")).toHaveValue("date");
+    } else {
+      // Without JavaScript the warning is always there, and the date typed wins over the
+      // select left at "in 30 days".
+      await expect(page.getByTestId("never-warning")).toBeVisible();
+      await form.locator("input[name=name]").fill("dated-no-js");
+      await form.locator("select[name=kind]").selectOption("personal");
+      await form.getByLabel("teams:read", { exact: true }).check();
+      await form.locator("input[name=expires_on]").fill("2027-02-01");
+      await form.getByRole("button", { name: "Create token" }).click();
+      await expect(page.getByTestId("new-token")).toHaveText(/^fgp_/);
+      await expect(page.getByTestId("token-row").filter({ hasText: "dated-no-js" })).toContainText("2027-02-0");
+    }
+    await context.close();
+  }
+});

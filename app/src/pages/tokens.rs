@@ -11,7 +11,7 @@ use crate::components::{
 use crate::pages::confirm_href;
 use crate::pages::query_param;
 use foxgate_core::authz::application::is_app_word;
-use foxgate_core::authz::{Grants, Permission};
+use foxgate_core::authz::{BuiltinRole, Grants, Permission};
 use foxgate_core::model::Doomed;
 use foxgate_core::model::{format_utc, CreatedToken, Role, Team, TokenInfo, TokenStatus};
 use foxgate_core::token::TokenKind;
@@ -275,6 +275,22 @@ fn MintForm(
         .into_iter()
         .filter(|d| lifetime.is_none_or(|max| *d <= max))
         .collect();
+    // Only roles whose every Foxgate permission the viewer holds (the service refuses the
+    // others). Application words are left to the service: an owner holds them all without a
+    // grant naming them.
+    let holds = |word: &String| {
+        word.parse::<Permission>()
+            .map_or(true, |perm| mine.contains(&perm))
+    };
+    let roles: Vec<Role> = roles
+        .into_iter()
+        .filter(|r| r.permissions.iter().all(holds))
+        .collect();
+    let expires = RwSignal::new(if presets.contains(&30) {
+        "30".to_string()
+    } else {
+        "date".to_string()
+    });
     view! {
         <Panel title="New token">
             <ActionForm action=create attr:class="space-y-3">
@@ -298,21 +314,47 @@ fn MintForm(
                     })}
                     <label class="text-sm">
                         "Expires"
-                        <select name="expires" class=INPUT>
+                        <select name="expires" class=INPUT prop:value=move || expires.get() on:change=move |ev| expires.set(event_target_value(&ev))>
                             {presets.iter().map(|d| view! { <option value=d.to_string() selected=*d == 30>{format!("in {d} days")}</option> }).collect_view()}
                             <option value="date" selected=presets.is_empty()>"on the date below"</option>
                             {lifetime.is_none().then(|| view! { <option value="never">"never"</option> })}
                         </select>
                     </label>
-                    <label class="text-sm">"Date (last day, UTC)" <input type="date" name="expires_on" class=INPUT /></label>
+                    // A typed date is the choice: the select follows it (and without
+                    // JavaScript the server takes the date over the select).
+                    <label class="text-sm">
+                        "Date (last day, UTC)"
+                        <input type="date" name="expires_on" class=INPUT on:input=move |ev| {
+                            if !event_target_value(&ev).is_empty() {
+                                expires.set("date".to_string());
+                            }
+                        } />
+                    </label>
                 </div>
+                {lifetime.is_none().then(|| view! {
+                    <p class=move || format!("text-xs text-amber-800 dark:text-amber-300 {}", if !hydrated.get() || expires.get() == "never" { "" } else { "hidden" }) data-testid="never-warning">
+                        "A token that never expires keeps working until someone revokes it: if it leaks, nothing stops it. Prefer a date."
+                    </p>
+                })}
                 {lifetime.map(|days| view! { <p class="text-xs text-slate-600 dark:text-slate-400">{format!("This organization's tokens expire within {days} days.")}</p> })}
                 {team_tokens.then(|| view! {
                     <fieldset class=move || format!("flex flex-wrap gap-4 text-sm {}", shown(&["team", "org_admin"])())>
                         <legend class="mb-1 font-medium">"Roles (team and org admin tokens)"</legend>
                         {roles
                             .into_iter()
-                            .map(|r| view! { <label class="flex items-center gap-1"><input type="checkbox" name="roles[]" value=r.id />{r.name}</label> })
+                            .map(|r| {
+                                // Org Owner is for the whole organization: not offered for a team.
+                                if r.id == BuiltinRole::Owner.id() {
+                                    view! {
+                                        <label class=move || format!("flex items-center gap-1 {}", shown(&["org_admin"])())>
+                                            <input type="checkbox" name="roles[]" value=r.id />{format!("{} (org admin tokens only)", r.name)}
+                                        </label>
+                                    }
+                                    .into_any()
+                                } else {
+                                    view! { <label class="flex items-center gap-1"><input type="checkbox" name="roles[]" value=r.id />{r.name}</label> }.into_any()
+                                }
+                            })
                             .collect_view()}
                     </fieldset>
                 })}

@@ -82,7 +82,11 @@ impl TryFrom<TokenForm> for NewToken {
             _ if f.team.is_empty() => TokenKind::OrgAdmin,
             _ => TokenKind::Team,
         };
+        let typed = f.expires_on.trim();
         let (expires_in_days, expires_on) = match f.expires.trim() {
+            // A date typed in the form is the choice, whatever the select still says (the
+            // page switches the select to it, but only when JavaScript runs).
+            _ if !typed.is_empty() => (None, Some(typed.to_string())),
             "never" | "" => (None, None),
             "date" => (None, Some(f.expires_on)),
             days => (Some(whole_number("expires_in_days", days, "days")?), None),
@@ -170,8 +174,18 @@ mod tests {
         assert_eq!(personal.submission, None, "a blank key is no key");
         assert_eq!(personal.team, None);
         assert!(personal.roles.is_empty());
-        assert_eq!(personal.expires_in_days, Some(30));
-        assert_eq!(personal.expires_on, None);
+        assert_eq!(
+            personal.expires_in_days, None,
+            "the typed date wins over 30 days"
+        );
+        assert_eq!(personal.expires_on.as_deref(), Some("2027-01-01"));
+        let no_date = NewToken::try_from(TokenForm {
+            expires_on: " ".into(),
+            ..form.clone()
+        })
+        .unwrap();
+        assert_eq!(no_date.expires_in_days, Some(30));
+        assert_eq!(no_date.expires_on, None);
         let team = NewToken::try_from(TokenForm {
             kind: String::new(),
             expires: "date".into(),
@@ -183,6 +197,7 @@ mod tests {
         assert_eq!(team.expires_on.as_deref(), Some("2027-01-01"));
         let bad = NewToken::try_from(TokenForm {
             expires: "soon".into(),
+            expires_on: String::new(),
             ..form
         });
         assert_eq!(field_of(bad.unwrap_err()), "expires_in_days");

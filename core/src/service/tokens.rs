@@ -167,6 +167,17 @@ async fn role_powers<'a>(
     if input.roles.is_empty() {
         return Err(Error::invalid("roles", "a token needs at least one role"));
     }
+    if kind == TokenKind::Team
+        && input
+            .roles
+            .iter()
+            .any(|r| BuiltinRole::from_id(r) == Some(BuiltinRole::Owner))
+    {
+        return Err(Error::invalid(
+            "roles",
+            "Org Owner is a role for the whole organization; a team token cannot carry it",
+        ));
+    }
     let org_id = cx.org.id.clone();
     let wanted = permissions_of(&mut cx.db, &org_id, &input.roles).await?;
     let cx = cx

@@ -44,6 +44,17 @@ async fn a_team_token_from_mint_to_revocation(backend: Backend) {
     let minted = json(minted).await;
     let token = minted["token"].as_str().unwrap().to_string();
     assert!(token.starts_with("fgt_"), "{token}");
+    // Org Owner is for the whole organization: no team token carries it.
+    let owner_in_team = s
+        .api(
+            Method::POST,
+            TOKENS,
+            &owner,
+            Some(body!({"name": "too-much", "team": "alpha", "roles": ["owner"]})),
+        )
+        .await;
+    assert_eq!(owner_in_team.status(), 422);
+    assert_eq!(json(owner_in_team).await["error"]["field"], "roles");
     let secret = token.split('_').nth(2).unwrap().to_string();
 
     let me = json(bearer(&s, Method::GET, "/api/v1/auth/me", &token, None).await).await;
