@@ -153,17 +153,48 @@ pub(crate) async fn role_permissions(
     Ok((role.permissions, role.name))
 }
 
+/// The id of the role `reference` names in the org — an id, built-in or custom, or a role's
+/// name in any case ("Org Admin", "deployer") — so programs need not look ids up. Ids win
+/// over names; `reference` itself when it names no role (the caller then refuses it).
+pub(crate) async fn role_id(
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    reference: &str,
+) -> Result<String, Error> {
+    let reference = reference.trim();
+    if BuiltinRole::from_id(reference).is_some() {
+        return Ok(reference.to_string());
+    }
+    if let Some(role) = BuiltinRole::ALL
+        .iter()
+        .find(|r| r.name().eq_ignore_ascii_case(reference))
+    {
+        return Ok(role.id().to_string());
+    }
+    let custom = roles::list(conn, org_id).await?;
+    Ok(custom
+        .iter()
+        .find(|r| r.id == reference)
+        .or_else(|| {
+            custom
+                .iter()
+                .find(|r| r.name.eq_ignore_ascii_case(reference))
+        })
+        .map_or_else(|| reference.to_string(), |r| r.id.clone()))
+}
+
 /// Gives a member a role (built-in or custom) at org scope or for one team. The actor needs
 /// `members:update` there and every permission of the role there (the escalation guard).
 pub async fn grant(
     s: &Services,
     p: &Principal,
     org_ref: &str,
-    input: NewGrant,
+    mut input: NewGrant,
 ) -> Result<GrantView, Error> {
     let mut cx = GRANTS_CREATE
         .begin(s, p, org_ref, input.team.as_deref())
         .await?;
+    input.role = role_id(&mut cx.db, &cx.org.id, &input.role).await?;
     let team_id = cx.team.as_ref().map(|t| t.id.clone());
     if input.role == BuiltinRole::TeamAdmin.id() && team_id.is_none() {
         return Err(Error::invalid("team", "Team Admin is granted for one team"));

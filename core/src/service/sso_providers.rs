@@ -238,13 +238,14 @@ async fn validated(
             ),
             None => None,
         };
-        if rule.role == BuiltinRole::TeamAdmin.id() && team_id.is_none() {
+        let role_id = super::members::role_id(conn, &org.id, &rule.role).await?;
+        if role_id == BuiltinRole::TeamAdmin.id() && team_id.is_none() {
             return Err(Error::invalid(
                 "group_rules",
                 "team_admin is given for a team: name one",
             ));
         }
-        let (permissions, _) = role_permissions(conn, &org.id, &rule.role)
+        let (permissions, _) = role_permissions(conn, &org.id, &role_id)
             .await
             .map_err(|_| {
                 Error::invalid(
@@ -256,7 +257,7 @@ async fn validated(
         group_rules.push(StoredRule {
             group,
             team_id,
-            role_id: rule.role.clone(),
+            role_id,
         });
     }
     let default_role_id = match input
@@ -266,17 +267,18 @@ async fn validated(
         .filter(|r| !r.is_empty())
     {
         Some(role) => {
+            let role = super::members::role_id(conn, &org.id, role).await?;
             if role == BuiltinRole::TeamAdmin.id() {
                 return Err(Error::invalid(
                     "default_role",
                     "team_admin needs a team: use a group rule",
                 ));
             }
-            let (permissions, _) = role_permissions(conn, &org.id, role).await.map_err(|_| {
+            let (permissions, _) = role_permissions(conn, &org.id, &role).await.map_err(|_| {
                 Error::invalid("default_role", "is not a role of this organization")
             })?;
             handed.push((permissions, Scope::Org));
-            Some(role.to_string())
+            Some(role)
         }
         None => None,
     };

@@ -167,9 +167,13 @@ async fn role_powers<'a>(
     if input.roles.is_empty() {
         return Err(Error::invalid("roles", "a token needs at least one role"));
     }
+    let org_id = cx.org.id.clone();
+    let mut role_ids = Vec::with_capacity(input.roles.len());
+    for reference in &input.roles {
+        role_ids.push(super::members::role_id(&mut cx.db, &org_id, reference).await?);
+    }
     if kind == TokenKind::Team
-        && input
-            .roles
+        && role_ids
             .iter()
             .any(|r| BuiltinRole::from_id(r) == Some(BuiltinRole::Owner))
     {
@@ -178,8 +182,7 @@ async fn role_powers<'a>(
             "Org Owner is a role for the whole organization; a team token cannot carry it",
         ));
     }
-    let org_id = cx.org.id.clone();
-    let wanted = permissions_of(&mut cx.db, &org_id, &input.roles).await?;
+    let wanted = permissions_of(&mut cx.db, &org_id, &role_ids).await?;
     let cx = cx
         .escalation(wanted.set)
         .await?
@@ -187,7 +190,7 @@ async fn role_powers<'a>(
         .await?;
     let powers = Powers {
         team_id: cx.team.as_ref().map(|t| t.id.clone()),
-        role_ids: input.roles.clone(),
+        role_ids,
         permissions: wanted,
     };
     Ok((cx, powers))

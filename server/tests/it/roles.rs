@@ -395,3 +395,76 @@ async fn a_user_in_several_orgs_switches_between_them(backend: Backend) {
     assert_eq!(refused.status(), 404);
 }
 on_both_databases!(a_user_in_several_orgs_switches_between_them);
+
+/// Issue 15 §5: programs name roles as people do — by name, any case — wherever the API takes
+/// a role: grants, tokens, an identity provider's group rules and default role.
+async fn roles_are_named_by_name_too(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    crate::harness::add_teams(&s, &owner, &["alpha"]).await;
+    let made = s
+        .api(
+            Method::POST,
+            ROLES,
+            &owner,
+            Some(body!({"name": "Deployer", "permissions": ["teams:read", "tokens:read"]})),
+        )
+        .await;
+    assert_eq!(made.status(), 201);
+    let deployer = json(made).await["id"].as_str().unwrap().to_string();
+    let carol = add_member(&s, &owner, "carol@acme.test").await;
+
+    let by_name = grant(&s, &owner, &carol, "deployer", Some("alpha")).await;
+    assert_eq!(by_name.status(), 201);
+    assert_eq!(json(by_name).await["role"], deployer.as_str());
+    let builtin = grant(&s, &owner, &carol, "Org Admin", None).await;
+    assert_eq!(builtin.status(), 201);
+    assert_eq!(json(builtin).await["role"], "admin");
+    let unknown = grant(&s, &owner, &carol, "Astronaut", None).await;
+    assert_eq!(unknown.status(), 422);
+    assert_eq!(json(unknown).await["error"]["field"], "role");
+
+    let token = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/acme/tokens",
+            &owner,
+            Some(body!({"name": "ci", "team": "alpha", "roles": ["Deployer", "Member"]})),
+        )
+        .await;
+    assert_eq!(token.status(), 201);
+    let roles = json(token).await["info"]["roles"].clone();
+    assert_eq!(roles, body!([deployer, "member"]));
+    let owner_by_name = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/acme/tokens",
+            &owner,
+            Some(body!({"name": "too-much", "team": "alpha", "roles": ["org owner"]})),
+        )
+        .await;
+    assert_eq!(
+        owner_by_name.status(),
+        422,
+        "Org Owner by name is Org Owner"
+    );
+
+    let provider = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/acme/sso/providers",
+            &owner,
+            Some(
+                body!({"kind": "okta", "issuer": "https://acme.okta.example/oauth2/default",
+                        "client_id": "c", "client_secret": "s",
+                        "group_rules": [{"group": "Ops", "role": "DEPLOYER", "team": "alpha"}],
+                        "default_role": "Viewer"}),
+            ),
+        )
+        .await;
+    assert_eq!(provider.status(), 201);
+    let provider = json(provider).await;
+    assert_eq!(provider["group_rules"][0]["role"], deployer.as_str());
+    assert_eq!(provider["default_role"], "viewer");
+}
+on_both_databases!(roles_are_named_by_name_too);
