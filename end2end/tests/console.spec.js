@@ -53,6 +53,7 @@ test("setup with the code, sign in, dashboard, sign out", async ({ page }) => {
   await expect(page).toHaveURL(base + "/");
   await expect(page.getByTestId("org-name")).toHaveText("Acme");
   await expect(page.getByTestId("stat-role")).toHaveText("Org Owner");
+  await expect(page.getByTestId("held-roles")).toHaveText("Org Owner in the whole organization");
   await shot(page, "03-dashboard");
 
   await page.getByTestId("user-menu").click();

@@ -182,6 +182,12 @@ test("a button says it is working and cannot be pressed twice", async ({ page, b
   await expect(button).toHaveText("Create team");
   await expect(button).toBeEnabled();
   expect(calls).toBe(1);
+  // A refusal takes the focus, so the keyboard lands on what went wrong.
+  await newTeam.locator("input[name=name]").fill("Busy");
+  await newTeam.locator("input[name=slug]").fill("busy");
+  await button.click();
+  await expect(page.getByTestId("action-error")).toBeFocused();
+  await expect(page.getByRole("alert")).not.toBeEmpty();
 
   // A plain form (the browser navigates): once sent, its button waits too.
   const context = await browser.newContext();

@@ -4,6 +4,7 @@ use crate::api::orgs::{CreateOrg, SetTokenLifetime, UpdateOrg};
 use crate::components::{
     failure, use_summary, viewer_may, ActionError, ConsoleFrame, Panel, Submit, INPUT,
 };
+use foxgate_core::model::HeldRole;
 use foxgate_core::use_cases::{ORG_CREATE, ORG_UPDATE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -38,12 +39,30 @@ fn Overview() -> impl IntoView {
                                 <Stat label="Slug" value=s.org_slug.clone() testid="stat-slug" />
                                 <Stat label="Your role" value=s.role_name testid="stat-role" />
                             </dl>
+                            <HeldRoles held=s.held_roles />
                             <OrgSettings name=s.org_name slug=s.org_slug lifetime=s.max_token_lifetime_days />
                         }
                     })
             }}
         </Suspense>
     }
+}
+
+/// Every role the viewer holds here, and where.
+#[component]
+fn HeldRoles(held: Vec<HeldRole>) -> impl IntoView {
+    (!held.is_empty()).then(|| {
+        view! {
+            <Panel title="Your roles">
+                <ul class="space-y-1 text-sm" data-testid="held-roles">
+                    {held
+                        .into_iter()
+                        .map(|h| view! { <li><span class="font-medium">{h.role}</span> " in " {h.place}</li> })
+                        .collect_view()}
+                </ul>
+            </Panel>
+        }
+    })
 }
 
 /// Renaming the org, its token lifetime policy, and creating another org, for those who may.

@@ -94,6 +94,16 @@ pub struct ConsoleSummary {
     /// The viewer's applications' permissions, as words (`@team:<id>` when held in one
     /// team), which a personal token may then carry.
     pub app_permissions: Vec<String>,
+    /// Each role the viewer holds here and where: "Org Admin" in "the whole organization",
+    /// "Deployer" in "team Payments". Empty for a token.
+    pub held_roles: Vec<HeldRole>,
+}
+
+/// A role the viewer holds, named, and where they hold it, named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldRole {
+    pub role: String,
+    pub place: String,
 }
 
 /// The first organization and its owner, as asked for by `/setup`, the API and `foxgate bootstrap`.

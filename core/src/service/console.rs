@@ -2,8 +2,8 @@
 
 use super::Services;
 use crate::authz::{Identity, Principal};
-use crate::model::ConsoleSummary;
-use crate::store::orgs;
+use crate::model::{ConsoleSummary, HeldRole};
+use crate::store::{grants, orgs};
 use crate::Error;
 
 pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSummary, Error> {
@@ -24,7 +24,12 @@ pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSumma
         Identity::Token { id, name } => (format!("token {id}"), name.clone()),
         Identity::Anonymous => return Err(Error::Unauthorized),
     };
+    let held_roles = match principal.user_id() {
+        Ok(user_id) => held_roles(&mut conn, org_id, user_id).await?,
+        Err(_) => Vec::new(),
+    };
     Ok(ConsoleSummary {
+        held_roles,
         org_name: org.name.clone(),
         org_slug: org.slug.clone(),
         user_email,
@@ -44,4 +49,27 @@ pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSumma
             words.split_whitespace().map(str::to_string).collect()
         },
     })
+}
+
+/// The roles the user holds in the org and where, org-wide first, by name.
+async fn held_roles(
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    user_id: &str,
+) -> Result<Vec<HeldRole>, Error> {
+    let teams = crate::store::teams::list(conn, org_id).await?;
+    let mut held = Vec::new();
+    for g in grants::of_member(conn, org_id, user_id).await? {
+        let (_, role) = super::members::role_permissions(conn, org_id, &g.role_id).await?;
+        let place = match &g.team_id {
+            None => "the whole organization".to_string(),
+            Some(id) => teams
+                .iter()
+                .find(|t| &t.id == id)
+                .map_or_else(|| "a team".to_string(), |t| format!("team {}", t.name)),
+        };
+        held.push((g.team_id.is_some(), HeldRole { role, place }));
+    }
+    held.sort_by(|a, b| (a.0, &a.1.place, &a.1.role).cmp(&(b.0, &b.1.place, &b.1.role)));
+    Ok(held.into_iter().map(|(_, h)| h).collect())
 }
