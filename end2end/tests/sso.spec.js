@@ -24,6 +24,9 @@ test("sign in with Okta as the mapped member", async ({ browser }) => {
   await signIn(admin);
   await admin.getByRole("link", { name: "Single sign-on" }).click();
   await expect(admin.getByTestId("redirect-uri")).toHaveText(`${base}/sso/callback`);
+  // One click copies it (or, where the browser refuses the clipboard, selects it).
+  await admin.getByRole("button", { name: "Copy redirect URI" }).click();
+  await expect(admin.getByRole("status").filter({ hasText: /Copied ✓|Ctrl\+C/ })).toBeVisible();
   const form = admin.locator("section", { hasText: "Add a provider" });
   await form.locator("select[name=kind]").selectOption("okta");
   await form.locator("input[name=name]").fill("Okta");

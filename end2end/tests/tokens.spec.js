@@ -180,7 +180,7 @@ test("without a clipboard, Copy selects the secret and says how to copy it", asy
   const token = (await page.getByTestId("new-token").textContent()).trim();
   expect(token).toMatch(/^fgp_/);
   await page.getByRole("button", { name: "Copy" }).click();
-  await expect(page.getByTestId("copy-status")).toHaveText(/Press Ctrl\+C .* the secret is selected/);
+  await expect(page.getByTestId("copy-status")).toHaveText(/Press Ctrl\+C .* the text is selected/);
   expect(await page.evaluate(() => window.getSelection().toString().trim())).toBe(token);
   await page.screenshot({ path: path.join(shots, "24-token-copy-by-hand.png"), fullPage: true });
   await context.close();

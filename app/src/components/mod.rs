@@ -1,7 +1,9 @@
 //! Small building blocks shared by the console's pages: cards, form fields, alerts, the header.
 
+mod copy;
 mod frame;
 
+pub use copy::{CopyButton, Copyable};
 pub use frame::{failure, use_summary, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel};
 
 use foxgate_core::model::{ConsoleSummary, Org};

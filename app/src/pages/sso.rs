@@ -8,7 +8,8 @@ use crate::api::sso::{
     TestProvider, VerifyDomain,
 };
 use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
+    failure, viewer_may, ActionError, ConsoleFrame, Copyable, PageHeading, Panel, Submit, INPUT,
+    QUIET,
 };
 use crate::pages::confirm_href;
 use foxgate_core::model::Doomed;
@@ -59,7 +60,7 @@ fn SsoBody() -> impl IntoView {
                             view! {
                                 <Panel title="Register Foxgate at your IdP">
                                     <p class="text-sm">"Redirect URI (sign-in redirect / reply URL): "
-                                        <code class="rounded bg-slate-100 px-1 dark:bg-slate-800" data-testid="redirect-uri">{settings.redirect_uri}</code>
+                                        <Copyable text=settings.redirect_uri what="redirect URI" testid="redirect-uri" />
                                     </p>
                                     <p class="mt-2 text-xs text-slate-600 dark:text-slate-400">"Grant type: authorization code with PKCE. Client authentication: client secret (basic). The README has step-by-step notes for Okta and Entra ID."</p>
                                 </Panel>
@@ -124,7 +125,7 @@ fn DomainsPanel(editable: bool) -> impl IntoView {
                             <td class="py-2 pr-3 text-xs">
                                 {(!d.verified).then(|| view! {
                                     <p>"TXT record " <code class="rounded bg-slate-100 px-1 dark:bg-slate-800">{d.record_name.clone()}</code></p>
-                                    <p>"holding " <code class="rounded bg-slate-100 px-1 dark:bg-slate-800" data-testid="domain-record-value">{d.record_value.clone()}</code></p>
+                                    <p>"holding " <Copyable text=d.record_value.clone() what="TXT record value" testid="domain-record-value" /></p>
                                 })}
                             </td>
                             <td class="py-2">

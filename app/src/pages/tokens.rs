@@ -5,8 +5,8 @@ use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
 use crate::api::tokens::{list_tokens, new_submission, take_new_token, CreateToken, RotateToken};
 use crate::components::{
-    failure, use_summary, ActionError, AppWords, ConsoleFrame, PageHeading, Panel, Submit, BUTTON,
-    INPUT, QUIET,
+    failure, use_summary, ActionError, AppWords, ConsoleFrame, CopyButton, PageHeading, Panel,
+    Submit, BUTTON, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use crate::pages::query_param;
@@ -120,8 +120,6 @@ fn TokensBody() -> impl IntoView {
 /// which leads to the token's row (without JavaScript, a reload that no longer shows it).
 #[component]
 fn NewSecret(#[prop(into)] created: Signal<Option<CreatedToken>>) -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
     // The secret put away with "Done"; a new mint or rotation shows its own.
     let dismissed = RwSignal::new(None::<String>);
     let said = RwSignal::new("");
@@ -138,12 +136,6 @@ fn NewSecret(#[prop(into)] created: Signal<Option<CreatedToken>>) -> impl IntoVi
             .filter(|c| dismissed.with(|d| d.as_ref() != Some(&c.token)))?;
         said.set("");
         let secret = created.token.clone();
-        let copy = move |_| {
-            #[cfg(feature = "hydrate")]
-            copy_or_select(secret.clone(), code, said);
-            #[cfg(not(feature = "hydrate"))]
-            let _ = &secret;
-        };
         let row = format!("token-{}", created.info.id);
         let done = {
             let (secret, row) = (created.token.clone(), row.clone());
@@ -182,45 +174,13 @@ fn NewSecret(#[prop(into)] created: Signal<Option<CreatedToken>>) -> impl IntoVi
                 <div class="mt-3 flex flex-wrap items-center gap-2">
                     // Without JavaScript there is nothing a Copy button could do: the block
                     // selects whole on one click instead.
-                    <Show when=move || hydrated.get()>
-                        <button type="button" class=QUIET on:click=copy.clone()>"Copy"</button>
-                    </Show>
+                    <CopyButton text=secret code said />
                     <a href=format!("/tokens#{row}") class=BUTTON on:click=done>"Done — I have stored it"</a>
                     <p role="status" class="text-sm" data-testid="copy-status">{move || said.get()}</p>
                 </div>
             </div>
         })
     }
-}
-
-/// Writes the secret to the clipboard; when the browser has none or refuses, selects it and
-/// says how to copy it by hand.
-#[cfg(feature = "hydrate")]
-fn copy_or_select(secret: String, code: NodeRef<leptos::html::Code>, said: RwSignal<&'static str>) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let navigator = window.navigator();
-    let select = move || {
-        if let (Some(code), Ok(Some(selection))) = (code.get_untracked(), window.get_selection()) {
-            let _ = selection.select_all_children(&code);
-        }
-        said.set("Press Ctrl+C (⌘C on a Mac) to copy: the secret is selected.");
-    };
-    // Missing outside a secure context (plain http to another host than localhost).
-    let has_clipboard = web_sys::js_sys::Reflect::get(&navigator, &"clipboard".into())
-        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
-    if !has_clipboard {
-        select();
-        return;
-    }
-    let written = navigator.clipboard().write_text(&secret);
-    leptos::task::spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(written).await {
-            Ok(_) => said.set("Copied ✓"),
-            Err(_) => select(),
-        }
-    });
 }
 
 /// The mint form. Without JavaScript every field shows (each says which kind it is for);
