@@ -234,3 +234,52 @@ async fn ending_all_other_sessions_keeps_this_one(backend: Backend) {
     assert_eq!(anonymous.status(), 401);
 }
 on_both_databases!(ending_all_other_sessions_keeps_this_one);
+
+/// Issue 15 §6: ending the session in use, confirmed on `/confirm`, signs out cleanly: to the
+/// sign-in page saying so, the cookie dead; ending another comes back to the list.
+async fn ending_this_session_signs_out(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let here = s.signed_in_owner().await;
+    let laptop = {
+        let res = s.login(OWNER_EMAIL, OWNER_PASSWORD, None).await;
+        session_cookie(res.headers()).unwrap()
+    };
+    let listed = sessions(&s, &here).await;
+    let id_where = |current: bool| {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["current"] == current)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (this, other) = (id_where(true), id_where(false));
+
+    let page = s
+        .get(&format!("/confirm?what=session&id={this}"), Some(&here))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("you are signed out"), "{page}");
+    let confirm = |id: &str| format!("/confirm?what=session&id={id}");
+    let res = s
+        .post_console_form(
+            &here,
+            &confirm(&other),
+            "end_session",
+            &[("session", &other)],
+        )
+        .await;
+    assert_eq!(res.headers()["location"], "/sessions");
+    assert_eq!(me_status(&s, &laptop).await, 401);
+    let res = s
+        .post_console_form(&here, &confirm(&this), "end_session", &[("session", &this)])
+        .await;
+    assert_eq!(res.headers()["location"], "/login?notice=signed_out");
+    assert_eq!(me_status(&s, &here).await, 401);
+}
+on_both_databases!(ending_this_session_signs_out);
