@@ -28,7 +28,15 @@ test("sign in with Okta as the mapped member", async ({ browser }) => {
   await admin.getByRole("button", { name: "Copy redirect URI" }).click();
   await expect(admin.getByRole("status").filter({ hasText: /Copied ✓|Ctrl\+C/ })).toBeVisible();
   const form = admin.locator("section", { hasText: "Add a provider" });
+  // The form shows the chosen kind's fields, with an issuer of that kind as the hint.
+  await form.locator("select[name=kind]").selectOption("entra");
+  await expect(form.locator("input[name=allowed_tenants]")).toBeVisible();
+  await expect(form.locator("input[name=issuer]")).toHaveAttribute("placeholder", /login\.microsoftonline\.com/);
+  await form.locator("select[name=kind]").selectOption("google");
+  await expect(form.locator("input[name=groups_claim]")).toBeHidden();
+  await expect(form.locator("input[name=allowed_tenants]")).toBeHidden();
   await form.locator("select[name=kind]").selectOption("okta");
+  await expect(form.locator("input[name=groups_claim]")).toBeVisible();
   await form.locator("input[name=name]").fill("Okta");
   await form.locator("input[name=issuer]").fill(`${idp}/okta/oauth2/default`);
   await form.locator("input[name=client_id]").fill(client.client_id);

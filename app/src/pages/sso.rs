@@ -268,13 +268,31 @@ fn ProviderForm(
             </label>
         }
     };
+    // Without JavaScript every field shows (each label says which kind it is for); once
+    // hydrated, only the chosen kind's.
+    let chosen = RwSignal::new(kind);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let only_for = move |fits: fn(ProviderKind) -> bool| {
+        move || {
+            if !hydrated.get() || fits(chosen.get()) {
+                "block text-sm"
+            } else {
+                "hidden"
+            }
+        }
+    };
     view! {
         <ActionForm action=save node_ref=form attr:class="space-y-3">
             <input type="hidden" name="provider" value=get(|p| p.id.clone()) />
             <div class="grid gap-3 sm:grid-cols-2">
                 <label class="block text-sm">
                     "Kind"
-                    <select name="kind" class=format!("mt-1 block w-full {INPUT}")>
+                    <select name="kind" class=format!("mt-1 block w-full {INPUT}") on:change=move |ev| {
+                        if let Some(k) = ProviderKind::parse(&event_target_value(&ev)) {
+                            chosen.set(k);
+                        }
+                    }>
                         {ProviderKind::ALL
                             .into_iter()
                             .map(|k| view! { <option value=k.as_str() selected=k == kind>{k.label()}</option> })
@@ -282,7 +300,10 @@ fn ProviderForm(
                     </select>
                 </label>
                 {field("Button label", "name", get(|p| p.name.clone()), "e.g. Okta")}
-                {field("Issuer", "issuer", get(|p| p.issuer.clone()), "https://acme.okta.com/oauth2/default")}
+                <label class="block text-sm">
+                    "Issuer"
+                    <input name="issuer" value=get(|p| p.issuer.clone()) placeholder=move || chosen.get().issuer_example() class=format!("mt-1 block w-full {INPUT}") />
+                </label>
                 {field("Client id", "client_id", get(|p| p.client_id.clone()), "")}
                 <label class="block text-sm">
                     "Client secret"
@@ -290,8 +311,15 @@ fn ProviderForm(
                 </label>
                 {field("Scopes", "scopes", get(|p| p.scopes.join(" ")), "openid email profile groups")}
                 {field("Allowed email domains (Google: hd)", "allowed_domains", get(|p| p.allowed_domains.join(" ")), "acme.com")}
-                {field("Allowed Entra tenant ids", "allowed_tenants", get(|p| p.allowed_tenants.join(" ")), "")}
-                {field("Groups claim", "groups_claim", get(|p| p.groups_claim.clone().unwrap_or_default()), "groups")}
+                <label class=only_for(|k| k == ProviderKind::Entra)>
+                    "Allowed Entra tenant ids (Entra ID)"
+                    <input name="allowed_tenants" value=get(|p| p.allowed_tenants.join(" ")) class=format!("mt-1 block w-full {INPUT}") />
+                </label>
+                // Google's ID tokens carry no groups.
+                <label class=only_for(|k| k != ProviderKind::Google)>
+                    "Groups claim (not Google)"
+                    <input name="groups_claim" value=get(|p| p.groups_claim.clone().unwrap_or_default()) placeholder="groups" class=format!("mt-1 block w-full {INPUT}") />
+                </label>
                 <label class="block text-sm">
                     "Default role for new members"
                     <select name="default_role" class=format!("mt-1 block w-full {INPUT}")>

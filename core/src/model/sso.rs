@@ -49,6 +49,17 @@ impl ProviderKind {
         }
     }
 
+    /// What the issuer of this kind looks like, as a hint in the provider form.
+    pub fn issuer_example(self) -> &'static str {
+        match self {
+            Self::Okta => "https://acme.okta.com/oauth2/default",
+            Self::Entra => "https://login.microsoftonline.com/<tenant id>/v2.0",
+            Self::Google => "https://accounts.google.com",
+            Self::Auth0 => "https://acme.us.auth0.com/",
+            Self::Generic => "https://idp.example.com",
+        }
+    }
+
     /// The scopes asked for when none are configured. Okta sends `groups` only when asked.
     pub fn default_scopes(self) -> &'static [&'static str] {
         match self {
