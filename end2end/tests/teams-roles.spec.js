@@ -37,6 +37,15 @@ test("owner creates a team, a custom role and a member with that role", async ({
   const newRole = page.locator("section", { hasText: "New custom role" });
   await newRole.locator("input[name=name]").fill("Team reader");
   await newRole.locator("input[name=description]").fill("Sees teams and members");
+  // "all" ticks a whole row or column, and clears it when it is already full.
+  await newRole.getByRole("button", { name: "All of teams" }).click();
+  for (const a of ["create", "read", "update", "delete"]) await expect(newRole.getByLabel(`teams:${a}`)).toBeChecked();
+  await newRole.getByRole("button", { name: "All of teams" }).click();
+  await expect(newRole.getByLabel("teams:read")).not.toBeChecked();
+  await newRole.getByRole("button", { name: "All read" }).click();
+  await expect(newRole.getByLabel("audit:read")).toBeChecked();
+  await newRole.getByRole("button", { name: "All read" }).click();
+  await expect(newRole.getByLabel("audit:read")).not.toBeChecked();
   await newRole.getByLabel("teams:read").check();
   await newRole.getByLabel("members:read").check();
   await newRole.getByRole("button", { name: "Create role" }).click();
