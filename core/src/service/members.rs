@@ -161,26 +161,37 @@ pub(crate) async fn role_id(
     org_id: &str,
     reference: &str,
 ) -> Result<String, Error> {
-    let reference = reference.trim();
-    if BuiltinRole::from_id(reference).is_some() {
-        return Ok(reference.to_string());
-    }
-    if let Some(role) = BuiltinRole::ALL
-        .iter()
-        .find(|r| r.name().eq_ignore_ascii_case(reference))
-    {
-        return Ok(role.id().to_string());
-    }
+    let mut ids = role_ids(conn, org_id, &[reference]).await?;
+    Ok(ids.remove(0))
+}
+
+/// [`role_id`] for several references, reading the org's custom roles once.
+pub(crate) async fn role_ids(
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    references: &[&str],
+) -> Result<Vec<String>, Error> {
     let custom = roles::list(conn, org_id).await?;
-    Ok(custom
-        .iter()
-        .find(|r| r.id == reference)
-        .or_else(|| {
+    let resolve = |reference: &str| {
+        let reference = reference.trim();
+        if BuiltinRole::from_id(reference).is_some() {
+            return reference.to_string();
+        }
+        let builtin = BuiltinRole::ALL
+            .iter()
+            .find(|r| r.name().eq_ignore_ascii_case(reference))
+            .map(|r| r.id().to_string());
+        let by_id = || custom.iter().find(|r| r.id == reference);
+        let by_name = || {
             custom
                 .iter()
                 .find(|r| r.name.eq_ignore_ascii_case(reference))
-        })
-        .map_or_else(|| reference.to_string(), |r| r.id.clone()))
+        };
+        builtin
+            .or_else(|| by_id().or_else(by_name).map(|r| r.id.clone()))
+            .unwrap_or_else(|| reference.to_string())
+    };
+    Ok(references.iter().map(|r| resolve(r)).collect())
 }
 
 /// Gives a member a role (built-in or custom) at org scope or for one team. The actor needs

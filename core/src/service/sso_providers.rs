@@ -216,8 +216,10 @@ async fn validated(
             format!("at most {MAX_RULES} rules"),
         ));
     }
+    let references: Vec<&str> = input.group_rules.iter().map(|r| r.role.as_str()).collect();
+    let rule_roles = super::members::role_ids(conn, &org.id, &references).await?;
     let mut group_rules = Vec::new();
-    for rule in &input.group_rules {
+    for (rule, role_id) in input.group_rules.iter().zip(rule_roles) {
         let group = text("group_rules", &rule.group, 200)?;
         let team_id = match rule
             .team
@@ -238,7 +240,6 @@ async fn validated(
             ),
             None => None,
         };
-        let role_id = super::members::role_id(conn, &org.id, &rule.role).await?;
         if role_id == BuiltinRole::TeamAdmin.id() && team_id.is_none() {
             return Err(Error::invalid(
                 "group_rules",

@@ -168,10 +168,8 @@ async fn role_powers<'a>(
         return Err(Error::invalid("roles", "a token needs at least one role"));
     }
     let org_id = cx.org.id.clone();
-    let mut role_ids = Vec::with_capacity(input.roles.len());
-    for reference in &input.roles {
-        role_ids.push(super::members::role_id(&mut cx.db, &org_id, reference).await?);
-    }
+    let references: Vec<&str> = input.roles.iter().map(String::as_str).collect();
+    let role_ids = super::members::role_ids(&mut cx.db, &org_id, &references).await?;
     if kind == TokenKind::Team
         && role_ids
             .iter()
