@@ -115,7 +115,7 @@ pub fn message_for(code: &str, field: Option<&str>) -> &'static str {
             "Allowed domains are names such as acme.com (Entra ID: restrict by tenant instead)."
         }
         (PageError::InvalidInput, Some("group_rules")) => {
-            "Each rule is one line, `group = role` or `group = role @ team`, naming roles and teams of this organization."
+            "Each group rule names the IdP group and a role of this organization; leave unused rows blank."
         }
         (PageError::InvalidInput, Some("default_role")) => "Pick a role of this organization, or none.",
         (PageError::InvalidInput, Some("require_sso")) => {

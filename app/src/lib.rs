@@ -25,6 +25,10 @@ pub const CONSOLE_PAGES: [(&str, &str); 9] = [
     ("/activity", "Activity"),
 ];
 
+/// The prefixes of the pages of one object (`/teams/payments`, `/roles/{id}`), gated like
+/// the console pages; other paths below a page (`/sso/callback`) are not pages.
+pub const CONSOLE_DETAIL_PAGES: [&str; 2] = ["/teams/", "/roles/"];
+
 /// The HTML document around the app, rendered on the server only; `stylesheet` is the
 /// fingerprinted stylesheet's path.
 pub fn shell(options: LeptosOptions, stylesheet: String) -> impl IntoView {
@@ -63,6 +67,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/teams/:team") view=pages::TeamDetail ssr=SsrMode::Async />
                 <Route path=path!("/members") view=pages::Members ssr=SsrMode::Async />
                 <Route path=path!("/roles") view=pages::Roles ssr=SsrMode::Async />
+                <Route path=path!("/roles/:role") view=pages::RoleDetail ssr=SsrMode::Async />
                 <Route path=path!("/applications") view=pages::Applications ssr=SsrMode::Async />
                 <Route path=path!("/tokens") view=pages::Tokens ssr=SsrMode::Async />
                 <Route path=path!("/sso") view=pages::Sso ssr=SsrMode::Async />

@@ -54,9 +54,9 @@ test("declare, grant, ask, revoke: the decision flips", async ({ page }) => {
   await expect(newRole.getByText("Deploy API (deploy)")).toBeVisible();
   await newRole.getByLabel("deploy:deployments:approve").check();
   await newRole.getByRole("button", { name: "Create role" }).click();
-  const approver = page.getByTestId("role-card").filter({ hasText: "Approver" });
-  await expect(approver.getByLabel("deploy:deployments:approve")).toBeChecked();
-  await expect(approver.getByLabel("deploy:deployments:rollback")).not.toBeChecked();
+  await page.getByTestId("custom-roles").getByRole("link", { name: "Approver" }).click();
+  await expect(page.getByLabel("deploy:deployments:approve")).toBeChecked();
+  await expect(page.getByLabel("deploy:deployments:rollback")).not.toBeChecked();
   await page.screenshot({ path: path.join(shots, "31-role-with-application.png"), fullPage: true });
 
   await page.goto(base + "/members");

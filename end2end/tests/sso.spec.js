@@ -41,7 +41,13 @@ test("sign in with Okta as the mapped member", async ({ browser }) => {
   await form.locator("input[name=issuer]").fill(`${idp}/okta/oauth2/default`);
   await form.locator("input[name=client_id]").fill(client.client_id);
   await form.locator("input[name=client_secret]").fill(client.client_secret);
-  await form.locator("textarea[name=group_rules]").fill("Engineering = member");
+  // Group rules are rows: the IdP's group, a role by name, a team or the whole org.
+  await form.getByRole("button", { name: "Add a rule" }).click();
+  await expect(form.getByTestId("group-rule")).toHaveCount(3);
+  await form.getByRole("button", { name: "Remove rule 3" }).click();
+  await expect(form.getByTestId("group-rule")).toHaveCount(2);
+  await form.getByLabel("IdP group of rule 1").fill("Engineering");
+  await form.getByLabel("Role of rule 1").selectOption({ label: "Member" });
   await form.getByRole("button", { name: "Add provider" }).click();
   const card = admin.getByTestId("provider-card");
   await expect(card).toContainText("Okta · Okta");

@@ -49,11 +49,26 @@ test("owner creates a team, a custom role and a member with that role", async ({
   await newRole.getByLabel("teams:read").check();
   await newRole.getByLabel("members:read").check();
   await newRole.getByRole("button", { name: "Create role" }).click();
-  const card = page.getByTestId("role-card").filter({ hasText: "Team reader" }).filter({ hasText: "Save role" });
-  await expect(card).toHaveCount(1);
-  await expect(card.getByLabel("teams:read")).toBeChecked();
-  await expect(card.getByLabel("teams:update")).not.toBeChecked();
+  // Said, focused, and the form is blank again for the next role.
+  await expect(page.getByTestId("action-done")).toContainText("Role “Team reader” created.");
+  await expect(page.getByTestId("action-done")).toBeFocused();
+  await expect(newRole.locator("input[name=name]")).toHaveValue("");
+  await expect(newRole.getByLabel("teams:read")).not.toBeChecked();
+  // Custom roles first, then the built-ins side by side.
+  await expect(page.getByTestId("builtin-matrix").locator("tbody tr").first()).toContainText("all");
   await page.screenshot({ path: path.join(shots, "11-roles.png"), fullPage: true });
+  await page.getByTestId("custom-roles").getByRole("link", { name: "Team reader" }).click();
+  await expect(page.getByTestId("role-name")).toHaveText("Team reader");
+  await expect(page.getByLabel("teams:read")).toBeChecked();
+  await expect(page.getByLabel("teams:update")).not.toBeChecked();
+  await page.getByLabel("teams:update").check();
+  await page.getByRole("button", { name: "Save role" }).click();
+  await expect(page.getByTestId("action-done")).toContainText("Role “Team reader” saved.");
+  await page.getByLabel("teams:update").uncheck();
+  await page.getByRole("button", { name: "Save role" }).click();
+  await expect(page.getByTestId("action-done")).toBeFocused();
+  await page.reload();
+  await expect(page.getByLabel("teams:update")).not.toBeChecked();
 
   await page.goto(base + "/members");
   const add = page.locator("section", { hasText: "Add a local account" });

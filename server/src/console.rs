@@ -203,7 +203,9 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
     let console_page = foxgate_app::CONSOLE_PAGES
         .iter()
         .any(|(page, _)| *page == path)
-        || path.starts_with("/teams/")
+        || foxgate_app::CONSOLE_DETAIL_PAGES
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
         || path == "/confirm";
     if req.method() != Method::GET || !(console_page || path == "/login" || path == "/setup") {
         return next.run(req).await;

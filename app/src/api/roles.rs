@@ -22,6 +22,11 @@ pub async fn list_roles() -> Result<Vec<Role>, UiError> {
     door::serve!(foxgate_core::service::roles::list)
 }
 
+#[server(prefix = "/fn", endpoint = "role_detail")]
+pub async fn role_detail(role: String) -> Result<Role, UiError> {
+    door::serve!(foxgate_core::service::roles::get, &role)
+}
+
 #[server(prefix = "/fn", endpoint = "create_role")]
 pub async fn create_role(
     name: String,

@@ -74,7 +74,9 @@ pub async fn save_provider(
     #[server(default)] allowed_domains: String,
     #[server(default)] allowed_tenants: String,
     #[server(default)] groups_claim: String,
-    #[server(default)] group_rules: String,
+    #[server(default)] rule_group: Vec<String>,
+    #[server(default)] rule_role: Vec<String>,
+    #[server(default)] rule_team: Vec<String>,
     #[server(default)] default_role: String,
     #[server(default)] enabled: Option<String>,
 ) -> Result<IdentityProvider, UiError> {
@@ -88,7 +90,9 @@ pub async fn save_provider(
         allowed_domains,
         allowed_tenants,
         groups_claim,
-        group_rules,
+        rule_groups: rule_group,
+        rule_roles: rule_role,
+        rule_teams: rule_team,
         default_role,
         enabled: enabled.is_some(),
     };

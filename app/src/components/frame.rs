@@ -107,42 +107,6 @@ fn QueryError() -> impl IntoView {
     }
 }
 
-/// The message of the last failed action, when JavaScript runs the forms. It takes the focus
-/// when it appears, so a keyboard or screen-reader user lands on what went wrong.
-#[component]
-pub fn ActionError(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
-    let shown = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if let Some(box_) = shown.get() {
-            let _ = box_.focus();
-        }
-    });
-    move || {
-        message.get().map(|m| {
-            view! {
-                <div node_ref=shown tabindex="-1" class="focus:outline-none" data-testid="action-error">
-                    <Alert>{m}</Alert>
-                </div>
-            }
-        })
-    }
-}
-
-/// The error message of a server action's last result, if it failed.
-pub fn failure<S>(action: ServerAction<S>) -> Signal<Option<String>>
-where
-    S: leptos::server_fn::ServerFn<Error = crate::error::UiError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.message().to_string())
-    })
-}
-
 #[component]
 pub fn PageHeading(title: &'static str, subtitle: &'static str) -> impl IntoView {
     view! {

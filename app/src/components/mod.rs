@@ -1,10 +1,12 @@
 //! Small building blocks shared by the console's pages: cards, form fields, alerts, the header.
 
 mod copy;
+mod feedback;
 mod frame;
 
 pub use copy::{CopyButton, Copyable};
-pub use frame::{failure, use_summary, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel};
+pub use feedback::{failure, success, ActionDone, ActionError};
+pub use frame::{use_summary, viewer_may, ConsoleFrame, PageHeading, Panel};
 
 use foxgate_core::model::{ConsoleSummary, Org};
 use leptos::prelude::*;
@@ -106,6 +108,16 @@ pub fn Submit(
             {move || if working() { busy } else { label }}
         </button>
     }
+}
+
+/// A page's object that could not be loaded: its message, and a 404 status when it does
+/// not exist (or is not the viewer's to see).
+#[component]
+pub fn LoadError(error: crate::error::UiError) -> impl IntoView {
+    if error.code() == foxgate_core::ErrorCode::NotFound {
+        crate::api::mark_not_found();
+    }
+    view! { <p class="text-sm text-red-700">{error.message().to_string()}</p> }
 }
 
 /// A message box; `error` selects the red variant, otherwise it is informational.

@@ -22,7 +22,7 @@ pub use dashboard::Dashboard;
 pub use login::Login;
 pub use members::Members;
 pub use not_found::NotFound;
-pub use roles::Roles;
+pub use roles::{RoleDetail, Roles};
 pub use sessions::Sessions;
 pub use setup::Setup;
 pub use sso::Sso;

@@ -2,7 +2,7 @@
 
 use crate::api::roles::list_roles;
 use crate::api::teams::team_detail;
-use crate::components::{ConsoleFrame, Panel};
+use crate::components::{ConsoleFrame, LoadError, Panel};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -53,12 +53,7 @@ pub fn TeamDetail() -> impl IntoView {
                                 }
                                 .into_any()
                             }
-                            Err(e) => {
-                                if e.code() == foxgate_core::ErrorCode::NotFound {
-                                    crate::api::mark_not_found();
-                                }
-                                view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any()
-                            }
+                            Err(e) => view! { <LoadError error=e /> }.into_any(),
                         })
                 }}
             </Suspense>

@@ -48,6 +48,17 @@ impl BuiltinRole {
         }
     }
 
+    /// What the role is for, in one sentence for the console and the API.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Owner => "Everything, including deleting the organization. Keep to a few people.",
+            Self::Admin => "Runs the organization: teams, members, roles, tokens, sign-in, the log.",
+            Self::TeamAdmin => "Manages the members and tokens of its team (of every team when given org-wide); reads the rest.",
+            Self::Member => "Reads the organization and mints personal tokens.",
+            Self::Viewer => "Reads everything, changes nothing. For auditors.",
+        }
+    }
+
     pub fn permissions(self) -> PermissionSet {
         use Action::*;
         use Resource::*;

@@ -105,7 +105,7 @@ impl TryFrom<TokenForm> for NewToken {
     }
 }
 
-/// The identity provider form: lists are space-separated, group rules one per line,
+/// The identity provider form: lists are space-separated, group rules rows of three fields,
 /// `enabled` a checkbox (present when ticked), an empty client secret keeps the stored one.
 #[derive(Debug, Clone, Default)]
 pub struct ProviderForm {
@@ -118,7 +118,10 @@ pub struct ProviderForm {
     pub allowed_domains: String,
     pub allowed_tenants: String,
     pub groups_claim: String,
-    pub group_rules: String,
+    /// Per group rule row: the IdP group, the role, the team (empty: the whole organization).
+    pub rule_groups: Vec<String>,
+    pub rule_roles: Vec<String>,
+    pub rule_teams: Vec<String>,
     pub default_role: String,
     pub enabled: bool,
 }
@@ -139,7 +142,7 @@ impl TryFrom<ProviderForm> for ProviderSettings {
             allowed_domains: words(&f.allowed_domains),
             allowed_tenants: words(&f.allowed_tenants),
             groups_claim: some(f.groups_claim),
-            group_rules: GroupRule::parse_lines(&f.group_rules)
+            group_rules: GroupRule::from_rows(&f.rule_groups, &f.rule_roles, &f.rule_teams)
                 .map_err(|why| Error::invalid("group_rules", why))?,
             default_role: some(f.default_role),
             enabled: f.enabled,
@@ -210,7 +213,9 @@ mod tests {
             issuer: "https://acme.okta.com".into(),
             client_id: "c".into(),
             scopes: "openid  email".into(),
-            group_rules: "Engineering = member\nAdmins = admin".into(),
+            rule_groups: vec!["Engineering".into(), "Admins".into(), String::new()],
+            rule_roles: vec!["member".into(), "admin".into(), String::new()],
+            rule_teams: vec!["alpha".into(), String::new(), String::new()],
             enabled: true,
             ..Default::default()
         };

@@ -101,44 +101,38 @@ pub struct GroupRule {
 }
 
 impl GroupRule {
-    /// One rule per line, as the console edits them: `group = role` (org-wide) or
-    /// `group = role @ team`. The last `=` splits, so group names may contain one.
-    pub fn parse_lines(text: &str) -> Result<Vec<GroupRule>, String> {
-        text.lines()
-            .map(str::trim)
-            .enumerate()
-            .filter(|(_, line)| !line.is_empty())
-            .map(|(i, line)| {
-                let (group, target) = line.rsplit_once('=').ok_or_else(|| {
-                    format!(
-                        "line {}: write `group = role` or `group = role @ team`",
-                        i + 1
-                    )
-                })?;
-                let (role, team) = match target.split_once('@') {
-                    Some((role, team)) => (role.trim(), Some(team.trim().to_string())),
-                    None => (target.trim(), None),
-                };
-                if group.trim().is_empty() || role.is_empty() || team.as_deref() == Some("") {
-                    return Err(format!(
-                        "line {}: group, role and team (when given) must not be empty",
-                        i + 1
-                    ));
-                }
-                Ok(GroupRule {
-                    group: group.trim().to_string(),
-                    team,
-                    role: role.to_string(),
-                })
-            })
-            .collect()
-    }
-
-    pub fn to_line(&self) -> String {
-        match &self.team {
-            Some(team) => format!("{} = {} @ {team}", self.group, self.role),
-            None => format!("{} = {}", self.group, self.role),
+    /// The rules of the console's form, one row each: `groups[i]` → `roles[i]` (a role id or
+    /// name) on `teams[i]` (a team slug or id; empty for the whole organization). Rows left
+    /// blank are skipped; a row with only a group or only a role is refused, naming the row.
+    pub fn from_rows(
+        groups: &[String],
+        roles: &[String],
+        teams: &[String],
+    ) -> Result<Vec<GroupRule>, String> {
+        if groups.len() != roles.len() || groups.len() != teams.len() {
+            return Err(
+                "each rule needs a group, a role and a team (or the whole organization)".into(),
+            );
         }
+        groups
+            .iter()
+            .zip(roles)
+            .zip(teams)
+            .enumerate()
+            .map(|(i, ((group, role), team))| (i + 1, group.trim(), role.trim(), team.trim()))
+            .filter(|(_, group, role, _)| !group.is_empty() || !role.is_empty())
+            .map(
+                |(row, group, role, team)| match (group.is_empty(), role.is_empty()) {
+                    (true, _) => Err(format!("rule {row}: name the identity provider's group")),
+                    (_, true) => Err(format!("rule {row}: pick the role members of {group} get")),
+                    _ => Ok(GroupRule {
+                        group: group.to_string(),
+                        team: Some(team.to_string()).filter(|t| !t.is_empty()),
+                        role: role.to_string(),
+                    }),
+                },
+            )
+            .collect()
     }
 }
 
@@ -244,9 +238,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn group_rules_read_and_write_one_per_line() {
-        let text = "Engineering = member @ alpha\n\n  a=b = admin  \n";
-        let rules = GroupRule::parse_lines(text).unwrap();
+    fn group_rules_come_as_rows() {
+        let text = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let rules = GroupRule::from_rows(
+            &text(&["Engineering", " ", "a=b "]),
+            &text(&["member", "", "admin"]),
+            &text(&["alpha", "", ""]),
+        )
+        .unwrap();
         assert_eq!(
             rules,
             vec![
@@ -262,12 +261,17 @@ mod tests {
                 },
             ]
         );
-        let back: Vec<String> = rules.iter().map(GroupRule::to_line).collect();
-        assert_eq!(GroupRule::parse_lines(&back.join("\n")).unwrap(), rules);
-        assert!(GroupRule::parse_lines("no equals sign")
-            .unwrap_err()
-            .starts_with("line 1"));
-        assert!(GroupRule::parse_lines("g = member @ ").is_err());
-        assert!(GroupRule::parse_lines(" = member").is_err());
+        let refused = |g: &[&str], r: &[&str], t: &[&str]| {
+            GroupRule::from_rows(&text(g), &text(r), &text(t)).unwrap_err()
+        };
+        assert_eq!(
+            refused(&["", "Ops"], &["", ""], &["", ""]),
+            "rule 2: pick the role members of Ops get"
+        );
+        assert_eq!(
+            refused(&[""], &["admin"], &["alpha"]),
+            "rule 1: name the identity provider's group"
+        );
+        assert!(refused(&["Ops"], &["admin"], &[]).contains("each rule"));
     }
 }

@@ -30,7 +30,7 @@ fn builtin_view(r: BuiltinRole) -> Role {
     Role {
         id: r.id().into(),
         name: r.name().into(),
-        description: "Built in".into(),
+        description: r.description().into(),
         permissions: r.permissions().to_words(),
         builtin: true,
     }
@@ -81,6 +81,24 @@ pub async fn list(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<Role
         .map(builtin_view)
         .chain(custom.into_iter().map(view))
         .collect())
+}
+
+/// One role by id or name (any case): a built-in one or a custom role of the org.
+pub async fn get(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    role_ref: &str,
+) -> Result<Role, Error> {
+    let mut cx = ROLES_READ.read(s, p, org_ref, None).await?;
+    let id = super::members::role_id(&mut cx.db, &cx.org.id, role_ref).await?;
+    if let Some(builtin) = BuiltinRole::from_id(&id) {
+        return Ok(builtin_view(builtin));
+    }
+    store::roles::get(&mut cx.db, &cx.org.id, &id)
+        .await?
+        .map(view)
+        .ok_or(Error::NotFound)
 }
 
 pub async fn create(

@@ -19,7 +19,7 @@ pub use json::ApiJson;
 
 use crate::api_error::ApiError;
 use crate::state::AppState;
-use axum::routing::{delete, get, patch, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 
 pub fn routes() -> Router<AppState> {
@@ -70,7 +70,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/orgs/{org}/roles/{role}",
-            patch(roles::update).delete(roles::delete),
+            get(roles::get).patch(roles::update).delete(roles::delete),
         )
         .route(
             "/orgs/{org}/sso/providers",

@@ -30,6 +30,14 @@ pub async fn create(
     ))
 }
 
+pub async fn get(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Path((org, role)): Path<(String, String)>,
+) -> Result<Json<Role>, ApiError> {
+    Ok(Json(roles::get(&st.services, &p, &org, &role).await?))
+}
+
 pub async fn update(
     State(st): State<AppState>,
     Caller(p): Caller,

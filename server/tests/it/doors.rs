@@ -113,7 +113,9 @@ async fn every_use_case_through_both_doors(backend: Backend) {
             ("issuer", "https://acme.okta.example/oauth2/default".into()),
             ("client_id", "foxgate".into()),
             ("client_secret", "s3cret".into()),
-            ("group_rules", "Engineering = member @ alpha".into()),
+            ("rule_group[]", "Engineering".into()),
+            ("rule_role[]", "member".into()),
+            ("rule_team[]", "alpha".into()),
             ("enabled", "on".into()),
         ]
     };

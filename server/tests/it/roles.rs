@@ -468,3 +468,86 @@ async fn roles_are_named_by_name_too(backend: Backend) {
     assert_eq!(provider["default_role"], "viewer");
 }
 on_both_databases!(roles_are_named_by_name_too);
+
+/// Issue 15 §6: each role has its own page and API resource, by id or by name; the Roles page
+/// lists custom roles first, then the built-ins side by side; another org's role is not found.
+async fn each_role_has_its_own_page(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let made = s
+        .api(
+            Method::POST,
+            ROLES,
+            &owner,
+            Some(body!({"name": "Auditor plus", "description": "Reads the log", "permissions": ["audit:read"]})),
+        )
+        .await;
+    assert_eq!(made.status(), 201);
+    let id = json(made).await["id"].as_str().unwrap().to_string();
+
+    let by_name = s
+        .api(
+            Method::GET,
+            &format!("{ROLES}/auditor%20PLUS"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(by_name.status(), 200);
+    assert_eq!(json(by_name).await["id"], id.as_str());
+    let builtin = json(
+        s.api(Method::GET, &format!("{ROLES}/Viewer"), &owner, None)
+            .await,
+    )
+    .await;
+    assert_eq!(builtin["id"], "viewer");
+    assert_eq!(builtin["builtin"], true);
+    assert!(builtin["description"]
+        .as_str()
+        .unwrap()
+        .contains("changes nothing"));
+    let unknown = s
+        .api(Method::GET, &format!("{ROLES}/astronaut"), &owner, None)
+        .await;
+    assert_eq!(unknown.status(), 404);
+
+    let list = s.get("/roles", Some(&owner)).await.text().await.unwrap();
+    let custom_at = list.find("Auditor plus").expect("custom role listed");
+    assert!(
+        custom_at < list.find("data-testid=\"builtin-matrix\"").unwrap(),
+        "custom roles first"
+    );
+    assert!(list.contains(&format!("href=\"/roles/{id}\"")), "{list}");
+    let page = s.get(&format!("/roles/{id}"), Some(&owner)).await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("Save role") && page.contains("Reads the log"),
+        "{page}"
+    );
+    let builtin_page = s
+        .get("/roles/owner", Some(&owner))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(builtin_page.contains("Built-in role.") && !builtin_page.contains("Save role"));
+    let signed_out = s.get(&format!("/roles/{id}"), None).await;
+    assert_eq!(signed_out.status(), 303);
+
+    // The owner's other org does not see acme's role, by API or page.
+    crate::hardening::globex(&s, &owner).await;
+    let elsewhere = s
+        .api(
+            Method::GET,
+            &format!("/api/v1/orgs/globex/roles/{id}"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(elsewhere.status(), 404);
+    let page = s.get(&format!("/roles/{id}"), Some(&owner)).await;
+    assert_eq!(page.status(), 404);
+    assert!(!page.text().await.unwrap().contains("Auditor plus"));
+}
+on_both_databases!(each_role_has_its_own_page);

@@ -907,3 +907,78 @@ async fn rotated_idp_keys_are_fetched_again(backend: Backend) {
     assert!(refusals(&s).await.is_empty());
 }
 on_both_databases!(rotated_idp_keys_are_fetched_again);
+
+/// Issue 15 §5: without JavaScript, group rules are posted as rows (group → role by name →
+/// team or the whole org); blank rows are skipped, a half-filled row is refused by name,
+/// and the page shows the rules back as rows with the roles and teams selected.
+async fn group_rules_are_rows_of_names(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    crate::harness::add_teams(&s, &owner, &["alpha"]).await;
+    let form = |groups: [&'static str; 3], roles: [&'static str; 3], teams: [&'static str; 3]| {
+        let mut f = vec![
+            ("provider", ""),
+            ("kind", "okta"),
+            ("issuer", "https://acme.okta.example/oauth2/default"),
+            ("client_id", "foxgate"),
+            ("client_secret", "s3cret"),
+            ("enabled", "on"),
+        ];
+        for i in 0..3 {
+            f.extend([
+                ("rule_group[]", groups[i]),
+                ("rule_role[]", roles[i]),
+                ("rule_team[]", teams[i]),
+            ]);
+        }
+        f
+    };
+    let half = s
+        .post_console_form(
+            &owner,
+            "/sso",
+            "save_provider",
+            &form(["Ops", "", ""], ["", "", ""], ["", "", ""]),
+        )
+        .await;
+    assert_eq!(half.status(), 302);
+    assert_eq!(
+        location(half.headers()),
+        "/sso?error=invalid_input&field=group_rules"
+    );
+
+    let saved = s
+        .post_console_form(
+            &owner,
+            "/sso",
+            "save_provider",
+            &form(
+                ["Engineering", "", "Admins"],
+                ["Member", "", "admin"],
+                ["alpha", "", ""],
+            ),
+        )
+        .await;
+    assert_eq!(saved.status(), 302);
+    assert!(
+        location(saved.headers()).ends_with("/sso?"),
+        "back to the page"
+    );
+    let listed = json(s.api(Method::GET, PROVIDERS, &owner, None).await).await;
+    assert_eq!(
+        listed[0]["group_rules"],
+        json!([{"group": "Engineering", "role": "member", "team": "alpha"},
+               {"group": "Admins", "role": "admin", "team": null}])
+    );
+    let page = s.get("/sso", Some(&owner)).await.text().await.unwrap();
+    assert!(
+        page.contains(r#"name="rule_group[]" value="Engineering""#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<option value="alpha" selected"#), "{page}");
+    assert!(
+        page.contains("IdP group of rule 3"),
+        "two blank rows after the rules: {page}"
+    );
+}
+on_both_databases!(group_rules_are_rows_of_names);

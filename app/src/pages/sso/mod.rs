@@ -2,19 +2,23 @@
 //! provider's settings in one form (the client secret only ever shown as "set"), "Test
 //! connection", and a form to add a provider.
 
+mod group_rules;
+
 use crate::api::roles::list_roles;
 use crate::api::sso::{
     list_domains, list_providers, ClaimDomain, RemoveDomain, SaveProvider, SetRequireSso,
     TestProvider, VerifyDomain,
 };
+use crate::api::teams::list_teams;
 use crate::components::{
     failure, viewer_may, ActionError, ConsoleFrame, Copyable, PageHeading, Panel, Submit, INPUT,
     QUIET,
 };
 use crate::pages::confirm_href;
 use foxgate_core::model::Doomed;
-use foxgate_core::model::{GroupRule, IdentityProvider, ProviderKind, Role};
+use foxgate_core::model::{IdentityProvider, ProviderKind};
 use foxgate_core::use_cases::SSO_UPDATE;
+use group_rules::{Choices, GroupRules};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -40,14 +44,25 @@ fn SsoBody() -> impl IntoView {
         move || (save.version().get(), require.version().get()),
         |_| list_providers(),
     );
-    let roles = Resource::new(|| (), |_| list_roles());
+    // What group rules and the default role may name; without permission to read
+    // teams, rules name roles org-wide only.
+    let choices = Resource::new(
+        || (),
+        |_| async {
+            let (roles, teams) = futures::join!(list_roles(), list_teams());
+            Choices {
+                roles: roles.unwrap_or_default(),
+                teams: teams.unwrap_or_default(),
+            }
+        },
+    );
     let may_edit = viewer_may(SSO_UPDATE, None);
     view! {
         <ActionError message=failure(save) />
         <ActionError message=failure(require) />
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
-                let roles: Vec<Role> = roles.get().and_then(Result::ok).unwrap_or_default();
+                let choices = choices.get().unwrap_or_default();
                 settings
                     .get()
                     .map(|result| match result {
@@ -55,7 +70,7 @@ fn SsoBody() -> impl IntoView {
                             let cards = settings
                                 .providers
                                 .into_iter()
-                                .map(|p| view! { <ProviderCard provider=p roles=roles.clone() save editable=may_edit.get() /> })
+                                .map(|p| view! { <ProviderCard provider=p choices=choices.clone() save editable=may_edit.get() /> })
                                 .collect_view();
                             view! {
                                 <Panel title="Register Foxgate at your IdP">
@@ -80,7 +95,7 @@ fn SsoBody() -> impl IntoView {
                                     .then(|| {
                                         view! {
                                             <Panel title="Add a provider">
-                                                <ProviderForm provider=None roles save />
+                                                <ProviderForm provider=None choices=choices.clone() save />
                                             </Panel>
                                         }
                                     })}
@@ -176,7 +191,7 @@ fn DomainsPanel(editable: bool) -> impl IntoView {
 #[component]
 fn ProviderCard(
     provider: IdentityProvider,
-    roles: Vec<Role>,
+    choices: Choices,
     save: ServerAction<SaveProvider>,
     editable: bool,
 ) -> impl IntoView {
@@ -208,7 +223,7 @@ fn ProviderCard(
         <section class="mb-6 rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900" data-testid="provider-card">
             <h2 class="mb-3 font-semibold">{title}</h2>
             {if editable {
-                view! { <ProviderForm provider=Some(provider.clone()) roles save /> }.into_any()
+                view! { <ProviderForm provider=Some(provider.clone()) choices save /> }.into_any()
             } else {
                 view! { <p class="text-sm">{provider.issuer.clone()}</p> }.into_any()
             }}
@@ -234,7 +249,7 @@ fn ProviderCard(
 #[component]
 fn ProviderForm(
     provider: Option<IdentityProvider>,
-    roles: Vec<Role>,
+    choices: Choices,
     save: ServerAction<SaveProvider>,
 ) -> impl IntoView {
     let p = provider.clone();
@@ -324,8 +339,10 @@ fn ProviderForm(
                     "Default role for new members"
                     <select name="default_role" class=format!("mt-1 block w-full {INPUT}")>
                         <option value="" selected=default_role.is_empty()>"None: refuse people no group maps"</option>
-                        {roles
-                            .into_iter()
+                        {choices
+                            .roles
+                            .iter()
+                            .cloned()
                             .map(|r| {
                                 let selected = r.id == default_role;
                                 view! { <option value=r.id selected=selected>{r.name}</option> }
@@ -334,12 +351,7 @@ fn ProviderForm(
                     </select>
                 </label>
             </div>
-            <label class="block text-sm">
-                "Group rules, one per line: " <code>"group = role"</code> " or " <code>"group = role @ team"</code>
-                <textarea name="group_rules" rows="3" class=format!("mt-1 block w-full font-mono {INPUT}")>
-                    {get(|p| p.group_rules.iter().map(GroupRule::to_line).collect::<Vec<_>>().join("\n"))}
-                </textarea>
-            </label>
+            <GroupRules rules=provider.as_ref().map(|p| p.group_rules.clone()).unwrap_or_default() choices />
             <label class="flex items-center gap-2 text-sm">
                 <input type="checkbox" name="enabled" value="on" checked=enabled />
                 "Enabled"

@@ -1,135 +1,17 @@
-//! `/roles`: built-in roles (read-only) and the org's custom roles, edited as a grid of
-//! resource × create/read/update/delete checkboxes.
+//! The permission grids of a role form: Foxgate's resources × create/read/update/delete,
+//! and the permissions the org's applications declare.
 
-use crate::api::applications::list_applications;
-use crate::api::roles::{list_roles, CreateRole, UpdateRole};
-use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
-};
-use crate::pages::confirm_href;
+use crate::components::{Panel, INPUT};
 use foxgate_core::authz::application::is_app_word;
 use foxgate_core::authz::{Action, Permission, Resource as R};
-use foxgate_core::model::Doomed;
-use foxgate_core::model::{Application, Role};
-use foxgate_core::use_cases::{ROLES_CREATE, ROLES_UPDATE};
+use foxgate_core::model::Application;
 use leptos::prelude::*;
-use leptos_meta::Title;
-
-#[component]
-pub fn Roles() -> impl IntoView {
-    view! {
-        <Title text="Roles" />
-        <ConsoleFrame active="/roles">
-            <PageHeading
-                title="Roles"
-                subtitle="A role is a set of permissions. Give it org-wide or for one team on the Members page."
-            />
-            <RolesBody />
-        </ConsoleFrame>
-    }
-}
-
-#[component]
-fn RolesBody() -> impl IntoView {
-    let create = ServerAction::<CreateRole>::new();
-    let update = ServerAction::<UpdateRole>::new();
-    let roles = Resource::new(
-        move || (create.version().get(), update.version().get()),
-        |_| list_roles(),
-    );
-    // Readers of roles who may not read applications see only Foxgate's permissions.
-    let apps = Resource::new(|| (), |_| list_applications());
-    let may_create = viewer_may(ROLES_CREATE, None);
-    let may_update = viewer_may(ROLES_UPDATE, None);
-    view! {
-        <ActionError message=failure(create) />
-        <ActionError message=failure(update) />
-        <Show when=move || may_create.get()>
-            <Panel title="New custom role">
-                <ActionForm action=create attr:class="space-y-3">
-                    <div class="flex flex-wrap gap-3">
-                        <label class="text-sm">"Name" <input name="name" required class=INPUT /></label>
-                        <label class="text-sm">"Description" <input name="description" class=INPUT /></label>
-                    </div>
-                    <Grid granted=Vec::new() editable=true />
-                    <Suspense fallback=|| ()>
-                        {move || apps.get().map(|a| view! { <AppGrid apps=a.unwrap_or_default() granted=Vec::new() editable=true /> })}
-                    </Suspense>
-                    <Submit pending=create.pending() label="Create role" />
-                </ActionForm>
-            </Panel>
-        </Show>
-        <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
-            {move || {
-                roles
-                    .get()
-                    .map(|result| match result {
-                        Ok(list) => list
-                            .into_iter()
-                            .map(|role| {
-                                let declared = apps.get().and_then(Result::ok).unwrap_or_default();
-                                view! { <RoleCard role apps=declared update editable=may_update.get() /> }
-                            })
-                            .collect_view()
-                            .into_any(),
-                        Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
-                    })
-            }}
-        </Suspense>
-    }
-}
-
-#[component]
-fn RoleCard(
-    role: Role,
-    apps: Vec<Application>,
-    update: ServerAction<UpdateRole>,
-    editable: bool,
-) -> impl IntoView {
-    let title = if role.builtin {
-        format!("{} (built in)", role.name)
-    } else {
-        role.name.clone()
-    };
-    let body = if role.builtin || !editable {
-        view! {
-            <p class="mb-3 text-sm text-slate-600 dark:text-slate-400">{role.description.clone()}</p>
-            <Grid granted=role.permissions.clone() editable=false />
-            <AppGrid apps=apps.clone() granted=role.permissions.clone() editable=false />
-        }
-        .into_any()
-    } else {
-        let id = role.id.clone();
-        view! {
-            <ActionForm action=update attr:class="space-y-3">
-                <input type="hidden" name="role" value=role.id.clone() />
-                <div class="flex flex-wrap gap-3">
-                    <label class="text-sm">"Name" <input name="name" required class=INPUT value=role.name.clone() /></label>
-                    <label class="text-sm">"Description" <input name="description" class=INPUT value=role.description.clone() /></label>
-                </div>
-                <Grid granted=role.permissions.clone() editable=true />
-                <AppGrid apps=apps.clone() granted=role.permissions.clone() editable=true />
-                <Submit pending=update.pending() label="Save role" />
-            </ActionForm>
-            <p class="mt-3">
-                <a href=confirm_href(Doomed::Role, &id) class=QUIET>"Delete role"</a>
-            </p>
-        }
-        .into_any()
-    };
-    view! {
-        <section class="mb-6 rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900" data-testid="role-card">
-            <h2 class="mb-2 font-semibold">{title}</h2>
-            {body}
-        </section>
-    }
-}
 
 /// The permission grid: one row per resource, one checkbox per action. Checkboxes post as
 /// `permissions[]=resource:action`. Once hydrated, an editable grid has "all" per row and per
 /// column, which ticks the whole line (or clears it when it is already full).
 #[component]
-fn Grid(granted: Vec<String>, editable: bool) -> impl IntoView {
+pub fn Grid(granted: Vec<String>, editable: bool) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let ticked: Vec<Vec<RwSignal<bool>>> = R::ALL
@@ -216,7 +98,7 @@ fn Grid(granted: Vec<String>, editable: bool) -> impl IntoView {
 /// checkbox per declared action; permissions limited to objects (`[own]`, `[12,40]`) held by
 /// the role are listed as ticked boxes, and a field takes a new one.
 #[component]
-fn AppGrid(apps: Vec<Application>, granted: Vec<String>, editable: bool) -> impl IntoView {
+pub fn AppGrid(apps: Vec<Application>, granted: Vec<String>, editable: bool) -> impl IntoView {
     let restricted: Vec<String> = granted
         .iter()
         .filter(|w| is_app_word(w) && w.contains('['))
