@@ -4,6 +4,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod notice;
 pub mod pages;
 
 use leptos::prelude::*;

@@ -119,7 +119,8 @@ test("declare, grant, ask, revoke: the decision flips", async ({ page }) => {
   await expect(page.getByTestId("confirm-question")).toHaveText("Take Approver back from dave@acme.test?");
   await expect(page.getByTestId("confirm-effects")).toContainText("team Releases");
   await page.getByRole("button", { name: "Take Approver back from dave@acme.test" }).click();
-  await expect(page).toHaveURL(base + "/members");
+  await expect(page).toHaveURL(base + "/members?done=revoke_grant");
+  await expect(page.getByTestId("query-done")).toHaveText("Role taken back.");
   await expect(page.getByTestId("members-table")).not.toContainText("Approver · team Releases");
   expect(await ask(dave, "releases")).toBe(false);
 
@@ -144,7 +145,7 @@ test("declare, grant, ask, revoke: the decision flips", async ({ page }) => {
   await page.goto(base + "/tokens");
   await page.getByRole("link", { name: "Revoke token release-bot" }).click();
   await page.getByRole("button", { name: "Revoke token release-bot" }).click();
-  await expect(page).toHaveURL(base + "/tokens");
+  await expect(page).toHaveURL(base + "/tokens?done=revoke_token");
   await expect(page.getByTestId("token-row").filter({ hasText: "release-bot" }).getByTestId("token-status")).toHaveText("revoked");
   expect(await ask(token, undefined)).toBe(false);
   await api.dispose();

@@ -120,8 +120,14 @@ test("the member sees only what the role allows", async ({ page }) => {
   await page.goto(base + "/tokens");
   const form = page.locator("section", { hasText: "New token" });
   await expect(form.locator("select[name=kind] option")).toHaveText(["Personal token (acts as you)"]);
-  await expect(form.getByLabel("teams:read", { exact: true })).toBeVisible();
-  await expect(form.getByLabel("teams:update", { exact: true })).toHaveCount(0);
+  // The role editor's grid: what she does not hold shows, disabled; "all" ticks only what she may.
+  await expect(form.getByLabel("teams:read", { exact: true })).toBeEnabled();
+  await expect(form.getByLabel("teams:update", { exact: true })).toBeDisabled();
+  await form.getByRole("button", { name: "All of teams" }).click();
+  await expect(form.getByLabel("teams:read", { exact: true })).toBeChecked();
+  await expect(form.getByLabel("teams:update", { exact: true })).not.toBeChecked();
+  await form.getByRole("button", { name: "All of teams" }).click();
+  await expect(form.getByLabel("teams:read", { exact: true })).not.toBeChecked();
   await form.locator("input[name=name]").fill("carol-script");
   await form.getByLabel("members:read", { exact: true }).check();
   await form.getByRole("button", { name: "Create token" }).click();
@@ -146,6 +152,9 @@ test("teams work without JavaScript: a failed form comes back with its message",
   await newTeam.locator("input[name=name]").fill("Ledger");
   await newTeam.locator("input[name=slug]").fill("ledger");
   await newTeam.getByRole("button", { name: "Create team" }).click();
+  await expect(page).toHaveURL(/\/teams\?done=create_team$/);
+  await expect(page.getByTestId("query-done")).toHaveText("Team created.");
+  await expect(page.getByRole("alert").filter({ hasText: "The slug must be" })).toHaveCount(0);
   await expect(page.getByTestId("teams-table")).toContainText("ledger");
   await page.screenshot({ path: path.join(shots, "14-teams-no-js.png"), fullPage: true });
 
@@ -158,7 +167,8 @@ test("teams work without JavaScript: a failed form comes back with its message",
   await expect(page.getByTestId("teams-table")).toContainText("ledger");
   await page.getByRole("link", { name: "Delete team Ledger" }).click();
   await page.getByRole("button", { name: "Delete team Ledger" }).click();
-  await expect(page).toHaveURL(base + "/teams");
+  await expect(page).toHaveURL(base + "/teams?done=delete_team");
+  await expect(page.getByTestId("query-done")).toContainText("Team deleted");
   await expect(page.getByTestId("teams-table")).not.toContainText("ledger");
 
   // Members are found by a GET form: by email or name, and by role; each says how they sign in.
@@ -206,12 +216,38 @@ test("a button says it is working and cannot be pressed twice", async ({ page, b
   await expect(button).toHaveText("Create team");
   await expect(button).toBeEnabled();
   expect(calls).toBe(1);
-  // A refusal takes the focus, so the keyboard lands on what went wrong.
+  // Done: said, and the form is empty for the next one.
+  await expect(page.getByTestId("action-done")).toContainText("Team “Busy” created.");
+  await expect(newTeam.locator("input[name=name]")).toHaveValue("");
+  // A refusal naming a field: the field is outlined, says why under it in words, and takes
+  // the focus; what was typed stays.
   await newTeam.locator("input[name=name]").fill("Busy");
-  await newTeam.locator("input[name=slug]").fill("busy");
+  const slug = newTeam.locator("input[name=slug]");
+  await slug.fill("busy");
   await button.click();
-  await expect(page.getByTestId("action-error")).toBeFocused();
-  await expect(page.getByRole("alert")).not.toBeEmpty();
+  await expect(slug).toHaveAttribute("aria-invalid", "true");
+  await expect(slug).toBeFocused();
+  await expect(newTeam.locator("#field-error-slug")).toBeVisible();
+  await expect(newTeam.locator("#field-error-slug")).not.toContainText("slug:");
+  await expect(page.getByRole("alert").first()).not.toBeEmpty();
+  await expect(page.getByTestId("action-done")).toHaveCount(0);
+  await expect(newTeam.locator("input[name=name]")).toHaveValue("Busy");
+  await slug.fill("busy-two");
+  await button.click();
+  await expect(page.getByTestId("action-done")).toContainText("Team “Busy” created.");
+  await expect(slug).not.toHaveAttribute("aria-invalid", "true");
+  await expect(newTeam.locator("#field-error-slug")).toHaveCount(0);
+  await expect(slug).toHaveValue("");
+  // A refusal naming no field takes the focus itself; a password is never kept.
+  await page.goto(base + "/members");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "");
+  const add = page.locator("section", { hasText: "Add a local account" });
+  await add.locator("input[name=email]").fill("owner@acme.test");
+  await add.locator("input[name=password]").fill("a-long-enough-password");
+  await add.getByRole("button", { name: "Add member" }).click();
+  await expect(page.getByTestId("action-error")).toBeVisible();
+  await expect(add.locator("input[name=password]")).toHaveValue("");
+  await expect(add.locator("input[name=email]")).toHaveValue("owner@acme.test");
 
   // A plain form (the browser navigates): once sent, its button waits too.
   const context = await browser.newContext();

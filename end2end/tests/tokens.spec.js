@@ -54,7 +54,7 @@ test("mint, copy, use, revoke", async ({ browser }) => {
   await expect(page.getByTestId("confirm-question")).toHaveText("Revoke token ci-deploy?");
   await expect(page.getByTestId("confirm-effects")).toContainText("refused (401)");
   await page.getByRole("button", { name: "Revoke token ci-deploy" }).click();
-  await expect(page).toHaveURL(base + "/tokens");
+  await expect(page).toHaveURL(base + "/tokens?done=revoke_token");
   await expect(row.getByTestId("token-status")).toHaveText("revoked");
   await expect(row.getByTestId("token-created")).toContainText("by owner@acme.test");
   const after = await api.get(base + "/api/v1/auth/me", { headers: { authorization: `Bearer ${token}` } });

@@ -15,6 +15,7 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(foxgate_app::App);
     guard_plain_forms();
+    foxgate_app::components::field_marks::watch_submits();
     // Tests and the page-weight benchmark wait for this mark: the page now answers clicks.
     if let Some(root) = document().document_element() {
         let _ = root.set_attribute("data-hydrated", "");

@@ -6,8 +6,10 @@ use encre_css::Config;
 /// Rules that utilities cannot express: the color scheme hint for form controls and
 /// scrollbars; and, below the `md` width (phones, or a desktop at 200 % zoom), every table
 /// of the console stacked — each row a block, each cell a line, the header row kept for
-/// screen readers only — and long words (ids, slugs) broken rather than scrolled.
+/// screen readers only — and long words (ids, slugs) broken rather than scrolled; and an
+/// input a failed form names (`aria-invalid`) outlined in the error red.
 const BASE: &str = ":root { color-scheme: light dark; }
+[aria-invalid=\"true\"] { border-color: #b91c1c; outline: 2px solid #b91c1c; outline-offset: 1px; }
 main { overflow-wrap: anywhere; }
 @media (width < 48rem) {
   main table, main tbody, main tr, main th, main td { display: block; }

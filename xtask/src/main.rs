@@ -239,6 +239,9 @@ const CLIPPY_SERVER: &[&str] = &[
     "foxgate-style",
     "-p",
     "xtask",
+    // The app as the server builds it (with `ssr`, which the server turns on).
+    "-p",
+    "foxgate-app",
     "--all-targets",
     "--",
     "-D",
@@ -268,7 +271,15 @@ fn test() -> Result<(), String> {
     tools::ensure_npm_packages()?;
     println!("xtask: unit and integration tests (SQLite and PostgreSQL)");
     run(Command::new("cargo").args(["test", "-p", "foxgate-core", "--features", "server"]))?;
-    run(Command::new("cargo").args(["test", "-p", "foxgate-style", "-p", "foxgate-server"]))?;
+    run(Command::new("cargo").args([
+        "test",
+        "-p",
+        "foxgate-style",
+        "-p",
+        "foxgate-app",
+        "-p",
+        "foxgate-server",
+    ]))?;
     let built = build(Profile::Dev)?;
     println!("xtask: browser tests (Playwright in chromium)");
     run(Command::new("npx")

@@ -37,11 +37,18 @@ pub fn leave<T>(
     principal: &Principal,
     result: Result<T, foxgate_core::Error>,
 ) -> Result<T, UiError> {
-    // A plain form confirmed on `/confirm` goes back to the list it came from, done or
-    // refused: the confirmation page of a deleted object has nothing left to show.
+    // A plain form goes back to its page saying it is done; one confirmed on `/confirm`
+    // to the list it came from, done or refused: the confirmation page of a deleted object
+    // has nothing left to show.
     if result.is_ok() && direct_call() {
-        if let Some(page) = confirmed_from() {
-            leptos_axum::redirect(page);
+        let done = called_path().and_then(|path| crate::notice::done_word(&path));
+        match (confirmed_from(), form_referer(), done) {
+            (Some(list), _, Some(word)) => back_to(list, "", &format!("done={word}")),
+            (Some(list), _, None) => leptos_axum::redirect(list),
+            (None, Some((page, query)), Some(word)) => {
+                back_to(&page, &query, &format!("done={word}"))
+            }
+            _ => {}
         }
     }
     result.map_err(|e| {
@@ -53,16 +60,21 @@ pub fn leave<T>(
         if !direct_call() {
             return UiError(e.body(principal.context.request_id.as_deref()));
         }
-        match confirmed_from().map(str::to_string).or_else(form_page) {
-            Some(page) => {
+        let page = match confirmed_from() {
+            Some(list) => Some((list.to_string(), String::new())),
+            None => form_referer(),
+        };
+        match page {
+            Some((page, query)) => {
                 let field = match &e {
                     foxgate_core::Error::InvalidInput { field, .. } => format!("&field={field}"),
                     _ => String::new(),
                 };
-                leptos_axum::redirect(&format!(
-                    "{page}?error={}{field}",
+                let said = format!(
+                    "error={}{field}",
                     foxgate_core::model::PageError::from(e.code())
-                ));
+                );
+                back_to(&page, &query, &said);
             }
             None => {
                 if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
@@ -143,6 +155,25 @@ fn mark_shows_secret() {
             axum::http::HeaderValue::from_static(foxgate_core::secret::CACHE_CONTROL),
         );
     }
+}
+
+/// Sends the browser back to `page`, keeping its own query (a search, a filter) but not
+/// what an earlier post said there, with `said` added.
+fn back_to(page: &str, query: &str, said: &str) {
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            !pair.is_empty() && !["error", "field", "done"].contains(&key)
+        })
+        .collect();
+    let query = kept.into_iter().chain([said]).collect::<Vec<_>>().join("&");
+    leptos_axum::redirect(&format!("{page}?{query}"));
+}
+
+/// The path of the server function called (`/fn/create_team`).
+fn called_path() -> Option<String> {
+    use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_string())
 }
 
 fn direct_call() -> bool {

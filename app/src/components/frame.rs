@@ -94,16 +94,22 @@ pub fn viewer_may(use_case: UseCase, team: Option<String>) -> Signal<bool> {
     })
 }
 
-/// The message of a form post that failed without JavaScript (`?error=…&field=…`).
+/// What a form post without JavaScript came back with: why it failed (`?error=…&field=…`)
+/// or that it is done (`?done=…`).
 #[component]
 fn QueryError() -> impl IntoView {
     let query = use_query_map();
     move || {
         let q = query.read();
-        q.get("error").map(|code| {
+        let failed = q.get("error").map(|code| {
             let field = q.get("field");
             view! { <Alert>{message_for(&code, field.as_deref())}</Alert> }
-        })
+        });
+        let done = q
+            .get("done")
+            .and_then(|word| crate::notice::done_sentence(&word))
+            .map(|sentence| view! { <div data-testid="query-done"><Alert error=false>{sentence}</Alert></div> });
+        (failed, done)
     }
 }
 

@@ -2,11 +2,17 @@
 
 mod copy;
 mod feedback;
+#[cfg(feature = "hydrate")]
+pub mod field_marks;
 mod frame;
+mod permission_grid;
 
 pub use copy::{CopyButton, Copyable};
-pub use feedback::{failure, success, ActionDone, ActionError};
+pub use feedback::{
+    clear_on_success, failure, success, successes, ActionDone, ActionError, Failure,
+};
 pub use frame::{use_summary, viewer_may, ConsoleFrame, PageHeading, Panel};
+pub use permission_grid::PermissionGrid;
 
 use foxgate_core::model::{ConsoleSummary, Org};
 use leptos::prelude::*;

@@ -4,7 +4,8 @@
 use crate::api::applications::{list_applications, DeleteApplication, SaveApplication};
 use crate::api::orgs::{org_settings, SetDecisionLogging};
 use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
+    failure, successes, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT,
+    QUIET,
 };
 use foxgate_core::model::{Application, ResourceType};
 use foxgate_core::use_cases::{
@@ -35,8 +36,9 @@ pub fn Applications() -> impl IntoView {
 fn ApplicationsBody() -> impl IntoView {
     let save = ServerAction::<SaveApplication>::new();
     let delete = ServerAction::<DeleteApplication>::new();
+    let (saved, deleted) = (successes(save), successes(delete));
     let apps = Resource::new(
-        move || (save.version().get(), delete.version().get()),
+        move || (saved.get(), deleted.get()),
         |_| list_applications(),
     );
     let may_create = viewer_may(APPLICATIONS_CREATE, None);

@@ -5,13 +5,13 @@ use crate::api::members::{list_members, CreateMember, GrantRole};
 use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
 use crate::components::{
-    failure, viewer_may, ActionError, AppWords, ConsoleFrame, PageHeading, Panel, Submit, INPUT,
-    QUIET,
+    clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError, AppWords,
+    ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use crate::pages::query_param;
 use foxgate_core::model::Doomed;
-use foxgate_core::model::{format_utc, MemberGrants, Role, Team};
+use foxgate_core::model::{format_utc, Member, MemberGrants, Role, Team};
 use foxgate_core::use_cases::{MEMBERS_CREATE, MEMBERS_REMOVE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,8 +32,9 @@ fn MembersBody() -> impl IntoView {
     let create = ServerAction::<CreateMember>::new();
     let grant = ServerAction::<GrantRole>::new();
     let (q, role) = (query_param("q"), query_param("role"));
+    let (created, granted) = (successes(create), successes(grant));
     let data = Resource::new(
-        move || (q(), role(), create.version().get(), grant.version().get()),
+        move || (q(), role(), created.get(), granted.get()),
         |(q, role, _, _)| async move {
             let (members, roles, teams) =
                 futures_join(list_members(q, role), list_roles(), list_teams()).await;
@@ -41,12 +42,16 @@ fn MembersBody() -> impl IntoView {
         },
     );
     let may_create = viewer_may(MEMBERS_CREATE, None);
+    let form = NodeRef::<leptos::html::Form>::new();
+    clear_on_success(create, form);
     view! {
         <ActionError message=failure(create) />
         <ActionError message=failure(grant) />
+        <ActionDone message=success(create, |m: &Member| format!("{} added. Give them a role below.", m.email)) />
+        <ActionDone message=success(grant, |_| "Role given.".to_string()) />
         <Show when=move || may_create.get()>
             <Panel title="Add a local account">
-                <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
+                <ActionForm action=create node_ref=form attr:class="flex flex-wrap items-end gap-3">
                     <label class="text-sm">"Email" <input name="email" type="email" required class=INPUT /></label>
                     <label class="text-sm">"Name" <input name="display_name" class=INPUT /></label>
                     <label class="text-sm">

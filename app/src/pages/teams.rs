@@ -3,7 +3,8 @@
 
 use crate::api::teams::{list_teams, CreateTeam, RenameTeam};
 use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
+    clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError,
+    ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use foxgate_core::model::Doomed;
@@ -27,17 +28,19 @@ pub fn Teams() -> impl IntoView {
 fn TeamsBody() -> impl IntoView {
     let create = ServerAction::<CreateTeam>::new();
     let rename = ServerAction::<RenameTeam>::new();
-    let teams = Resource::new(
-        move || (create.version().get(), rename.version().get()),
-        |_| list_teams(),
-    );
+    let (created, renamed) = (successes(create), successes(rename));
+    let teams = Resource::new(move || (created.get(), renamed.get()), |_| list_teams());
     let may_create = viewer_may(TEAMS_CREATE, None);
+    let form = NodeRef::<leptos::html::Form>::new();
+    clear_on_success(create, form);
     view! {
         <ActionError message=failure(create) />
         <ActionError message=failure(rename) />
+        <ActionDone message=success(create, |t: &Team| format!("Team “{}” created.", t.name)) />
+        <ActionDone message=success(rename, |t: &Team| format!("Team renamed to “{}”.", t.name)) />
         <Show when=move || may_create.get()>
             <Panel title="New team">
-                <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
+                <ActionForm action=create node_ref=form attr:class="flex flex-wrap items-end gap-3">
                     <label class="text-sm">"Name" <input name="name" required class=INPUT /></label>
                     <label class="text-sm">"Slug" <input name="slug" required class=INPUT placeholder="payments" /></label>
                     <Submit pending=create.pending() label="Create team" />

@@ -5,8 +5,8 @@ use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
 use crate::api::tokens::{list_tokens, new_submission, take_new_token, CreateToken, RotateToken};
 use crate::components::{
-    failure, use_summary, ActionError, AppWords, ConsoleFrame, CopyButton, PageHeading, Panel,
-    Submit, BUTTON, INPUT, QUIET,
+    failure, successes, use_summary, ActionError, AppWords, ConsoleFrame, CopyButton, PageHeading,
+    Panel, PermissionGrid, Submit, BUTTON, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use crate::pages::query_param;
@@ -47,12 +47,13 @@ fn TokensBody() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let rotate = ServerAction::<RotateToken>::new();
     let (team, status) = (query_param("team"), query_param("status"));
+    let (minted, rotated) = (successes(create), successes(rotate));
     let data = Resource::new(
         move || {
             (
                 team().unwrap_or_default(),
                 status().unwrap_or_default(),
-                create.version().get() + rotate.version().get(),
+                minted.get() + rotated.get(),
             )
         },
         |(team, status, _)| async move {
@@ -320,10 +321,9 @@ fn MintForm(
                 })}
                 <fieldset class=move || format!("flex flex-wrap gap-4 text-sm {}", shown(&["personal"])())>
                     <legend class="mb-1 font-medium">"Permissions (personal tokens: never more than you hold)"</legend>
-                    {mine
+                    <PermissionGrid granted=Vec::new() editable=true offered=mine.iter().map(Permission::to_string).collect() />
+                    {mine_apps
                         .into_iter()
-                        .map(|perm| perm.to_string())
-                        .chain(mine_apps)
                         .map(|perm| view! { <label class="flex items-center gap-1 font-mono text-xs"><input type="checkbox" name="permissions[]" value=perm.clone() />{perm.clone()}</label> })
                         .collect_view()}
                 </fieldset>

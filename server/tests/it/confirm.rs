@@ -78,7 +78,7 @@ async fn deleting_a_team_says_what_goes_with_it_first(backend: Backend) {
         .post_console_form(&owner, &asked, "delete_team", &[("team", &data)])
         .await;
     assert!(res.status().is_redirection(), "{}", res.status());
-    assert_eq!(res.headers()["location"], "/teams");
+    assert_eq!(res.headers()["location"], "/teams?done=delete_team");
     let gone = s
         .api(Method::GET, "/api/v1/orgs/acme/teams/data", &owner, None)
         .await;

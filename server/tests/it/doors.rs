@@ -573,6 +573,58 @@ async fn plain_form_posts_come_back_with_the_error(backend: Backend) {
 }
 on_both_databases!(plain_form_posts_come_back_with_the_error);
 
+/// Issue 15 §2: without JavaScript a form post that worked comes back saying so, in a fixed
+/// sentence; the page keeps its own query (a search) but not what an earlier post said.
+async fn plain_form_posts_come_back_saying_they_are_done(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let res = s
+        .post_console_form(
+            &owner,
+            "/teams?error=conflict&field=slug",
+            "create_team",
+            &[("slug", "data"), ("name", "Data")],
+        )
+        .await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(
+        crate::harness::location(res.headers()),
+        "/teams?done=create_team"
+    );
+    let page = s
+        .get("/teams?done=create_team", Some(&owner))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Team created."), "{page}");
+    let crafted = s
+        .get("/teams?done=%3Cb%3Ehi", Some(&owner))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!crafted.contains("<b>hi") && !crafted.contains("query-done"));
+
+    let res = s
+        .post_console_form(
+            &owner,
+            "/members?q=ada&role=viewer",
+            "create_member",
+            &[
+                ("email", "not-an-email"),
+                ("display_name", "Ada"),
+                ("password", "long-enough-password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        crate::harness::location(res.headers()),
+        "/members?q=ada&role=viewer&error=invalid_input&field=email"
+    );
+}
+on_both_databases!(plain_form_posts_come_back_saying_they_are_done);
+
 /// While a page renders, a failing server function neither redirects nor changes the page's
 /// status (a redirect there would loop between the page and its referer).
 async fn pages_show_their_own_errors(backend: Backend) {

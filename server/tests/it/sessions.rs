@@ -274,7 +274,7 @@ async fn ending_this_session_signs_out(backend: Backend) {
             &[("session", &other)],
         )
         .await;
-    assert_eq!(res.headers()["location"], "/sessions");
+    assert_eq!(res.headers()["location"], "/sessions?done=end_session");
     assert_eq!(me_status(&s, &laptop).await, 401);
     let res = s
         .post_console_form(&here, &confirm(&this), "end_session", &[("session", &this)])

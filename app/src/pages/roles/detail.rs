@@ -1,12 +1,12 @@
 //! `/roles/{role}`: one role on its own page — a built-in role's permissions, or a custom
 //! role's form (name, description, the grids) and the way to delete it.
 
-use super::grid::{AppGrid, Grid};
+use super::grid::AppGrid;
 use crate::api::applications::list_applications;
 use crate::api::roles::{role_detail, UpdateRole};
 use crate::components::{
-    failure, success, viewer_may, ActionDone, ActionError, ConsoleFrame, LoadError, Panel, Submit,
-    INPUT, QUIET,
+    failure, success, successes, viewer_may, ActionDone, ActionError, ConsoleFrame, LoadError,
+    Panel, PermissionGrid, Submit, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use foxgate_core::model::{Application, Doomed, Role};
@@ -31,13 +31,9 @@ pub fn RoleDetail() -> impl IntoView {
 fn RoleBody() -> impl IntoView {
     let params = use_params_map();
     let update = ServerAction::<UpdateRole>::new();
+    let saved = successes(update);
     let role = Resource::new(
-        move || {
-            (
-                params.read().get("role").unwrap_or_default(),
-                update.version().get(),
-            )
-        },
+        move || (params.read().get("role").unwrap_or_default(), saved.get()),
         |(role, _)| role_detail(role),
     );
     // Readers of roles who may not read applications see only Foxgate's permissions.
@@ -59,8 +55,9 @@ fn RoleBody() -> impl IntoView {
                                 {if editable {
                                     view! { <RoleForm role apps update /> }.into_any()
                                 } else {
+                                    let foxgate = role.permissions.clone();
                                     view! {
-                                        <Grid granted=role.permissions.clone() editable=false />
+                                        <Panel title="Permissions"><PermissionGrid granted=foxgate editable=false /></Panel>
                                         <AppGrid apps granted=role.permissions editable=false />
                                     }
                                     .into_any()
@@ -79,6 +76,7 @@ fn RoleBody() -> impl IntoView {
 #[component]
 fn RoleForm(role: Role, apps: Vec<Application>, update: ServerAction<UpdateRole>) -> impl IntoView {
     let id = role.id.clone();
+    let foxgate = role.permissions.clone();
     view! {
         <ActionError message=failure(update) />
         <ActionDone message=success(update, |r: &Role| format!("Role “{}” saved.", r.name)) />
@@ -90,7 +88,7 @@ fn RoleForm(role: Role, apps: Vec<Application>, update: ServerAction<UpdateRole>
                     <label class="text-sm">"Description" <input name="description" class=INPUT value=role.description.clone() /></label>
                 </div>
             </Panel>
-            <Grid granted=role.permissions.clone() editable=true />
+            <Panel title="Permissions"><PermissionGrid granted=foxgate editable=true /></Panel>
             <AppGrid apps granted=role.permissions editable=true />
             <Submit pending=update.pending() label="Save role" />
         </ActionForm>

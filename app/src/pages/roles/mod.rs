@@ -9,13 +9,13 @@ pub use detail::RoleDetail;
 use crate::api::applications::list_applications;
 use crate::api::roles::{list_roles, CreateRole};
 use crate::components::{
-    failure, success, viewer_may, ActionDone, ActionError, ConsoleFrame, PageHeading, Panel,
-    Submit, INPUT,
+    clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError,
+    ConsoleFrame, PageHeading, Panel, PermissionGrid, Submit, INPUT,
 };
 use foxgate_core::authz::{Action, Permission, Resource as R};
 use foxgate_core::model::Role;
 use foxgate_core::use_cases::ROLES_CREATE;
-use grid::{AppGrid, Grid};
+use grid::AppGrid;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -41,18 +41,13 @@ pub fn Roles() -> impl IntoView {
 #[component]
 fn RolesBody() -> impl IntoView {
     let create = ServerAction::<CreateRole>::new();
-    let roles = Resource::new(move || create.version().get(), |_| list_roles());
+    let created = successes(create);
+    let roles = Resource::new(move || created.get(), |_| list_roles());
     // Readers of roles who may not read applications see only Foxgate's permissions.
     let apps = Resource::new(|| (), |_| list_applications());
     let may_create = viewer_may(ROLES_CREATE, None);
     let form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if create.value().with(|v| matches!(v, Some(Ok(_)))) {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
+    clear_on_success(create, form);
     view! {
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
@@ -80,7 +75,7 @@ fn RolesBody() -> impl IntoView {
                         <label class="text-sm">"Name" <input name="name" required class=INPUT /></label>
                         <label class="text-sm">"Description" <input name="description" class=INPUT /></label>
                     </div>
-                    <Grid granted=Vec::new() editable=true />
+                    <Panel title="Permissions"><PermissionGrid granted=Vec::new() editable=true /></Panel>
                     <Suspense fallback=|| ()>
                         {move || apps.get().map(|a| view! { <AppGrid apps=a.unwrap_or_default() granted=Vec::new() editable=true /> })}
                     </Suspense>

@@ -11,8 +11,8 @@ use crate::api::sso::{
 };
 use crate::api::teams::list_teams;
 use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, Copyable, PageHeading, Panel, Submit, INPUT,
-    QUIET,
+    clear_on_success, failure, successes, viewer_may, ActionError, ConsoleFrame, Copyable,
+    PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use foxgate_core::model::Doomed;
@@ -40,10 +40,8 @@ pub fn Sso() -> impl IntoView {
 fn SsoBody() -> impl IntoView {
     let save = ServerAction::<SaveProvider>::new();
     let require = ServerAction::<SetRequireSso>::new();
-    let settings = Resource::new(
-        move || (save.version().get(), require.version().get()),
-        |_| list_providers(),
-    );
+    let (saved, required) = (successes(save), successes(require));
+    let settings = Resource::new(move || (saved.get(), required.get()), |_| list_providers());
     // What group rules and the default role may name; without permission to read
     // teams, rules name roles org-wide only.
     let choices = Resource::new(
@@ -269,11 +267,7 @@ fn ProviderForm(
     // which would otherwise leave the typed values (the secret too) in the inputs.
     let form = NodeRef::<leptos::html::Form>::new();
     if provider.is_none() {
-        Effect::new(move || {
-            if let (Some(Ok(_)), Some(form)) = (save.value().get(), form.get()) {
-                form.reset();
-            }
-        });
+        clear_on_success(save, form);
     }
     let field = |label: &'static str, name: &'static str, value: String, hint: &'static str| {
         view! {
