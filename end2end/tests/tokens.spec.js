@@ -14,6 +14,8 @@ test("mint, copy, use, revoke", async ({ browser }) => {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  // A panic in the console's wasm logs its message before the trap ("unreachable").
+  page.on("console", (m) => m.text().includes("panicked") && errors.push(`${page.url()}: ${m.text().slice(0, 2000)}`));
   await signIn(page);
 
   await page.goto(base + "/tokens");

@@ -27,7 +27,7 @@ test("changes appear live in the activity log, filters narrow it, the export dow
   await expect(watcher.getByTestId("live-status")).toContainText("Live");
   // The chart of the last 30 days, drawn on the server: today's bar counts the setup so far.
   const chart = watcher.getByTestId("events-per-day");
-  await expect(chart).toContainText("events in the last 30 days");
+  await expect(chart).toContainText(/\d+ events from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d/);
   const bars = chart.locator("rect[data-day]");
   expect(await bars.count()).toBe(30);
   const today = Number(await bars.last().getAttribute("data-events"));
@@ -87,6 +87,14 @@ test("changes appear live in the activity log, filters narrow it, the export dow
   for (const text of await rows.locator("td:nth-child(3)").allTextContents()) {
     expect(text.startsWith("team.")).toBe(true);
   }
+  // The chart follows the filters: its bars count these events only, and a bar keeps them.
+  const filteredChart = watcher.getByTestId("events-per-day");
+  await expect(filteredChart).toContainText("matching the filters");
+  const shown = await rows.count();
+  expect(shown).toBeLessThan(50);
+  const counted = await filteredChart.locator("rect[data-day]").evaluateAll((rs) => rs.reduce((n, r) => n + Number(r.dataset.events), 0));
+  expect(counted).toBe(shown);
+  expect(await filteredChart.locator("a").last().getAttribute("href")).toMatch(/action=team/);
   // A bar narrows the log to its day.
   await watcher.goto(base + "/activity");
   const day = await watcher.getByTestId("events-per-day").locator("rect[data-day]").last().getAttribute("data-day");

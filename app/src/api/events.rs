@@ -18,8 +18,15 @@ pub async fn list_events(#[server(default)] filter: EventFilter) -> Result<Event
     door::serve!(foxgate_core::service::events::list, filter)
 }
 
-/// Events per UTC day over the last 30 days, as far as the caller may read.
+/// Events per UTC day under the page's filters, over their time range (the last 30 days
+/// without one), as far as the caller may read.
 #[server(prefix = "/fn", endpoint = "events_per_day")]
-pub async fn events_per_day() -> Result<Vec<DayCount>, UiError> {
-    door::serve!(foxgate_core::service::events::per_day)
+pub async fn events_per_day(
+    #[server(default)] filter: EventFilter,
+) -> Result<Vec<DayCount>, UiError> {
+    let filter = EventFilter {
+        cursor: None,
+        ..filter
+    };
+    door::serve!(foxgate_core::service::events::per_day, filter)
 }

@@ -225,6 +225,69 @@ async fn read(
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(Error::invalid("limit", format!("must be 1 to {MAX_LIMIT}")));
     }
+    if f.after.is_some_and(|after| after < 0) {
+        return Err(Error::invalid(
+            "after",
+            "must be a chain position (0 or more)",
+        ));
+    }
+    let mut conn = s.db.pool().acquire().await?;
+    let resolved = resolve(&mut conn, reader, &f).await?;
+    let before = match direction {
+        Direction::Older => f.cursor.as_deref().map(parse_cursor).transpose()?,
+        Direction::Newer => None,
+    };
+    let query = events::Query {
+        before: before.as_ref().map(|(at, id)| (*at, id.as_str())),
+        after_seq: f.after,
+        limit: i64::from(limit) + 1,
+        ..resolved.query(reader, &f)
+    };
+    Ok(match direction {
+        Direction::Older => events::page(&mut conn, &query).await?,
+        Direction::Newer => events::tail(&mut conn, &query).await?,
+    })
+}
+
+/// A filter with its names worked out: the team, the actor, the actions, the times.
+struct Resolved {
+    team_id: Option<String>,
+    actor: Option<String>,
+    actions: Option<Vec<&'static str>>,
+    since: Option<i64>,
+    until: Option<i64>,
+}
+
+impl Resolved {
+    /// The store query for the filter (no paging: callers add a cursor and a limit).
+    fn query<'a>(&'a self, reader: &'a Reader, f: &'a EventFilter) -> events::Query<'a> {
+        events::Query {
+            org_id: &reader.org_id,
+            teams: reader.teams.as_deref(),
+            entity_types: reader.types.as_deref(),
+            entity_type: f.entity_type.as_deref(),
+            entity_id: f.entity_id.as_deref(),
+            actor_id: self.actor.as_deref(),
+            actor_kind: f.actor_kind.as_deref(),
+            actions: self.actions.as_deref(),
+            team_id: self.team_id.as_deref(),
+            ip: f.ip.as_deref(),
+            outcome: f.outcome.as_deref(),
+            since: self.since,
+            until: self.until,
+            before: None,
+            after_seq: None,
+            limit: 0,
+        }
+    }
+}
+
+/// Checks a filter and resolves its names, as the reader may see them.
+async fn resolve(
+    conn: &mut sqlx::AnyConnection,
+    reader: &Reader,
+    f: &EventFilter,
+) -> Result<Resolved, Error> {
     if let Some(outcome) = f.outcome.as_deref() {
         if Outcome::parse(outcome).is_none() {
             return Err(Error::invalid(
@@ -233,23 +296,13 @@ async fn read(
             ));
         }
     }
-    if f.after.is_some_and(|after| after < 0) {
-        return Err(Error::invalid(
-            "after",
-            "must be a chain position (0 or more)",
-        ));
-    }
-    let mut conn = s.db.pool().acquire().await?;
     let team_id = match (f.team.as_deref(), &reader.principal) {
         (None, _) => None,
-        (Some(team_ref), Some(p)) => Some(
-            scope::team(&mut conn, p, &reader.org_ref, team_ref)
-                .await?
-                .1
-                .id,
-        ),
+        (Some(team_ref), Some(p)) => {
+            Some(scope::team(conn, p, &reader.org_ref, team_ref).await?.1.id)
+        }
         (Some(team_ref), None) => Some(
-            crate::store::teams::find(&mut conn, &reader.org_id, team_ref)
+            crate::store::teams::find(conn, &reader.org_id, team_ref)
                 .await?
                 .ok_or_else(|| Error::invalid("team", format!("no team {team_ref:?}")))?
                 .id,
@@ -257,44 +310,22 @@ async fn read(
     };
     let actor = match f.actor.as_deref() {
         None => None,
-        Some(actor) => Some(actor_id(&mut conn, reader, actor).await?),
+        Some(actor) => Some(actor_id(conn, reader, actor).await?),
     };
-    let actions = action_filter(f.action.as_deref())?;
-    let since = f
-        .since
-        .as_deref()
-        .map(|t| instant("since", t, false))
-        .transpose()?;
-    let until = f
-        .until
-        .as_deref()
-        .map(|t| instant("until", t, true))
-        .transpose()?;
-    let before = match direction {
-        Direction::Older => f.cursor.as_deref().map(parse_cursor).transpose()?,
-        Direction::Newer => None,
-    };
-    let query = events::Query {
-        org_id: &reader.org_id,
-        teams: reader.teams.as_deref(),
-        entity_types: reader.types.as_deref(),
-        entity_type: f.entity_type.as_deref(),
-        entity_id: f.entity_id.as_deref(),
-        actor_id: actor.as_deref(),
-        actor_kind: f.actor_kind.as_deref(),
-        actions: actions.as_deref(),
-        team_id: team_id.as_deref(),
-        ip: f.ip.as_deref(),
-        outcome: f.outcome.as_deref(),
-        since,
-        until,
-        before: before.as_ref().map(|(at, id)| (*at, id.as_str())),
-        after_seq: f.after,
-        limit: i64::from(limit) + 1,
-    };
-    Ok(match direction {
-        Direction::Older => events::page(&mut conn, &query).await?,
-        Direction::Newer => events::tail(&mut conn, &query).await?,
+    Ok(Resolved {
+        team_id,
+        actor,
+        actions: action_filter(f.action.as_deref())?,
+        since: f
+            .since
+            .as_deref()
+            .map(|t| instant("since", t, false))
+            .transpose()?,
+        until: f
+            .until
+            .as_deref()
+            .map(|t| instant("until", t, true))
+            .transpose()?,
     })
 }
 
@@ -352,27 +383,60 @@ fn action_filter(action: Option<&str>) -> Result<Option<Vec<&'static str>>, Erro
     }))
 }
 
-/// Days the activity chart covers, today included.
+/// Days the activity chart covers when no time range is chosen, today included.
 pub const CHART_DAYS: i64 = 30;
+/// The most days the chart draws: a longer range shows its last days.
+pub const MAX_CHART_DAYS: i64 = 92;
 
-/// Events per UTC day over the last [`CHART_DAYS`] days, oldest first, every day present
-/// (zero when quiet), counting only what the caller may read.
-pub async fn per_day(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<DayCount>, Error> {
+/// Events per UTC day under the log's filters, oldest first, every day present: the days
+/// of the filter's time range (the last [`CHART_DAYS`] without one, at most
+/// [`MAX_CHART_DAYS`], never past today). Unfiltered, it reads the daily rollup; filtered,
+/// it counts the matching events, each filter's index bounding the scan to the range.
+pub async fn per_day(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    f: EventFilter,
+) -> Result<Vec<DayCount>, Error> {
     let reader = Reader::of(s, p, org_ref).await?;
-    let today = crate::store::now_ms().div_euclid(DAY_MS) * DAY_MS;
-    let first = today - (CHART_DAYS - 1) * DAY_MS;
-    let query = events::Query {
-        org_id: &reader.org_id,
-        teams: reader.teams.as_deref(),
-        entity_types: reader.types.as_deref(),
-        ..Default::default()
-    };
     let mut conn = s.db.pool().acquire().await?;
-    let counted: std::collections::HashMap<i64, i64> = events::per_day(&mut conn, &query, first)
-        .await?
-        .into_iter()
-        .collect();
-    Ok((0..CHART_DAYS)
+    let resolved = resolve(&mut conn, &reader, &f).await?;
+    let day_of = |ms: i64| ms.div_euclid(DAY_MS) * DAY_MS;
+    let today = day_of(crate::store::now_ms());
+    let last = resolved.until.map_or(today, |u| day_of(u - 1)).min(today);
+    let first = resolved
+        .since
+        .map_or(last - (CHART_DAYS - 1) * DAY_MS, day_of)
+        .max(last - (MAX_CHART_DAYS - 1) * DAY_MS);
+    if first > last {
+        return Ok(Vec::new());
+    }
+    let narrowed = [
+        &f.entity_type,
+        &f.entity_id,
+        &f.actor,
+        &f.actor_kind,
+        &f.action,
+        &f.team,
+        &f.ip,
+        &f.outcome,
+    ]
+    .iter()
+    .any(|v| v.is_some());
+    let query = resolved.query(&reader, &f);
+    let counted: std::collections::HashMap<i64, i64> = if narrowed {
+        let query = events::Query {
+            since: Some(resolved.since.unwrap_or(first).max(first)),
+            until: Some(resolved.until.unwrap_or(i64::MAX).min(last + DAY_MS)),
+            ..query
+        };
+        events::count_per_day(&mut conn, &query).await?
+    } else {
+        events::per_day(&mut conn, &query, first..last + DAY_MS).await?
+    }
+    .into_iter()
+    .collect();
+    Ok((0..=(last - first) / DAY_MS)
         .map(|i| first + i * DAY_MS)
         .map(|day| DayCount {
             day: rfc3339(day)[..10].to_string(),

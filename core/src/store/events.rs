@@ -122,19 +122,20 @@ pub async fn head(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<i64> {
     Ok(seq.unwrap_or(0))
 }
 
-/// Events per UTC day from `since_day` on, within the caller's limits: `(day, events)`.
+/// Events per UTC day for the days (day starts) in `days`, from the daily rollup, within
+/// the caller's limits: `(day, events)`.
 pub async fn per_day(
     conn: &mut AnyConnection,
     q: &Query<'_>,
-    since_day: i64,
+    days: std::ops::Range<i64>,
 ) -> sqlx::Result<Vec<(i64, i64)>> {
     if q.teams.is_some_and(<[String]>::is_empty) {
         return Ok(Vec::new());
     }
     let mut sql = Sql {
-        text: "SELECT day, CAST(SUM(events) AS BIGINT) FROM audit_daily WHERE org_id = $1 AND day >= $2"
+        text: "SELECT day, CAST(SUM(events) AS BIGINT) FROM audit_daily WHERE org_id = $1 AND day >= $2 AND day < $3"
             .into(),
-        binds: vec![Bind::Text(q.org_id), Bind::Int(since_day)],
+        binds: vec![Bind::Text(q.org_id), Bind::Int(days.start), Bind::Int(days.end)],
     };
     if let Some(teams) = q.teams {
         sql.within("team_id", teams);
@@ -153,11 +154,37 @@ async fn fetch(
     q: &Query<'_>,
     order: &str,
 ) -> sqlx::Result<Vec<EventRow>> {
-    if q.teams.is_some_and(<[String]>::is_empty) {
+    let Some(mut sql) = matching(q, &format!("SELECT {COLUMNS}")) else {
         return Ok(Vec::new());
+    };
+    let limit = sql.param(Bind::Int(q.limit));
+    sql.text
+        .push_str(&format!(" ORDER BY {order} LIMIT {limit}"));
+    sql.run::<EventRow>().fetch_all(conn).await
+}
+
+/// Events per UTC day among those `q` selects: `(day, events)`, oldest first. Each filter
+/// has an index led by `(org_id, <column>, created_at)`, so a day range is a range scan.
+pub async fn count_per_day(
+    conn: &mut AnyConnection,
+    q: &Query<'_>,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    let select = "SELECT created_at - created_at % 86400000 AS day, CAST(COUNT(*) AS BIGINT)";
+    let Some(mut sql) = matching(q, select) else {
+        return Ok(Vec::new());
+    };
+    sql.text.push_str(" GROUP BY 1 ORDER BY 1");
+    sql.run::<(i64, i64)>().fetch_all(conn).await
+}
+
+/// `select` from the org's events with every condition of `q`; `None` when `q` can match
+/// nothing (no team or action within the caller's reach).
+fn matching<'a>(q: &Query<'a>, select: &str) -> Option<Sql<'a>> {
+    if q.teams.is_some_and(<[String]>::is_empty) || q.actions.is_some_and(<[&str]>::is_empty) {
+        return None;
     }
     let mut sql = Sql {
-        text: format!("SELECT {COLUMNS} FROM audit_events WHERE org_id = $1"),
+        text: format!("{select} FROM audit_events WHERE org_id = $1"),
         binds: vec![Bind::Text(q.org_id)],
     };
     if let Some(teams) = q.teams {
@@ -179,9 +206,6 @@ async fn fetch(
     sql.equals("actor_id", q.actor_id);
     sql.equals("actor_kind", q.actor_kind);
     if let Some(actions) = q.actions {
-        if actions.is_empty() {
-            return Ok(Vec::new());
-        }
         sql.within("action", actions);
     }
     sql.equals("team_id", q.team_id);
@@ -205,8 +229,5 @@ async fn fetch(
         let p = sql.param(Bind::Int(after));
         sql.text.push_str(&format!(" AND chain_seq > {p}"));
     }
-    let limit = sql.param(Bind::Int(q.limit));
-    sql.text
-        .push_str(&format!(" ORDER BY {order} LIMIT {limit}"));
-    sql.run::<EventRow>().fetch_all(conn).await
+    Some(sql)
 }

@@ -36,13 +36,16 @@ pub async fn list(
     Ok(Json(events::list(&st.services, &p, &org, filter).await?))
 }
 
-/// `GET /api/v1/orgs/{org}/events/daily`: events per UTC day over the last 30 days.
+/// `GET /api/v1/orgs/{org}/events/daily`: events per UTC day under the list's filters,
+/// over their time range (the last 30 days without one).
 pub async fn daily(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(org): Path<String>,
+    query: Result<Query<EventFilter>, QueryRejection>,
 ) -> Result<Json<Vec<DayCount>>, ApiError> {
-    Ok(Json(events::per_day(&st.services, &p, &org).await?))
+    let filter = filter_of(query)?;
+    Ok(Json(events::per_day(&st.services, &p, &org, filter).await?))
 }
 
 /// `GET /api/v1/orgs/{org}/events/export.jsonl|csv` with the same filters as the list: every

@@ -126,5 +126,61 @@ async fn the_chart_counts_what_each_reader_may_read(backend: Backend) {
     .unwrap();
     assert_eq!(theirs[29]["events"], alpha_events, "only alpha's events");
     assert!(alpha_events > 0 && alpha_events < total);
+
+    // Issue 15 §1: the chart follows the list's filters and its time range.
+    let filtered = |query: &'static str| {
+        let s = &s;
+        let owner = owner.clone();
+        async move {
+            let res = s
+                .api(
+                    Method::GET,
+                    &format!("/api/v1/orgs/acme/events/daily?{query}"),
+                    &owner,
+                    None,
+                )
+                .await;
+            assert_eq!(res.status(), 200, "{query}");
+            json(res).await.as_array().unwrap().clone()
+        }
+    };
+    let teams_created: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'team.created'")
+            .fetch_one(s.state.services.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(teams_created, 2);
+    let by_action = filtered("action=team.created").await;
+    assert_eq!(by_action.len(), 30);
+    assert_eq!(by_action[29]["events"], teams_created);
+    let by_prefix_and_actor = filtered("action=team&actor=owner@acme.test").await;
+    assert_eq!(by_prefix_and_actor[29]["events"], teams_created);
+    let today = by_action[29]["day"].as_str().unwrap().to_string();
+    let week_ago = by_action[23]["day"].as_str().unwrap().to_string();
+    let week = s
+        .api(
+            Method::GET,
+            &format!("/api/v1/orgs/acme/events/daily?since={week_ago}&until={today}"),
+            &owner,
+            None,
+        )
+        .await;
+    let week = json(week).await.as_array().unwrap().clone();
+    assert_eq!(week.len(), 7, "the days of the range");
+    assert_eq!(week[6]["events"], total);
+    assert_eq!(
+        filtered("since=3000-01-01").await.len(),
+        0,
+        "a range in the future draws nothing"
+    );
+    let unknown = s
+        .api(
+            Method::GET,
+            "/api/v1/orgs/acme/events/daily?action=Not%20An%20Action",
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(unknown.status(), 422);
 }
 on_both_databases!(the_chart_counts_what_each_reader_may_read);

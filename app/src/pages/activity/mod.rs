@@ -73,7 +73,14 @@ fn ActivityBody() -> impl IntoView {
     };
     let page = Resource::new(filters, list_events);
     let teams = Resource::new(|| (), |_| list_teams());
-    let daily = Resource::new(|| (), |_| events_per_day());
+    // The chart follows the filters (a new page of the list is not a new chart).
+    let daily = Resource::new(
+        move || EventFilter {
+            cursor: None,
+            ..filters()
+        },
+        events_per_day,
+    );
     let summary = use_summary();
     // The filters as a query string (without the cursor), for "Older" and the downloads.
     let query = move || {
@@ -106,7 +113,15 @@ fn ActivityBody() -> impl IntoView {
         move |ext: &'static str| events_url(&format!("export.{ext}?{}", query().join("&")));
     view! {
         <Suspense fallback=|| ()>
-            {move || daily.get().and_then(Result::ok).map(|days| view! { <chart::EventsPerDay days=days /> })}
+            {move || {
+                // A bar narrows the list to its day and keeps the other filters.
+                let others: Vec<String> = query()
+                    .into_iter()
+                    .filter(|pair| !pair.starts_with("since=") && !pair.starts_with("until="))
+                    .collect();
+                let filtered = !others.is_empty();
+                daily.get().and_then(Result::ok).map(|days| view! { <chart::EventsPerDay days others filtered /> })
+            }}
         </Suspense>
         <Panel title="Filter">
             <form method="get" action="/activity" class="flex flex-wrap items-end gap-3">
