@@ -4,10 +4,10 @@
 use crate::api::applications::{list_applications, DeleteApplication, SaveApplication};
 use crate::api::orgs::{org_settings, SetDecisionLogging};
 use crate::components::{
-    failure, successes, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT,
-    QUIET,
+    failure, success, successes, viewer_may, ActionDone, ActionError, ConsoleFrame, PageHeading,
+    Panel, Submit, INPUT, QUIET,
 };
-use foxgate_core::model::{Application, ResourceType};
+use foxgate_core::model::{Application, ApplicationChanged, ResourceType};
 use foxgate_core::use_cases::{
     APPLICATIONS_CREATE, APPLICATIONS_DELETE, APPLICATIONS_UPDATE, ORG_UPDATE,
 };
@@ -47,6 +47,10 @@ fn ApplicationsBody() -> impl IntoView {
     view! {
         <ActionError message=failure(save) />
         <ActionError message=failure(delete) />
+        <ActionDone message=success(save, |c: &ApplicationChanged| match &c.application {
+            Some(a) => format!("Application “{}” saved.", a.name),
+            None => "Application saved.".to_string(),
+        }) />
         <Show when=move || may_create.get()>
             <Panel title="New application">
                 <ActionForm action=save attr:class="space-y-3">
@@ -91,6 +95,7 @@ fn DecisionLogging() -> impl IntoView {
     let may_update = viewer_may(ORG_UPDATE, None);
     view! {
         <ActionError message=failure(set) />
+        <ActionDone message=success(set, |_| "Decision logging saved.".to_string()) />
         <Show when=move || may_update.get()>
             <Panel title="Decision logging">
                 <p class="mb-3 text-sm text-slate-600 dark:text-slate-400">

@@ -2,9 +2,10 @@
 
 use crate::api::orgs::{CreateOrg, SetTokenLifetime, UpdateOrg};
 use crate::components::{
-    failure, use_summary, viewer_may, ActionError, ConsoleFrame, Panel, Submit, INPUT,
+    failure, success, use_summary, viewer_may, ActionDone, ActionError, ConsoleFrame, Panel,
+    Submit, INPUT,
 };
-use foxgate_core::model::HeldRole;
+use foxgate_core::model::{HeldRole, Org};
 use foxgate_core::use_cases::{ORG_CREATE, ORG_UPDATE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -78,6 +79,9 @@ fn OrgSettings(name: String, slug: String, lifetime: Option<u32>) -> impl IntoVi
         <ActionError message=failure(update) />
         <ActionError message=failure(create) />
         <ActionError message=failure(policy) />
+        <ActionDone message=success(update, |o: &Org| format!("Saved: {} ({}).", o.name, o.slug)) />
+        <ActionDone message=success(create, |o: &Org| format!("Organization {} created: switch to it from the menu above.", o.name)) />
+        <ActionDone message=success(policy, |_| "Token lifetime saved.".to_string()) />
         <Show when=move || may_update.get()>
             <Panel title="Organization settings">
                 <ActionForm action=update attr:class="flex flex-wrap items-end gap-3">

@@ -11,12 +11,12 @@ use crate::api::sso::{
 };
 use crate::api::teams::list_teams;
 use crate::components::{
-    clear_on_success, failure, successes, viewer_may, ActionError, ConsoleFrame, Copyable,
-    PageHeading, Panel, Submit, INPUT, QUIET,
+    clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError,
+    ConsoleFrame, Copyable, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use foxgate_core::model::Doomed;
-use foxgate_core::model::{IdentityProvider, ProviderKind};
+use foxgate_core::model::{DomainClaim, IdentityProvider, ProviderKind};
 use foxgate_core::use_cases::SSO_UPDATE;
 use group_rules::{Choices, GroupRules};
 use leptos::prelude::*;
@@ -58,6 +58,8 @@ fn SsoBody() -> impl IntoView {
     view! {
         <ActionError message=failure(save) />
         <ActionError message=failure(require) />
+        <ActionDone message=success(save, |p: &IdentityProvider| format!("Identity provider “{}” saved.", p.name)) />
+        <ActionDone message=success(require, |_| "Sign-in policy saved.".to_string()) />
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
                 let choices = choices.get().unwrap_or_default();
@@ -169,6 +171,7 @@ fn DomainsPanel(editable: bool) -> impl IntoView {
             <ActionError message=failure(claim) />
             <ActionError message=failure(verify) />
             <ActionError message=failure(remove) />
+            <ActionDone message=success(claim, |d: &DomainClaim| format!("{} claimed: add the DNS record shown, then verify it.", d.domain)) />
             <table class="w-full text-left text-sm">
                 <tbody>
                     <Suspense fallback=|| ()>{rows}</Suspense>
