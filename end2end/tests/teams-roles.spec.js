@@ -148,6 +148,12 @@ test("teams work without JavaScript: a failed form comes back with its message",
   await newTeam.getByRole("button", { name: "Create team" }).click();
   await expect(page).toHaveURL(/\/teams\?error=invalid_input&field=slug$/);
   await expect(page.getByRole("alert")).toContainText("The slug must be");
+  // What was typed is back in the form, the refused field outlined and focused.
+  await expect(newTeam.locator("input[name=name]")).toHaveValue("Bad");
+  await expect(newTeam.locator("input[name=slug]")).toHaveValue("Not A Slug");
+  await expect(newTeam.locator("input[name=slug]")).toHaveAttribute("aria-invalid", "true");
+  await expect(newTeam.locator("input[name=slug]")).toBeFocused();
+  await expect(newTeam.locator("#field-error-slug")).toContainText("The slug must be");
 
   await newTeam.locator("input[name=name]").fill("Ledger");
   await newTeam.locator("input[name=slug]").fill("ledger");

@@ -9,6 +9,7 @@ pub mod client_addr;
 pub mod config;
 pub mod console;
 pub mod export;
+pub mod form_echo;
 pub mod health;
 pub mod key;
 pub mod oauth;

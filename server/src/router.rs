@@ -69,7 +69,8 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
             move || page_shell(fallback_options.clone()),
         ))
         // Outermost last: request id → headers → compression → origin check → session →
-        // principal → page gate.
+        // principal → page gate → a refused plain form's fields kept for its page.
+        .layer(from_fn_with_state(state.clone(), crate::form_echo::keep))
         .layer(from_fn_with_state(state.clone(), console::gate))
         .layer(from_fn_with_state(state.clone(), principal::attach))
         .layer(sessions)

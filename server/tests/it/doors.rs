@@ -665,3 +665,62 @@ async fn pages_show_their_own_errors(backend: Backend) {
     );
 }
 on_both_databases!(pages_show_their_own_errors);
+
+/// Issue 15 §2: without JavaScript a refused form comes back as it was typed — the refused
+/// field outlined, focused and described — once, and never with a password.
+async fn a_refused_plain_form_comes_back_as_typed(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let res = s
+        .post_console_form(
+            &owner,
+            "/teams",
+            "create_team",
+            &[("name", "Data \"Team\""), ("slug", "Not A Slug")],
+        )
+        .await;
+    let back = crate::harness::location(res.headers());
+    assert_eq!(back, "/teams?error=invalid_input&field=slug");
+    let page = s.get(&back, Some(&owner)).await.text().await.unwrap();
+    // Typed text is an attribute value, quotes escaped: it cannot add markup.
+    assert!(page.contains(r#"value="Data &quot;Team&quot;""#), "{page}");
+    let slug = page
+        .split("<input")
+        .find(|i| i.contains(r#"name="slug""#))
+        .unwrap();
+    assert!(slug.contains(r#"value="Not A Slug""#), "{slug}");
+    assert!(
+        slug.contains(r#"aria-invalid="true""#) && slug.contains("autofocus"),
+        "{slug}"
+    );
+    assert!(page.contains(r#"<p id="field-error-slug""#), "{page}");
+    let again = s.get(&back, Some(&owner)).await.text().await.unwrap();
+    assert!(!again.contains("Not A Slug"), "shown once");
+
+    let res = s
+        .post_console_form(
+            &owner,
+            "/members",
+            "create_member",
+            &[
+                ("email", "not-an-email"),
+                ("display_name", "Ada"),
+                ("password", "kept-nowhere-1234"),
+            ],
+        )
+        .await;
+    let back = crate::harness::location(res.headers());
+    let page = s.get(&back, Some(&owner)).await.text().await.unwrap();
+    assert!(page.contains(r#"value="not-an-email""#), "{page}");
+    assert!(!page.contains("kept-nowhere-1234"));
+    let stored: Vec<String> = sqlx::query_scalar("SELECT data FROM sessions")
+        .fetch_all(s.state.services.db.pool())
+        .await
+        .unwrap();
+    assert!(!stored.is_empty());
+    assert!(
+        stored.iter().all(|d| !d.contains("kept-nowhere")),
+        "no password in a session"
+    );
+}
+on_both_databases!(a_refused_plain_form_comes_back_as_typed);
