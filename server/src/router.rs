@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use foxgate_app::{shell, App};
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -57,7 +57,7 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
         .route("/sso/start", post(sso::start))
         .route("/sso/callback", get(sso::callback))
         .nest("/api/v1", api::routes())
-        .leptos_routes_with_context(&state, generate_route_list(App), leptos_context.clone(), {
+        .leptos_routes_with_context(&state, console_routes(), leptos_context.clone(), {
             let page_shell = page_shell.clone();
             let options = leptos_options.clone();
             move || page_shell(options.clone())
@@ -108,6 +108,19 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
 
 /// Hands the nonce that `security::headers` put in the CSP to Leptos, so its inline
 /// hydration scripts carry the same one.
+/// The console's routes, listed once per process.
+///
+/// Listing them renders the app with every `Resource` load suppressed through a
+/// process-wide flag (leptos#4773): a page whose resource first polls while another router is
+/// being built in the same process would wait forever. Listed once, before the first router
+/// exists, no page can be rendering then — this matters wherever several servers start in
+/// one process (the integration tests), and costs nothing where one does.
+fn console_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::LazyLock<Vec<AxumRouteListing>> =
+        std::sync::LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
+}
+
 fn use_request_nonce() {
     let nonce = leptos::prelude::use_context::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<security::CspNonce>().cloned());

@@ -69,6 +69,7 @@ impl SessionStore for SqlSessionStore {
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
         // A fresh random id colliding is astronomically unlikely, but never overwrite another session.
         loop {
+            let mut tx = self.db.begin().await.map_err(backend)?;
             let inserted = sqlx::query(
                 "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)",
             )
@@ -76,10 +77,10 @@ impl SessionStore for SqlSessionStore {
             .bind(user_of(record))
             .bind(&data)
             .bind(expiry_ms(record))
-            .execute(self.db.pool())
+            .execute(&mut *tx)
             .await;
             match inserted {
-                Ok(_) => return Ok(()),
+                Ok(_) => return tx.commit().await.map_err(backend),
                 Err(e) if is_unique_violation(&e) => record.id = Id::default(),
                 Err(e) => return Err(backend(e)),
             }
@@ -90,15 +91,18 @@ impl SessionStore for SqlSessionStore {
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
         // An update only: a session that sign-out or "end session" deleted while this request
         // was in flight stays deleted (new sessions and new ids go through `create`).
+        // Every signed-in request saves (its idle expiry moves): through the write gate, so
+        // concurrent page loads queue instead of sleeping in SQLite's busy handler.
+        let mut tx = self.db.begin().await.map_err(backend)?;
         sqlx::query("UPDATE sessions SET user_id = $1, data = $2, expires_at = $3 WHERE id = $4")
             .bind(user_of(record))
             .bind(&data)
             .bind(expiry_ms(record))
             .bind(self.row_id(&record.id))
-            .execute(self.db.pool())
+            .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        Ok(())
+        tx.commit().await.map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
@@ -125,11 +129,12 @@ impl SessionStore for SqlSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
+        let mut tx = self.db.begin().await.map_err(backend)?;
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(self.row_id(id))
-            .execute(self.db.pool())
+            .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        Ok(())
+        tx.commit().await.map_err(backend)
     }
 }

@@ -40,21 +40,29 @@ impl Dns {
         for (name, value) in records {
             cmd.arg(format!("--txt-record={name},{value}"));
         }
-        let child = cmd
+        let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .expect("start dnsmasq");
         let resolver = Resolver(format!("127.0.0.1:{port}").parse().unwrap());
-        for _ in 0..100 {
+        // Generous: on a loaded CI machine the first answer can take seconds.
+        for _ in 0..400 {
             if resolver
                 .txt(records[0].0)
                 .await
                 .is_ok_and(|found| !found.is_empty())
             {
                 return Dns { child };
+            }
+            if child.try_wait().unwrap().is_some() {
+                let out = child.wait_with_output().await.unwrap();
+                panic!(
+                    "dnsmasq exited on port {port}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -69,12 +77,16 @@ impl Dns {
     }
 }
 
-fn free_udp_port() -> u16 {
-    std::net::UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A port free for both UDP and TCP: dnsmasq listens on both, and a test server elsewhere in
+/// the run may hold the TCP side of a port whose UDP side is free.
+fn free_dns_port() -> u16 {
+    loop {
+        let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = udp.local_addr().unwrap().port();
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 async fn claim(s: &TestServer, cookie: &str, org: &str, domain: &str) -> reqwest::Response {
@@ -113,7 +125,7 @@ async fn second_step(s: &TestServer, email: &str) -> String {
 }
 
 async fn domains_route_sign_ins_only_once_proven(backend: Backend) {
-    let port = free_udp_port();
+    let port = free_dns_port();
     let s = TestServer::start_configured(backend, |c| {
         c.dns_resolver = Resolver::parse(&format!("127.0.0.1:{port}"));
     })

@@ -165,6 +165,9 @@ impl TestServer {
         });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A request that never gets its answer fails the test, naming the URL, instead
+            // of holding the whole run until CI's time runs out.
+            .timeout(Duration::from_secs(60))
             .build()
             .unwrap();
         TestServer {

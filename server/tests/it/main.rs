@@ -18,6 +18,7 @@ mod events;
 mod hardening;
 mod health;
 mod live;
+mod many_servers;
 mod personal_tokens;
 mod proxy;
 mod retention;
