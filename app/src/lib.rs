@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sessions") view=pages::Sessions ssr=SsrMode::Async />
                 <Route path=path!("/activity") view=pages::Activity ssr=SsrMode::Async />
                 <Route path=path!("/confirm") view=pages::Confirm ssr=SsrMode::Async />
+                <Route path=path!("/device") view=pages::Device ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

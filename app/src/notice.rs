@@ -6,6 +6,7 @@ use crate::api::applications::{DeleteApplication, SaveApplication};
 use crate::api::members::{CreateMember, GrantRole, RemoveMember, RevokeGrant};
 use crate::api::orgs::{SetDecisionLogging, SetTokenLifetime, UpdateOrg};
 use crate::api::roles::{CreateRole, DeleteRole, UpdateRole};
+use crate::api::scripts::{ApproveDevice, DenyDevice, RevokeScript};
 use crate::api::sessions::{EndMemberSessions, EndOtherSessions, EndSession};
 use crate::api::sso::{ClaimDomain, DeleteProvider, RemoveDomain, SaveProvider, SetRequireSso};
 use crate::api::teams::{CreateTeam, DeleteTeam, RenameTeam};
@@ -14,7 +15,7 @@ use leptos::server_fn::ServerFn;
 
 /// (server function path, what the page says once it is done). Minting and rotating a
 /// token are not here: their page shows the new secret instead.
-const DONE: [(&str, &str); 24] = [
+const DONE: [(&str, &str); 27] = [
     (CreateTeam::PATH, "Team created."),
     (RenameTeam::PATH, "Team renamed."),
     (DeleteTeam::PATH, "Team deleted, and its tokens revoked."),
@@ -33,6 +34,15 @@ const DONE: [(&str, &str); 24] = [
     (EndSession::PATH, "Session ended."),
     (EndOtherSessions::PATH, "Your other sessions are ended."),
     (EndMemberSessions::PATH, "That member's sessions are ended."),
+    (
+        ApproveDevice::PATH,
+        "Approved: the script receives its access within seconds. Revoke it any time on the Sessions page.",
+    ),
+    (DenyDevice::PATH, "Denied: the script gets nothing."),
+    (
+        RevokeScript::PATH,
+        "Script revoked: it must be approved again to come back.",
+    ),
     (SaveProvider::PATH, "Identity provider saved."),
     (DeleteProvider::PATH, "Identity provider removed."),
     (SetRequireSso::PATH, "Sign-in policy saved."),

@@ -206,7 +206,8 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
         || foxgate_app::CONSOLE_DETAIL_PAGES
             .iter()
             .any(|prefix| path.starts_with(prefix))
-        || path == "/confirm";
+        || path == "/confirm"
+        || path == "/device";
     if req.method() != Method::GET || !(console_page || path == "/login" || path == "/setup") {
         return next.run(req).await;
     }

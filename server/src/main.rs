@@ -1,4 +1,5 @@
-//! The `foxgate` command: `serve`, `migrate`, `bootstrap` and `audit verify|export`.
+//! The `foxgate` command: `serve`, `migrate`, `bootstrap`, `audit verify|export` and
+//! `keys rotate`.
 
 use clap::{Parser, Subcommand};
 use foxgate_core::authz::RequestContext;
@@ -48,6 +49,18 @@ enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
+    /// Work with the keys Foxgate signs access tokens with.
+    Keys {
+        #[command(subcommand)]
+        action: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Sign with a new key from now on; the previous ones stay published at
+    /// /.well-known/jwks.json until every token they signed has expired.
+    Rotate,
 }
 
 // Parsed once per process: the size of the export's many filters costs nothing.
@@ -122,6 +135,18 @@ async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::resolve(&cli.options)?;
     match cli.command {
         Command::Serve => foxgate_server::serve(config).await,
+        Command::Keys {
+            action: KeysCommand::Rotate,
+        } => {
+            let foxgate = foxgate_server::assemble(config)?;
+            let kid = foxgate_core::service::signing::rotate(&foxgate.state.services)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "new signing key {kid}; the previous keys stay published until their tokens expire"
+            );
+            Ok(())
+        }
         Command::Audit {
             action: AuditCommand::Verify { org },
         } => {

@@ -14,23 +14,31 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use base64::Engine;
 use foxgate_core::authz::{Identity, Principal, RequestContext};
-use foxgate_core::service::{bearer as tokens, introspection};
+use foxgate_core::service::{bearer as tokens, introspection, scripts};
 use foxgate_core::Error;
 use serde::Deserialize;
 
 pub const METADATA_PATH: &str = "/.well-known/oauth-authorization-server";
 pub const INTROSPECTION_PATH: &str = "/oauth2/introspect";
+pub const JWKS_PATH: &str = "/.well-known/jwks.json";
+pub const DEVICE_PATH: &str = "/oauth2/device_authorization";
+pub const TOKEN_PATH: &str = "/oauth2/token";
+/// RFC 8628 §3.5: the grant type a polling script names.
+const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// Whether a request goes through this door.
 pub fn wants(req: &Request) -> bool {
     let path = req.uri().path();
-    path == METADATA_PATH || path.starts_with("/oauth2/")
+    path == METADATA_PATH || path == JWKS_PATH || path.starts_with("/oauth2/")
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route(METADATA_PATH, get(metadata))
+        .route(JWKS_PATH, get(jwks))
         .route(INTROSPECTION_PATH, post(introspect))
+        .route(DEVICE_PATH, post(device_authorization))
+        .route(TOKEN_PATH, post(token))
         .fallback(|| async { oauth_error(StatusCode::NOT_FOUND, "not_found", None) })
         .layer(from_fn_with_state(state.clone(), enter))
         .with_state(state)
@@ -54,18 +62,175 @@ async fn enter(State(state): State<AppState>, req: Request, next: Next) -> Respo
     .await
 }
 
-/// RFC 8414: where the introspection endpoint is and how callers authenticate there.
-/// Foxgate issues no tokens through OAuth flows, so it lists no response or grant types.
+/// RFC 8414: where each endpoint is and how callers authenticate there. Scripts are public
+/// clients (RFC 8628 §3.1: they name themselves with `client_id`, no secret).
 async fn metadata(State(st): State<AppState>) -> Response {
     let issuer = &st.config.public_origin;
     Json(serde_json::json!({
         "issuer": issuer,
         "introspection_endpoint": format!("{issuer}{INTROSPECTION_PATH}"),
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "device_authorization_endpoint": format!("{issuer}{DEVICE_PATH}"),
+        "token_endpoint": format!("{issuer}{TOKEN_PATH}"),
+        "token_endpoint_auth_methods_supported": ["none"],
+        "jwks_uri": format!("{issuer}{JWKS_PATH}"),
         "response_types_supported": [],
-        "grant_types_supported": [],
+        "grant_types_supported": [DEVICE_GRANT, "refresh_token"],
     }))
     .into_response()
+}
+
+/// The public keys Foxgate's access tokens are signed with (RFC 7517), cacheable briefly:
+/// a rotation publishes the new key before anything is signed with it reaches a verifier
+/// that cached this for longer than that.
+async fn jwks(State(st): State<AppState>) -> Response {
+    match st.services.signing.published(&st.services).await {
+        Ok(keys) => {
+            let keys: Vec<_> = keys.iter().map(foxgate_core::jwt::PublicKey::jwk).collect();
+            let mut r = Json(serde_json::json!({ "keys": keys })).into_response();
+            r.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=60"),
+            );
+            r
+        }
+        Err(e) => crate::api_error::ApiError::from(e).into_response(),
+    }
+}
+
+/// RFC 8628 §3.1.
+#[derive(Debug, Deserialize)]
+struct DeviceRequest {
+    client_id: Option<String>,
+    #[serde(default)]
+    scope: String,
+}
+
+/// RFC 8628 §3.1–3.2: a script asks to act as someone and is told the code to show them.
+async fn device_authorization(State(st): State<AppState>, req: Request) -> Response {
+    let context = context_of(&req);
+    let asked: DeviceRequest = match form(&st, req).await {
+        Ok(asked) => asked,
+        Err(refusal) => return refusal,
+    };
+    let Some(client_id) = asked.client_id else {
+        return missing("client_id");
+    };
+    match scripts::start(&st.services, &context, &client_id, &asked.scope).await {
+        Ok(started) => {
+            let issuer = &st.config.public_origin;
+            let verification_uri = format!("{issuer}/device");
+            no_store(Json(serde_json::json!({
+                "device_code": started.device_code.expose(),
+                "user_code": started.user_code,
+                "verification_uri": verification_uri,
+                "verification_uri_complete": format!("{verification_uri}?user_code={}", started.user_code),
+                "expires_in": started.expires_in,
+                "interval": started.interval,
+            }))
+            .into_response())
+        }
+        Err(e) => refused(e),
+    }
+}
+
+/// RFC 6749 §4.1.3 / §6 and RFC 8628 §3.4: the fields a token request may carry.
+#[derive(Debug, Deserialize)]
+struct TokenRequest {
+    grant_type: Option<String>,
+    client_id: Option<String>,
+    device_code: Option<String>,
+    refresh_token: Option<String>,
+}
+
+/// The token endpoint: a polling script's device code, or a refresh token, for tokens.
+async fn token(State(st): State<AppState>, req: Request) -> Response {
+    let context = context_of(&req);
+    let asked: TokenRequest = match form(&st, req).await {
+        Ok(asked) => asked,
+        Err(refusal) => return refusal,
+    };
+    let Some(client_id) = asked.client_id else {
+        return missing("client_id");
+    };
+    let issued = match (
+        asked.grant_type.as_deref(),
+        asked.device_code,
+        asked.refresh_token,
+    ) {
+        (Some(DEVICE_GRANT), Some(code), _) => {
+            scripts::redeem(&st.services, &context, &client_id, &code).await
+        }
+        (Some("refresh_token"), _, Some(token)) => {
+            scripts::refresh(&st.services, &context, &client_id, &token).await
+        }
+        (Some(DEVICE_GRANT), None, _) => return missing("device_code"),
+        (Some("refresh_token"), _, None) => return missing("refresh_token"),
+        (Some(_), _, _) => {
+            return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", None)
+        }
+        (None, _, _) => return missing("grant_type"),
+    };
+    match issued {
+        Ok(issued) => no_store(
+            Json(serde_json::json!({
+                "access_token": issued.access_token,
+                "token_type": "Bearer",
+                "expires_in": issued.expires_in,
+                "refresh_token": issued.refresh_token.expose(),
+                "scope": issued.scope,
+            }))
+            .into_response(),
+        ),
+        Err(e) => refused(e),
+    }
+}
+
+/// A form body, or the OAuth answer to a bad one.
+async fn form<T: serde::de::DeserializeOwned>(st: &AppState, req: Request) -> Result<T, Response> {
+    match Form::<T>::from_request(req, st).await {
+        Ok(Form(value)) => Ok(value),
+        Err(rejection) => Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            Some(&rejection.body_text()),
+        )),
+    }
+}
+
+/// RFC 6749 §5.2: a required parameter is missing.
+fn missing(parameter: &str) -> Response {
+    oauth_error(
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        Some(&format!("{parameter} is required")),
+    )
+}
+
+/// RFC 6749 §5.1: token answers are never cached.
+fn no_store(mut r: Response) -> Response {
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    r
+}
+
+/// A refused device or token request in OAuth's words (400, or 429 with Retry-After).
+fn refused(e: scripts::OAuthError) -> Response {
+    use scripts::OAuthError as E;
+    match e {
+        E::RateLimited(wait) => {
+            let mut r = oauth_error(StatusCode::TOO_MANY_REQUESTS, e.code(), None);
+            if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            r
+        }
+        E::Internal(inner) => crate::api_error::ApiError::from(inner).into_response(),
+        E::InvalidRequest(why) => oauth_error(StatusCode::BAD_REQUEST, e.code(), Some(why)),
+        _ => no_store(oauth_error(StatusCode::BAD_REQUEST, e.code(), None)),
+    }
 }
 
 /// The form RFC 7662 §2.1 defines, with the client's credentials when it authenticates in

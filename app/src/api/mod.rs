@@ -9,6 +9,7 @@ pub mod events;
 pub mod members;
 pub mod orgs;
 pub mod roles;
+pub mod scripts;
 pub mod sessions;
 pub mod sso;
 pub mod teams;

@@ -7,6 +7,7 @@ use super::query_param;
 use crate::api::consequences::consequences_of;
 use crate::api::members::{RemoveMember, RevokeGrant};
 use crate::api::roles::DeleteRole;
+use crate::api::scripts::RevokeScript;
 use crate::api::sessions::EndSession;
 use crate::api::sso::DeleteProvider;
 use crate::api::teams::DeleteTeam;
@@ -33,6 +34,7 @@ fn action_of(what: Doomed) -> (&'static str, &'static str) {
         Doomed::Role => (DeleteRole::PATH, "role"),
         Doomed::Provider => (DeleteProvider::PATH, "provider"),
         Doomed::Session => (EndSession::PATH, "session"),
+        Doomed::Script => (RevokeScript::PATH, "script"),
     }
 }
 

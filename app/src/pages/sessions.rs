@@ -3,6 +3,7 @@
 //! session of a member.
 
 use crate::api::members::list_members;
+use crate::api::scripts::list_script_grants;
 use crate::api::sessions::{list_sessions, EndMemberSessions, EndOtherSessions};
 use crate::components::{
     failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
@@ -85,12 +86,7 @@ fn SessionsBody() -> impl IntoView {
                                         <Submit pending=end_others.pending() label="End all other sessions" class=QUIET />
                                     </ActionForm>
                                     {others_ended}
-                                    <table class="w-full text-left text-sm">
-                                        <thead class="text-xs uppercase text-slate-600 dark:text-slate-400">
-                                            <tr><th>"Device"</th><th>"Address"</th><th>"Signed in with"</th><th>"Signed in"</th><th>"Last used"</th><th></th></tr>
-                                        </thead>
-                                        <tbody>{rows}</tbody>
-                                    </table>
+                                    <ListTable headers=&["Device", "Address", "Signed in with", "Signed in", "Last used", ""]>{rows}</ListTable>
                                 }
                                 .into_any()
                             }
@@ -99,6 +95,7 @@ fn SessionsBody() -> impl IntoView {
                 }}
             </Suspense>
         </Panel>
+        <ScriptGrants />
         <Show when=move || may_end_others.get()>
             <Panel title="End a member's sessions">
                 <ActionForm action=end_all attr:class="flex flex-wrap items-end gap-3">
@@ -124,5 +121,68 @@ fn SessionsBody() -> impl IntoView {
                 {ended}
             </Panel>
         </Show>
+    }
+}
+
+/// A table of rows under a row of column names.
+#[component]
+fn ListTable(headers: &'static [&'static str], children: Children) -> impl IntoView {
+    view! {
+        <table class="w-full text-left text-sm">
+            <thead class="text-xs uppercase text-slate-600 dark:text-slate-400">
+                <tr>{headers.iter().map(|h| view! { <th>{*h}</th> }).collect_view()}</tr>
+            </thead>
+            <tbody>{children()}</tbody>
+        </table>
+    }
+}
+
+/// The scripts the viewer approved (device flow), each with its permissions and last use.
+#[component]
+fn ScriptGrants() -> impl IntoView {
+    let grants = Resource::new(|| (), |_| list_script_grants());
+    view! {
+        <Panel title="Scripts acting as you">
+            <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
+                {move || {
+                    grants.get().map(|result| match result {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="no-scripts">
+                                "No script acts as you. A script asks with a code you approve at /device."
+                            </p>
+                        }
+                        .into_any(),
+                        Ok(list) => {
+                            let rows = list
+                                .into_iter()
+                                .map(|g| {
+                                    let refreshed = match (g.last_refreshed_at, g.last_refreshed_ip) {
+                                        (Some(at), ip) => format!("{} {}", format_utc(at), ip.unwrap_or_default()),
+                                        (None, _) => "–".into(),
+                                    };
+                                    view! {
+                                        <tr class="border-t border-slate-100 dark:border-slate-800" data-testid="script-row">
+                                            <td class="py-2 pr-3 font-medium">{g.client_id.clone()}</td>
+                                            <td class="py-2 pr-3 font-mono text-xs">{g.permissions.join(" ")}</td>
+                                            <td class="py-2 pr-3">{format_utc(g.created_at)}" "{g.requested_ip.unwrap_or_default()}</td>
+                                            <td class="py-2 pr-3">{refreshed}</td>
+                                            <td class="py-2 pr-3">{format_utc(g.expires_at)}</td>
+                                            <td class="py-2">
+                                                <a href=confirm_href(Doomed::Script, &g.id) class=QUIET aria-label=format!("Revoke script {}", g.client_id)>"Revoke"</a>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view();
+                            view! {
+                                <ListTable headers=&["Script", "Permissions", "Approved", "Last refreshed", "Ends", ""]>{rows}</ListTable>
+                            }
+                            .into_any()
+                        }
+                        Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                    })
+                }}
+            </Suspense>
+        </Panel>
     }
 }

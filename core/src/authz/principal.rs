@@ -20,6 +20,8 @@ pub enum AuthKind {
     TeamToken,
     OrgToken,
     PersonalToken,
+    /// A Foxgate access token (JWT) a script got through the device flow.
+    Jwt,
 }
 
 /// The human or program behind a request.

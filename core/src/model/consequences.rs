@@ -26,7 +26,7 @@ impl Doomed {
             Doomed::Member | Doomed::Grant => "/members",
             Doomed::Role => "/roles",
             Doomed::Provider => "/sso",
-            Doomed::Session => "/sessions",
+            Doomed::Session | Doomed::Script => "/sessions",
         }
     }
 }

@@ -8,12 +8,14 @@ mod consequences;
 pub mod decisions;
 mod events;
 mod forms;
+mod scripts;
 mod sso;
 mod vocabulary;
 pub use applications::*;
 pub use consequences::*;
 pub use events::*;
 pub use forms::*;
+pub use scripts::*;
 pub use sso::*;
 pub use vocabulary::*;
 
@@ -63,6 +65,7 @@ impl Me {
                 crate::authz::AuthKind::TeamToken => Some("team".to_string()),
                 crate::authz::AuthKind::OrgToken => Some("org_admin".to_string()),
                 crate::authz::AuthKind::PersonalToken => Some("personal".to_string()),
+                crate::authz::AuthKind::Jwt => Some("script".to_string()),
                 _ => p.role().map(|r| r.id().to_string()),
             },
             auth_kind: p.auth_kind,

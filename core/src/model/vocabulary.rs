@@ -97,6 +97,9 @@ words! {
         ApplicationDeleted = "application.deleted",
         DecisionDenied = "decision.denied",
         DecisionsCounted = "decisions.counted",
+        ScriptApproved = "script.approved",
+        ScriptRevoked = "script.revoked",
+        ScriptRefreshReused = "script.refresh_reused",
     }
 }
 
@@ -112,6 +115,7 @@ words! {
         SsoProvider = "sso_provider",
         Domain = "domain",
         Application = "application",
+        ScriptGrant = "script_grant",
     }
 }
 
@@ -121,7 +125,7 @@ impl EntityType {
         match self {
             Self::Org => Resource::Org,
             Self::Team => Resource::Teams,
-            Self::User | Self::Grant => Resource::Members,
+            Self::User | Self::Grant | Self::ScriptGrant => Resource::Members,
             Self::Role => Resource::Roles,
             Self::Token => Resource::Tokens,
             Self::SsoProvider | Self::Domain => Resource::Sso,
@@ -141,6 +145,7 @@ impl EntityType {
             Self::SsoProvider => "Identity providers",
             Self::Domain => "Email domains",
             Self::Application => "Applications",
+            Self::ScriptGrant => "Scripts",
         }
     }
 }
@@ -281,5 +286,6 @@ words! {
         Role = "role",
         Provider = "provider",
         Session = "session",
+        Script = "script",
     }
 }

@@ -229,6 +229,16 @@ pub async fn authenticate(
         Ok(()) => Error::Unauthorized,
         Err(retry_after_secs) => Error::RateLimited { retry_after_secs },
     };
+    if crate::jwt::looks_like_jwt(presented) {
+        return match super::scripts::principal_of(s, presented, &context).await? {
+            Ok(principal) => Ok(principal),
+            Err(crate::jwt::Refusal::Expired) => Err(Error::TokenExpired),
+            Err(refusal) => {
+                tracing::info!(?refusal, %ip, "access token refused");
+                Err(refuse())
+            }
+        };
+    }
     match check(s, presented, &context).await? {
         Checked::Unknown { id } => {
             if let Some(id) = id {

@@ -29,6 +29,7 @@ pub async fn of(
         Doomed::Role => role(s, p, org_ref, id).await?,
         Doomed::Provider => provider(s, p, org_ref, id).await?,
         Doomed::Session => session(s, p, id).await?,
+        Doomed::Script => script(s, p, id).await?,
     };
     Ok(Consequences {
         what,
@@ -202,6 +203,26 @@ async fn provider(s: &Services, p: &Principal, org_ref: &str, id: &str) -> Resul
         vec![
             format!("Nobody can sign in through {} any more.", row.name),
             "The accounts it created stay, with their roles; its group rules are deleted.".into(),
+        ],
+    ))
+}
+
+async fn script(s: &Services, p: &Principal, id: &str) -> Result<Said, Error> {
+    let grant = super::scripts::list_mine(s, p)
+        .await?
+        .into_iter()
+        .find(|g| g.id == id)
+        .ok_or(Error::NotFound)?;
+    Ok(said(
+        format!("Revoke the script {}", grant.client_id),
+        vec![
+            "Its refresh token stops working at once: it must be approved again to come back."
+                .to_string(),
+            format!(
+                "Foxgate refuses its access tokens at once; services that check them offline \
+                 accept one for at most {} more minutes.",
+                super::signing::ACCESS_TTL_SECS / 60
+            ),
         ],
     ))
 }

@@ -180,6 +180,18 @@ impl FailureLimiter {
         Self::per_address(60, Duration::from_secs(60))
     }
 
+    /// 30 device requests (a script asking to act as someone) per address per minute:
+    /// each one is a row until it expires.
+    pub fn device_starts() -> Self {
+        Self::per_address(30, Duration::from_secs(60))
+    }
+
+    /// 20 wrong user codes per address per 10 minutes: a code is 8 letters of 20, and
+    /// guessing one would hand a stranger's script a grant.
+    pub fn user_codes() -> Self {
+        Self::per_address(20, Duration::from_secs(600))
+    }
+
     fn per_address(max: u32, period: Duration) -> Self {
         Self::new(vec![Rule {
             part: Part::Address,
@@ -303,6 +315,10 @@ pub struct Limits {
     pub token_failures: FailureLimiter,
     /// Single sign-on starts per IP (every start counts).
     pub sso_starts: FailureLimiter,
+    /// Device requests per IP (every request counts).
+    pub device_starts: FailureLimiter,
+    /// Wrong user codes typed per IP.
+    pub user_code_failures: FailureLimiter,
     /// When each token's last use was written, so it is written at most once a minute.
     pub token_usage: OncePerMinute,
     /// When a refused token was last audited, so a flood of failures is one event a minute.
@@ -320,6 +336,8 @@ impl Default for Limits {
             signin_failures: FailureLimiter::signin(),
             token_failures: FailureLimiter::bearer(),
             sso_starts: FailureLimiter::sso_starts(),
+            device_starts: FailureLimiter::device_starts(),
+            user_code_failures: FailureLimiter::user_codes(),
             token_usage: OncePerMinute::default(),
             token_refusals: OncePerMinute::default(),
             denials: OncePerMinute::default(),

@@ -20,9 +20,11 @@ pub mod principal;
 pub mod recent;
 pub mod roles;
 pub mod scope;
+pub mod scripts;
 pub mod sessions;
 pub mod setup;
 pub mod signin;
+pub mod signing;
 pub mod sso;
 pub mod sso_providers;
 pub mod teams;
@@ -66,6 +68,8 @@ pub struct Services {
     pub oidc: crate::oidc::Oidc,
     /// Seals and opens stored client secrets.
     pub keyring: crate::seal::Keyring,
+    /// The keys access tokens are signed with, as last loaded.
+    pub signing: signing::SigningKeys,
     /// The public URL people and services reach Foxgate at (the issuer it names itself by).
     pub public_url: String,
     /// Where IdPs send people back: `<public URL>/sso/callback`.
@@ -137,6 +141,7 @@ impl Services {
                 crate::seal::SealKey::from_bytes(keys.seal_key()),
                 vec![],
             ),
+            signing: Default::default(),
             public_url: "http://127.0.0.1:3000".into(),
             sso_redirect_uri: "http://127.0.0.1:3000/sso/callback".into(),
             keys: std::sync::Arc::new(keys),

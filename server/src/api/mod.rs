@@ -9,6 +9,7 @@ mod json;
 mod members;
 mod orgs;
 mod roles;
+mod scripts;
 mod sessions;
 mod setup;
 mod sso;
@@ -30,6 +31,8 @@ pub fn routes() -> Router<AppState> {
             get(sessions::mine).delete(sessions::end_my_others),
         )
         .route("/auth/sessions/{id}", delete(sessions::end_mine))
+        .route("/auth/scripts", get(scripts::mine))
+        .route("/auth/scripts/{id}", delete(scripts::revoke_mine))
         .route(
             "/orgs/{org}/members/{user}/sessions",
             delete(sessions::end_all_of_member),

@@ -23,6 +23,7 @@ mod personal_tokens;
 mod proxy;
 mod retention;
 mod roles;
+mod scripts;
 mod security;
 mod sessions;
 mod setup;
