@@ -104,6 +104,9 @@ pub fn message_for(code: &str, field: Option<&str>) -> &'static str {
         (PageError::InvalidInput, Some("max_token_lifetime_days")) => {
             "The maximum token lifetime is 1 to 3650 days, or empty for no limit."
         }
+        (PageError::InvalidInput, Some("script_idle_days" | "script_max_days")) => {
+            "A script grant lives 1 to 365 days unused and 1 to 3650 days at most (no more unused than at most); empty for the default."
+        }
         (PageError::InvalidInput, Some("issuer")) => {
             "The issuer must be an https URL (plain http only on this machine), without ?query."
         }

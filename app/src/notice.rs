@@ -4,7 +4,7 @@
 
 use crate::api::applications::{DeleteApplication, SaveApplication};
 use crate::api::members::{CreateMember, GrantRole, RemoveMember, RevokeGrant};
-use crate::api::orgs::{SetDecisionLogging, SetTokenLifetime, UpdateOrg};
+use crate::api::orgs::{SetDecisionLogging, SetScriptLifetimes, SetTokenLifetime, UpdateOrg};
 use crate::api::roles::{CreateRole, DeleteRole, UpdateRole};
 use crate::api::scripts::{ApproveDevice, DenyDevice, RevokeScript};
 use crate::api::sessions::{EndMemberSessions, EndOtherSessions, EndSession};
@@ -15,7 +15,7 @@ use leptos::server_fn::ServerFn;
 
 /// (server function path, what the page says once it is done). Minting and rotating a
 /// token are not here: their page shows the new secret instead.
-const DONE: [(&str, &str); 27] = [
+const DONE: [(&str, &str); 28] = [
     (CreateTeam::PATH, "Team created."),
     (RenameTeam::PATH, "Team renamed."),
     (DeleteTeam::PATH, "Team deleted, and its tokens revoked."),
@@ -30,6 +30,7 @@ const DONE: [(&str, &str); 27] = [
     (DeleteApplication::PATH, "Application deleted."),
     (UpdateOrg::PATH, "Organization settings saved."),
     (SetTokenLifetime::PATH, "Token lifetime saved."),
+    (SetScriptLifetimes::PATH, "Script lifetimes saved."),
     (SetDecisionLogging::PATH, "Decision logging saved."),
     (EndSession::PATH, "Session ended."),
     (EndOtherSessions::PATH, "Your other sessions are ended."),

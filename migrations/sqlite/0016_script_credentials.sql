@@ -59,6 +59,6 @@ CREATE TABLE refresh_tokens (
 );
 CREATE INDEX refresh_tokens_grant ON refresh_tokens(grant_id);
 
--- Per org: how long a script grant lives unused (idle) and at most (absolute); NULL = default.
+-- Per org: how long a script grant lives unused (idle) and at most (absolute); NULL: default.
 ALTER TABLE orgs ADD COLUMN script_idle_days BIGINT;
 ALTER TABLE orgs ADD COLUMN script_max_days BIGINT;

@@ -40,6 +40,23 @@ pub async fn set_token_lifetime(max_days: String) -> Result<Org, UiError> {
     door::leave(&p, updated)
 }
 
+/// How long script grants live unused and at most (days); empty means the default.
+#[server(prefix = "/fn", endpoint = "set_script_lifetimes")]
+pub async fn set_script_lifetimes(idle_days: String, max_days: String) -> Result<Org, UiError> {
+    let (s, p) = door::enter().await?;
+    let updated = async {
+        use foxgate_core::model::optional_number;
+        let changes = foxgate_core::model::OrgChanges {
+            script_idle_days: Some(optional_number("script_idle_days", &idle_days, "days")?),
+            script_max_days: Some(optional_number("script_max_days", &max_days, "days")?),
+            ..Default::default()
+        };
+        foxgate_core::service::orgs::update(&s, &p, door::org(&p), changes).await
+    }
+    .await;
+    door::leave(&p, updated)
+}
+
 /// The org's settings as the viewer may read them.
 #[server(prefix = "/fn", endpoint = "org_settings")]
 pub async fn org_settings() -> Result<Org, UiError> {

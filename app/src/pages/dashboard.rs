@@ -1,6 +1,6 @@
 //! `/`: the console's home: which org you are in, who you are, and your role.
 
-use crate::api::orgs::{CreateOrg, SetTokenLifetime, UpdateOrg};
+use crate::api::orgs::{CreateOrg, SetScriptLifetimes, SetTokenLifetime, UpdateOrg};
 use crate::components::{
     failure, success, use_summary, viewer_may, ActionDone, ActionError, ConsoleFrame, Panel,
     Submit, INPUT,
@@ -41,7 +41,7 @@ fn Overview() -> impl IntoView {
                                 <Stat label="Your role" value=s.role_name testid="stat-role" />
                             </dl>
                             <HeldRoles held=s.held_roles />
-                            <OrgSettings name=s.org_name slug=s.org_slug lifetime=s.max_token_lifetime_days />
+                            <OrgSettings name=s.org_name slug=s.org_slug lifetime=s.max_token_lifetime_days scripts=s.script_lifetimes />
                         }
                     })
             }}
@@ -68,9 +68,16 @@ fn HeldRoles(held: Vec<HeldRole>) -> impl IntoView {
 
 /// Renaming the org, its token lifetime policy, and creating another org, for those who may.
 #[component]
-fn OrgSettings(name: String, slug: String, lifetime: Option<u32>) -> impl IntoView {
+fn OrgSettings(
+    name: String,
+    slug: String,
+    lifetime: Option<u32>,
+    scripts: (Option<u32>, Option<u32>),
+) -> impl IntoView {
     let update = ServerAction::<UpdateOrg>::new();
     let policy = ServerAction::<SetTokenLifetime>::new();
+    let script_policy = ServerAction::<SetScriptLifetimes>::new();
+    let days = |d: Option<u32>| d.map(|d| d.to_string());
     let create = ServerAction::<CreateOrg>::new();
     let may_update = viewer_may(ORG_UPDATE, None);
     let may_create = viewer_may(ORG_CREATE, None);
@@ -82,6 +89,8 @@ fn OrgSettings(name: String, slug: String, lifetime: Option<u32>) -> impl IntoVi
         <ActionDone message=success(update, |o: &Org| format!("Saved: {} ({}).", o.name, o.slug)) />
         <ActionDone message=success(create, |o: &Org| format!("Organization {} created: switch to it from the menu above.", o.name)) />
         <ActionDone message=success(policy, |_| "Token lifetime saved.".to_string()) />
+        <ActionError message=failure(script_policy) />
+        <ActionDone message=success(script_policy, |_| "Script lifetimes saved.".to_string()) />
         <Show when=move || may_update.get()>
             <Panel title="Organization settings">
                 <ActionForm action=update attr:class="flex flex-wrap items-end gap-3">
@@ -96,6 +105,17 @@ fn OrgSettings(name: String, slug: String, lifetime: Option<u32>) -> impl IntoVi
                     </label>
                     <Submit pending=policy.pending() label="Save policy" />
                     {move || policy.value().get().and_then(Result::ok).map(|_| view! { <span class="text-sm" data-testid="policy-saved">"Saved."</span> })}
+                </ActionForm>
+                <ActionForm action=script_policy attr:class="mt-4 flex flex-wrap items-end gap-3">
+                    <label class="text-sm">
+                        "Scripts: days a grant lives unused (empty: 30)"
+                        <input name="idle_days" type="number" min="1" max="365" class=INPUT value=days(scripts.0) />
+                    </label>
+                    <label class="text-sm">
+                        "at most (empty: 90)"
+                        <input name="max_days" type="number" min="1" max="3650" class=INPUT value=days(scripts.1) />
+                    </label>
+                    <Submit pending=script_policy.pending() label="Save script lifetimes" />
                 </ActionForm>
             </Panel>
         </Show>

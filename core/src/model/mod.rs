@@ -94,6 +94,9 @@ pub struct ConsoleSummary {
     pub orgs: Vec<Org>,
     /// The org's token lifetime policy: new tokens must expire within this many days.
     pub max_token_lifetime_days: Option<u32>,
+    /// How long the org's script grants live unused and at most (days; None: the defaults).
+    #[serde(default)]
+    pub script_lifetimes: (Option<u32>, Option<u32>),
     /// The viewer's applications' permissions, as words (`@team:<id>` when held in one
     /// team), which a personal token may then carry.
     pub app_permissions: Vec<String>,
@@ -266,6 +269,12 @@ pub struct Org {
     /// the subject as its entity (otherwise decisions are only counted per minute).
     #[serde(default)]
     pub log_denied_decisions: bool,
+    /// How many days a script grant (device flow) lives unused; None: 30.
+    #[serde(default)]
+    pub script_idle_days: Option<u32>,
+    /// How many days a script grant lives at most, however often it refreshes; None: 90.
+    #[serde(default)]
+    pub script_max_days: Option<u32>,
 }
 
 /// A lowered audit retention, and when (unix ms) it takes effect.
@@ -295,6 +304,12 @@ pub struct OrgChanges {
     /// Write each denied decision to the activity log (see [`Org::log_denied_decisions`]).
     #[serde(default)]
     pub log_denied_decisions: Option<bool>,
+    /// Absent: unchanged; `null`: the default; 1 to 365 days a script grant lives unused.
+    #[serde(default, deserialize_with = "present")]
+    pub script_idle_days: Option<Option<u32>>,
+    /// Absent: unchanged; `null`: the default; 1 to 3650 days a script grant lives at most.
+    #[serde(default, deserialize_with = "present")]
+    pub script_max_days: Option<Option<u32>>,
 }
 
 /// Tells an explicit `null` (Some(None)) from an absent field (None, via `default`).

@@ -231,7 +231,7 @@ pub async fn authenticate(
     };
     if crate::jwt::looks_like_jwt(presented) {
         return match super::scripts::principal_of(s, presented, &context).await? {
-            Ok(principal) => Ok(principal),
+            Ok((_, principal)) => Ok(principal),
             Err(crate::jwt::Refusal::Expired) => Err(Error::TokenExpired),
             Err(refusal) => {
                 tracing::info!(?refusal, %ip, "access token refused");

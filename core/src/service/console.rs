@@ -43,6 +43,10 @@ pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSumma
         max_token_lifetime_days: org
             .max_token_lifetime_days
             .and_then(|d| u32::try_from(d).ok()),
+        script_lifetimes: (
+            org.script_idle_days.and_then(|d| u32::try_from(d).ok()),
+            org.script_max_days.and_then(|d| u32::try_from(d).ok()),
+        ),
         app_permissions: {
             let mut words = String::new();
             principal.apps.write_words(&mut words, ' ');

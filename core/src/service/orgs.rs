@@ -36,6 +36,8 @@ fn view(o: OrgRow) -> Org {
             },
         ),
         log_denied_decisions: o.log_denied_decisions,
+        script_idle_days: o.script_idle_days.and_then(|d| u32::try_from(d).ok()),
+        script_max_days: o.script_max_days.and_then(|d| u32::try_from(d).ok()),
     }
 }
 
@@ -111,6 +113,19 @@ pub async fn update(
     }
     if let Some(on) = changes.log_denied_decisions {
         org.log_denied_decisions = on;
+    }
+    if let Some(days) = changes.script_idle_days {
+        org.script_idle_days = script_days("script_idle_days", days, MAX_SCRIPT_IDLE_DAYS)?;
+    }
+    if let Some(days) = changes.script_max_days {
+        org.script_max_days = script_days("script_max_days", days, MAX_SCRIPT_DAYS)?;
+    }
+    let (idle, max) = super::scripts::lifetimes_days(&org);
+    if idle > max {
+        return Err(Error::invalid(
+            "script_idle_days",
+            format!("must not be longer than the grant's whole life ({max} days)"),
+        ));
     }
     store::orgs::update(&mut cx.db, &org).await.map_err(|e| {
         if store::is_unique_violation(&e) {
@@ -219,6 +234,8 @@ pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, E
         audit_retention_days: i64::from(s.audit_min_retention_days.max(30)),
         audit_retention_pending: None,
         log_denied_decisions: false,
+        script_idle_days: None,
+        script_max_days: None,
     };
     let now = store::now_ms();
     store::orgs::insert(&mut cx.db, &org, now)
@@ -247,4 +264,19 @@ pub async fn create(s: &Services, p: &Principal, input: NewOrg) -> Result<Org, E
         .await?;
     cx.commit().await?;
     Ok(view(org))
+}
+
+/// The longest a script grant may live unused, and at all (days).
+const MAX_SCRIPT_IDLE_DAYS: u32 = 365;
+const MAX_SCRIPT_DAYS: u32 = 3650;
+
+/// A script lifetime as asked: `null` for the default, or 1 to `max` days.
+fn script_days(field: &'static str, days: Option<u32>, max: u32) -> Result<Option<i64>, Error> {
+    match days {
+        Some(d) if !(1..=max).contains(&d) => Err(Error::invalid(
+            field,
+            format!("must be 1 to {max} days, or null for the default"),
+        )),
+        other => Ok(other.map(i64::from)),
+    }
 }

@@ -322,7 +322,10 @@ pub async fn answer(
         .chain(wanted.apps.iter().map(ToString::to_string))
         .collect();
     let now = store::now_ms();
-    let (_, max_days) = rows::lifetimes(&mut mine.db, &org_id).await?;
+    let org = store::orgs::get(&mut mine.db, &org_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let (_, max_days) = lifetimes_days(&org);
     let grant = ScriptGrantRow {
         id: store::new_id(),
         org_id,
@@ -332,7 +335,7 @@ pub async fn answer(
         requested_ip: request.requested_ip.clone(),
         approved_ip: p.context.ip.clone(),
         created_at: now,
-        expires_at: now + max_days.unwrap_or(DEFAULT_MAX_DAYS) * DAY_MS,
+        expires_at: now + max_days * DAY_MS,
         last_refreshed_at: None,
         last_refreshed_ip: None,
         revoked_at: None,
@@ -446,7 +449,10 @@ async fn issue(
         .split_whitespace()
         .filter(|w| held.iter().any(|h| h == w))
         .collect();
-    let (idle_days, _) = rows::lifetimes(tx, &grant.org_id).await?;
+    let org = store::orgs::get(tx, &grant.org_id)
+        .await?
+        .ok_or(OAuthError::InvalidGrant)?;
+    let (idle_days, _) = lifetimes_days(&org);
     let refresh = format!("{REFRESH_PREFIX}{}", random_text(32));
     rows::insert_refresh(
         tx,
@@ -454,8 +460,7 @@ async fn issue(
             token_hash: secret_hash(s, &refresh),
             grant_id: grant.id.clone(),
             created_at: now,
-            expires_at: (now + idle_days.unwrap_or(DEFAULT_IDLE_DAYS) * DAY_MS)
-                .min(grant.expires_at),
+            expires_at: (now + idle_days * DAY_MS).min(grant.expires_at),
             used_at: None,
         },
     )
@@ -480,6 +485,14 @@ async fn issue(
         expires_in: ACCESS_TTL_SECS,
         scope: claims.scope,
     })
+}
+
+/// The org's idle and absolute lifetimes of a script grant (days), defaults filled in.
+pub fn lifetimes_days(org: &store::orgs::OrgRow) -> (i64, i64) {
+    (
+        org.script_idle_days.unwrap_or(DEFAULT_IDLE_DAYS),
+        org.script_max_days.unwrap_or(DEFAULT_MAX_DAYS),
+    )
 }
 
 /// Ends a grant for `reason`, with its audit event (the person is the actor's subject).
@@ -562,13 +575,13 @@ async fn finish(
     issued
 }
 
-/// The Principal a Foxgate access token acts as now: its person, within its scope, while
-/// its grant lives. None for anything not a live Foxgate access token.
+/// The Principal a Foxgate access token acts as now (its person, within its scope, while its
+/// grant lives), with its claims; why not, for anything else.
 pub async fn principal_of(
     s: &Services,
     token: &str,
     context: &RequestContext,
-) -> Result<Result<Principal, jwt::Refusal>, Error> {
+) -> Result<Result<(AccessClaims, Principal), jwt::Refusal>, Error> {
     let Some(kid) = jwt::kid_of(token) else {
         return Ok(Err(jwt::Refusal::Malformed));
     };
@@ -601,8 +614,8 @@ pub async fn principal_of(
     person.grants.restrict(roles::parse_words(&claims.scope));
     person.apps.restrict(&roles::parse_app_words(&claims.scope));
     person.auth_kind = AuthKind::Jwt;
-    person.via_token = Some(claims.grant_id);
-    Ok(Ok(person))
+    person.via_token = Some(claims.grant_id.clone());
+    Ok(Ok((claims, person)))
 }
 
 fn grant_info(g: ScriptGrantRow) -> ScriptGrantInfo {

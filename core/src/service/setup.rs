@@ -124,6 +124,8 @@ pub async fn complete(
         audit_retention_days: i64::from(s.audit_min_retention_days.max(30)),
         audit_retention_pending: None,
         log_denied_decisions: false,
+        script_idle_days: None,
+        script_max_days: None,
     };
     let user = users::UserRow {
         id: store::new_id(),

@@ -16,6 +16,9 @@ pub struct OrgRow {
     pub audit_retention_pending: Option<(i64, i64)>,
     /// Each denied decision its services ask about is written to the activity log.
     pub log_denied_decisions: bool,
+    /// How many days a script grant lives unused, and at most; None: the defaults.
+    pub script_idle_days: Option<i64>,
+    pub script_max_days: Option<i64>,
 }
 
 impl OrgRow {
@@ -39,11 +42,14 @@ struct Stored {
     audit_retention_pending_days: Option<i64>,
     audit_retention_pending_at: Option<i64>,
     log_denied_decisions: i64,
+    script_idle_days: Option<i64>,
+    script_max_days: Option<i64>,
 }
 
 const COLUMNS: &str =
     "id, slug, name, max_token_lifetime_days, require_sso, audit_retention_days, \
-                       audit_retention_pending_days, audit_retention_pending_at, log_denied_decisions";
+                       audit_retention_pending_days, audit_retention_pending_at, log_denied_decisions, \
+                       script_idle_days, script_max_days";
 
 impl From<Stored> for OrgRow {
     fn from(r: Stored) -> Self {
@@ -58,6 +64,8 @@ impl From<Stored> for OrgRow {
                 .audit_retention_pending_days
                 .zip(r.audit_retention_pending_at),
             log_denied_decisions: r.log_denied_decisions != 0,
+            script_idle_days: r.script_idle_days,
+            script_max_days: r.script_max_days,
         }
     }
 }
@@ -122,7 +130,7 @@ pub async fn update(conn: &mut AnyConnection, org: &OrgRow) -> sqlx::Result<()> 
     sqlx::query(
         "UPDATE orgs SET slug = $1, name = $2, max_token_lifetime_days = $3, require_sso = $4, \
          audit_retention_days = $5, audit_retention_pending_days = $6, audit_retention_pending_at = $7, \
-         log_denied_decisions = $8 WHERE id = $9",
+         log_denied_decisions = $8, script_idle_days = $9, script_max_days = $10 WHERE id = $11",
     )
         .bind(&org.slug)
         .bind(&org.name)
@@ -132,6 +140,8 @@ pub async fn update(conn: &mut AnyConnection, org: &OrgRow) -> sqlx::Result<()> 
         .bind(org.audit_retention_pending.map(|(days, _)| days))
         .bind(org.audit_retention_pending.map(|(_, at)| at))
         .bind(i64::from(org.log_denied_decisions))
+        .bind(org.script_idle_days)
+        .bind(org.script_max_days)
         .bind(&org.id)
         .execute(conn)
         .await?;

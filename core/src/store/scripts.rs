@@ -356,16 +356,3 @@ pub async fn forget_used(
     .await?;
     Ok(())
 }
-
-/// The org's chosen idle and absolute lifetimes (days), when it chose.
-pub async fn lifetimes(
-    conn: &mut AnyConnection,
-    org_id: &str,
-) -> sqlx::Result<(Option<i64>, Option<i64>)> {
-    let row: Option<(Option<i64>, Option<i64>)> =
-        sqlx::query_as("SELECT script_idle_days, script_max_days FROM orgs WHERE id = $1")
-            .bind(org_id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.unwrap_or((None, None)))
-}

@@ -20,7 +20,7 @@ async fn ask(s: &TestServer, auth: &str, form: &[(&str, &str)]) -> reqwest::Resp
         .unwrap()
 }
 
-async fn answer(s: &TestServer, caller: &str, token: &str) -> Value {
+pub(crate) async fn answer(s: &TestServer, caller: &str, token: &str) -> Value {
     let res = ask(s, &format!("Bearer {caller}"), &[("token", token)]).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["cache-control"], "no-store");

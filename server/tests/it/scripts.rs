@@ -355,6 +355,21 @@ async fn rotated_keys_keep_old_tokens_valid(backend: Backend) {
         "{kids:?}"
     );
     assert_eq!(me_with(&s, old).await.status(), 200);
+    // A service of the org introspects it (RFC 7662) like any token.
+    let service = crate::tokens::minted(
+        &s,
+        &owner,
+        serde_json::json!({"name": "svc", "roles": ["admin"]}),
+    )
+    .await;
+    let service = service["token"].as_str().unwrap();
+    let said = crate::introspection::answer(&s, service, old).await;
+    assert_eq!(said["active"], true, "{said}");
+    assert_eq!(said["client_id"], "cli");
+    assert_eq!(said["auth_kind"], "jwt");
+    assert_eq!(said["scope"], "teams:read");
+    let said = crate::introspection::answer(&s, service, &old.replace('.', "x.")).await;
+    assert_eq!(said, serde_json::json!({"active": false}));
     let res = refresh(&s, "cli", before["refresh_token"].as_str().unwrap()).await;
     assert_eq!(res.status(), 200);
     let after = json(res).await;
@@ -393,3 +408,67 @@ async fn device_requests_are_limited_per_address(backend: Backend) {
     assert_eq!(limited, Some(30));
 }
 on_both_databases!(device_requests_are_limited_per_address);
+
+/// Each org chooses how long a script grant lives unused and at most; nonsense is refused.
+async fn script_lifetimes_follow_the_org(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let patch = |body: Value| s.api(Method::PATCH, "/api/v1/orgs/acme", &owner, Some(body));
+    for bad in [
+        serde_json::json!({"script_idle_days": 0}),
+        serde_json::json!({"script_max_days": 5000}),
+        serde_json::json!({"script_idle_days": 10, "script_max_days": 5}),
+    ] {
+        let res = patch(bad.clone()).await;
+        assert_eq!(res.status(), 422, "{bad}");
+        assert!(json(res).await["error"]["field"]
+            .as_str()
+            .unwrap()
+            .starts_with("script_"));
+    }
+    let res = patch(serde_json::json!({"script_idle_days": 1, "script_max_days": 2})).await;
+    assert_eq!(res.status(), 200);
+    let org = json(res).await;
+    assert_eq!(
+        (
+            org["script_idle_days"].clone(),
+            org["script_max_days"].clone()
+        ),
+        (1.into(), 2.into())
+    );
+    let before = foxgate_core::store::now_ms();
+    tokens_for(&s, &owner, "short", &["teams:read"]).await;
+    let scripts = json(s.get("/api/v1/auth/scripts", Some(&owner)).await).await;
+    let ends = scripts[0]["expires_at"].as_i64().unwrap();
+    let two_days = 2 * foxgate_core::store::DAY_MS;
+    assert!(
+        (before + two_days..before + two_days + 60_000).contains(&ends),
+        "{ends}"
+    );
+    let events = s.audit_actions().await;
+    assert!(events.iter().any(|(a, _, _)| a == "org.updated"));
+    let res = patch(serde_json::json!({"script_idle_days": null, "script_max_days": null})).await;
+    assert_eq!(json(res).await["script_max_days"], Value::Null);
+
+    // The dashboard's form, without JavaScript.
+    let res = s
+        .post_console_form(
+            &owner,
+            "/",
+            "set_script_lifetimes",
+            &[("idle_days", "7"), ("max_days", "")],
+        )
+        .await;
+    assert!(location(res.headers()).contains("done=set_script_lifetimes"));
+    let org = json(s.get("/api/v1/orgs/acme", Some(&owner)).await).await;
+    assert_eq!(
+        (
+            org["script_idle_days"].clone(),
+            org["script_max_days"].clone()
+        ),
+        (7.into(), Value::Null)
+    );
+    let html = s.get("/", Some(&owner)).await.text().await.unwrap();
+    assert!(html.contains(r#"value="7""#), "{html}");
+}
+on_both_databases!(script_lifetimes_follow_the_org);
