@@ -12,27 +12,9 @@ SECONDS_EACH=${2:-10}
 # small shared machine one run of either can be off by a third.
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/foxgate/target}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-
-cargo build --release -q -p foxgate-server -p foxgate-bench --bin foxgate --bin seed_tokens --bin bare_axum
-bin=$CARGO_TARGET_DIR/release
-work=$(mktemp -d)
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/wrk-common.sh
+release_build seed_tokens
 wait_up() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" -H "$2" && return; sleep 0.1; done; echo "not up: $1" >&2; exit 1; }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
-# wrk prints e.g. "Requests/sec:  12345.67" and, with --latency, "     99%    3.21ms".
-rps() { awk '/^Requests\/sec/ {print $2}' "$1"; }
-p99_ms() {
-  awk '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
-        if (u == "us") v /= 1000; else if (u == "s") v *= 1000; print v }' "$1"
-}
 
 export FOXGATE_SECRET_KEY=$(head -c 32 /dev/urandom | base64)
 export DATABASE_URL=${DATABASE_URL:-sqlite://$work/bench.db?mode=rwc}

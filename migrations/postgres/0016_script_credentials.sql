@@ -62,3 +62,7 @@ CREATE INDEX refresh_tokens_grant ON refresh_tokens(grant_id);
 -- Per org: how long a script grant lives unused (idle) and at most (absolute); NULL: default.
 ALTER TABLE orgs ADD COLUMN script_idle_days BIGINT;
 ALTER TABLE orgs ADD COLUMN script_max_days BIGINT;
+
+-- Per identity provider, opt-in: the audience its own JWTs carry when they are meant for
+-- Foxgate's API; such a token is then accepted as a bearer (NULL: never).
+ALTER TABLE identity_providers ADD COLUMN api_audience TEXT;

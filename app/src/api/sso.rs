@@ -61,7 +61,8 @@ pub async fn set_require_sso(#[server(default)] require: Option<String>) -> Resu
 }
 
 /// Creates a provider (`provider` empty) or replaces one's settings. An empty client secret
-/// keeps the stored one; `enabled` is a checkbox (present when ticked).
+/// keeps the stored one; `enabled` is a checkbox (present when ticked); an empty
+/// `api_audience` refuses the IdP's tokens on the API.
 #[server(prefix = "/fn", endpoint = "save_provider")]
 pub async fn save_provider(
     #[server(default)] provider: String,
@@ -79,6 +80,7 @@ pub async fn save_provider(
     #[server(default)] rule_team: Vec<String>,
     #[server(default)] default_role: String,
     #[server(default)] enabled: Option<String>,
+    #[server(default)] api_audience: String,
 ) -> Result<IdentityProvider, UiError> {
     let form = foxgate_core::model::ProviderForm {
         kind,
@@ -95,6 +97,7 @@ pub async fn save_provider(
         rule_teams: rule_team,
         default_role,
         enabled: enabled.is_some(),
+        api_audience,
     };
     let (s, p) = door::enter().await?;
     let org = door::org(&p);

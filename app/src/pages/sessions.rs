@@ -97,7 +97,7 @@ fn SessionsBody() -> impl IntoView {
         </Panel>
         <ScriptGrants />
         <Show when=move || may_end_others.get()>
-            <Panel title="End a member's sessions">
+            <Panel title="End a member's sessions and scripts">
                 <ActionForm action=end_all attr:class="flex flex-wrap items-end gap-3">
                     <label class="text-sm">
                         "Member "

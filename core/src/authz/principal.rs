@@ -22,6 +22,8 @@ pub enum AuthKind {
     PersonalToken,
     /// A Foxgate access token (JWT) a script got through the device flow.
     Jwt,
+    /// A JWT issued by the org's identity provider, accepted because the provider opted in.
+    OidcJwt,
 }
 
 /// The human or program behind a request.

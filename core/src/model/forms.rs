@@ -124,6 +124,8 @@ pub struct ProviderForm {
     pub rule_teams: Vec<String>,
     pub default_role: String,
     pub enabled: bool,
+    /// Empty: the IdP's tokens are not accepted on the API.
+    pub api_audience: String,
 }
 
 impl TryFrom<ProviderForm> for ProviderSettings {
@@ -146,6 +148,7 @@ impl TryFrom<ProviderForm> for ProviderSettings {
                 .map_err(|why| Error::invalid("group_rules", why))?,
             default_role: some(f.default_role),
             enabled: f.enabled,
+            api_audience: some(f.api_audience),
         })
     }
 }

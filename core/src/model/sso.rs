@@ -152,6 +152,8 @@ pub struct IdentityProvider {
     pub group_rules: Vec<GroupRule>,
     pub default_role: Option<String>,
     pub enabled: bool,
+    /// Its JWTs carrying this audience are accepted as bearer tokens on the API.
+    pub api_audience: Option<String>,
     /// Where the IdP sends people back: register exactly this in the IdP.
     pub redirect_uri: String,
     pub created_at: i64,
@@ -184,6 +186,10 @@ pub struct ProviderSettings {
     pub default_role: Option<String>,
     #[serde(default = "enabled_by_default")]
     pub enabled: bool,
+    /// Accept this IdP's JWTs as bearer tokens on the API when they carry this audience
+    /// (absent or null: never).
+    #[serde(default)]
+    pub api_audience: Option<String>,
 }
 
 fn enabled_by_default() -> bool {

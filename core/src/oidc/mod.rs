@@ -3,6 +3,7 @@
 //! PKCE S256, state, nonce), the code exchange, and every check of the ID token. Core runs no
 //! HTTP server; this is the client half of the "sign in" use case, so it lives beside it.
 
+pub mod bearer;
 pub mod issuer;
 mod outbound;
 pub mod trust;

@@ -83,7 +83,7 @@ impl Identity {
     }
 }
 
-const ALLOWED_ALGS: [CoreJwsSigningAlgorithm; 9] = [
+pub(super) const ALLOWED_ALGS: [CoreJwsSigningAlgorithm; 9] = [
     CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
     CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha384,
     CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha512,

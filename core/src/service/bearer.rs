@@ -230,6 +230,16 @@ pub async fn authenticate(
         Err(retry_after_secs) => Error::RateLimited { retry_after_secs },
     };
     if crate::jwt::looks_like_jwt(presented) {
+        if let Some(principal) = super::scripts::recently_verified(s, presented, &context) {
+            return Ok(principal);
+        }
+        let ours = crate::oidc::bearer::peek(presented).is_some_and(|c| c.iss == s.public_url);
+        if !ours {
+            return match super::idp_bearer::principal_of(s, presented, &context).await? {
+                Some(principal) => Ok(principal),
+                None => Err(refuse()),
+            };
+        }
         return match super::scripts::principal_of(s, presented, &context).await? {
             Ok((_, principal)) => Ok(principal),
             Err(crate::jwt::Refusal::Expired) => Err(Error::TokenExpired),

@@ -11,6 +11,7 @@ pub mod decisions;
 pub mod denials;
 pub mod domains;
 pub mod events;
+pub mod idp_bearer;
 pub mod introspection;
 pub mod limiter;
 pub mod members;
@@ -53,6 +54,8 @@ pub struct Services {
     pub subjects: recent::Recent<decisions::Subject>,
     /// Each org's team slugs → ids, for decisions naming a team.
     pub team_ids: recent::Recent<std::collections::HashMap<String, String>>,
+    /// Scripts' access tokens as last verified (by the token's SHA-256), with what they act as.
+    pub access_tokens: recent::Recent<(crate::jwt::AccessClaims, crate::authz::Principal)>,
     /// Introspection answers about team and org tokens, as last built.
     pub introspections: recent::Recent<crate::model::Introspection>,
     /// Whether each org logs denied decisions.
@@ -94,6 +97,7 @@ impl Services {
         self.team_ids = recent::Recent::new(ttl);
         self.denial_logging = recent::Recent::new(ttl);
         self.introspections = recent::Recent::new(ttl);
+        self.access_tokens = recent::Recent::new(ttl);
         self
     }
 
@@ -134,6 +138,7 @@ impl Services {
             team_ids: recent::Recent::new(std::time::Duration::ZERO),
             denial_logging: recent::Recent::new(std::time::Duration::ZERO),
             introspections: recent::Recent::new(std::time::Duration::ZERO),
+            access_tokens: recent::Recent::new(std::time::Duration::ZERO),
             decision_log: Default::default(),
             setup_code: Mutex::new(None),
             oidc: crate::oidc::Oidc::default(),

@@ -20,6 +20,7 @@ use crate::Error;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::{Rng, RngCore};
+use sha2::Digest;
 
 /// How long a device request waits for its person (seconds).
 pub const DEVICE_TTL_SECS: i64 = 600;
@@ -582,11 +583,22 @@ pub async fn principal_of(
     token: &str,
     context: &RequestContext,
 ) -> Result<Result<(AccessClaims, Principal), jwt::Refusal>, Error> {
+    let now = store::now_ms();
+    let cache_key = cache_key(token);
+    let generation = s.db.generation();
+    if let Some(kept) = s.access_tokens.get(&cache_key, generation) {
+        let (claims, principal) = &*kept;
+        if claims.exp <= now / 1000 - LEEWAY_SECS {
+            return Ok(Err(jwt::Refusal::Expired));
+        }
+        let mut principal = principal.clone();
+        principal.context = context.clone();
+        return Ok(Ok((claims.clone(), principal)));
+    }
     let Some(kid) = jwt::kid_of(token) else {
         return Ok(Err(jwt::Refusal::Malformed));
     };
     let key = s.signing.key(s, &kid).await?;
-    let now = store::now_ms();
     let claims = match jwt::verify(
         token,
         key.as_ref(),
@@ -615,7 +627,28 @@ pub async fn principal_of(
     person.apps.restrict(&roles::parse_app_words(&claims.scope));
     person.auth_kind = AuthKind::Jwt;
     person.via_token = Some(claims.grant_id.clone());
+    s.access_tokens
+        .keep(&cache_key, (claims.clone(), person.clone()), generation);
     Ok(Ok((claims, person)))
+}
+
+/// Access tokens are kept by their SHA-256: the token itself is a bearer secret.
+fn cache_key(token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+/// The Principal of an access token verified recently (and nothing written here since), so
+/// a busy script pays the signature check and its person's grants once, not per request.
+/// None when not kept; an expired one is not returned.
+pub fn recently_verified(s: &Services, token: &str, context: &RequestContext) -> Option<Principal> {
+    let kept = s.access_tokens.get(&cache_key(token), s.db.generation())?;
+    let (claims, principal) = &*kept;
+    if claims.exp <= store::now_ms() / 1000 - LEEWAY_SECS {
+        return None;
+    }
+    let mut principal = principal.clone();
+    principal.context = context.clone();
+    Some(principal)
 }
 
 fn grant_info(g: ScriptGrantRow) -> ScriptGrantInfo {

@@ -127,7 +127,8 @@ pub async fn end_my_others(s: &Services, p: &Principal) -> Result<u64, Error> {
     Ok(ended)
 }
 
-/// Ends every session of a member of the org (they must sign in again everywhere).
+/// Ends every session of a member of the org (they must sign in again everywhere), and every
+/// script acting as them in this org (approved again, or not at all).
 pub async fn end_all_of_member(
     s: &Services,
     p: &Principal,
@@ -142,8 +143,17 @@ pub async fn end_all_of_member(
         .await?
         .ok_or(Error::NotFound)?;
     let ended = sessions::delete_all(&mut cx.db, user_id).await?;
+    let scripts = store::scripts::revoke_all_of(
+        &mut cx.db,
+        user_id,
+        &cx.org.id,
+        store::now_ms(),
+        "ended_by_admin",
+    )
+    .await?;
     cx.event(AuditAction::SessionsEndedForMember)
         .entity(EntityType::User, &user.id, &user.email)
+        .snapshot(serde_json::json!({ "sessions": ended, "scripts": scripts }))
         .insert(&mut cx.db)
         .await?;
     cx.commit().await?;

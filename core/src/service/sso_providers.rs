@@ -47,6 +47,7 @@ fn view(s: &Services, row: &ProviderRow, team_slugs: &[teams::TeamRow]) -> Ident
             .collect(),
         default_role: row.default_role_id.clone(),
         enabled: row.enabled,
+        api_audience: row.api_audience.clone(),
         redirect_uri: s.sso_redirect_uri.clone(),
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -327,6 +328,10 @@ async fn validated(
         enabled: input.enabled,
         created_at: existing.map_or(now, |e| e.created_at),
         updated_at: now,
+        api_audience: match input.api_audience.as_deref().map(str::trim) {
+            Some(aud) if !aud.is_empty() => Some(text("api_audience", aud, 200)?),
+            _ => None,
+        },
     };
     Ok((row, handed))
 }

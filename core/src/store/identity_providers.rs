@@ -31,6 +31,8 @@ pub struct ProviderRow {
     pub enabled: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Its JWTs with this audience are accepted on the API; None: never.
+    pub api_audience: Option<String>,
 }
 
 /// The columns as stored; [`ProviderRow`] is the typed view.
@@ -52,10 +54,11 @@ struct Stored {
     enabled: i64,
     created_at: i64,
     updated_at: i64,
+    api_audience: Option<String>,
 }
 
 const COLUMNS: &str = "id, org_id, kind, name, issuer, client_id, client_secret_sealed, scopes, \
-     allowed_domains, allowed_tenants, groups_claim, group_rules, default_role_id, enabled, created_at, updated_at";
+     allowed_domains, allowed_tenants, groups_claim, group_rules, default_role_id, enabled, created_at, updated_at, api_audience";
 
 fn words(list: &str) -> Vec<String> {
     list.split_whitespace().map(str::to_string).collect()
@@ -86,6 +89,7 @@ fn from_row(r: Stored) -> sqlx::Result<ProviderRow> {
         default_role_id: r.default_role_id,
         created_at: r.created_at,
         updated_at: r.updated_at,
+        api_audience: r.api_audience,
     })
 }
 
@@ -95,7 +99,7 @@ fn rules_json(rules: &[StoredRule]) -> String {
 
 pub async fn insert(conn: &mut AnyConnection, p: &ProviderRow) -> sqlx::Result<()> {
     sqlx::query(&format!(
-        "INSERT INTO identity_providers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        "INSERT INTO identity_providers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
     ))
     .bind(&p.id)
     .bind(&p.org_id)
@@ -113,6 +117,7 @@ pub async fn insert(conn: &mut AnyConnection, p: &ProviderRow) -> sqlx::Result<(
     .bind(i64::from(p.enabled))
     .bind(p.created_at)
     .bind(p.updated_at)
+    .bind(&p.api_audience)
     .execute(conn)
     .await?;
     Ok(())
@@ -122,8 +127,8 @@ pub async fn update(conn: &mut AnyConnection, p: &ProviderRow) -> sqlx::Result<(
     sqlx::query(
         "UPDATE identity_providers SET kind = $1, name = $2, issuer = $3, client_id = $4, \
          client_secret_sealed = $5, scopes = $6, allowed_domains = $7, allowed_tenants = $8, \
-         groups_claim = $9, group_rules = $10, default_role_id = $11, enabled = $12, updated_at = $13 \
-         WHERE id = $14",
+         groups_claim = $9, group_rules = $10, default_role_id = $11, enabled = $12, updated_at = $13, \
+         api_audience = $14 WHERE id = $15",
     )
     .bind(p.kind.as_str())
     .bind(&p.name)
@@ -138,6 +143,7 @@ pub async fn update(conn: &mut AnyConnection, p: &ProviderRow) -> sqlx::Result<(
     .bind(&p.default_role_id)
     .bind(i64::from(p.enabled))
     .bind(p.updated_at)
+    .bind(&p.api_audience)
     .bind(&p.id)
     .execute(conn)
     .await?;
@@ -173,6 +179,22 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Prov
     row.map(from_row).transpose()
 }
 
+/// Every enabled provider that accepts its tokens on the API, whose issuer is `issuer` (or,
+/// for Entra ID's multi-tenant issuers, any: their issuer names the tenant).
+pub async fn accepting_bearer(
+    conn: &mut AnyConnection,
+    issuer: &str,
+) -> sqlx::Result<Vec<ProviderRow>> {
+    let rows: Vec<Stored> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM identity_providers WHERE enabled = 1 AND api_audience IS NOT NULL \
+         AND (issuer = $1 OR kind = 'entra') ORDER BY created_at, id LIMIT 50"
+    ))
+    .bind(issuer)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(from_row).collect()
+}
+
 /// Every enabled provider of every org, for finding one by email domain. Few rows: an
 /// instance has a handful of orgs, each with a provider or two.
 pub async fn all_enabled(conn: &mut AnyConnection) -> sqlx::Result<Vec<ProviderRow>> {
@@ -206,6 +228,7 @@ mod tests {
             enabled: 1,
             created_at: 0,
             updated_at: 0,
+            api_audience: None,
         }
     }
 

@@ -279,6 +279,27 @@ pub async fn revoke_grant(
     Ok(done.rows_affected() == 1)
 }
 
+/// Ends every live grant of a user in an org; how many.
+pub async fn revoke_all_of(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    org_id: &str,
+    now: i64,
+    reason: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE script_grants SET revoked_at = $1, revoked_reason = $2 \
+         WHERE user_id = $3 AND org_id = $4 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(user_id)
+    .bind(org_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 pub async fn refreshed(
     conn: &mut AnyConnection,
     id: &str,

@@ -280,6 +280,25 @@ async fn the_device_flow_refuses_what_it_should(backend: Backend) {
     let issued = tokens_for(&s, &a, "alice-cli", &["teams:read"]).await;
     let access = issued["access_token"].as_str().unwrap();
     assert_eq!(me_with(&s, access).await.status(), 200);
+    // An admin ending all her sessions ends her scripts too.
+    let other = tokens_for(&s, &a, "alice-cron", &["teams:read"]).await;
+    let res = s
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/orgs/acme/members/{alice}/sessions"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let refused = refresh(&s, "alice-cron", other["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(error_of(refused).await, "invalid_grant");
+    assert_eq!(
+        me_with(&s, other["access_token"].as_str().unwrap())
+            .await
+            .status(),
+        401
+    );
     let listed = s
         .api(
             Method::DELETE,
@@ -472,3 +491,37 @@ async fn script_lifetimes_follow_the_org(backend: Backend) {
     assert!(html.contains(r#"value="7""#), "{html}");
 }
 on_both_databases!(script_lifetimes_follow_the_org);
+
+/// The README's Python example (`docs/examples/script.py`, standard library only) works as
+/// written: approved once, it calls the API and refreshes its token (here before every call).
+async fn the_python_example_runs(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/examples/script.py");
+    let mut script = tokio::process::Command::new("python3")
+        .arg(example)
+        .env("FOXGATE", &s.base)
+        .env("REFRESH_MARGIN", "1000")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("run python3 docs/examples/script.py");
+    let mut lines = tokio::io::BufReader::new(script.stdout.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().expect("the script asks");
+    let code = first.rsplit("user_code=").next().unwrap().to_string();
+    approve(&s, &owner, &code, &["teams:read"]).await;
+    let mut answers = Vec::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        answers.push(serde_json::from_str::<Value>(&line).unwrap());
+    }
+    assert!(script.wait().await.unwrap().success());
+    assert_eq!(answers.len(), 2);
+    for me in &answers {
+        assert_eq!(me["auth_kind"], "jwt");
+        assert_eq!(me["permissions"], serde_json::json!(["teams:read"]));
+    }
+    let scripts = json(s.get("/api/v1/auth/scripts", Some(&owner)).await).await;
+    assert_eq!(scripts[0]["client_id"], "inventory-script");
+    assert!(scripts[0]["last_refreshed_at"].is_i64(), "{scripts}");
+}
+on_both_databases!(the_python_example_runs);

@@ -979,3 +979,92 @@ async fn group_rules_are_rows_of_names(backend: Backend) {
     );
 }
 on_both_databases!(group_rules_are_rows_of_names);
+
+/// A provider that opts in lets its own JWTs act on the API (`auth_kind: oidc_jwt`), for the
+/// audience it was given only, and only for people Foxgate already knows by (issuer,
+/// subject): nobody is created from a bearer token.
+async fn idp_tokens_act_on_the_api_only_when_the_provider_opts_in(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let o = org(&s).await;
+    let id = add_provider(
+        &s,
+        &o,
+        json!({"kind": "okta", "issuer": idp().issuer(Shape::Okta), "allowed_domains": ["acme.test"],
+               "default_role": "viewer"}),
+    )
+    .await;
+    let login = format!("bea-{backend:?}");
+    idp()
+        .user(
+            &login,
+            json!({"email": "bea@acme.test", "email_verified": true, "name": "Bea"}),
+        )
+        .await;
+    let res = Browser::new().sign_in(&s, &[("org", "acme")], &login).await;
+    assert_eq!(res.status(), 303);
+    // The ID token the IdP issued for Foxgate, as kept in Bea's session for sign-out.
+    let sessions: Vec<String> = sqlx::query_scalar("SELECT data FROM sessions")
+        .fetch_all(s.state.services.db.pool())
+        .await
+        .unwrap();
+    let token = sessions
+        .iter()
+        .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+        .find_map(|d| d["id_token"].as_str().map(str::to_string))
+        .expect("the session keeps the ID token");
+    let with_token = || bearer_me(&s, &token);
+    assert_eq!(with_token().await.status(), 401, "not opted in");
+
+    let res = change_provider(&s, &o, &id, |p| p["api_audience"] = json!("api://another")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(with_token().await.status(), 401, "another audience");
+
+    let res = change_provider(&s, &o, &id, |p| p["api_audience"] = json!(o.client_id)).await;
+    assert_eq!(json(res).await["api_audience"], json!(o.client_id));
+    let res = with_token().await;
+    assert_eq!(res.status(), 200);
+    let who = json(res).await;
+    assert_eq!(who["auth_kind"], "oidc_jwt");
+    assert_eq!(who["email"], "bea@acme.test");
+    assert!(who["permissions"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("teams:read")));
+
+    // One changed byte of the signature, or a person Foxgate no longer knows: refused.
+    let mut forged = token.clone().into_bytes();
+    let at = forged.len() - 3;
+    forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    assert_eq!(bearer_me(&s, &forged).await.status(), 401);
+    let forgotten = sqlx::query(
+        "DELETE FROM user_identities WHERE user_id IN (SELECT id FROM users WHERE email = $1)",
+    )
+    .bind("bea@acme.test")
+    .execute(s.state.services.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(forgotten.rows_affected(), 1);
+    assert_eq!(
+        with_token().await.status(),
+        401,
+        "unknown people are refused"
+    );
+    assert_eq!(
+        accounts_with_email(&s, "bea@acme.test").await,
+        1,
+        "and not created"
+    );
+}
+
+async fn bearer_me(s: &TestServer, token: &str) -> reqwest::Response {
+    let header = format!("Bearer {token}");
+    s.send(
+        Method::GET,
+        "/api/v1/auth/me",
+        &[("authorization", &header)],
+        None,
+    )
+    .await
+}
+on_both_databases!(idp_tokens_act_on_the_api_only_when_the_provider_opts_in);

@@ -349,6 +349,10 @@ fn ProviderForm(
                 </label>
             </div>
             <GroupRules rules=provider.as_ref().map(|p| p.group_rules.clone()).unwrap_or_default() choices />
+            <label class="block text-sm">
+                "Accept this IdP's tokens on the API, for the audience (empty: never)"
+                <input name="api_audience" value=get(|p| p.api_audience.clone().unwrap_or_default()) placeholder="api://foxgate" class=format!("mt-1 block w-full {INPUT}") />
+            </label>
             <label class="flex items-center gap-2 text-sm">
                 <input type="checkbox" name="enabled" value="on" checked=enabled />
                 "Enabled"
