@@ -7,7 +7,7 @@ const AxeBuilder = require("@axe-core/playwright").default;
 const path = require("node:path");
 
 const { server, signIn } = require("./people");
-const SIGNED_IN_PAGES = ["/", "/teams", "/teams/payments", "/members", "/roles", "/roles/admin", "/applications", "/tokens", "/sso", "/sessions", "/activity"];
+const SIGNED_IN_PAGES = ["/", "/teams", "/teams/payments", "/members", "/roles", "/roles/admin", "/applications", "/tokens", "/sso", "/sessions", "/activity", "/device"];
 const SIGNED_OUT_PAGES = ["/login", "/login?email=owner@acme.test", "/nowhere"];
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 

@@ -123,7 +123,7 @@ pub fn LoadError(error: crate::error::UiError) -> impl IntoView {
     if error.code() == foxgate_core::ErrorCode::NotFound {
         crate::api::mark_not_found();
     }
-    view! { <p class="text-sm text-red-700">{error.message().to_string()}</p> }
+    view! { <p class="text-sm text-red-700 dark:text-red-400">{error.message().to_string()}</p> }
 }
 
 /// A message box; `error` selects the red variant, otherwise it is informational.

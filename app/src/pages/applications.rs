@@ -4,8 +4,8 @@
 use crate::api::applications::{list_applications, DeleteApplication, SaveApplication};
 use crate::api::orgs::{org_settings, SetDecisionLogging};
 use crate::components::{
-    failure, success, successes, viewer_may, ActionDone, ActionError, ConsoleFrame, PageHeading,
-    Panel, Submit, INPUT, QUIET,
+    failure, success, successes, viewer_may, ActionDone, ActionError, ConsoleFrame, LoadError,
+    PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use foxgate_core::model::{Application, ApplicationChanged, ResourceType};
 use foxgate_core::use_cases::{
@@ -79,7 +79,7 @@ fn ApplicationsBody() -> impl IntoView {
                             })
                             .collect_view()
                             .into_any(),
-                        Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
                     })
             }}
         </Suspense>

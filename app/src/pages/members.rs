@@ -6,7 +6,7 @@ use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
 use crate::components::{
     clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError, AppWords,
-    ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
+    ConsoleFrame, LoadError, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use crate::pages::query_param;
@@ -71,7 +71,7 @@ fn MembersBody() -> impl IntoView {
                             <MemberTable members roles teams />
                         }
                         .into_any(),
-                        Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
                     })
             }}
         </Suspense>

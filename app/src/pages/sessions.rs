@@ -6,7 +6,8 @@ use crate::api::members::list_members;
 use crate::api::scripts::list_script_grants;
 use crate::api::sessions::{list_sessions, EndMemberSessions, EndOtherSessions};
 use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
+    failure, viewer_may, ActionError, ConsoleFrame, LoadError, PageHeading, Panel, Submit, INPUT,
+    QUIET,
 };
 use crate::pages::confirm_href;
 use foxgate_core::model::format_utc;
@@ -90,7 +91,7 @@ fn SessionsBody() -> impl IntoView {
                                 }
                                 .into_any()
                             }
-                            Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                            Err(e) => view! { <LoadError error=e /> }.into_any(),
                         })
                 }}
             </Suspense>
@@ -179,7 +180,7 @@ fn ScriptGrants() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
                     })
                 }}
             </Suspense>

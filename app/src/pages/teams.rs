@@ -4,7 +4,7 @@
 use crate::api::teams::{list_teams, CreateTeam, RenameTeam};
 use crate::components::{
     clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError,
-    ConsoleFrame, PageHeading, Panel, Submit, INPUT, QUIET,
+    ConsoleFrame, LoadError, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use foxgate_core::model::Doomed;
@@ -69,7 +69,7 @@ fn TeamsBody() -> impl IntoView {
                                 </table>
                             }
                             .into_any(),
-                            Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                            Err(e) => view! { <LoadError error=e /> }.into_any(),
                         })
                 }}
             </Suspense>

@@ -5,8 +5,8 @@ use crate::api::roles::list_roles;
 use crate::api::teams::list_teams;
 use crate::api::tokens::{list_tokens, new_submission, take_new_token, CreateToken, RotateToken};
 use crate::components::{
-    failure, successes, use_summary, ActionError, AppWords, ConsoleFrame, CopyButton, PageHeading,
-    Panel, PermissionGrid, Submit, BUTTON, INPUT, QUIET,
+    failure, successes, use_summary, ActionError, AppWords, ConsoleFrame, CopyButton, LoadError,
+    PageHeading, Panel, PermissionGrid, Submit, BUTTON, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use crate::pages::query_param;
@@ -108,7 +108,7 @@ fn TokensBody() -> impl IntoView {
                             <TokenTable tokens=page.tokens roles=page.roles teams=page.teams rotate />
                         }
                         .into_any(),
-                        Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
                     })
             }}
         </Suspense>

@@ -9,7 +9,7 @@ mod live;
 use super::query_param;
 use crate::api::events::{events_per_day, list_events};
 use crate::api::teams::list_teams;
-use crate::components::{use_summary, ConsoleFrame, PageHeading, Panel, INPUT, QUIET};
+use crate::components::{use_summary, ConsoleFrame, LoadError, PageHeading, Panel, INPUT, QUIET};
 use foxgate_core::model::{format_utc, Event, EventFilter};
 use foxgate_core::model::{AuditAction, EntityType, Outcome};
 use leptos::prelude::*;
@@ -238,7 +238,7 @@ fn ActivityBody() -> impl IntoView {
                         }
                         .into_any()
                     }
-                    Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
                 })
             }}
         </Suspense>

@@ -10,7 +10,7 @@ use crate::api::applications::list_applications;
 use crate::api::roles::{list_roles, CreateRole};
 use crate::components::{
     clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError,
-    ConsoleFrame, PageHeading, Panel, PermissionGrid, Submit, INPUT,
+    ConsoleFrame, LoadError, PageHeading, Panel, PermissionGrid, Submit, INPUT,
 };
 use foxgate_core::authz::{Action, Permission, Resource as R};
 use foxgate_core::model::Role;
@@ -62,7 +62,7 @@ fn RolesBody() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
                     })
             }}
         </Suspense>

@@ -12,7 +12,7 @@ use crate::api::sso::{
 use crate::api::teams::list_teams;
 use crate::components::{
     clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError,
-    ConsoleFrame, Copyable, PageHeading, Panel, Submit, INPUT, QUIET,
+    ConsoleFrame, Copyable, LoadError, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use foxgate_core::model::Doomed;
@@ -102,7 +102,7 @@ fn SsoBody() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(e) => view! { <p class="text-sm text-red-700">{e.message().to_string()}</p> }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
                     })
             }}
         </Suspense>
