@@ -35,6 +35,10 @@ pub const DEFAULT_MAX_DAYS: i64 = 90;
 /// The user-code alphabet RFC 8628 §6.1 suggests: consonants only, no look-alikes.
 const USER_CODE_ALPHABET: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
 const USER_CODE_LEN: usize = 8;
+/// Spent refresh tokens remembered per grant to recognise a replay (the most recent ones: a
+/// copy is replayed soon after it is stolen, or its thief refreshes first and the owner's
+/// next refresh is the replay).
+pub const SPENT_KEPT: i64 = 50;
 /// Refresh tokens start with this, so a leaked one is recognisable.
 const REFRESH_PREFIX: &str = "fgr_";
 
@@ -557,8 +561,7 @@ pub async fn refresh(
         return Err(OAuthError::InvalidGrant);
     }
     rows::refreshed(&mut tx, &grant.id, now, context.ip.as_deref()).await?;
-    // Spent tokens are kept until they would have expired, to recognise a replay.
-    rows::forget_used(&mut tx, &grant.id, now).await?;
+    rows::forget_spent(&mut tx, &grant.id, SPENT_KEPT).await?;
     let issued = issue(s, &mut tx, &signer, &grant, context, now).await;
     finish(tx, issued).await
 }
@@ -673,6 +676,24 @@ pub async fn list_mine(s: &Services, p: &Principal) -> Result<Vec<ScriptGrantInf
     let mut mine = OWN_SESSIONS.read_mine(s, p).await?;
     let org_id = p.org_id.as_deref().ok_or(Error::Unauthorized)?;
     let list = rows::live_grants_of(&mut mine.db, mine.user_id, org_id, store::now_ms()).await?;
+    Ok(list.into_iter().map(grant_info).collect())
+}
+
+/// A member's live script grants in the org, for an admin who may end them
+/// (`sessions:delete`, the permission that ends a member's sessions and scripts).
+pub async fn list_of_member(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    user_id: &str,
+) -> Result<Vec<ScriptGrantInfo>, Error> {
+    let mut cx = crate::use_cases::SESSIONS_END
+        .read(s, p, org_ref, None)
+        .await?;
+    if !users::is_member(&mut cx.db, &cx.org.id, user_id).await? {
+        return Err(Error::NotFound);
+    }
+    let list = rows::live_grants_of(&mut cx.db, user_id, &cx.org.id, store::now_ms()).await?;
     Ok(list.into_iter().map(grant_info).collect())
 }
 

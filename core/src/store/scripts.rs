@@ -362,17 +362,16 @@ pub async fn use_refresh(conn: &mut AnyConnection, hash: &str, now: i64) -> sqlx
     Ok(done.rows_affected() == 1)
 }
 
-/// Forgets a grant's used refresh tokens older than `before` (kept a while to catch reuse).
-pub async fn forget_used(
-    conn: &mut AnyConnection,
-    grant_id: &str,
-    before: i64,
-) -> sqlx::Result<()> {
+/// Forgets a grant's spent refresh tokens but the `keep` most recently spent: those are
+/// what a replay would present, and a script refreshing in a loop cannot grow the table.
+pub async fn forget_spent(conn: &mut AnyConnection, grant_id: &str, keep: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "DELETE FROM refresh_tokens WHERE grant_id = $1 AND used_at IS NOT NULL AND expires_at < $2",
+        "DELETE FROM refresh_tokens WHERE grant_id = $1 AND used_at IS NOT NULL \
+         AND token_hash NOT IN (SELECT token_hash FROM refresh_tokens \
+         WHERE grant_id = $1 AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT $2)",
     )
     .bind(grant_id)
-    .bind(before)
+    .bind(keep)
     .execute(conn)
     .await?;
     Ok(())

@@ -34,6 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/scripts", get(scripts::mine))
         .route("/auth/scripts/{id}", delete(scripts::revoke_mine))
         .route(
+            "/orgs/{org}/members/{user}/scripts",
+            get(scripts::of_member),
+        )
+        .route(
             "/orgs/{org}/members/{user}/sessions",
             delete(sessions::end_all_of_member),
         )

@@ -280,8 +280,35 @@ async fn the_device_flow_refuses_what_it_should(backend: Backend) {
     let issued = tokens_for(&s, &a, "alice-cli", &["teams:read"]).await;
     let access = issued["access_token"].as_str().unwrap();
     assert_eq!(me_with(&s, access).await.status(), 200);
-    // An admin ending all her sessions ends her scripts too.
+    // An admin sees her scripts (she may not see anyone's), and ending all her sessions
+    // ends her scripts too.
     let other = tokens_for(&s, &a, "alice-cron", &["teams:read"]).await;
+    let seen = json(
+        s.get(
+            &format!("/api/v1/orgs/acme/members/{alice}/scripts"),
+            Some(&owner),
+        )
+        .await,
+    )
+    .await;
+    let names: Vec<&str> = seen
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["client_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["alice-cron", "alice-cli"]);
+    let owner_id = json(s.get("/api/v1/auth/me", Some(&owner)).await).await["subject"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = s
+        .get(
+            &format!("/api/v1/orgs/acme/members/{owner_id}/scripts"),
+            Some(&a),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
     let res = s
         .api(
             Method::DELETE,
@@ -525,3 +552,31 @@ async fn the_python_example_runs(backend: Backend) {
     assert!(scripts[0]["last_refreshed_at"].is_i64(), "{scripts}");
 }
 on_both_databases!(the_python_example_runs);
+
+/// A script refreshing in a loop cannot grow the table: a grant keeps its most recent spent
+/// refresh tokens (to recognise a replay) and forgets older ones.
+async fn spent_refresh_tokens_are_bounded(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let mut issued = tokens_for(&s, &owner, "looper", &["teams:read"]).await;
+    let mut spent = Vec::new();
+    for _ in 0..60 {
+        let current = issued["refresh_token"].as_str().unwrap().to_string();
+        let res = refresh(&s, "looper", &current).await;
+        assert_eq!(res.status(), 200);
+        issued = json(res).await;
+        spent.push(current);
+    }
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM refresh_tokens")
+        .fetch_one(s.state.services.db.pool())
+        .await
+        .unwrap();
+    let kept = foxgate_core::service::scripts::SPENT_KEPT;
+    assert!(stored <= kept + 1, "{stored} stored");
+    // A recently spent one replayed still ends the grant.
+    let replayed = refresh(&s, "looper", &spent[spent.len() - 2]).await;
+    assert_eq!(error_of(replayed).await, "invalid_grant");
+    let after = refresh(&s, "looper", issued["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(error_of(after).await, "invalid_grant");
+}
+on_both_databases!(spent_refresh_tokens_are_bounded);
