@@ -11,6 +11,12 @@ use foxgate_server::export::Format;
 use std::io::Read;
 use std::process::ExitCode;
 
+/// mimalloc, not the system allocator: under load glibc's allocator spent a large share of
+/// each request waiting on its arena locks (perf on `bench/script-auth.sh`); see README,
+/// "Scripts acting as you", for the figures before and after.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "foxgate",
