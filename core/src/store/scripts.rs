@@ -242,7 +242,8 @@ pub async fn grant(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Sc
     .await
 }
 
-/// A user's live grants in an org, newest first.
+/// A user's live grants in an org, newest first: those whose script received its tokens (an
+/// approval the script never collected gives it nothing, and is not shown).
 pub async fn live_grants_of(
     conn: &mut AnyConnection,
     user_id: &str,
@@ -251,7 +252,9 @@ pub async fn live_grants_of(
 ) -> sqlx::Result<Vec<ScriptGrantRow>> {
     sqlx::query_as(&format!(
         "SELECT {GRANT_COLUMNS} FROM script_grants WHERE user_id = $1 AND org_id = $2 \
-         AND revoked_at IS NULL AND expires_at > $3 ORDER BY created_at DESC LIMIT 200"
+         AND revoked_at IS NULL AND expires_at > $3 \
+         AND EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = script_grants.id) \
+         ORDER BY created_at DESC LIMIT 200"
     ))
     .bind(user_id)
     .bind(org_id)

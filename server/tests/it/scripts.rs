@@ -516,6 +516,24 @@ async fn script_lifetimes_follow_the_org(backend: Backend) {
     );
     let html = s.get("/", Some(&owner)).await.text().await.unwrap();
     assert!(html.contains(r#"value="7""#), "{html}");
+
+    // Approved but never collected by its script: nothing to show or revoke.
+    let started = start_device(&s, "never-polled", "teams:read").await;
+    approve(
+        &s,
+        &owner,
+        started["user_code"].as_str().unwrap(),
+        &["teams:read"],
+    )
+    .await;
+    let scripts = json(s.get("/api/v1/auth/scripts", Some(&owner)).await).await;
+    let names: Vec<&str> = scripts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["client_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["short"]);
 }
 on_both_databases!(script_lifetimes_follow_the_org);
 
