@@ -44,6 +44,12 @@ pub async fn list_script_grants() -> Result<Vec<ScriptGrantInfo>, UiError> {
     door::leave(&p, foxgate_core::service::scripts::list_mine(&s, &p).await)
 }
 
+/// A member's scripts, for an admin who may end them.
+#[server(prefix = "/fn", endpoint = "member_scripts")]
+pub async fn member_scripts(user_id: String) -> Result<Vec<ScriptGrantInfo>, UiError> {
+    door::serve!(foxgate_core::service::scripts::list_of_member, &user_id)
+}
+
 #[server(prefix = "/fn", endpoint = "revoke_script")]
 pub async fn revoke_script(script: String) -> Result<(), UiError> {
     let (s, p) = door::enter().await?;

@@ -3,7 +3,7 @@
 //! session of a member.
 
 use crate::api::members::list_members;
-use crate::api::scripts::list_script_grants;
+use crate::api::scripts::{list_script_grants, member_scripts};
 use crate::api::sessions::{list_sessions, EndMemberSessions, EndOtherSessions};
 use crate::components::{
     failure, viewer_may, ActionError, ConsoleFrame, LoadError, PageHeading, Panel, Submit, INPUT,
@@ -100,26 +100,15 @@ fn SessionsBody() -> impl IntoView {
         <Show when=move || may_end_others.get()>
             <Panel title="End a member's sessions and scripts">
                 <ActionForm action=end_all attr:class="flex flex-wrap items-end gap-3">
-                    <label class="text-sm">
-                        "Member "
-                        <select name="user_id" class=INPUT>
-                            <Suspense fallback=|| ()>
-                                {move || {
-                                    members
-                                        .get()
-                                        .and_then(Result::ok)
-                                        .map(|list| {
-                                            list.into_iter()
-                                                .map(|m| view! { <option value=m.user_id>{m.email}</option> })
-                                                .collect_view()
-                                        })
-                                }}
-                            </Suspense>
-                        </select>
-                    </label>
+                    <MemberSelect name="user_id" members />
                     <Submit pending=end_all.pending() label="End all their sessions" class=QUIET />
                 </ActionForm>
                 {ended}
+                <form method="get" action="/sessions" class="mt-4 flex flex-wrap items-end gap-3">
+                    <MemberSelect name="member" members />
+                    <button type="submit" class=QUIET>"Show their scripts"</button>
+                </form>
+                <MemberScripts />
             </Panel>
         </Show>
     }
@@ -185,5 +174,77 @@ fn ScriptGrants() -> impl IntoView {
                 }}
             </Suspense>
         </Panel>
+    }
+}
+
+/// The org's members to pick one from, by email.
+#[component]
+fn MemberSelect(
+    name: &'static str,
+    members: Resource<Result<Vec<foxgate_core::model::MemberGrants>, crate::error::UiError>>,
+) -> impl IntoView {
+    view! {
+        <label class="text-sm">
+            "Member "
+            <select name=name class=INPUT>
+                <Suspense fallback=|| ()>
+                    {move || {
+                        members
+                            .get()
+                            .and_then(Result::ok)
+                            .map(|list| {
+                                list.into_iter()
+                                    .map(|m| view! { <option value=m.user_id>{m.email}</option> })
+                                    .collect_view()
+                            })
+                    }}
+                </Suspense>
+            </select>
+        </label>
+    }
+}
+
+/// The scripts acting as the member picked above (`?member=<user id>`), for an admin.
+#[component]
+fn MemberScripts() -> impl IntoView {
+    let member = crate::pages::query_param("member");
+    let grants = Resource::new(member, |member| async move {
+        match member {
+            Some(id) => member_scripts(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                grants.get().map(|result| match result {
+                    Ok(Some(list)) if list.is_empty() => view! {
+                        <p class="mt-2 text-sm" data-testid="member-scripts">"No script acts as them."</p>
+                    }
+                    .into_any(),
+                    Ok(Some(list)) => {
+                        let rows = list
+                            .into_iter()
+                            .map(|g| view! {
+                                <tr class="border-t border-slate-100 dark:border-slate-800">
+                                    <td class="py-2 pr-3 font-medium">{g.client_id}</td>
+                                    <td class="py-2 pr-3 font-mono text-xs">{g.permissions.join(" ")}</td>
+                                    <td class="py-2 pr-3">{format_utc(g.created_at)}</td>
+                                    <td class="py-2">{format_utc(g.expires_at)}</td>
+                                </tr>
+                            })
+                            .collect_view();
+                        view! {
+                            <div class="mt-2" data-testid="member-scripts">
+                                <ListTable headers=&["Script", "Permissions", "Approved", "Ends"]>{rows}</ListTable>
+                            </div>
+                        }
+                        .into_any()
+                    }
+                    Ok(None) => ().into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
+                })
+            }}
+        </Suspense>
     }
 }

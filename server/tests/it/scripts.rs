@@ -298,6 +298,21 @@ async fn the_device_flow_refuses_what_it_should(backend: Backend) {
         .map(|g| g["client_id"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["alice-cron", "alice-cli"]);
+    // The same on the Sessions page, picked with a plain GET form.
+    let html = s
+        .get(&format!("/sessions?member={alice}"), Some(&owner))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let listed = html
+        .split("data-testid=\"member-scripts\"")
+        .nth(1)
+        .expect("listed");
+    assert!(
+        listed.contains("alice-cron") && listed.contains("alice-cli"),
+        "{html}"
+    );
     let owner_id = json(s.get("/api/v1/auth/me", Some(&owner)).await).await["subject"]
         .as_str()
         .unwrap()
