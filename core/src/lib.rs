@@ -14,6 +14,8 @@ pub mod use_cases;
 #[cfg(feature = "server")]
 pub mod dns;
 #[cfg(feature = "server")]
+pub mod http_signature;
+#[cfg(feature = "server")]
 pub mod jwt;
 #[cfg(feature = "server")]
 pub mod keys;

@@ -32,6 +32,7 @@ pub async fn create_token(
     expires: String,
     #[server(default)] expires_on: String,
     #[server(default)] submission: String,
+    #[server(default)] public_key: String,
 ) -> Result<CreatedToken, UiError> {
     let form = foxgate_core::model::TokenForm {
         name,
@@ -42,6 +43,7 @@ pub async fn create_token(
         expires,
         expires_on,
         submission,
+        public_key,
     };
     let (s, p) = door::enter().await?;
     let created = async {

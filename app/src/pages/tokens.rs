@@ -13,7 +13,9 @@ use crate::pages::query_param;
 use foxgate_core::authz::application::is_app_word;
 use foxgate_core::authz::{BuiltinRole, Grants, Permission};
 use foxgate_core::model::Doomed;
-use foxgate_core::model::{format_utc, CreatedToken, Role, Team, TokenInfo, TokenStatus};
+use foxgate_core::model::{
+    format_utc, CreatedToken, Role, Team, TokenInfo, TokenMode, TokenStatus,
+};
 use foxgate_core::token::TokenKind;
 use foxgate_core::use_cases::TOKENS_CREATE;
 use leptos::prelude::*;
@@ -132,14 +134,16 @@ fn NewSecret(#[prop(into)] created: Signal<Option<CreatedToken>>) -> impl IntoVi
         }
     });
     move || {
+        // A secure-mode token has no secret: what is shown once is its key id.
+        let shown_once = |c: &CreatedToken| c.token.clone().unwrap_or_else(|| c.info.id.clone());
         let created = created
             .get()
-            .filter(|c| dismissed.with(|d| d.as_ref() != Some(&c.token)))?;
+            .filter(|c| dismissed.with(|d| d.as_ref() != Some(&shown_once(c))))?;
         said.set("");
-        let secret = created.token.clone();
+        let secret = shown_once(&created);
         let row = format!("token-{}", created.info.id);
         let done = {
-            let (secret, row) = (created.token.clone(), row.clone());
+            let (secret, row) = (secret.clone(), row.clone());
             move |ev: leptos::ev::MouseEvent| {
                 ev.prevent_default();
                 dismissed.set(Some(secret.clone()));
@@ -155,6 +159,19 @@ fn NewSecret(#[prop(into)] created: Signal<Option<CreatedToken>>) -> impl IntoVi
                 let _ = &row;
             }
         };
+        if created.token.is_none() {
+            return Some(view! {
+                <div node_ref=dialog role="dialog" aria-labelledby="new-secret-title" tabindex="-1" class="mb-6 rounded-xl border border-emerald-300 bg-emerald-50 p-5 focus:outline-none focus-visible:ring-2 focus-visible:ring-orange-500 dark:border-emerald-800 dark:bg-emerald-950" data-testid="new-signed-token">
+                    <h2 id="new-secret-title" class="text-sm font-semibold">{format!("Secure-mode token “{}” is ready", created.info.name)}</h2>
+                    <p class="mb-2 text-sm">"It has no secret. Sign each request with your private key, with this key id (keyid):"</p>
+                    <code class="block break-all rounded-lg bg-white p-3 font-mono text-sm select-all dark:bg-slate-950" data-testid="new-key-id">{secret.clone()}</code>
+                    <div class="mt-3 flex flex-wrap items-center gap-2">
+                        <a href=format!("/tokens#{row}") class=BUTTON on:click=done>"Done"</a>
+                    </div>
+                </div>
+            }
+            .into_any());
+        }
         let grace = created
             .info
             .previous_valid_until
@@ -170,7 +187,7 @@ fn NewSecret(#[prop(into)] created: Signal<Option<CreatedToken>>) -> impl IntoVi
                 <h2 id="new-secret-title" class="text-sm font-semibold">{format!("Token “{}” is ready", created.info.name)}</h2>
                 <p id="new-secret-warning" class="mb-2 text-sm">{format!("Copy it now: you will not see it again.{grace}")}</p>
                 <code node_ref=code class="block break-all rounded-lg bg-white p-3 font-mono text-sm select-all dark:bg-slate-950" data-testid="new-token">
-                    {created.token}
+                    {secret.clone()}
                 </code>
                 <div class="mt-3 flex flex-wrap items-center gap-2">
                     // Without JavaScript there is nothing a Copy button could do: the block
@@ -180,7 +197,8 @@ fn NewSecret(#[prop(into)] created: Signal<Option<CreatedToken>>) -> impl IntoVi
                     <p role="status" class="text-sm" data-testid="copy-status">{move || said.get()}</p>
                 </div>
             </div>
-        })
+        }
+        .into_any())
     }
 }
 
@@ -327,6 +345,17 @@ fn MintForm(
                         .map(|perm| view! { <label class="flex items-center gap-1 font-mono text-xs"><input type="checkbox" name="permissions[]" value=perm.clone() />{perm.clone()}</label> })
                         .collect_view()}
                 </fieldset>
+                // Secure mode: the console takes a public key only, never a private one.
+                <details class="text-sm" data-testid="secure-mode">
+                    <summary class="cursor-pointer font-medium">"Secure mode: bind the token to a public key (optional)"</summary>
+                    <p class="mt-1 text-xs text-slate-600 dark:text-slate-400">
+                        "A secure-mode token has no secret: each request is signed with your private key (HTTP Message Signatures, RFC 9421), so neither a captured request nor a database copy can be reused. Paste the public key (Ed25519 or P-256, PEM or JWK). Never paste the private key."
+                    </p>
+                    <label class="mt-2 block">
+                        "Public key"
+                        <textarea name="public_key" rows="4" class=format!("{INPUT} block w-full font-mono text-xs") placeholder="-----BEGIN PUBLIC KEY-----"></textarea>
+                    </label>
+                </details>
                 <input type="hidden" name="submission" value=submission />
                 // Busy while a mint is under way: a second click cannot send it again (and
                 // the server refuses the same form twice anyway).
@@ -391,6 +420,12 @@ fn TokenTable(
         .into_iter()
         .map(|t| {
             let live = t.status == TokenStatus::Active;
+            // A secure-mode token has no secret to regenerate.
+            let rotatable = live && t.mode == TokenMode::Bearer;
+            let mode = t.key.as_ref().map(|key| {
+                let title = format!("key thumbprint {}", key.thumbprint);
+                view! { <span class="block text-xs text-emerald-800 dark:text-emerald-300" title=title data-testid="token-mode">{format!("signed · {}", key.algorithm.as_str())}</span> }
+            });
             let (rotate_id, revoke_id, row_id) = (t.id.clone(), t.id.clone(), format!("token-{}", t.id));
             // Row actions say which token they act on, for screen readers and voice control.
             let (rotate_label, revoke_label) = (format!("Regenerate token {}", t.name), format!("Revoke token {}", t.name));
@@ -412,6 +447,7 @@ fn TokenTable(
                     </td>
                     <td class="py-2 pr-2">
                         {kind_label(t.kind)}
+                        {mode}
                         <span class="block text-xs text-slate-600 dark:text-slate-400">{t.team_id.as_deref().map(&team_name).unwrap_or_default()}</span>
                     </td>
                     <td class="py-2 pr-2 text-xs">{powers} <AppWords words /></td>
@@ -432,15 +468,17 @@ fn TokenTable(
                     <td class="py-2">
                         {live.then(|| view! {
                             <div class="flex flex-col items-end gap-1">
-                                <ActionForm action=rotate attr:class="flex gap-1">
-                                    <input type="hidden" name="token" value=rotate_id />
-                                    <select name="grace_hours" class=INPUT aria-label="Old secret keeps working">
-                                        <option value="0">"old stops now"</option>
-                                        <option value="1">"old works 1 h"</option>
-                                        <option value="24">"old works 24 h"</option>
-                                    </select>
-                                    <Submit pending=rotate.pending() label="Regenerate" class=QUIET name=rotate_label />
-                                </ActionForm>
+                                {rotatable.then(|| view! {
+                                    <ActionForm action=rotate attr:class="flex gap-1">
+                                        <input type="hidden" name="token" value=rotate_id />
+                                        <select name="grace_hours" class=INPUT aria-label="Old secret keeps working">
+                                            <option value="0">"old stops now"</option>
+                                            <option value="1">"old works 1 h"</option>
+                                            <option value="24">"old works 24 h"</option>
+                                        </select>
+                                        <Submit pending=rotate.pending() label="Regenerate" class=QUIET name=rotate_label />
+                                    </ActionForm>
+                                })}
                                 <a href=confirm_href(Doomed::Token, &revoke_id) class=QUIET aria-label=revoke_label>"Revoke"</a>
                             </div>
                         })}

@@ -69,6 +69,8 @@ pub struct TokenForm {
     pub expires_on: String,
     /// The form's one-time key, rendered into it (see `NewToken::submission`).
     pub submission: String,
+    /// Secure mode: a pasted public key; empty for a bearer token.
+    pub public_key: String,
 }
 
 impl TryFrom<TokenForm> for NewToken {
@@ -101,6 +103,7 @@ impl TryFrom<TokenForm> for NewToken {
             expires_in_days,
             expires_on,
             submission: Some(f.submission).filter(|k| !k.is_empty()),
+            public_key: Some(f.public_key).filter(|k| !k.trim().is_empty()),
         })
     }
 }
@@ -175,9 +178,14 @@ mod tests {
             expires: "30".into(),
             expires_on: "2027-01-01".into(),
             submission: String::new(),
+            public_key: " \n".into(),
         };
         let personal = NewToken::try_from(form.clone()).unwrap();
         assert_eq!(personal.submission, None, "a blank key is no key");
+        assert_eq!(
+            personal.public_key, None,
+            "a blank public key is a bearer token"
+        );
         assert_eq!(personal.team, None);
         assert!(personal.roles.is_empty());
         assert_eq!(

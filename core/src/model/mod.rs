@@ -354,6 +354,10 @@ pub struct NewToken {
     /// same key is refused (409) instead of minting another token.
     #[serde(default)]
     pub submission: Option<String>,
+    /// Secure mode: the public key (Ed25519 or P-256, PEM or JWK) the token is bound to.
+    /// Such a token has no secret; its requests are signed (README, "Signed requests").
+    #[serde(default)]
+    pub public_key: Option<String>,
 }
 
 /// Regenerating a token's secret; the old one keeps working for `grace_hours` (0 to 24).
@@ -420,12 +424,28 @@ pub struct TokenInfo {
     pub previous_valid_until: Option<i64>,
     pub last_used_at: Option<i64>,
     pub last_used_ip: Option<String>,
+    /// `bearer` (a secret) or `signed` (secure mode: requests signed with `key`).
+    pub mode: TokenMode,
+    pub key: Option<TokenKeyInfo>,
 }
 
-/// The answer to minting: the only time the secret is ever shown.
+/// The public key a secure-mode token is bound to, as shown: the request signatures'
+/// `keyid` is the token's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenKeyInfo {
+    pub algorithm: KeyAlgorithm,
+    /// RFC 7638 thumbprint (SHA-256, base64url), to compare with the key one holds.
+    pub thumbprint: String,
+    /// The key as a JWK.
+    pub jwk: String,
+}
+
+/// The answer to minting: the only time the secret is ever shown. A secure-mode token has
+/// no secret, so no `token`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreatedToken {
-    pub token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
     pub info: TokenInfo,
 }
 

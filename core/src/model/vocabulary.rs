@@ -208,6 +208,24 @@ words! {
 }
 
 words! {
+    /// How a token proves itself: its secret as a bearer, or a signature made with the
+    /// private key of the public key it is bound to (secure mode, RFC 9421).
+    TokenMode {
+        Bearer = "bearer",
+        Signed = "signed",
+    }
+}
+
+words! {
+    /// The signature algorithms of a secure-mode token's key, named as in RFC 9421's
+    /// registry (§6.2).
+    KeyAlgorithm {
+        Ed25519 = "ed25519",
+        EcdsaP256Sha256 = "ecdsa-p256-sha256",
+    }
+}
+
+words! {
     /// What a page shows after a form post failed without JavaScript (`?error=<code>`): the
     /// API's error codes, and the sign-in page's own.
     PageError {

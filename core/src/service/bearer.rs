@@ -14,7 +14,7 @@ use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 /// Why a genuine token (its id exists) was refused, for the audit log.
-fn refusal_reason(row: &TokenRow, secret_ok: bool, now: i64) -> Option<&'static str> {
+pub(crate) fn refusal_reason(row: &TokenRow, secret_ok: bool, now: i64) -> Option<&'static str> {
     if !secret_ok {
         Some("wrong_secret")
     } else if row.revoked_at.is_some() {
@@ -28,7 +28,7 @@ fn refusal_reason(row: &TokenRow, secret_ok: bool, now: i64) -> Option<&'static 
 
 /// Records a refused token in its org's log, at most once a minute per token, so a flood
 /// of bad attempts is one event and not a write per request.
-async fn audit_refusal(
+pub(crate) async fn audit_refusal(
     s: &Services,
     row: &TokenRow,
     reason: &'static str,
@@ -119,6 +119,9 @@ pub(crate) async fn genuine(
     let in_grace: bool = presented_hash.as_bytes().ct_eq(previous.as_bytes()).into();
     let reason = if row.kind != parsed.kind {
         Some("wrong_kind")
+    } else if row.public_key.is_some() {
+        // Secure mode: only a signature made with its key speaks for it.
+        Some("signature_required")
     } else {
         refusal_reason(row, current | in_grace, now)
     };
@@ -213,6 +216,31 @@ pub(crate) async fn acting_as(
     Ok(Some(principal))
 }
 
+/// Records a live token's use (at most once a minute per token).
+pub(crate) async fn record_use(
+    s: &Services,
+    row: &TokenRow,
+    context: &RequestContext,
+) -> Result<(), Error> {
+    if s.limits.token_usage.due(&row.id) {
+        let mut conn = s.db.pool().acquire().await?;
+        store::tokens::record_use(&mut conn, &row.id, store::now_ms(), context.ip.as_deref())
+            .await?;
+    }
+    Ok(())
+}
+
+/// The answer to a refused credential from `ip`: `unauthorized`, or `rate_limited` once the
+/// address failed too often. Only failures count, and only failures are slowed: a token
+/// that verifies is accepted whatever else its address sent, so junk from a shared address
+/// locks nobody out.
+pub(crate) fn refusal(s: &Services, ip: &str) -> Error {
+    match s.limits.token_failures.fail(ip, "") {
+        Ok(()) => Error::Unauthorized,
+        Err(retry_after_secs) => Error::RateLimited { retry_after_secs },
+    }
+}
+
 /// The Principal of a bearer token. A malformed token or bad checksum is refused before any
 /// query; unknown id, wrong secret, revoked and a personal token whose user is gone all
 /// answer the same `unauthorized`; only a genuine token past its expiry says `token_expired`.
@@ -223,12 +251,7 @@ pub async fn authenticate(
     context: RequestContext,
 ) -> Result<Principal, Error> {
     let ip = context.ip.clone().unwrap_or_else(|| "unknown".into());
-    // Only failures count, and only failures are slowed: a token that verifies is accepted
-    // whatever else its address sent, so junk from a shared address locks nobody out.
-    let refuse = || match s.limits.token_failures.fail(&ip, "") {
-        Ok(()) => Error::Unauthorized,
-        Err(retry_after_secs) => Error::RateLimited { retry_after_secs },
-    };
+    let refuse = || refusal(s, &ip);
     if crate::jwt::looks_like_jwt(presented) {
         if let Some(principal) = super::scripts::recently_verified(s, presented, &context) {
             return Ok(principal);
@@ -268,17 +291,7 @@ pub async fn authenticate(
             verified,
             principal,
         } => {
-            let row = &verified.row;
-            if s.limits.token_usage.due(&row.id) {
-                let mut conn = s.db.pool().acquire().await?;
-                store::tokens::record_use(
-                    &mut conn,
-                    &row.id,
-                    store::now_ms(),
-                    context.ip.as_deref(),
-                )
-                .await?;
-            }
+            record_use(s, &verified.row, &context).await?;
             Ok(*principal)
         }
     }

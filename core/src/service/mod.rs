@@ -24,6 +24,7 @@ pub mod scope;
 pub mod scripts;
 pub mod sessions;
 pub mod setup;
+pub mod signed_requests;
 pub mod signin;
 pub mod signing;
 pub mod sso;
@@ -58,6 +59,8 @@ pub struct Services {
     pub access_tokens: recent::Recent<(crate::jwt::AccessClaims, crate::authz::Principal)>,
     /// Introspection answers about team and org tokens, as last built.
     pub introspections: recent::Recent<crate::model::Introspection>,
+    /// Nonces of accepted signed requests, for the signature window.
+    pub nonces: signed_requests::Nonces,
     /// Whether each org logs denied decisions.
     pub denial_logging: recent::Recent<bool>,
     /// Decision counts and denials waiting to be written to the activity log.
@@ -140,6 +143,7 @@ impl Services {
             introspections: recent::Recent::new(std::time::Duration::ZERO),
             access_tokens: recent::Recent::new(std::time::Duration::ZERO),
             decision_log: Default::default(),
+            nonces: Default::default(),
             setup_code: Mutex::new(None),
             oidc: crate::oidc::Oidc::default(),
             keyring: crate::seal::Keyring::new(

@@ -8,8 +8,10 @@ use crate::authz::{
     AppPermission, AuthKind, BuiltinRole, Identity, Permission, PermissionSet, Principal, Scope,
     Vocabulary,
 };
+use crate::http_signature::PublicKey;
 use crate::model::{
-    parse_utc_date, CreatedToken, NewToken, TokenFilter, TokenInfo, TokenRotation, TokenStatus,
+    parse_utc_date, CreatedToken, NewToken, TokenFilter, TokenInfo, TokenKeyInfo, TokenMode,
+    TokenRotation, TokenStatus,
 };
 use crate::model::{AuditAction, EntityType};
 use crate::store::WriteTx;
@@ -59,6 +61,16 @@ fn info(t: &TokenRow, created_by_email: Option<String>, now: i64) -> TokenInfo {
         previous_valid_until: t.previous_valid_until.filter(|until| *until > now),
         last_used_at: t.last_used_at,
         last_used_ip: t.last_used_ip.clone(),
+        mode: if t.public_key.is_some() {
+            TokenMode::Signed
+        } else {
+            TokenMode::Bearer
+        },
+        key: t.public_key.as_ref().map(|key| TokenKeyInfo {
+            algorithm: key.algorithm(),
+            thumbprint: key.thumbprint(),
+            jwk: key.to_jwk(),
+        }),
     }
 }
 
@@ -382,6 +394,12 @@ pub async fn create(
     let name = crate::text::name("name", &input.name, 100)?;
     let now = store::now_ms();
     let expires_at = expiry(org.max_token_lifetime_days, &input, now)?;
+    let public_key = input
+        .public_key
+        .as_deref()
+        .filter(|text| !text.trim().is_empty())
+        .map(|text| PublicKey::parse(text).map_err(|e| Error::invalid("public_key", e)))
+        .transpose()?;
     let presented = token::assemble(kind, &fresh_bytes(), &fresh_bytes());
     let parsed = token::parse(presented.expose())
         .map_err(|e| Error::internal(format!("fresh token unparsable: {e:?}")))?;
@@ -395,7 +413,11 @@ pub async fn create(
             .then(|| creator.clone())
             .flatten(),
         name,
-        secret_hash: secret_hash(s, parsed.secret.expose()),
+        // A secure-mode token has no secret: an empty hash no presented secret can match.
+        secret_hash: match public_key {
+            Some(_) => String::new(),
+            None => secret_hash(s, parsed.secret.expose()),
+        },
         role_ids: powers.role_ids,
         permissions: if kind == TokenKind::Personal {
             powers
@@ -417,6 +439,7 @@ pub async fn create(
         previous_valid_until: None,
         last_used_at: None,
         last_used_ip: None,
+        public_key,
     };
     if let Some(key) = &input_submission {
         claim_submission(&mut cx.db, p, key, now).await?;
@@ -427,7 +450,7 @@ pub async fn create(
         .await?;
     cx.commit().await?;
     Ok(CreatedToken {
-        token: presented.expose().clone(),
+        token: row.public_key.is_none().then(|| presented.expose().clone()),
         info: info(&row, creator_email(p), now),
     })
 }
@@ -521,6 +544,11 @@ pub async fn rotate(
             format!("must be 0 to {MAX_GRACE_HOURS} hours"),
         ));
     }
+    if row.public_key.is_some() {
+        return Err(Error::Conflict(
+            "a secure-mode token has no secret to regenerate: mint a new one for a new key".into(),
+        ));
+    }
     let now = store::now_ms();
     if status(&row, now) != TokenStatus::Active {
         return Err(Error::Conflict(format!(
@@ -546,7 +574,7 @@ pub async fn rotate(
         ..row
     };
     Ok(CreatedToken {
-        token: presented.expose().clone(),
+        token: Some(presented.expose().clone()),
         info: info(&rotated, None, now),
     })
 }

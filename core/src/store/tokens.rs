@@ -1,6 +1,7 @@
 //! API tokens: the stored part (public id, keyed hash of the secret, roles or permissions,
 //! dates, the previous secret's hash during a rotation's grace period).
 
+use crate::http_signature::PublicKey;
 use crate::token::TokenKind;
 use sqlx::AnyConnection;
 
@@ -26,6 +27,8 @@ pub struct TokenRow {
     pub previous_valid_until: Option<i64>,
     pub last_used_at: Option<i64>,
     pub last_used_ip: Option<String>,
+    /// Secure mode: the key its requests are signed with (then `secret_hash` is empty).
+    pub public_key: Option<PublicKey>,
 }
 
 fn kind_text(kind: TokenKind) -> &'static str {
@@ -73,6 +76,7 @@ struct Stored {
     previous_valid_until: Option<i64>,
     last_used_at: Option<i64>,
     last_used_ip: Option<String>,
+    public_key: Option<String>,
 }
 
 /// A corrupt kind is an error naming the token: read as an org admin token, it would be
@@ -89,6 +93,12 @@ impl TryFrom<Stored> for TokenRow {
                 format!("unknown kind {:?}", r.kind),
             )
         })?;
+        let public_key = r
+            .public_key
+            .as_deref()
+            .map(PublicKey::parse)
+            .transpose()
+            .map_err(|e| super::corrupt("tokens", &r.id, "public_key", e))?;
         Ok(TokenRow {
             id: r.id,
             org_id: r.org_id,
@@ -108,6 +118,7 @@ impl TryFrom<Stored> for TokenRow {
             previous_valid_until: r.previous_valid_until,
             last_used_at: r.last_used_at,
             last_used_ip: r.last_used_ip,
+            public_key,
         })
     }
 }
@@ -122,13 +133,13 @@ struct Listed {
 
 const COLUMNS: &str = "t.id, t.org_id, t.kind, t.team_id, t.user_id, t.name, t.secret_hash, \
      t.role_ids, t.permissions, t.created_by, t.created_at, t.expires_at, t.revoked_at, \
-     t.rotated_at, t.previous_secret_hash, t.previous_valid_until, t.last_used_at, t.last_used_ip";
+     t.rotated_at, t.previous_secret_hash, t.previous_valid_until, t.last_used_at, t.last_used_ip, t.public_key";
 
 pub async fn insert(conn: &mut AnyConnection, t: &TokenRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO tokens (id, org_id, kind, team_id, user_id, name, secret_hash, role_ids, \
-         permissions, created_by, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         permissions, created_by, created_at, expires_at, public_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(&t.id)
     .bind(&t.org_id)
@@ -142,6 +153,7 @@ pub async fn insert(conn: &mut AnyConnection, t: &TokenRow) -> sqlx::Result<()> 
     .bind(&t.created_by)
     .bind(t.created_at)
     .bind(t.expires_at)
+    .bind(t.public_key.as_ref().map(PublicKey::to_jwk))
     .execute(conn)
     .await?;
     Ok(())
@@ -291,6 +303,7 @@ mod tests {
             previous_valid_until: None,
             last_used_at: None,
             last_used_ip: None,
+            public_key: None,
         };
         assert_eq!(
             TokenRow::try_from(stored("org_admin")).unwrap().kind,

@@ -27,6 +27,7 @@ mod scripts;
 mod security;
 mod sessions;
 mod setup;
+mod signed_requests;
 mod sso;
 mod teams;
 mod token_lifecycle;
