@@ -105,12 +105,12 @@ async fn main() {
     )
     .await
     .expect("mint");
+    let token = minted.token.expect("a bearer token has its secret");
 
     // A batch of 100 evaluations, answered in process: the server's own time.
-    let caller =
-        foxgate_core::service::bearer::authenticate(&services, &minted.token, Default::default())
-            .await
-            .expect("the token works");
+    let caller = foxgate_core::service::bearer::authenticate(&services, &token, Default::default())
+        .await
+        .expect("the token works");
     let asker = decisions::asker(&services, caller).await.expect("may ask");
     let item = |i: usize| -> EvaluationItem {
         let e: Evaluation = serde_json::from_value(serde_json::json!({
@@ -148,6 +148,6 @@ async fn main() {
         times[times.len() / 2],
         times[times.len() * 95 / 100]
     );
-    println!("{}", minted.token);
+    println!("{token}");
     println!("member@bench.test");
 }

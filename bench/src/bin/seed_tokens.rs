@@ -84,5 +84,5 @@ async fn main() {
         remaining -= rows;
     }
     tx.commit().await.expect("commit");
-    println!("{}", minted.token);
+    println!("{}", minted.token.expect("a bearer token has its secret"));
 }

@@ -67,10 +67,19 @@ impl PublicKey {
         }
     }
 
+    /// A small-order ("weak") Ed25519 key would accept forged signatures, so it is refused
+    /// here, once — which is what lets [`Self::verifies`] skip the strict checks per request.
+    fn ed25519(key: ed25519_dalek::VerifyingKey) -> Result<Self, String> {
+        if key.is_weak() {
+            return Err("this Ed25519 key is of small order: anyone could sign for it".into());
+        }
+        Ok(Self::Ed25519(key))
+    }
+
     fn from_pem(text: &str) -> Result<Self, String> {
         use ed25519_dalek::pkcs8::DecodePublicKey as _;
         if let Ok(key) = ed25519_dalek::VerifyingKey::from_public_key_pem(text) {
-            return Ok(Self::Ed25519(key));
+            return Self::ed25519(key);
         }
         p256::ecdsa::VerifyingKey::from_public_key_pem(text)
             .map(Self::P256)
@@ -86,8 +95,8 @@ impl PublicKey {
             ("OKP", Some("Ed25519")) => {
                 let x = coordinate(jwk.x.as_deref(), "x")?;
                 ed25519_dalek::VerifyingKey::from_bytes(&x)
-                    .map(Self::Ed25519)
-                    .map_err(|_| "the JWK's \"x\" is not an Ed25519 point".into())
+                    .map_err(|_| "the JWK's \"x\" is not an Ed25519 point".to_string())
+                    .and_then(Self::ed25519)
             }
             ("EC", Some("P-256")) => {
                 let (x, y) = (
@@ -138,13 +147,17 @@ impl PublicKey {
         URL_SAFE_NO_PAD.encode(Sha256::digest(self.to_jwk().as_bytes()))
     }
 
-    /// Whether `signature` signs `message`: Ed25519 (strict: no small-order keys or
-    /// malleable signatures) or ECDSA P-256 over SHA-256 with the raw `r || s` encoding
-    /// RFC 9421 §3.3.4 prescribes.
+    /// Whether `signature` signs `message`: Ed25519 (RFC 8032; weak keys were refused when
+    /// the key was read, and a malleated signature gains nothing because replays are caught
+    /// by nonce — so the cheaper non-strict check suffices) or ECDSA P-256 over SHA-256 with
+    /// the raw `r || s` encoding RFC 9421 §3.3.4 prescribes.
     pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
         match self {
-            Self::Ed25519(key) => ed25519_dalek::Signature::from_slice(signature)
-                .is_ok_and(|sig| key.verify_strict(message, &sig).is_ok()),
+            Self::Ed25519(key) => {
+                use ed25519_dalek::Verifier as _;
+                ed25519_dalek::Signature::from_slice(signature)
+                    .is_ok_and(|sig| key.verify(message, &sig).is_ok())
+            }
             Self::P256(key) => {
                 use p256::ecdsa::signature::Verifier as _;
                 p256::ecdsa::Signature::from_slice(signature)
@@ -196,5 +209,18 @@ mod tests {
         assert!(PublicKey::parse("ssh-ed25519 AAAA").is_err());
         assert!(PublicKey::parse(&"x".repeat(MAX_KEY_TEXT + 1)).is_err());
         assert!(PublicKey::parse(r#"{"kty":"OKP","crv":"Ed25519","x":"short"}"#).is_err());
+        // The identity point: of small order, it would verify forged signatures.
+        let weak = format!(
+            r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#,
+            URL_SAFE_NO_PAD.encode(
+                [1u8]
+                    .iter()
+                    .chain([0u8; 31].iter())
+                    .copied()
+                    .collect::<Vec<_>>()
+            )
+        );
+        let refused = PublicKey::parse(&weak).unwrap_err();
+        assert!(refused.contains("small order"), "{refused}");
     }
 }
