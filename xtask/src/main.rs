@@ -269,6 +269,7 @@ fn test() -> Result<(), String> {
     tools::ensure_chromium()?;
     tools::ensure_test_peers()?;
     tools::ensure_npm_packages()?;
+    tools::ensure_python_packages()?;
     println!("xtask: unit and integration tests (SQLite and PostgreSQL)");
     run(Command::new("cargo").args(["test", "-p", "foxgate-core", "--features", "server"]))?;
     run(Command::new("cargo").args([

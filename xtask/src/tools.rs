@@ -93,6 +93,8 @@ pub fn ensure_npm_packages() -> Result<(), String> {
         "binaryen",
         "oidc-provider",
         "jose",
+        "openid-client",
+        "http-message-signatures",
     ];
     if wanted
         .iter()
@@ -106,6 +108,29 @@ pub fn ensure_npm_packages() -> Result<(), String> {
         .args(["install", "--no-audit", "--no-fund"])
         .current_dir(dir)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+}
+
+/// The PyPI packages of `end2end/requirements.txt` (pinned) in `end2end/.venv`, made again
+/// whenever the requirements change.
+pub fn ensure_python_packages() -> Result<(), String> {
+    let dir = workspace_root().join("end2end");
+    let requirements = std::fs::read_to_string(dir.join("requirements.txt"))
+        .map_err(|e| format!("end2end/requirements.txt: {e}"))?;
+    let venv = dir.join(".venv");
+    let stamp = venv.join("requirements.installed");
+    if std::fs::read_to_string(&stamp).is_ok_and(|done| done == requirements) {
+        return Ok(());
+    }
+    // Debian ships the venv module's pip bootstrap separately.
+    if !succeeds(Command::new("python3").args(["-c", "import ensurepip"])) {
+        apt_install(&["python3-venv"])?;
+    }
+    println!("xtask: installing PyPI packages in end2end/.venv");
+    run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv))?;
+    run(Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(dir.join("requirements.txt")))?;
+    std::fs::write(&stamp, requirements).map_err(|e| format!("{}: {e}", stamp.display()))
 }
 
 /// wasm-opt from npm's binaryen (Debian's is too old and emits a wasm browsers reject).

@@ -1,7 +1,8 @@
 //! Secure-mode tokens: minted with a public key (no secret), then requests signed by a
 //! library nobody here wrote (npm http-message-signatures, `end2end/interop/signed.mjs`) —
 //! accepted when whole, refused for each tampering (method, path, body, digest, unsigned
-//! parts, stale or future `created`, replay, wrong key), audited like any token refusal.
+//! parts, stale or future `created`, replay, wrong key), audited like any token refusal;
+//! README's Python example signs with PyPI's http-message-signatures.
 
 use crate::harness::{error_code, json, Backend, TestServer};
 use crate::on_both_databases;
@@ -217,3 +218,33 @@ async fn bad_public_keys_are_refused_in_words(backend: Backend) {
     assert!(listed.as_array().unwrap().is_empty(), "{listed}");
 }
 on_both_databases!(bad_public_keys_are_refused_in_words);
+
+/// README's signing example (`docs/examples/signed.py`, PyPI http-message-signatures in
+/// `end2end/.venv`) reads and writes with a secure-mode token.
+async fn the_python_signing_example_runs(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (minted, private) = secure_token(&s, &owner, "ed25519", "pem", dir.path()).await;
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let out = std::process::Command::new(format!("{root}/end2end/.venv/bin/python"))
+        .arg(format!("{root}/docs/examples/signed.py"))
+        .env("FOXGATE", &s.base)
+        .env("KEY_ID", minted["info"]["id"].as_str().unwrap())
+        .env("PRIVATE_KEY", &private)
+        .output()
+        .expect("run end2end/.venv/bin/python (made by `cargo xtask test`)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(printed[0]["auth_kind"], "org_token", "{printed:?}");
+    assert_eq!(printed[1]["slug"], "from-python", "{printed:?}");
+}
+on_both_databases!(the_python_signing_example_runs);
