@@ -243,3 +243,57 @@ test("the mint form fits the kind: no Org Owner on a team token, a typed date is
     await context.close();
   }
 });
+
+// Secure mode: the console takes a pasted public key (never a private one) and mints a
+// token without a secret; a request signed with the private key (npm
+// http-message-signatures) is accepted, the list shows the mode — with and without JavaScript.
+for (const javaScriptEnabled of [true, false]) {
+  test(`secure mode: paste a public key, sign requests with the private one (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({ browser }) => {
+    const { base } = server();
+    const { generateKeyPairSync, randomBytes } = require("node:crypto");
+    const { httpbis, createSigner } = require("http-message-signatures");
+    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    await signIn(page);
+    await page.goto(base + "/tokens");
+    const form = page.locator("section", { hasText: "New token" });
+    const name = `signer-${javaScriptEnabled ? "js" : "nojs"}`;
+    await form.locator("input[name=name]").fill(name);
+    await form.locator("select[name=kind]").selectOption("team");
+    await form.locator("select[name=team]").selectOption({ label: "Payments" });
+    await form.getByLabel("Member", { exact: true }).check();
+    await form.getByText("Secure mode: bind the token to a public key").click();
+    await form.getByLabel("Public key").fill(publicKey.export({ type: "spki", format: "pem" }));
+    await form.getByRole("button", { name: "Create token" }).click();
+    const keyId = page.getByTestId("new-key-id");
+    await expect(keyId).toHaveText(/^[0-9a-z]{16}$/);
+    const id = (await keyId.textContent()).trim();
+    await expect(page.getByTestId("new-token")).toHaveCount(0);
+    await expect(page.getByRole("dialog")).toContainText("It has no secret");
+
+    const url = `${base}/api/v1/auth/me`;
+    const signed = await httpbis.signMessage(
+      {
+        key: createSigner(privateKey, "ed25519", id),
+        fields: ["@method", "@target-uri"],
+        params: ["created", "keyid", "alg", "nonce"],
+        paramValues: { nonce: randomBytes(16).toString("base64url") },
+      },
+      { method: "GET", url, headers: {} },
+    );
+    const api = await request.newContext();
+    const me = await api.get(url, { headers: signed.headers });
+    expect(me.status()).toBe(200);
+    expect((await me.json()).auth_kind).toBe("team_token");
+    // The same signature again is a replay.
+    expect((await api.get(url, { headers: signed.headers })).status()).toBe(401);
+    await api.dispose();
+
+    await page.goto(base + "/tokens");
+    const row = page.locator(`#token-${id}`);
+    await expect(row.getByTestId("token-mode")).toHaveText("signed · ed25519");
+    await expect(row.getByRole("button", { name: `Regenerate token ${name}` })).toHaveCount(0);
+    await context.close();
+  });
+}
