@@ -126,7 +126,9 @@ pub fn ensure_python_packages() -> Result<(), String> {
         apt_install(&["python3-venv"])?;
     }
     println!("xtask: installing PyPI packages in end2end/.venv");
-    run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv))?;
+    run(Command::new("python3")
+        .args(["-m", "venv", "--clear"])
+        .arg(&venv))?;
     run(Command::new(venv.join("bin/pip"))
         .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
         .arg(dir.join("requirements.txt")))?;

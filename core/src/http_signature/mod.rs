@@ -295,13 +295,19 @@ impl Presented {
         Ok(base)
     }
 
-    /// Every rule but the nonce's freshness, cheapest first; the signature last.
-    pub fn check<F: Fields>(
+    /// The signature's bytes, as presented.
+    pub fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+
+    /// Every rule but the signature and the nonce's freshness, cheapest first; the
+    /// signature base to verify when they pass.
+    pub fn prepare<F: Fields>(
         &self,
         m: &Message<'_, F>,
         key: &PublicKey,
         now_secs: i64,
-    ) -> Result<(), Refusal> {
+    ) -> Result<String, Refusal> {
         if self
             .alg
             .as_deref()
@@ -321,7 +327,18 @@ impl Presented {
         if !self.covers_required(m) {
             return Err(Refusal::Uncovered);
         }
-        let base = self.base(m)?;
+        self.base(m)
+    }
+
+    /// [`Self::prepare`], then the signature (the service batches Ed25519 verifications
+    /// instead; this is the one-at-a-time form).
+    pub fn check<F: Fields>(
+        &self,
+        m: &Message<'_, F>,
+        key: &PublicKey,
+        now_secs: i64,
+    ) -> Result<(), Refusal> {
+        let base = self.prepare(m, key, now_secs)?;
         if !key.verifies(base.as_bytes(), &self.signature) {
             return Err(Refusal::BadSignature);
         }

@@ -24,6 +24,7 @@ pub mod scope;
 pub mod scripts;
 pub mod sessions;
 pub mod setup;
+pub mod signature_batch;
 pub mod signed_requests;
 pub mod signin;
 pub mod signing;
@@ -61,6 +62,8 @@ pub struct Services {
     pub introspections: recent::Recent<crate::model::Introspection>,
     /// Nonces of accepted signed requests, for the signature window.
     pub nonces: signed_requests::Nonces,
+    /// The thread that verifies signed requests' Ed25519 signatures, in batches when busy.
+    pub signature_batch: signature_batch::SignatureBatch,
     /// Whether each org logs denied decisions.
     pub denial_logging: recent::Recent<bool>,
     /// Decision counts and denials waiting to be written to the activity log.
@@ -144,6 +147,7 @@ impl Services {
             access_tokens: recent::Recent::new(std::time::Duration::ZERO),
             decision_log: Default::default(),
             nonces: Default::default(),
+            signature_batch: Default::default(),
             setup_code: Mutex::new(None),
             oidc: crate::oidc::Oidc::default(),
             keyring: crate::seal::Keyring::new(

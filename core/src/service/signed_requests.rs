@@ -100,6 +100,27 @@ pub struct SignedRequest<'a, F: Fields> {
     pub body: &'a [u8],
 }
 
+/// Whether `signature` signs `base` with `key`: Ed25519 through the batching verifier
+/// thread, P-256 here.
+async fn signature_verifies(
+    s: &Services,
+    key: &sig::PublicKey,
+    base: String,
+    signature: &[u8],
+) -> bool {
+    match key {
+        sig::PublicKey::Ed25519(ed25519) => match ed25519_dalek::Signature::from_slice(signature) {
+            Ok(signature) => {
+                s.signature_batch
+                    .verifies(*ed25519, base.into_bytes(), signature)
+                    .await
+            }
+            Err(_) => false,
+        },
+        other => other.verifies(base.as_bytes(), signature),
+    }
+}
+
 /// The public URL's scheme and `@authority`: what callers address Foxgate by.
 fn origin(public_url: &str) -> (&str, String) {
     let (scheme, rest) = public_url.split_once("://").unwrap_or(("http", public_url));
@@ -154,13 +175,23 @@ pub async fn authenticate<F: Fields>(
         has_body: !request.body.is_empty(),
     };
     let now_secs = now.div_euclid(1000);
-    let checked = presented.check(&message, key, now_secs).and_then(|()| {
+    let prepared = presented.prepare(&message, key, now_secs).and_then(|base| {
         match request.fields.values("content-digest").as_slice() {
-            [] => Ok(()),
-            [digest] => sig::digest::matches(digest, request.body),
+            [] => Ok(base),
+            [digest] => sig::digest::matches(digest, request.body).map(|()| base),
             _ => Err(Refusal::Malformed),
         }
     });
+    let checked = match prepared {
+        Ok(base) => {
+            if signature_verifies(s, key, base, presented.signature()).await {
+                Ok(())
+            } else {
+                Err(Refusal::BadSignature)
+            }
+        }
+        Err(refusal) => Err(refusal),
+    };
     let checked = checked.and_then(|()| {
         match s
             .nonces
