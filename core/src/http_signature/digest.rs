@@ -37,19 +37,19 @@ pub fn matches(header: &str, body: &[u8]) -> Result<(), Refusal> {
     }
 }
 
-/// The `Content-Digest` value of a body (SHA-256), for clients and tests.
-pub fn of(body: &[u8]) -> String {
-    let mut entries = sfv::DictSerializer::new();
-    entries.bare_item(
-        sfv::KeyRef::constant("sha-256"),
-        Sha256::digest(body).as_slice(),
-    );
-    entries.finish().unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `Content-Digest` value of a body (SHA-256), as a client writes it.
+    fn of(body: &[u8]) -> String {
+        let mut entries = sfv::DictSerializer::new();
+        entries.bare_item(
+            sfv::KeyRef::constant("sha-256"),
+            Sha256::digest(body).as_slice(),
+        );
+        entries.finish().unwrap_or_default()
+    }
 
     /// RFC 9421 Appendix B.2's test request body and its SHA-512 Content-Digest.
     const BODY: &[u8] = br#"{"hello": "world"}"#;

@@ -46,8 +46,6 @@ pub enum Refusal {
     DigestUnsupported,
     /// The nonce was seen within the signature window (decided by the service).
     Replayed,
-    /// Too many nonces in the window to remember this one (decided by the service).
-    Overloaded,
 }
 
 impl Refusal {
@@ -66,7 +64,6 @@ impl Refusal {
             Self::DigestMismatch => "digest_mismatch",
             Self::DigestUnsupported => "digest_unsupported",
             Self::Replayed => "replayed_nonce",
-            Self::Overloaded => "nonce_memory_full",
         }
     }
 }

@@ -241,6 +241,25 @@ pub(crate) fn refusal(s: &Services, ip: &str) -> Error {
     }
 }
 
+/// The answer to a genuine token refused for `reason`, after auditing it on the token:
+/// `token_expired` for an expired one, else as [`refusal`].
+pub(crate) async fn refused(
+    s: &Services,
+    row: &TokenRow,
+    reason: &'static str,
+    context: &RequestContext,
+    ip: &str,
+) -> Error {
+    if let Err(e) = audit_refusal(s, row, reason, context).await {
+        return e;
+    }
+    if reason == "expired" {
+        Error::TokenExpired
+    } else {
+        refusal(s, ip)
+    }
+}
+
 /// The Principal of a bearer token. A malformed token or bad checksum is refused before any
 /// query; unknown id, wrong secret, revoked and a personal token whose user is gone all
 /// answer the same `unauthorized`; only a genuine token past its expiry says `token_expired`.
@@ -280,12 +299,7 @@ pub async fn authenticate(
             Err(refuse())
         }
         Checked::Refused { verified, reason } => {
-            audit_refusal(s, &verified.row, reason, &context).await?;
-            Err(if reason == "expired" {
-                Error::TokenExpired
-            } else {
-                refuse()
-            })
+            Err(refused(s, &verified.row, reason, &context, &ip).await)
         }
         Checked::Live {
             verified,

@@ -147,7 +147,7 @@ impl Services {
             access_tokens: recent::Recent::new(std::time::Duration::ZERO),
             decision_log: Default::default(),
             nonces: Default::default(),
-            signature_batch: Default::default(),
+            signature_batch: signature_batch::SignatureBatch::start(),
             setup_code: Mutex::new(None),
             oidc: crate::oidc::Oidc::default(),
             keyring: crate::seal::Keyring::new(

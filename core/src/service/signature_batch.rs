@@ -31,9 +31,9 @@ impl std::fmt::Debug for SignatureBatch {
     }
 }
 
-impl Default for SignatureBatch {
+impl SignatureBatch {
     /// Starts the verifier thread; it ends when the inbox is dropped.
-    fn default() -> Self {
+    pub fn start() -> Self {
         let (inbox, jobs) = sync_channel(QUEUE);
         let started = std::thread::Builder::new()
             .name("foxgate-signatures".into())
@@ -43,9 +43,7 @@ impl Default for SignatureBatch {
         }
         Self { inbox }
     }
-}
 
-impl SignatureBatch {
     /// Whether `signature` signs `message` with `key` (RFC 8032).
     pub async fn verifies(
         &self,
@@ -102,7 +100,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_signatures_are_judged_each_on_its_own() {
-        let batch = std::sync::Arc::new(SignatureBatch::default());
+        let batch = std::sync::Arc::new(SignatureBatch::start());
         let mut checks = Vec::new();
         for n in 0..200u8 {
             let batch = batch.clone();

@@ -80,12 +80,9 @@ impl Nonces {
         NonceUse::First
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.buckets.lock().map_or(0, |b| b.len)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -98,27 +95,6 @@ pub struct SignedRequest<'a, F: Fields> {
     pub query: Option<&'a str>,
     pub fields: &'a F,
     pub body: &'a [u8],
-}
-
-/// Whether `signature` signs `base` with `key`: Ed25519 through the batching verifier
-/// thread, P-256 here.
-async fn signature_verifies(
-    s: &Services,
-    key: &sig::PublicKey,
-    base: String,
-    signature: &[u8],
-) -> bool {
-    match key {
-        sig::PublicKey::Ed25519(ed25519) => match ed25519_dalek::Signature::from_slice(signature) {
-            Ok(signature) => {
-                s.signature_batch
-                    .verifies(*ed25519, base.into_bytes(), signature)
-                    .await
-            }
-            Err(_) => false,
-        },
-        other => other.verifies(base.as_bytes(), signature),
-    }
 }
 
 /// The public URL's scheme and `@authority`: what callers address Foxgate by.
@@ -150,20 +126,53 @@ pub async fn authenticate<F: Fields>(
         return Err(refuse());
     };
     let row = &verified.row;
-    let now = store::now_ms();
-    let refusal = match &row.public_key {
-        None => Some("not_secure_mode"),
-        Some(_) => bearer::refusal_reason(row, true, now),
+    let Some(key) = &row.public_key else {
+        return Err(bearer::refused(s, row, "not_secure_mode", &context, &ip).await);
     };
-    if let Some(reason) = refusal {
-        bearer::audit_refusal(s, row, reason, &context).await?;
-        return Err(if reason == "expired" {
-            Error::TokenExpired
-        } else {
-            refuse()
-        });
+    let now = store::now_ms();
+    if let Some(reason) = bearer::refusal_reason(row, true, now) {
+        return Err(bearer::refused(s, row, reason, &context, &ip).await);
     }
-    let key = row.public_key.as_ref().ok_or(Error::Unauthorized)?;
+    let now_secs = now.div_euclid(1000);
+    if let Err(refusal) = check(s, &presented, request, key, now_secs).await {
+        return Err(bearer::refused(s, row, refusal.as_str(), &context, &ip).await);
+    }
+    // Only a verified signature's nonce is remembered: forgeries cannot fill the memory.
+    match s
+        .nonces
+        .first_use(&row.id, &presented.nonce, presented.created, now_secs)
+    {
+        NonceUse::First => {}
+        NonceUse::Replayed => {
+            let reason = Refusal::Replayed.as_str();
+            return Err(bearer::refused(s, row, reason, &context, &ip).await);
+        }
+        NonceUse::Full => {
+            tracing::warn!(
+                remembered = MAX_NONCES,
+                "signed request refused: nonce memory full"
+            );
+            return Err(Error::RateLimited {
+                retry_after_secs: BUCKET_SECS.unsigned_abs(),
+            });
+        }
+    }
+    let Some(principal) = bearer::acting_as(s, &verified, &context).await? else {
+        return Err(bearer::refused(s, row, "user_gone", &context, &ip).await);
+    };
+    bearer::record_use(s, row, &context).await?;
+    Ok(principal)
+}
+
+/// The signature's rules, the body's digest, then the signature itself (Ed25519 through
+/// the batching verifier thread, P-256 here).
+async fn check<F: Fields>(
+    s: &Services,
+    presented: &sig::Presented,
+    request: &SignedRequest<'_, F>,
+    key: &sig::PublicKey,
+    now_secs: i64,
+) -> Result<(), Refusal> {
     let (scheme, authority) = origin(&s.public_url);
     let message = Message {
         method: request.method,
@@ -174,59 +183,30 @@ pub async fn authenticate<F: Fields>(
         fields: request.fields,
         has_body: !request.body.is_empty(),
     };
-    let now_secs = now.div_euclid(1000);
-    let prepared = presented.prepare(&message, key, now_secs).and_then(|base| {
-        match request.fields.values("content-digest").as_slice() {
-            [] => Ok(base),
-            [digest] => sig::digest::matches(digest, request.body).map(|()| base),
-            _ => Err(Refusal::Malformed),
-        }
-    });
-    let checked = match prepared {
-        Ok(base) => {
-            if signature_verifies(s, key, base, presented.signature()).await {
-                Ok(())
-            } else {
-                Err(Refusal::BadSignature)
+    let base = presented.prepare(&message, key, now_secs)?;
+    match request.fields.values("content-digest").as_slice() {
+        [] => {}
+        [digest] => sig::digest::matches(digest, request.body)?,
+        _ => return Err(Refusal::Malformed),
+    }
+    let valid = match key {
+        sig::PublicKey::Ed25519(ed25519) => {
+            match ed25519_dalek::Signature::from_slice(presented.signature()) {
+                Ok(signature) => {
+                    s.signature_batch
+                        .verifies(*ed25519, base.into_bytes(), signature)
+                        .await
+                }
+                Err(_) => false,
             }
         }
-        Err(refusal) => Err(refusal),
+        other => other.verifies(base.as_bytes(), presented.signature()),
     };
-    let checked = checked.and_then(|()| {
-        match s
-            .nonces
-            .first_use(&row.id, &presented.nonce, presented.created, now_secs)
-        {
-            NonceUse::First => Ok(()),
-            NonceUse::Replayed => Err(Refusal::Replayed),
-            NonceUse::Full => Err(Refusal::Overloaded),
-        }
-    });
-    match checked {
-        Ok(()) => {}
-        Err(Refusal::Overloaded) => {
-            tracing::warn!(
-                remembered = MAX_NONCES,
-                "signed request refused: nonce memory full"
-            );
-            return Err(Error::RateLimited {
-                retry_after_secs: BUCKET_SECS.unsigned_abs(),
-            });
-        }
-        Err(refusal) => {
-            bearer::audit_refusal(s, row, refusal.as_str(), &context).await?;
-            return Err(refuse());
-        }
+    if valid {
+        Ok(())
+    } else {
+        Err(Refusal::BadSignature)
     }
-    let principal = match bearer::acting_as(s, &verified, &context).await? {
-        Some(principal) => principal,
-        None => {
-            bearer::audit_refusal(s, row, "user_gone", &context).await?;
-            return Err(refuse());
-        }
-    };
-    bearer::record_use(s, row, &context).await?;
-    Ok(principal)
 }
 
 #[cfg(test)]
