@@ -34,6 +34,9 @@ module.exports = async () => {
       FOXGATE_DATA_DIR: dataDir,
       // The test IdP listens on 127.0.0.1, which production refuses.
       FOXGATE_DEV_ALLOW_LOOPBACK_IDP: "1",
+      // One database connection: a code path that holds one while it waits for another
+      // (which deadlocks a busy pool) fails here at once (docs/architecture.md).
+      FOXGATE_DB_MAX_CONNECTIONS: "1",
       RUST_LOG: "info",
     },
     stdio: ["ignore", "pipe", "pipe"],

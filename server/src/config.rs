@@ -118,6 +118,10 @@ options! {
     /// Default: the first nameserver of /etc/resolv.conf.
     #[arg(long, env = "FOXGATE_DNS_RESOLVER", global = true)]
     pub dns_resolver: Option<String>,
+    /// Database connections this process may open at once. Default 8 on SQLite (one writer
+    /// at a time; readers beside it), 16 on PostgreSQL.
+    #[arg(long, env = "FOXGATE_DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<u32>,
 }
 
 /// The resolved configuration.
@@ -144,6 +148,8 @@ pub struct Config {
     pub max_live_streams: usize,
     /// Where domain verification looks up TXT records; None: nowhere to ask.
     pub dns_resolver: Option<foxgate_core::dns::Resolver>,
+    /// Pool size; None: the backend's default.
+    pub db_max_connections: Option<u32>,
 }
 
 impl Config {
@@ -197,7 +203,11 @@ impl Config {
             })?),
             None => foxgate_core::dns::Resolver::system(),
         };
+        if o.db_max_connections == Some(0) {
+            return Err("db_max_connections must be at least 1".into());
+        }
         Ok(Config {
+            db_max_connections: o.db_max_connections,
             dns_resolver,
             max_live_streams: o.max_live_streams.unwrap_or(500),
             trusted_proxies,

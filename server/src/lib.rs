@@ -45,7 +45,8 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
     let key = key::load(&config.data_dir)?;
-    let db = Db::connect_lazy(&config.database_url).map_err(|e| e.to_string())?;
+    let db = Db::connect_lazy_sized(&config.database_url, config.db_max_connections)
+        .map_err(|e| e.to_string())?;
     let assets = assets::SiteAssets::load(&config.site_root);
     let leptos = LeptosOptions::builder()
         .output_name(assets.app.clone())

@@ -24,9 +24,14 @@ pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSumma
         Identity::Token { id, name } => (format!("token {id}"), name.clone()),
         Identity::Anonymous => return Err(Error::Unauthorized),
     };
-    let held_roles = match principal.user_id() {
-        Ok(user_id) => held_roles(&mut conn, org_id, user_id).await?,
-        Err(_) => Vec::new(),
+    // Everything on the one connection: asking the pool for a second while holding this
+    // one would deadlock a busy pool (every request holding one, waiting for another).
+    let (held_roles, orgs) = match principal.user_id() {
+        Ok(user_id) => (
+            held_roles(&mut conn, org_id, user_id).await?,
+            super::orgs::of_user(&mut conn, user_id).await?,
+        ),
+        Err(_) => (Vec::new(), Vec::new()),
     };
     Ok(ConsoleSummary {
         held_roles,
@@ -39,7 +44,7 @@ pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSumma
             .map(|r| r.name().to_string())
             .unwrap_or_else(|| "Custom role".into()),
         grants: principal.grants.clone(),
-        orgs: super::orgs::mine(s, principal).await?,
+        orgs,
         max_token_lifetime_days: org
             .max_token_lifetime_days
             .and_then(|d| u32::try_from(d).ok()),

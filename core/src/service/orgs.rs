@@ -155,9 +155,17 @@ pub async fn update(
 pub async fn mine(s: &Services, p: &Principal) -> Result<Vec<Org>, Error> {
     let user_id = p.user_id()?;
     let mut conn = s.db.pool().acquire().await?;
+    of_user(&mut conn, user_id).await
+}
+
+/// The orgs `user_id` belongs to, on a connection the caller already holds.
+pub(crate) async fn of_user(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+) -> Result<Vec<Org>, Error> {
     let mut out = Vec::new();
-    for id in users::org_ids(&mut conn, user_id).await? {
-        if let Some(org) = store::orgs::get(&mut conn, &id).await? {
+    for id in users::org_ids(&mut *conn, user_id).await? {
+        if let Some(org) = store::orgs::get(&mut *conn, &id).await? {
             out.push(view(org));
         }
     }

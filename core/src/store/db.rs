@@ -114,6 +114,14 @@ impl Db {
     /// Opens a pool without touching the database, so the server can start (and report
     /// "not ready") while the database is still down.
     pub fn connect_lazy(url: &str) -> Result<Self, Error> {
+        Self::connect_lazy_sized(url, None)
+    }
+
+    /// [`Db::connect_lazy`] with at most `max_connections` (None: 8 on SQLite, 16 on
+    /// PostgreSQL). No code path holds one pooled connection while it waits for another (or
+    /// for the write gate), so even a pool of one cannot deadlock; the integration tests run
+    /// with one to keep it so.
+    pub fn connect_lazy_sized(url: &str, max_connections: Option<u32>) -> Result<Self, Error> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -131,7 +139,10 @@ impl Db {
             owner_only_sqlite_files(url)?;
         }
         let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .max_connections(max_connections.unwrap_or(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            }))
             .acquire_timeout(Duration::from_secs(3))
             // A local SQLite file does not go stale between uses; pinging it before every
             // acquire would double the work of each one-query request (token checks).

@@ -141,6 +141,10 @@ impl TestServer {
             audit_min_retention_days: 1,
             max_live_streams: 500,
             dns_resolver: None,
+            // One connection: a code path that holds a pooled connection while it waits for
+            // another (a hold-and-wait that exhausts the pool under concurrent load) then
+            // fails its test at once instead of only in production under load.
+            db_max_connections: Some(1),
         };
         configure(&mut config);
         let foxgate = foxgate_server::assemble(config).unwrap();
