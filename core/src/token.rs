@@ -22,6 +22,7 @@ const CHECK_LEN: usize = 7;
 pub const TOKEN_LEN: usize = 3 + 1 + ID_LEN + 1 + SECRET_LEN + 1 + CHECK_LEN;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenKind {
     Team,

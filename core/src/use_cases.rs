@@ -32,7 +32,8 @@ pub enum Target {
 }
 
 impl At {
-    fn describe(self) -> &'static str {
+    /// Where the check lands, in words (the permissions doc and the OpenAPI description).
+    pub fn describe(self) -> &'static str {
         match self {
             At::Org => "org",
             At::Team => "the team",

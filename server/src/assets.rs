@@ -25,6 +25,16 @@ pub struct SiteAssets {
     pub app: String,
     /// The stylesheet's file name (`foxgate-<hash>.css`).
     pub stylesheet: String,
+    /// The API reference viewer's files (`/api-docs`).
+    pub api_docs: ViewerAssets,
+}
+
+/// The file names of the API reference viewer (`server/src/api_docs.rs`).
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct ViewerAssets {
+    pub viewer_script: String,
+    pub viewer_stylesheet: String,
+    pub start_script: String,
 }
 
 impl SiteAssets {
@@ -42,6 +52,11 @@ impl SiteAssets {
                 Self {
                     app: "foxgate".into(),
                     stylesheet: "foxgate.css".into(),
+                    api_docs: ViewerAssets {
+                        viewer_script: "api-docs-viewer.js".into(),
+                        viewer_stylesheet: "api-docs-viewer.css".into(),
+                        start_script: "api-docs-start.js".into(),
+                    },
                 }
             }
         }

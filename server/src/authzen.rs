@@ -13,13 +13,19 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use foxgate_core::authz::{Principal, RequestContext};
-use foxgate_core::model::decisions::{Evaluation, Evaluations};
+use foxgate_core::error::ErrorBody;
+use foxgate_core::model::decisions::{Decision, Decisions, Evaluation, Evaluations};
 use foxgate_core::service::{bearer as tokens, decisions};
+use foxgate_core::use_cases as uc;
 use foxgate_core::Error;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
+use utoipa::openapi::OpenApi;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub const CONFIGURATION_PATH: &str = "/.well-known/authzen-configuration";
 pub const EVALUATION_PATH: &str = "/access/v1/evaluation";
@@ -33,11 +39,18 @@ pub fn wants(req: &Request) -> bool {
     path == CONFIGURATION_PATH || path.starts_with("/access/v1/")
 }
 
+/// The door's routes and their OpenAPI description, from the same handlers.
+pub fn described() -> (Router<AppState>, OpenApi) {
+    OpenApiRouter::new()
+        .routes(routes!(configuration))
+        .routes(routes!(evaluation))
+        .routes(routes!(evaluations))
+        .split_for_parts()
+}
+
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route(CONFIGURATION_PATH, get(configuration))
-        .route(EVALUATION_PATH, post(evaluation))
-        .route(EVALUATIONS_PATH, post(evaluations))
+    described()
+        .0
         .fallback(|| async { ApiError::from(Error::NotFound).into_response() })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(from_fn_with_state(state.clone(), enter))
@@ -68,15 +81,41 @@ async fn enter(State(state): State<AppState>, req: Request, next: Next) -> Respo
     response
 }
 
-/// §9: where the evaluation endpoints are. The PDP's identifier is Foxgate's public URL.
-async fn configuration(State(st): State<AppState>) -> Response {
+/// AuthZEN §9: the Policy Decision Point's metadata.
+#[derive(Serialize, ToSchema)]
+struct Configuration {
+    /// The PDP's identifier: Foxgate's public URL.
+    policy_decision_point: String,
+    access_evaluation_endpoint: String,
+    access_evaluations_endpoint: String,
+}
+
+/// The answer to a batch request: one decision per item, or a single decision when the
+/// request named no items (§7.1: it is then a single evaluation).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+enum BatchAnswer {
+    Batch(Decisions),
+    Single(Decision),
+}
+
+/// §9: where the evaluation endpoints are.
+#[utoipa::path(
+    get,
+    path = "/.well-known/authzen-configuration",
+    operation_id = "get_authzen_configuration",
+    tag = "authzen",
+    summary = "Where the AuthZEN evaluation endpoints are",
+    security(()),
+    responses((status = 200, body = Configuration))
+)]
+async fn configuration(State(st): State<AppState>) -> Json<Configuration> {
     let pdp = &st.config.public_origin;
-    Json(serde_json::json!({
-        "policy_decision_point": pdp,
-        "access_evaluation_endpoint": format!("{pdp}{EVALUATION_PATH}"),
-        "access_evaluations_endpoint": format!("{pdp}{EVALUATIONS_PATH}"),
-    }))
-    .into_response()
+    Json(Configuration {
+        policy_decision_point: pdp.clone(),
+        access_evaluation_endpoint: format!("{pdp}{EVALUATION_PATH}"),
+        access_evaluations_endpoint: format!("{pdp}{EVALUATIONS_PATH}"),
+    })
 }
 
 /// The caller, from its bearer token.
@@ -140,6 +179,24 @@ fn parse<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Error> {
     serde_json::from_slice(bytes).map_err(|e| Error::invalid("body", e.to_string()))
 }
 
+#[utoipa::path(
+    post,
+    path = "/access/v1/evaluation",
+    operation_id = "evaluate",
+    tag = "authzen",
+    summary = "May this subject do this action on this resource? (AuthZEN 1.0 §6)",
+    description = "A denial is `200` with `{\"decision\":false}`; `X-Request-ID` is echoed.",
+    extensions(("x-permission" = json!(crate::api::needs(&[uc::DECISIONS_READ])))),
+    security(("bearer" = [])),
+    request_body = Evaluation,
+    responses(
+        (status = 200, body = Decision),
+        (status = 400, description = "A malformed request", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "The token may not ask", body = ErrorBody),
+        (status = 429, description = "Too many refused tokens from this address", body = ErrorBody)
+    )
+)]
 async fn evaluation(State(st): State<AppState>, req: Request) -> Response {
     let (asker, asked) = match open::<Evaluation>(&st, req).await {
         Ok(opened) => opened,
@@ -151,14 +208,31 @@ async fn evaluation(State(st): State<AppState>, req: Request) -> Response {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/access/v1/evaluations",
+    operation_id = "evaluate_batch",
+    tag = "authzen",
+    summary = "Many decisions in one request (AuthZEN 1.0 §7)",
+    extensions(("x-permission" = json!(crate::api::needs(&[uc::DECISIONS_READ])))),
+    security(("bearer" = [])),
+    request_body = Evaluations,
+    responses(
+        (status = 200, body = BatchAnswer),
+        (status = 400, description = "A malformed request", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "The token may not ask", body = ErrorBody),
+        (status = 429, description = "Too many refused tokens from this address", body = ErrorBody)
+    )
+)]
 async fn evaluations(State(st): State<AppState>, req: Request) -> Response {
     let (asker, asked) = match open::<Evaluations>(&st, req).await {
         Ok(opened) => opened,
         Err(refusal) => return refusal,
     };
     match decisions::evaluate_all(&st.services, &asker, asked).await {
-        Ok(Ok(batch)) => Json(batch).into_response(),
-        Ok(Err(single)) => Json(single).into_response(),
+        Ok(Ok(batch)) => Json(BatchAnswer::Batch(batch)).into_response(),
+        Ok(Err(single)) => Json(BatchAnswer::Single(single)).into_response(),
         Err(e) => bad_request(e),
     }
 }

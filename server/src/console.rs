@@ -3,7 +3,7 @@
 //! visitor to setup, sign-in or the dashboard depending on where the instance and they stand.
 
 use crate::api_error::ApiError;
-use crate::principal::Caller;
+use crate::principal::Anyone;
 use crate::session_store::{ORG_ID, USER_ID};
 use crate::state::AppState;
 use axum::extract::rejection::FormRejection;
@@ -37,7 +37,7 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    Caller(p): Caller,
+    Anyone(p): Anyone,
     session: Session,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
@@ -108,7 +108,7 @@ pub async fn start_session(
 
 pub async fn logout(
     State(state): State<AppState>,
-    Caller(p): Caller,
+    Anyone(p): Anyone,
     session: Session,
 ) -> Response {
     if p.is_authenticated() {
@@ -138,7 +138,7 @@ pub async fn logout(
 
 pub async fn setup(
     State(state): State<AppState>,
-    Caller(p): Caller,
+    Anyone(p): Anyone,
     form: Result<Form<SetupInput>, FormRejection>,
 ) -> Response {
     let Ok(Form(input)) = form else {
@@ -163,7 +163,7 @@ pub struct SwitchForm {
 /// `POST /orgs/switch`: the console works in another org the user belongs to.
 pub async fn switch_org(
     State(state): State<AppState>,
-    Caller(p): Caller,
+    Anyone(p): Anyone,
     session: Session,
     form: Result<Form<SwitchForm>, FormRejection>,
 ) -> Response {

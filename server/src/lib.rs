@@ -2,6 +2,7 @@
 //! the commands of the `foxgate` binary (serve, migrate, bootstrap).
 
 pub mod api;
+pub mod api_docs;
 pub mod api_error;
 pub mod assets;
 pub mod authzen;

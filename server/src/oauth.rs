@@ -10,13 +10,19 @@ use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use base64::Engine;
 use foxgate_core::authz::{Identity, Principal, RequestContext};
+use foxgate_core::model::Introspection;
 use foxgate_core::service::{bearer as tokens, introspection, scripts};
+use foxgate_core::use_cases as uc;
 use foxgate_core::Error;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::openapi::OpenApi;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub const METADATA_PATH: &str = "/.well-known/oauth-authorization-server";
 pub const INTROSPECTION_PATH: &str = "/oauth2/introspect";
@@ -32,13 +38,20 @@ pub fn wants(req: &Request) -> bool {
     path == METADATA_PATH || path == JWKS_PATH || path.starts_with("/oauth2/")
 }
 
+/// The door's routes and their OpenAPI description, from the same handlers.
+pub fn described() -> (Router<AppState>, OpenApi) {
+    OpenApiRouter::new()
+        .routes(routes!(metadata))
+        .routes(routes!(jwks))
+        .routes(routes!(introspect))
+        .routes(routes!(device_authorization))
+        .routes(routes!(token))
+        .split_for_parts()
+}
+
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route(METADATA_PATH, get(metadata))
-        .route(JWKS_PATH, get(jwks))
-        .route(INTROSPECTION_PATH, post(introspect))
-        .route(DEVICE_PATH, post(device_authorization))
-        .route(TOKEN_PATH, post(token))
+    described()
+        .0
         .fallback(|| async { oauth_error(StatusCode::NOT_FOUND, "not_found", None) })
         .layer(from_fn_with_state(state.clone(), enter))
         .with_state(state)
@@ -62,32 +75,110 @@ async fn enter(State(state): State<AppState>, req: Request, next: Next) -> Respo
     .await
 }
 
+/// RFC 8414 §2: the authorization server's metadata.
+#[derive(Serialize, ToSchema)]
+struct Metadata {
+    issuer: String,
+    introspection_endpoint: String,
+    introspection_endpoint_auth_methods_supported: [&'static str; 2],
+    device_authorization_endpoint: String,
+    token_endpoint: String,
+    token_endpoint_auth_methods_supported: [&'static str; 1],
+    jwks_uri: String,
+    response_types_supported: [&'static str; 0],
+    grant_types_supported: [&'static str; 2],
+}
+
+/// RFC 7517 §5: a JWK Set.
+#[derive(Serialize, ToSchema)]
+struct KeySet {
+    /// Ed25519 public keys (`kty` OKP), each with its `kid`.
+    keys: Vec<Value>,
+}
+
+/// RFC 8628 §3.2: what a script shows the person who is to approve it.
+#[derive(Serialize, ToSchema)]
+struct DeviceAuthorization {
+    device_code: String,
+    user_code: String,
+    verification_uri: String,
+    verification_uri_complete: String,
+    /// Seconds the codes stay valid.
+    expires_in: i64,
+    /// Seconds to wait between polls.
+    interval: i64,
+}
+
+/// RFC 6749 §5.1: the tokens issued.
+#[derive(Serialize, ToSchema)]
+struct Issued {
+    /// An EdDSA JWT, verifiable with the JWKS.
+    access_token: String,
+    /// Always `Bearer`.
+    token_type: &'static str,
+    expires_in: i64,
+    /// One use: redeeming it issues a new one.
+    refresh_token: String,
+    scope: String,
+}
+
+/// RFC 6749 §5.2: the OAuth error shape these routes answer (not Foxgate's).
+#[derive(Serialize, ToSchema)]
+struct OAuthError<'a> {
+    /// `invalid_request`, `invalid_client`, `invalid_grant`, `unsupported_grant_type`,
+    /// `authorization_pending`, `slow_down`, `access_denied`, `expired_token`,
+    /// `insufficient_scope`.
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_description: Option<&'a str>,
+}
+
 /// RFC 8414: where each endpoint is and how callers authenticate there. Scripts are public
 /// clients (RFC 8628 §3.1: they name themselves with `client_id`, no secret).
-async fn metadata(State(st): State<AppState>) -> Response {
+#[utoipa::path(
+    get,
+    path = "/.well-known/oauth-authorization-server",
+    operation_id = "get_oauth_metadata",
+    tag = "oauth",
+    summary = "OAuth authorization server metadata (RFC 8414)",
+    security(()),
+    responses((status = 200, body = Metadata))
+)]
+async fn metadata(State(st): State<AppState>) -> Json<Metadata> {
     let issuer = &st.config.public_origin;
-    Json(serde_json::json!({
-        "issuer": issuer,
-        "introspection_endpoint": format!("{issuer}{INTROSPECTION_PATH}"),
-        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "device_authorization_endpoint": format!("{issuer}{DEVICE_PATH}"),
-        "token_endpoint": format!("{issuer}{TOKEN_PATH}"),
-        "token_endpoint_auth_methods_supported": ["none"],
-        "jwks_uri": format!("{issuer}{JWKS_PATH}"),
-        "response_types_supported": [],
-        "grant_types_supported": [DEVICE_GRANT, "refresh_token"],
-    }))
-    .into_response()
+    Json(Metadata {
+        issuer: issuer.clone(),
+        introspection_endpoint: format!("{issuer}{INTROSPECTION_PATH}"),
+        introspection_endpoint_auth_methods_supported: [
+            "client_secret_basic",
+            "client_secret_post",
+        ],
+        device_authorization_endpoint: format!("{issuer}{DEVICE_PATH}"),
+        token_endpoint: format!("{issuer}{TOKEN_PATH}"),
+        token_endpoint_auth_methods_supported: ["none"],
+        jwks_uri: format!("{issuer}{JWKS_PATH}"),
+        response_types_supported: [],
+        grant_types_supported: [DEVICE_GRANT, "refresh_token"],
+    })
 }
 
 /// The public keys Foxgate's access tokens are signed with (RFC 7517), cacheable briefly:
 /// a rotation publishes the new key before anything is signed with it reaches a verifier
 /// that cached this for longer than that.
+#[utoipa::path(
+    get,
+    path = "/.well-known/jwks.json",
+    operation_id = "get_jwks",
+    tag = "oauth",
+    summary = "The keys Foxgate's access tokens are signed with (RFC 7517)",
+    security(()),
+    responses((status = 200, body = KeySet))
+)]
 async fn jwks(State(st): State<AppState>) -> Response {
     match st.services.signing.published(&st.services).await {
         Ok(keys) => {
             let keys: Vec<_> = keys.iter().map(foxgate_core::jwt::PublicKey::jwk).collect();
-            let mut r = Json(serde_json::json!({ "keys": keys })).into_response();
+            let mut r = Json(KeySet { keys }).into_response();
             r.headers_mut().insert(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=60"),
@@ -99,14 +190,29 @@ async fn jwks(State(st): State<AppState>) -> Response {
 }
 
 /// RFC 8628 §3.1.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct DeviceRequest {
+    /// The script's name for itself (a public client: no secret).
     client_id: Option<String>,
     #[serde(default)]
     scope: String,
 }
 
 /// RFC 8628 §3.1–3.2: a script asks to act as someone and is told the code to show them.
+#[utoipa::path(
+    post,
+    path = "/oauth2/device_authorization",
+    operation_id = "start_device_authorization",
+    tag = "oauth",
+    summary = "A script asks to act as someone (RFC 8628 device flow)",
+    security(()),
+    request_body(content = DeviceRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, body = DeviceAuthorization),
+        (status = 400, body = OAuthError),
+        (status = 429, body = OAuthError, description = "`slow_down`: after `Retry-After` seconds")
+    )
+)]
 async fn device_authorization(State(st): State<AppState>, req: Request) -> Response {
     let context = context_of(&req);
     let asked: DeviceRequest = match form(&st, req).await {
@@ -120,23 +226,29 @@ async fn device_authorization(State(st): State<AppState>, req: Request) -> Respo
         Ok(started) => {
             let issuer = &st.config.public_origin;
             let verification_uri = format!("{issuer}/device");
-            no_store(Json(serde_json::json!({
-                "device_code": started.device_code.expose(),
-                "user_code": started.user_code,
-                "verification_uri": verification_uri,
-                "verification_uri_complete": format!("{verification_uri}?user_code={}", started.user_code),
-                "expires_in": started.expires_in,
-                "interval": started.interval,
-            }))
-            .into_response())
+            no_store(
+                Json(DeviceAuthorization {
+                    device_code: started.device_code.expose().to_string(),
+                    verification_uri_complete: format!(
+                        "{verification_uri}?user_code={}",
+                        started.user_code
+                    ),
+                    user_code: started.user_code,
+                    verification_uri,
+                    expires_in: started.expires_in,
+                    interval: started.interval,
+                })
+                .into_response(),
+            )
         }
         Err(e) => refused(e),
     }
 }
 
 /// RFC 6749 §4.1.3 / §6 and RFC 8628 §3.4: the fields a token request may carry.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct TokenRequest {
+    /// `urn:ietf:params:oauth:grant-type:device_code` or `refresh_token`.
     grant_type: Option<String>,
     client_id: Option<String>,
     device_code: Option<String>,
@@ -144,6 +256,20 @@ struct TokenRequest {
 }
 
 /// The token endpoint: a polling script's device code, or a refresh token, for tokens.
+#[utoipa::path(
+    post,
+    path = "/oauth2/token",
+    operation_id = "issue_token",
+    tag = "oauth",
+    summary = "Tokens for an approved device code, or for a refresh token (RFC 6749, RFC 8628)",
+    security(()),
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, body = Issued),
+        (status = 400, body = OAuthError),
+        (status = 429, body = OAuthError, description = "`slow_down`: after `Retry-After` seconds")
+    )
+)]
 async fn token(State(st): State<AppState>, req: Request) -> Response {
     let context = context_of(&req);
     let asked: TokenRequest = match form(&st, req).await {
@@ -173,13 +299,13 @@ async fn token(State(st): State<AppState>, req: Request) -> Response {
     };
     match issued {
         Ok(issued) => no_store(
-            Json(serde_json::json!({
-                "access_token": issued.access_token,
-                "token_type": "Bearer",
-                "expires_in": issued.expires_in,
-                "refresh_token": issued.refresh_token.expose(),
-                "scope": issued.scope,
-            }))
+            Json(Issued {
+                access_token: issued.access_token,
+                token_type: "Bearer",
+                expires_in: issued.expires_in,
+                refresh_token: issued.refresh_token.expose().to_string(),
+                scope: issued.scope,
+            })
             .into_response(),
         ),
         Err(e) => refused(e),
@@ -235,8 +361,9 @@ fn refused(e: scripts::OAuthError) -> Response {
 
 /// The form RFC 7662 §2.1 defines, with the client's credentials when it authenticates in
 /// the body (`client_secret_post`). An unknown `token_type_hint` is ignored, as it allows.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct IntrospectionRequest {
+    /// The token presented to the service.
     token: String,
     #[allow(dead_code)]
     #[serde(default)]
@@ -258,6 +385,22 @@ enum Credentials {
 
 /// RFC 7662 §2: the caller authenticates (Basic or Bearer) and must hold `decisions:read`
 /// in its org; the answer is `Cache-Control: no-store`.
+#[utoipa::path(
+    post,
+    path = "/oauth2/introspect",
+    operation_id = "introspect_token",
+    tag = "oauth",
+    summary = "Is this token live, and what may it do? (RFC 7662)",
+    extensions(("x-permission" = json!(crate::api::needs(&[uc::DECISIONS_READ])))),
+    security(("client" = []), ("bearer" = [])),
+    request_body(content = IntrospectionRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, body = Introspection),
+        (status = 400, body = OAuthError),
+        (status = 401, body = OAuthError, description = "`invalid_client` or `insufficient_scope`"),
+        (status = 429, body = OAuthError, description = "`slow_down`: after `Retry-After` seconds")
+    )
+)]
 async fn introspect(State(st): State<AppState>, req: Request) -> Response {
     let context = context_of(&req);
     let from_header = credentials(req.headers());
@@ -395,10 +538,10 @@ fn unauthorized(basic: bool, error: &str) -> Response {
 
 /// `{"error", "error_description"?}`, the OAuth error shape.
 fn oauth_error(status: StatusCode, error: &str, description: Option<&str>) -> Response {
-    let mut body = serde_json::json!({ "error": error });
-    if let Some(d) = description {
-        body["error_description"] = d.into();
-    }
+    let body = OAuthError {
+        error,
+        error_description: description,
+    };
     (status, Json(body)).into_response()
 }
 

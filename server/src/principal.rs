@@ -123,10 +123,14 @@ async fn within_lifetime(state: &AppState, session: &Session) -> bool {
     true
 }
 
-/// Extractor for API handlers: the request's Principal (anonymous when not signed in).
+/// Extractor for API handlers: the request's signed-in Principal. An anonymous request is
+/// refused here, before its body is read: whatever else is wrong with it, it is `401`.
 pub struct Caller(pub Principal);
 
-impl<S: Send + Sync> FromRequestParts<S> for Caller {
+/// Extractor for the public API handlers: the request's Principal, anonymous or not.
+pub struct Anyone(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Anyone {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
@@ -134,7 +138,19 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
         parts
             .extensions
             .remove::<Principal>()
-            .map(Caller)
+            .map(Anyone)
             .ok_or_else(|| foxgate_core::Error::internal("principal middleware missing").into())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Anyone(p) = Anyone::from_request_parts(parts, state).await?;
+        if !p.is_authenticated() {
+            return Err(foxgate_core::Error::Unauthorized.into());
+        }
+        Ok(Caller(p))
     }
 }

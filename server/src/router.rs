@@ -2,7 +2,8 @@
 
 use crate::state::AppState;
 use crate::{
-    api, assets, client_addr, console, health, principal, programs, request_id, security, sso,
+    api, api_docs, assets, client_addr, console, health, principal, programs, request_id, security,
+    sso,
 };
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
@@ -47,9 +48,9 @@ pub fn build(state: AppState, session_store: crate::session_store::SqlSessionSto
     let page_shell = move |options| shell(options, stylesheet.clone());
     let fallback_options = leptos_options.clone();
 
-    let browsers = Router::new()
-        .route("/healthz", get(health::live))
-        .route("/readyz", get(health::ready))
+    let browsers = health::described()
+        .0
+        .route("/api-docs", get(api_docs::page))
         .route("/login", post(console::login))
         .route("/logout", post(console::logout))
         .route("/setup", post(console::setup))

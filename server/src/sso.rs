@@ -6,7 +6,7 @@
 use crate::api_error::ApiError;
 use crate::console::page_error;
 use crate::console::start_session;
-use crate::principal::Caller;
+use crate::principal::Anyone;
 use crate::state::AppState;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
@@ -27,7 +27,7 @@ fn store_error(e: tower_sessions::session::Error) -> ApiError {
 /// `POST /sso/start`: email (or org, and optionally provider) → 303 to the IdP.
 pub async fn start(
     State(state): State<AppState>,
-    Caller(p): Caller,
+    Anyone(p): Anyone,
     session: Session,
     form: Result<Form<StartRequest>, FormRejection>,
 ) -> Response {
@@ -73,7 +73,7 @@ pub async fn begin(
 /// page the sign-in started from; a refusal goes to the sign-in page with its reason.
 pub async fn callback(
     State(state): State<AppState>,
-    Caller(p): Caller,
+    Anyone(p): Anyone,
     session: Session,
     query: Result<Query<Callback>, axum::extract::rejection::QueryRejection>,
 ) -> Response {

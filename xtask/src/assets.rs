@@ -15,9 +15,24 @@ pub enum Effort {
     Smallest,
 }
 
-/// Renames `pkg/foxgate.{js,wasm,css}` to names carrying their content's hash, writes a
-/// `.br` and a `.gz` beside each, removes what earlier builds left, and writes the manifest.
-/// The JS glue and the wasm share one name (the glue is generated for that wasm).
+/// The API reference viewer's files (`/api-docs`): the registry package's script and
+/// stylesheet, and the script that starts it, each copied into `pkg/` under this name.
+pub const VIEWER: [(&str, &str); 3] = [
+    (
+        "frontend/api-docs/node_modules/swagger-ui-dist/swagger-ui-bundle.js",
+        "api-docs-viewer.js",
+    ),
+    (
+        "frontend/api-docs/node_modules/swagger-ui-dist/swagger-ui.css",
+        "api-docs-viewer.css",
+    ),
+    ("frontend/api-docs/start.js", "api-docs-start.js"),
+];
+
+/// Renames `pkg/foxgate.{js,wasm,css}` and the viewer's files to names carrying their
+/// content's hash, writes a `.br` and a `.gz` beside each, removes what earlier builds left,
+/// and writes the manifest. The JS glue and the wasm share one name (the glue is generated
+/// for that wasm).
 pub fn fingerprint(site_root: &Path, effort: Effort) -> Result<(), String> {
     let pkg = site_root.join("pkg");
     let read = |name: &str| std::fs::read(pkg.join(name)).map_err(|e| format!("{name}: {e}"));
@@ -28,21 +43,36 @@ pub fn fingerprint(site_root: &Path, effort: Effort) -> Result<(), String> {
     );
     let app = format!("foxgate-{}", short_hash(&[&js, &wasm]));
     let stylesheet = format!("foxgate-{}.css", short_hash(&[&css]));
+    let mut viewer = Vec::new();
+    for (_, name) in VIEWER {
+        let bytes = read(name)?;
+        let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
+        viewer.push((
+            format!("{stem}-{}.{extension}", short_hash(&[&bytes])),
+            bytes,
+        ));
+    }
 
     for entry in std::fs::read_dir(&pkg).map_err(|e| e.to_string())? {
         std::fs::remove_file(entry.map_err(|e| e.to_string())?.path())
             .map_err(|e| e.to_string())?;
     }
-    for (name, bytes) in [
+    let ours = [
         (format!("{app}.js"), &js),
         (format!("{app}.wasm"), &wasm),
         (stylesheet.clone(), &css),
-    ] {
+    ];
+    let theirs = viewer.iter().map(|(name, bytes)| (name.clone(), bytes));
+    for (name, bytes) in ours.into_iter().chain(theirs) {
         let path = pkg.join(&name);
         std::fs::write(&path, bytes).map_err(|e| format!("{name}: {e}"))?;
         write_compressed(&path, bytes, effort)?;
     }
-    let manifest = format!("{{\"app\": \"{app}\", \"stylesheet\": \"{stylesheet}\"}}\n");
+    let manifest = format!(
+        "{{\"app\": \"{app}\", \"stylesheet\": \"{stylesheet}\", \"api_docs\": \
+         {{\"viewer_script\": \"{}\", \"viewer_stylesheet\": \"{}\", \"start_script\": \"{}\"}}}}\n",
+        viewer[0].0, viewer[1].0, viewer[2].0
+    );
     std::fs::write(site_root.join(MANIFEST), manifest).map_err(|e| e.to_string())?;
     println!(
         "xtask: assets {app}.wasm ({} KB, {} KB brotli), {stylesheet}",

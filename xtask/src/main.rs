@@ -94,6 +94,11 @@ fn build(profile: Profile) -> Result<Built, String> {
     let pkg = site_root.join("pkg");
     std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
     write_stylesheet(&pkg.join("foxgate.css"))?;
+    tools::ensure_viewer_package()?;
+    for (from, to) in assets::VIEWER {
+        std::fs::copy(workspace_root().join(from), pkg.join(to))
+            .map_err(|e| format!("{from}: {e}"))?;
+    }
 
     let (cargo_profile, dir) = match profile {
         Profile::Dev => ("dev", "debug"),

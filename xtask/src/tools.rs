@@ -110,6 +110,22 @@ pub fn ensure_npm_packages() -> Result<(), String> {
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
 }
 
+/// The API reference viewer's npm package (`frontend/api-docs`, pinned by its lock file),
+/// whose files the build copies into the site.
+pub fn ensure_viewer_package() -> Result<(), String> {
+    let dir = workspace_root().join("frontend/api-docs");
+    if dir
+        .join("node_modules/swagger-ui-dist/package.json")
+        .exists()
+    {
+        return Ok(());
+    }
+    println!("xtask: installing the API reference viewer's npm package in frontend/api-docs/");
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir))
+}
+
 /// The PyPI packages of `end2end/requirements.txt` (pinned) in `end2end/.venv`, made again
 /// whenever the requirements change.
 pub fn ensure_python_packages() -> Result<(), String> {

@@ -11,6 +11,7 @@ pub const MAX_OBJECT_IDS: usize = 100;
 
 /// One resource type an application declares, with its verbs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ResourceType {
     pub name: String,
     pub actions: Vec<String>,
@@ -25,6 +26,7 @@ pub struct Declaration {
 
 /// Which objects an application permission reaches.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum Restriction {
     /// Every object of the type.
     Any,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a permission applies: the whole org, or one of its teams.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum Scope {
     Org,
     Team(String),
@@ -13,6 +14,7 @@ pub enum Scope {
 
 /// How the caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuthKind {
     Anonymous,
@@ -28,6 +30,7 @@ pub enum AuthKind {
 
 /// The human or program behind a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum Identity {
     Anonymous,
     /// An API token, known by its public id and name (never its secret).
@@ -44,6 +47,7 @@ pub enum Identity {
 
 /// Facts about the request that audit events record.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct RequestContext {
     pub ip: Option<String>,
     pub origin: Option<String>,
@@ -57,6 +61,7 @@ pub struct RequestContext {
 
 /// Resolved grants: the org-wide set plus one set per team, with the roles they came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Grants {
     pub org: PermissionSet,
     /// Sorted by team id, so lookups are a binary search.
@@ -132,6 +137,7 @@ impl Grants {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Principal {
     pub identity: Identity,
     pub auth_kind: AuthKind,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// An application of an org: the service it stands for and what it declares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Application {
     pub id: String,
     pub slug: String,
@@ -19,6 +20,7 @@ pub struct Application {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewApplication {
     pub slug: String,
@@ -32,6 +34,7 @@ pub struct NewApplication {
 /// Changes to an application; `resource_types` replaces the whole declaration, and what it
 /// no longer declares leaves every role and token that held it.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationChanges {
     #[serde(default)]
@@ -44,6 +47,7 @@ pub struct ApplicationChanges {
 
 /// What changing an application's declaration took from roles and tokens.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ApplicationChanged {
     pub application: Option<Application>,
     /// The permissions no longer declared.

@@ -5,6 +5,7 @@ use super::Doomed;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Consequences {
     pub what: Doomed,
     pub id: String,

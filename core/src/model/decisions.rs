@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 /// Who asks to act: `user` (an id, an email, or the IdP subject they signed in with) or
 /// `token` (a token's public id).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Subject {
     #[serde(rename = "type")]
     pub kind: String,
@@ -16,6 +17,7 @@ pub struct Subject {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Action {
     pub name: String,
     #[serde(default)]
@@ -25,6 +27,7 @@ pub struct Action {
 /// What is acted on: `type` is `<app>:<resource>` (or a resource type one application alone
 /// declares), `properties` may name the `team` and the owner (`ownerID`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Resource {
     #[serde(rename = "type")]
     pub kind: String,
@@ -35,6 +38,7 @@ pub struct Resource {
 
 /// One evaluation (`POST /access/v1/evaluation`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Evaluation {
     pub subject: Subject,
     pub action: Action,
@@ -45,6 +49,7 @@ pub struct Evaluation {
 
 /// One item of a batch: whatever it leaves out comes from the request's top level.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EvaluationItem {
     #[serde(default)]
     pub subject: Option<Subject>,
@@ -58,6 +63,7 @@ pub struct EvaluationItem {
 
 /// How a batch runs: all of it, or until the first deny or permit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EvaluationsSemantic {
     #[default]
@@ -67,6 +73,7 @@ pub enum EvaluationsSemantic {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EvaluationsOptions {
     #[serde(default)]
     pub evaluations_semantic: EvaluationsSemantic,
@@ -74,6 +81,7 @@ pub struct EvaluationsOptions {
 
 /// A batch (`POST /access/v1/evaluations`): top-level defaults, the items, the options.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Evaluations {
     #[serde(default)]
     pub subject: Option<Subject>,
@@ -91,6 +99,7 @@ pub struct Evaluations {
 
 /// A decision, with the reason when it is a denial.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub decision: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -124,6 +133,7 @@ impl Decision {
 
 /// A batch's answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Decisions {
     pub evaluations: Vec<Decision>,
 }

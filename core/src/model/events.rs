@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EventActor {
     /// `user`, `token`, `personal_token`, `sso_provider`, or `anonymous`.
     pub kind: String,
@@ -12,6 +13,7 @@ pub struct EventActor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EventEntity {
     #[serde(rename = "type")]
     pub kind: Option<String>,
@@ -21,6 +23,7 @@ pub struct EventEntity {
 
 /// One event: who did what to which entity, when, from where, and how it ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Event {
     pub id: String,
     /// Position in the org's chain, in commit order: the live stream's event id.
@@ -47,6 +50,7 @@ pub struct Event {
 
 /// Filters of `GET /api/v1/orgs/{org}/events`; every one optional, all must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct EventFilter {
     #[serde(default)]
@@ -88,6 +92,7 @@ pub struct EventFilter {
 
 /// A page of events, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EventPage {
     pub events: Vec<Event>,
     /// Pass as `cursor` for the next (older) page; None on the last page.
@@ -96,6 +101,7 @@ pub struct EventPage {
 
 /// How many events (that the caller may read) happened on one UTC day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DayCount {
     /// `YYYY-MM-DD`, UTC.
     pub day: String,

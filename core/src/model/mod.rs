@@ -21,6 +21,7 @@ pub use vocabulary::*;
 
 /// One live browser session, as its user sees it on the Sessions page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// A handle for ending it (the stored row id; it cannot be turned back into a cookie).
     pub id: String,
@@ -36,6 +37,7 @@ pub struct SessionInfo {
 
 /// The answer of `GET /api/v1/auth/me`: who the caller is and what they may do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Me {
     pub role: Option<String>,
     pub auth_kind: crate::authz::AuthKind,
@@ -81,6 +83,7 @@ impl Me {
 
 /// What the console's dashboard shows about the signed-in user and their org.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ConsoleSummary {
     pub org_name: String,
     pub org_slug: String,
@@ -107,6 +110,7 @@ pub struct ConsoleSummary {
 
 /// A role the viewer holds, named, and where they hold it, named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct HeldRole {
     pub role: String,
     pub place: String,
@@ -114,20 +118,31 @@ pub struct HeldRole {
 
 /// The first organization and its owner, as asked for by `/setup`, the API and `foxgate bootstrap`.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetupInput {
     /// The one-time code from the server log; required through the web, ignored by `foxgate bootstrap`.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(value_type = Option<String>, format = Password, write_only))]
     pub setup_code: Option<crate::secret::Secret<String>>,
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 100))]
     pub org_name: String,
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 2, max_length = 40, pattern = "^[a-z][a-z0-9-]*[a-z0-9]$")
+    )]
     pub org_slug: String,
+    #[cfg_attr(feature = "server", schema(format = Email, max_length = 254))]
     pub email: String,
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(max_length = 100))]
     pub display_name: Option<String>,
+    #[cfg_attr(feature = "server", schema(value_type = String, format = Password, write_only, min_length = 12, max_length = 1024))]
     pub password: crate::secret::Secret<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SetupDone {
     pub org_id: String,
     pub org_slug: String,
@@ -136,6 +151,7 @@ pub struct SetupDone {
 
 /// A team as the API and the console show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Team {
     pub id: String,
     pub slug: String,
@@ -144,33 +160,50 @@ pub struct Team {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewTeam {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 2, max_length = 40, pattern = "^[a-z][a-z0-9-]*[a-z0-9]$")
+    )]
     pub slug: String,
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 100))]
     pub name: String,
 }
 
 /// A partial update: absent fields stay as they are.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TeamChanges {
     #[serde(default)]
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 2, max_length = 40, pattern = "^[a-z][a-z0-9-]*[a-z0-9]$")
+    )]
     pub slug: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 100))]
     pub name: Option<String>,
 }
 
 /// A local (email + password) account created by an admin inside their org.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewLocalMember {
+    #[cfg_attr(feature = "server", schema(format = Email, max_length = 254))]
     pub email: String,
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(max_length = 100))]
     pub display_name: Option<String>,
+    #[cfg_attr(feature = "server", schema(value_type = String, format = Password, write_only, min_length = 12, max_length = 1024))]
     pub password: crate::secret::Secret<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Member {
     pub user_id: String,
     pub email: String,
@@ -180,6 +213,7 @@ pub struct Member {
 /// Which members a list shows: `q` is a case-insensitive prefix of the email or of the name
 /// (or of a word of it); `role` a role id (built-in or custom) held anywhere in the org.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct MemberFilter {
     #[serde(default)]
@@ -190,6 +224,7 @@ pub struct MemberFilter {
 
 /// A role to give a member: org-wide (`team` absent) or for one team (slug or id).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewGrant {
     pub user_id: String,
@@ -199,6 +234,7 @@ pub struct NewGrant {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct GrantView {
     pub id: String,
     pub user_id: String,
@@ -208,6 +244,7 @@ pub struct GrantView {
 
 /// A role as listed: built-in ones are read-only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Role {
     pub id: String,
     pub name: String,
@@ -218,20 +255,26 @@ pub struct Role {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewRole {
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 60))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(max_length = 500))]
     pub description: String,
     pub permissions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RoleChanges {
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 60))]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(max_length = 500))]
     pub description: Option<String>,
     #[serde(default)]
     pub permissions: Option<Vec<String>>,
@@ -239,6 +282,7 @@ pub struct RoleChanges {
 
 /// A member of an org with every grant they hold there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct MemberGrants {
     pub user_id: String,
     pub email: String,
@@ -253,6 +297,7 @@ pub struct MemberGrants {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Org {
     pub id: String,
     pub slug: String,
@@ -279,17 +324,24 @@ pub struct Org {
 
 /// A lowered audit retention, and when (unix ms) it takes effect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PendingRetention {
     pub days: u32,
     pub effective_at: i64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrgChanges {
     #[serde(default)]
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 2, max_length = 40, pattern = "^[a-z][a-z0-9-]*[a-z0-9]$")
+    )]
     pub slug: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 100))]
     pub name: Option<String>,
     /// Absent: unchanged; `null`: no limit; a number: the new limit in days.
     #[serde(default, deserialize_with = "present")]
@@ -322,17 +374,25 @@ where
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewOrg {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 2, max_length = 40, pattern = "^[a-z][a-z0-9-]*[a-z0-9]$")
+    )]
     pub slug: String,
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 100))]
     pub name: String,
 }
 
 /// A token to mint. `kind` defaults to a team token when `team` is given and to an org
 /// admin token otherwise; a personal token names `permissions` instead of `roles`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 100))]
     pub name: String,
     #[serde(default)]
     pub kind: Option<crate::token::TokenKind>,
@@ -349,10 +409,12 @@ pub struct NewToken {
     pub expires_in_days: Option<u32>,
     /// The last day (`YYYY-MM-DD`, UTC) it works.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(format = Date))]
     pub expires_on: Option<String>,
     /// A one-time key (16 to 64 letters, digits, `-` or `_`): a second request with the
     /// same key is refused (409) instead of minting another token.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(pattern = "^[A-Za-z0-9_-]{16,64}$"))]
     pub submission: Option<String>,
     /// Secure mode: the public key (Ed25519 or P-256, PEM or JWK) the token is bound to.
     /// Such a token has no secret; its requests are signed (README, "Signed requests").
@@ -362,13 +424,16 @@ pub struct NewToken {
 
 /// Regenerating a token's secret; the old one keeps working for `grace_hours` (0 to 24).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TokenRotation {
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(maximum = 24))]
     pub grace_hours: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenStatus {
     Active,
@@ -394,6 +459,7 @@ impl TokenStatus {
 
 /// Which tokens a list shows: all when a field is None.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TokenFilter {
     #[serde(default)]
@@ -404,6 +470,7 @@ pub struct TokenFilter {
 
 /// A token as listed: never its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TokenInfo {
     pub id: String,
     pub kind: crate::token::TokenKind,
@@ -432,6 +499,7 @@ pub struct TokenInfo {
 /// The public key a secure-mode token is bound to, as shown: the request signatures'
 /// `keyid` is the token's id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TokenKeyInfo {
     pub algorithm: KeyAlgorithm,
     /// RFC 7638 thumbprint (SHA-256, base64url), to compare with the key one holds.
@@ -443,6 +511,7 @@ pub struct TokenKeyInfo {
 /// The answer to minting: the only time the secret is ever shown. A secure-mode token has
 /// no secret, so no `token`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreatedToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
@@ -595,6 +664,7 @@ pub fn scope(p: &Principal) -> String {
 /// An RFC 7662 introspection answer. An inactive token is only `{"active":false}`: nothing
 /// about why, nor whether it exists.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Introspection {
     pub active: bool,
     /// Who acts: a personal token's user id, else the token's id.

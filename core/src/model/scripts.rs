@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A script's request, as the person about to answer it sees it (`/device`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DeviceRequestInfo {
     /// The code the person typed, normalised (`BCDF-GHJK`).
     pub user_code: String,
@@ -25,6 +26,7 @@ pub struct DeviceRequestInfo {
 
 /// A script's grant, as its person (or an admin) sees it on the Sessions page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ScriptGrantInfo {
     pub id: String,
     pub client_id: String,

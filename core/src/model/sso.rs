@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which kind of IdP a provider is; it decides the shape of issuer and claims to expect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderKind {
     Okta,
@@ -71,6 +72,7 @@ impl ProviderKind {
 
 /// An org's claim to an email domain, and the DNS record that proves it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DomainClaim {
     pub id: String,
     pub domain: String,
@@ -85,6 +87,7 @@ pub struct DomainClaim {
 
 /// `POST …/sso/domains`.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewDomainClaim {
     pub domain: String,
@@ -92,6 +95,7 @@ pub struct NewDomainClaim {
 
 /// Members of IdP group `group` get `role` (a role id) on `team` (slug or id), or org-wide.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GroupRule {
     pub group: String,
@@ -138,6 +142,7 @@ impl GroupRule {
 
 /// A provider as shown after saving: the client secret is only ever "set" or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct IdentityProvider {
     pub id: String,
     pub kind: ProviderKind,
@@ -163,6 +168,7 @@ pub struct IdentityProvider {
 /// A provider to create, or the full new settings of one (PUT). A missing `client_secret`
 /// keeps the stored one.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProviderSettings {
     pub kind: ProviderKind,
@@ -171,6 +177,7 @@ pub struct ProviderSettings {
     pub issuer: String,
     pub client_id: String,
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(value_type = Option<String>, format = Password, write_only))]
     pub client_secret: Option<Secret<String>>,
     #[serde(default)]
     pub scopes: Vec<String>,
@@ -198,6 +205,7 @@ fn enabled_by_default() -> bool {
 
 /// What the Single sign-on page shows: the redirect URI to register, and the providers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SsoSettings {
     pub redirect_uri: String,
     pub require_sso: bool,
@@ -206,6 +214,7 @@ pub struct SsoSettings {
 
 /// One step of "Test connection", in plain words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ConnectionCheck {
     pub step: String,
     pub ok: bool,
@@ -213,6 +222,7 @@ pub struct ConnectionCheck {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ConnectionReport {
     pub ok: bool,
     pub checks: Vec<ConnectionCheck>,
@@ -220,6 +230,7 @@ pub struct ConnectionReport {
 
 /// A provider offered on the sign-in page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SignInOption {
     pub org_slug: String,
     /// Shown on the button, so a visitor sees which organization they are signing in to.
@@ -231,6 +242,7 @@ pub struct SignInOption {
 /// What the sign-in page offers once a visitor typed their email. Decided by the email's
 /// domain alone, never by whether an account exists, so it tells nobody who has one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SignInRoute {
     /// The provider the org that verified the domain signs its people in with.
     pub sso: Option<SignInOption>,

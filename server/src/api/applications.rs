@@ -2,6 +2,7 @@
 //! and actions.
 
 use super::ApiJson;
+use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
@@ -11,16 +12,40 @@ use axum::http::StatusCode;
 use axum::Json;
 use foxgate_core::model::{Application, ApplicationChanged, ApplicationChanges, NewApplication};
 use foxgate_core::service::applications;
+use foxgate_core::use_cases as uc;
 use serde::Deserialize;
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/applications",
+    operation_id = "list_applications",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::APPLICATIONS_READ])))),
+    tag = "applications",
+    summary = "Applications and their permissions",
+    params(InOrg),
+    responses((status = 200, body = Vec<Application>))
+)]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
 ) -> Result<Json<Vec<Application>>, ApiError> {
     Ok(Json(applications::list(&st.services, &p, &org).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/applications/{app}",
+    operation_id = "get_application",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::APPLICATIONS_READ])))),
+    tag = "applications",
+    summary = "One application",
+    params(
+        InOrg,
+        ("app" = String, Path, description = "an application: slug or id")
+    ),
+    responses((status = 200, body = Application))
+)]
 pub async fn get(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -29,10 +54,21 @@ pub async fn get(
     Ok(Json(applications::get(&st.services, &p, &org, &app).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/orgs/{org}/applications",
+    operation_id = "create_application",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::APPLICATIONS_CREATE])))),
+    tag = "applications",
+    summary = "Declare an application",
+    params(InOrg),
+    request_body = NewApplication,
+    responses((status = 201, body = Application))
+)]
 pub async fn create(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
     ApiJson(input): ApiJson<NewApplication>,
 ) -> Result<(StatusCode, Json<Application>), ApiError> {
     Ok((
@@ -41,6 +77,20 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/orgs/{org}/applications/{app}",
+    operation_id = "update_application",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::APPLICATIONS_UPDATE])))),
+    tag = "applications",
+    summary = "Change an application's permissions",
+    params(
+        InOrg,
+        ("app" = String, Path, description = "an application: slug or id")
+    ),
+    request_body = ApplicationChanges,
+    responses((status = 200, body = ApplicationChanged))
+)]
 pub async fn update(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -53,13 +103,28 @@ pub async fn update(
 }
 
 /// `?confirm=true` deletes an application that roles or tokens still use.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Confirm {
     #[serde(default)]
     confirm: bool,
 }
 
+#[utoipa::path(
+    delete,
+    path = "/orgs/{org}/applications/{app}",
+    operation_id = "delete_application",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::APPLICATIONS_DELETE])))),
+    tag = "applications",
+    summary = "Delete an application",
+    params(
+        InOrg,
+        ("app" = String, Path, description = "an application: slug or id"),
+        Confirm
+    ),
+    responses((status = 200, body = ApplicationChanged))
+)]
 pub async fn delete(
     State(st): State<AppState>,
     Caller(p): Caller,

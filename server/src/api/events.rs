@@ -2,6 +2,7 @@
 //! call (follow `next_cursor`); its export as JSON lines or CSV, streamed; and the live
 //! tail as server-sent events.
 
+use super::InOrg;
 use crate::api_error::ApiError;
 use crate::export::{self, Format};
 use crate::principal::Caller;
@@ -15,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use foxgate_core::model::{DayCount, EventFilter, EventPage};
 use foxgate_core::service::events::{self, Reader};
+use foxgate_core::use_cases as uc;
 use futures::{Stream, StreamExt};
 use std::convert::Infallible;
 use std::time::Duration;
@@ -26,28 +28,68 @@ fn filter_of(query: Result<Query<EventFilter>, QueryRejection>) -> Result<EventF
     Ok(filter)
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/events",
+    operation_id = "list_events",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::AUDIT_READ])))),
+    tag = "events",
+    summary = "One page of the activity log, newest first",
+    params(
+        InOrg,
+        EventFilter
+    ),
+    responses((status = 200, body = EventPage))
+)]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
     query: Result<Query<EventFilter>, QueryRejection>,
 ) -> Result<Json<EventPage>, ApiError> {
     let filter = filter_of(query)?;
     Ok(Json(events::list(&st.services, &p, &org, filter).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/events/daily",
+    operation_id = "count_events_per_day",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::AUDIT_READ])))),
+    tag = "events",
+    summary = "Events per day, for the chart",
+    params(
+        InOrg,
+        EventFilter
+    ),
+    responses((status = 200, body = Vec<DayCount>))
+)]
 /// `GET /api/v1/orgs/{org}/events/daily`: events per UTC day under the list's filters,
 /// over their time range (the last 30 days without one).
 pub async fn daily(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
     query: Result<Query<EventFilter>, QueryRejection>,
 ) -> Result<Json<Vec<DayCount>>, ApiError> {
     let filter = filter_of(query)?;
     Ok(Json(events::per_day(&st.services, &p, &org, filter).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/events/{file}",
+    operation_id = "export_events",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::AUDIT_READ])))),
+    tag = "events",
+    summary = "Every matching event as export.jsonl or export.csv",
+    params(
+        InOrg,
+        ("file" = String, Path, description = "`export.jsonl` or `export.csv`"),
+        EventFilter
+    ),
+    responses((status = 200, description = "the events, one JSON object per line or CSV rows", content((String = "application/x-ndjson"), (String = "text/csv"))))
+)]
 /// `GET /api/v1/orgs/{org}/events/export.jsonl|csv` with the same filters as the list: every
 /// matching event, newest first, streamed a page at a time (memory stays flat).
 pub async fn export(
@@ -107,6 +149,19 @@ const STREAM_FOR: Duration = Duration::from_secs(60);
 /// Events sent per poll at most; the rest follow on the next poll.
 const BURST: u32 = 100;
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/events/stream",
+    operation_id = "stream_events",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::AUDIT_READ])))),
+    tag = "events",
+    summary = "The activity log live, as server-sent events",
+    params(
+        InOrg,
+        EventFilter
+    ),
+    responses((status = 200, description = "`event: audit` messages, one event each (JSON)", content_type = "text/event-stream", body = String))
+)]
 /// `GET /api/v1/orgs/{org}/events/stream`: server-sent events, one `activity` event per new
 /// audit event the caller may read (same filters as the list), in commit order, each with
 /// its chain position as the event id. Starts after `Last-Event-ID`, else after `after`,
@@ -115,7 +170,7 @@ const BURST: u32 = 100;
 pub async fn stream(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
     headers: HeaderMap,
     query: Result<Query<EventFilter>, QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<axum::response::sse::Event, Infallible>>>, ApiError> {

@@ -1,6 +1,7 @@
 //! `/api/v1/orgs/{org}/members` and `/grants`: local accounts and the roles given to them.
 
 use super::ApiJson;
+use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
@@ -12,11 +13,23 @@ use foxgate_core::model::{
     GrantView, Member, MemberFilter, MemberGrants, NewGrant, NewLocalMember,
 };
 use foxgate_core::service::members;
+use foxgate_core::use_cases as uc;
 
+#[utoipa::path(
+    post,
+    path = "/orgs/{org}/members",
+    operation_id = "add_member",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::MEMBERS_CREATE])))),
+    tag = "members",
+    summary = "Create a local (password) member",
+    params(InOrg),
+    request_body = NewLocalMember,
+    responses((status = 201, body = Member))
+)]
 pub async fn create(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
     ApiJson(input): ApiJson<NewLocalMember>,
 ) -> Result<(StatusCode, Json<Member>), ApiError> {
     Ok((
@@ -25,10 +38,21 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/orgs/{org}/grants",
+    operation_id = "grant_role",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::GRANTS_CREATE])))),
+    tag = "members",
+    summary = "Give a member a role, org-wide or in a team",
+    params(InOrg),
+    request_body = NewGrant,
+    responses((status = 201, body = GrantView))
+)]
 pub async fn grant(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
     ApiJson(input): ApiJson<NewGrant>,
 ) -> Result<(StatusCode, Json<GrantView>), ApiError> {
     Ok((
@@ -37,10 +61,23 @@ pub async fn grant(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/members",
+    operation_id = "list_members",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::MEMBERS_READ])))),
+    tag = "members",
+    summary = "Members with their grants",
+    params(
+        InOrg,
+        MemberFilter
+    ),
+    responses((status = 200, body = Vec<MemberGrants>))
+)]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
     query: Result<Query<MemberFilter>, QueryRejection>,
 ) -> Result<Json<Vec<MemberGrants>>, ApiError> {
     let Query(filter) = query.map_err(|e| {
@@ -52,6 +89,19 @@ pub async fn list(
     Ok(Json(members::list(&st.services, &p, &org, &filter).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/orgs/{org}/members/{user}",
+    operation_id = "remove_member",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::MEMBERS_REMOVE])))),
+    tag = "members",
+    summary = "Remove a member from the org",
+    params(
+        InOrg,
+        ("user" = String, Path, description = "a user id")
+    ),
+    responses((status = 204, description = "done"))
+)]
 pub async fn remove(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -61,6 +111,19 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/orgs/{org}/grants/{grant}",
+    operation_id = "revoke_grant",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::GRANTS_REVOKE])))),
+    tag = "members",
+    summary = "Take a role back",
+    params(
+        InOrg,
+        ("grant" = String, Path, description = "a grant id")
+    ),
+    responses((status = 204, description = "done"))
+)]
 pub async fn revoke(
     State(st): State<AppState>,
     Caller(p): Caller,

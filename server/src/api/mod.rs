@@ -12,87 +12,83 @@ mod roles;
 mod scripts;
 mod sessions;
 mod setup;
+mod spec;
 mod sso;
 mod teams;
 mod tokens;
 
 pub use json::ApiJson;
 
+/// `{org}` in a path.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct InOrg {
+    /// The org: slug or id.
+    org: String,
+}
+
 use crate::api_error::ApiError;
 use crate::state::AppState;
-use axum::routing::{delete, get, post};
 use axum::Router;
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+pub use spec::{document, needs};
+
+/// The API's routes. Every one is registered through `routes!` from its handler's
+/// `#[utoipa::path]`, so the router and the OpenAPI description are one list (clippy refuses
+/// `OpenApiRouter::route`, which would add a route the description does not know).
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/me", get(auth::me))
-        .route(
-            "/auth/sessions",
-            get(sessions::mine).delete(sessions::end_my_others),
-        )
-        .route("/auth/sessions/{id}", delete(sessions::end_mine))
-        .route("/auth/scripts", get(scripts::mine))
-        .route("/auth/scripts/{id}", delete(scripts::revoke_mine))
-        .route(
-            "/orgs/{org}/members/{user}/scripts",
-            get(scripts::of_member),
-        )
-        .route(
-            "/orgs/{org}/members/{user}/sessions",
-            delete(sessions::end_all_of_member),
-        )
-        .route("/setup", post(setup::create))
-        .route("/orgs/{org}/teams", get(teams::list).post(teams::create))
-        .route(
-            "/orgs/{org}/teams/{team}",
-            get(teams::get).patch(teams::update).delete(teams::delete),
-        )
-        .route("/orgs/{org}/teams/{team}/members", get(teams::members))
-        .route("/orgs", get(orgs::mine).post(orgs::create))
-        .route("/orgs/{org}", get(orgs::get).patch(orgs::update))
-        .route(
-            "/orgs/{org}/members",
-            get(members::list).post(members::create),
-        )
-        .route("/orgs/{org}/members/{user}", delete(members::remove))
-        .route("/orgs/{org}/grants", post(members::grant))
-        .route("/orgs/{org}/events", get(events::list))
-        .route("/orgs/{org}/events/stream", get(events::stream))
-        .route("/orgs/{org}/events/daily", get(events::daily))
-        .route("/orgs/{org}/events/{file}", get(events::export))
-        .route("/orgs/{org}/tokens", get(tokens::list).post(tokens::create))
-        .route("/orgs/{org}/tokens/{token}", delete(tokens::revoke))
-        .route("/orgs/{org}/tokens/{token}/rotate", post(tokens::rotate))
-        .route("/orgs/{org}/grants/{grant}", delete(members::revoke))
-        .route("/orgs/{org}/roles", get(roles::list).post(roles::create))
-        .route(
-            "/orgs/{org}/applications",
-            get(applications::list).post(applications::create),
-        )
-        .route(
-            "/orgs/{org}/applications/{app}",
-            get(applications::get)
-                .patch(applications::update)
-                .delete(applications::delete),
-        )
-        .route(
-            "/orgs/{org}/roles/{role}",
-            get(roles::get).patch(roles::update).delete(roles::delete),
-        )
-        .route(
-            "/orgs/{org}/sso/providers",
-            get(sso::list).post(sso::create),
-        )
-        .route(
-            "/orgs/{org}/sso/providers/{id}",
-            get(sso::get).put(sso::update).delete(sso::delete),
-        )
-        .route("/orgs/{org}/sso/providers/{id}/test", post(sso::test))
-        .route(
-            "/orgs/{org}/sso/domains",
-            get(domains::list).post(domains::claim),
-        )
-        .route("/orgs/{org}/sso/domains/{id}", delete(domains::delete))
-        .route("/orgs/{org}/sso/domains/{id}/verify", post(domains::verify))
-        .fallback(|| async { ApiError::from(foxgate_core::Error::NotFound) })
+    described().0
+}
+
+/// The routes and the OpenAPI description built from the same handlers (paths relative to
+/// `/api/v1`; `spec::whole` adds what they share).
+pub fn described() -> (Router<AppState>, OpenApi) {
+    let (router, api) = OpenApiRouter::new()
+        .routes(routes!(spec::openapi_json))
+        .routes(routes!(auth::me))
+        .routes(routes!(sessions::mine, sessions::end_my_others))
+        .routes(routes!(sessions::end_mine))
+        .routes(routes!(scripts::mine))
+        .routes(routes!(scripts::revoke_mine))
+        .routes(routes!(scripts::of_member))
+        .routes(routes!(sessions::end_all_of_member))
+        .routes(routes!(setup::create))
+        .routes(routes!(teams::list, teams::create))
+        .routes(routes!(teams::get, teams::update, teams::delete))
+        .routes(routes!(teams::members))
+        .routes(routes!(orgs::mine, orgs::create))
+        .routes(routes!(orgs::get, orgs::update))
+        .routes(routes!(members::list, members::create))
+        .routes(routes!(members::remove))
+        .routes(routes!(members::grant))
+        .routes(routes!(members::revoke))
+        .routes(routes!(events::list))
+        .routes(routes!(events::stream))
+        .routes(routes!(events::daily))
+        .routes(routes!(events::export))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(tokens::rotate))
+        .routes(routes!(roles::list, roles::create))
+        .routes(routes!(roles::get, roles::update, roles::delete))
+        .routes(routes!(applications::list, applications::create))
+        .routes(routes!(
+            applications::get,
+            applications::update,
+            applications::delete
+        ))
+        .routes(routes!(sso::list, sso::create))
+        .routes(routes!(sso::get, sso::update, sso::delete))
+        .routes(routes!(sso::test))
+        .routes(routes!(domains::list, domains::claim))
+        .routes(routes!(domains::delete))
+        .routes(routes!(domains::verify))
+        .split_for_parts();
+    (
+        router.fallback(|| async { ApiError::from(foxgate_core::Error::NotFound) }),
+        api,
+    )
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/orgs/{org}/roles[/{role}]`: built-in roles and the org's custom roles.
 
 use super::ApiJson;
+use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
@@ -9,19 +10,41 @@ use axum::http::StatusCode;
 use axum::Json;
 use foxgate_core::model::{NewRole, Role, RoleChanges};
 use foxgate_core::service::roles;
+use foxgate_core::use_cases as uc;
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/roles",
+    operation_id = "list_roles",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::ROLES_READ])))),
+    tag = "roles",
+    summary = "Built-in and custom roles",
+    params(InOrg),
+    responses((status = 200, body = Vec<Role>))
+)]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
 ) -> Result<Json<Vec<Role>>, ApiError> {
     Ok(Json(roles::list(&st.services, &p, &org).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/orgs/{org}/roles",
+    operation_id = "create_role",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::ROLES_CREATE])))),
+    tag = "roles",
+    summary = "Create a custom role",
+    params(InOrg),
+    request_body = NewRole,
+    responses((status = 201, body = Role))
+)]
 pub async fn create(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
     ApiJson(input): ApiJson<NewRole>,
 ) -> Result<(StatusCode, Json<Role>), ApiError> {
     Ok((
@@ -30,6 +53,19 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/roles/{role}",
+    operation_id = "get_role",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::ROLES_READ])))),
+    tag = "roles",
+    summary = "One role (id or name)",
+    params(
+        InOrg,
+        ("role" = String, Path, description = "a role: id or name (any case)")
+    ),
+    responses((status = 200, body = Role))
+)]
 pub async fn get(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -38,6 +74,20 @@ pub async fn get(
     Ok(Json(roles::get(&st.services, &p, &org, &role).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/orgs/{org}/roles/{role}",
+    operation_id = "update_role",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::ROLES_UPDATE])))),
+    tag = "roles",
+    summary = "Change a custom role",
+    params(
+        InOrg,
+        ("role" = String, Path, description = "a role: id or name (any case)")
+    ),
+    request_body = RoleChanges,
+    responses((status = 200, body = Role))
+)]
 pub async fn update(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -49,6 +99,19 @@ pub async fn update(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/orgs/{org}/roles/{role}",
+    operation_id = "delete_role",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::ROLES_DELETE])))),
+    tag = "roles",
+    summary = "Delete a custom role",
+    params(
+        InOrg,
+        ("role" = String, Path, description = "a role: id or name (any case)")
+    ),
+    responses((status = 204, description = "done"))
+)]
 pub async fn delete(
     State(st): State<AppState>,
     Caller(p): Caller,

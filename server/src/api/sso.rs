@@ -1,6 +1,7 @@
 //! `/api/v1/orgs/{org}/sso/providers[/{id}[/test]]`: an org's identity providers.
 
 use super::ApiJson;
+use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
@@ -9,19 +10,41 @@ use axum::http::StatusCode;
 use axum::Json;
 use foxgate_core::model::{ConnectionReport, IdentityProvider, ProviderSettings};
 use foxgate_core::service::sso_providers;
+use foxgate_core::use_cases as uc;
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/sso/providers",
+    operation_id = "list_identity_providers",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::SSO_READ])))),
+    tag = "sso",
+    summary = "Identity providers",
+    params(InOrg),
+    responses((status = 200, body = Vec<IdentityProvider>))
+)]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
 ) -> Result<Json<Vec<IdentityProvider>>, ApiError> {
     Ok(Json(sso_providers::list(&st.services, &p, &org).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/orgs/{org}/sso/providers",
+    operation_id = "create_identity_provider",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::SSO_CREATE])))),
+    tag = "sso",
+    summary = "Add an identity provider",
+    params(InOrg),
+    request_body = ProviderSettings,
+    responses((status = 201, body = IdentityProvider))
+)]
 pub async fn create(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
     ApiJson(input): ApiJson<ProviderSettings>,
 ) -> Result<(StatusCode, Json<IdentityProvider>), ApiError> {
     Ok((
@@ -30,6 +53,19 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/sso/providers/{id}",
+    operation_id = "get_identity_provider",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::SSO_READ])))),
+    tag = "sso",
+    summary = "One identity provider",
+    params(
+        InOrg,
+        ("id" = String, Path, description = "its id")
+    ),
+    responses((status = 200, body = IdentityProvider))
+)]
 pub async fn get(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -38,6 +74,20 @@ pub async fn get(
     Ok(Json(sso_providers::get(&st.services, &p, &org, &id).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/orgs/{org}/sso/providers/{id}",
+    operation_id = "update_identity_provider",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::SSO_UPDATE])))),
+    tag = "sso",
+    summary = "Replace an identity provider's settings",
+    params(
+        InOrg,
+        ("id" = String, Path, description = "its id")
+    ),
+    request_body = ProviderSettings,
+    responses((status = 200, body = IdentityProvider))
+)]
 pub async fn update(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -49,6 +99,19 @@ pub async fn update(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/orgs/{org}/sso/providers/{id}",
+    operation_id = "delete_identity_provider",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::SSO_DELETE])))),
+    tag = "sso",
+    summary = "Remove an identity provider",
+    params(
+        InOrg,
+        ("id" = String, Path, description = "its id")
+    ),
+    responses((status = 204, description = "done"))
+)]
 pub async fn delete(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -58,6 +121,19 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post,
+    path = "/orgs/{org}/sso/providers/{id}/test",
+    operation_id = "test_identity_provider",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::SSO_UPDATE])))),
+    tag = "sso",
+    summary = "Test connection: discovery, keys and the stored secret",
+    params(
+        InOrg,
+        ("id" = String, Path, description = "its id")
+    ),
+    responses((status = 200, body = ConnectionReport))
+)]
 /// "Test connection": discovery, keys and the stored secret, in plain words.
 pub async fn test(
     State(st): State<AppState>,

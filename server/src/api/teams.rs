@@ -1,6 +1,7 @@
 //! `/api/v1/orgs/{org}/teams[/{team}]`: the teams of an org.
 
 use super::ApiJson;
+use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
@@ -9,19 +10,41 @@ use axum::http::StatusCode;
 use axum::Json;
 use foxgate_core::model::{MemberGrants, NewTeam, Team, TeamChanges};
 use foxgate_core::service::teams;
+use foxgate_core::use_cases as uc;
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/teams",
+    operation_id = "list_teams",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::TEAMS_READ])))),
+    tag = "teams",
+    summary = "Teams the caller may read",
+    params(InOrg),
+    responses((status = 200, body = Vec<Team>))
+)]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
 ) -> Result<Json<Vec<Team>>, ApiError> {
     Ok(Json(teams::list(&st.services, &p, &org).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/orgs/{org}/teams",
+    operation_id = "create_team",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::TEAMS_CREATE])))),
+    tag = "teams",
+    summary = "Create a team",
+    params(InOrg),
+    request_body = NewTeam,
+    responses((status = 201, body = Team))
+)]
 pub async fn create(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
     ApiJson(input): ApiJson<NewTeam>,
 ) -> Result<(StatusCode, Json<Team>), ApiError> {
     Ok((
@@ -30,6 +53,19 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/teams/{team}",
+    operation_id = "get_team",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::TEAMS_READ])))),
+    tag = "teams",
+    summary = "One team",
+    params(
+        InOrg,
+        ("team" = String, Path, description = "a team: slug or id")
+    ),
+    responses((status = 200, body = Team))
+)]
 pub async fn get(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -38,6 +74,20 @@ pub async fn get(
     Ok(Json(teams::get(&st.services, &p, &org, &team).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/orgs/{org}/teams/{team}",
+    operation_id = "update_team",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::TEAMS_UPDATE])))),
+    tag = "teams",
+    summary = "Rename a team or change its slug",
+    params(
+        InOrg,
+        ("team" = String, Path, description = "a team: slug or id")
+    ),
+    request_body = TeamChanges,
+    responses((status = 200, body = Team))
+)]
 pub async fn update(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -49,6 +99,19 @@ pub async fn update(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/orgs/{org}/teams/{team}",
+    operation_id = "delete_team",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::TEAMS_DELETE])))),
+    tag = "teams",
+    summary = "Delete a team (its tokens are revoked)",
+    params(
+        InOrg,
+        ("team" = String, Path, description = "a team: slug or id")
+    ),
+    responses((status = 204, description = "done"))
+)]
 pub async fn delete(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -58,6 +121,19 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/teams/{team}/members",
+    operation_id = "list_team_members",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::TEAM_MEMBERS_READ])))),
+    tag = "teams",
+    summary = "Members holding a role in the team",
+    params(
+        InOrg,
+        ("team" = String, Path, description = "a team: slug or id")
+    ),
+    responses((status = 200, body = Vec<MemberGrants>))
+)]
 pub async fn members(
     State(st): State<AppState>,
     Caller(p): Caller,

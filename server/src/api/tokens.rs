@@ -2,6 +2,7 @@
 //! answer only), list with `?team=&status=`, revoke.
 
 use super::ApiJson;
+use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
@@ -13,12 +14,27 @@ use foxgate_core::model::{
     CreatedToken, NewToken, TokenFilter, TokenInfo, TokenRotation, TokenStatus,
 };
 use foxgate_core::service::tokens;
+use foxgate_core::use_cases as uc;
 use std::collections::HashMap;
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/tokens",
+    operation_id = "list_tokens",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::TOKENS_READ])))),
+    tag = "tokens",
+    summary = "Tokens the caller may see (never secrets)",
+    params(
+        InOrg,
+        ("team" = Option<String>, Query, description = "only this team's tokens (slug or id)"),
+        ("status" = Option<TokenStatus>, Query, description = "active, expired or revoked")
+    ),
+    responses((status = 200, body = Vec<TokenInfo>))
+)]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Vec<TokenInfo>>, ApiError> {
     if let Some(unknown) = query
@@ -44,10 +60,21 @@ pub async fn list(
     Ok(Json(tokens::list(&st.services, &p, &org, &filter).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/orgs/{org}/tokens",
+    operation_id = "mint_token",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::TOKENS_CREATE, uc::PERSONAL_TOKENS])))),
+    tag = "tokens",
+    summary = "Mint a token (the secret is in this answer only)",
+    params(InOrg),
+    request_body = NewToken,
+    responses((status = 201, body = CreatedToken))
+)]
 pub async fn create(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Path(org): Path<String>,
+    Path(InOrg { org }): Path<InOrg>,
     ApiJson(input): ApiJson<NewToken>,
 ) -> Result<ShownOnce, ApiError> {
     Ok(ShownOnce(
@@ -56,6 +83,19 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/orgs/{org}/tokens/{token}",
+    operation_id = "revoke_token",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::TOKENS_REVOKE, uc::PERSONAL_TOKENS])))),
+    tag = "tokens",
+    summary = "Revoke a token",
+    params(
+        InOrg,
+        ("token" = String, Path, description = "a token id")
+    ),
+    responses((status = 204, description = "done"))
+)]
 pub async fn revoke(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -65,6 +105,20 @@ pub async fn revoke(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post,
+    path = "/orgs/{org}/tokens/{token}/rotate",
+    operation_id = "rotate_token",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::TOKENS_ROTATE, uc::PERSONAL_TOKENS])))),
+    tag = "tokens",
+    summary = "Regenerate a token's secret (shown once)",
+    params(
+        InOrg,
+        ("token" = String, Path, description = "a token id")
+    ),
+    request_body(content = Option<TokenRotation>, description = "optional", content_type = "application/json"),
+    responses((status = 200, body = CreatedToken))
+)]
 /// The body is optional: no body means no grace period.
 pub async fn rotate(
     State(st): State<AppState>,

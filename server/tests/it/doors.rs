@@ -385,6 +385,25 @@ async fn every_use_case_through_both_doors(backend: Backend) {
 
     // A viewer holds none of these: both doors refuse, and nothing changes.
     let events = s.audit_actions().await.len();
+    // The published description names, for the route of each case, the use case the
+    // service enforces (its `x-permission`), so the two cannot drift apart.
+    let spec = json(s.get("/api/v1/openapi.json", None).await).await;
+    for case in &cases {
+        let (method, path, _) = &case.api;
+        let operation = operation_of(&spec, method, path)
+            .unwrap_or_else(|| panic!("{}: {method} {path} is not described", case.name));
+        let named: Vec<&str> = operation["x-permission"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|need| need["use_case"].as_str())
+            .collect();
+        assert!(
+            named.contains(&case.name),
+            "{}: {method} {path} says it needs {named:?}",
+            case.name
+        );
+    }
     for case in &cases {
         let (method, path, b) = &case.api;
         let api = s.api(method.clone(), path, &v, b.clone()).await;
@@ -724,3 +743,24 @@ async fn a_refused_plain_form_comes_back_as_typed(backend: Backend) {
     );
 }
 on_both_databases!(a_refused_plain_form_comes_back_as_typed);
+
+/// The described operation serving `method path`: the path template whose every literal
+/// segment matches.
+fn operation_of<'a>(spec: &'a Value, method: &Method, path: &str) -> Option<&'a Value> {
+    let path = path.split('?').next().unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').collect();
+    spec["paths"]
+        .as_object()?
+        .iter()
+        .filter(|(template, _)| {
+            let parts: Vec<&str> = template.split('/').collect();
+            parts.len() == segments.len()
+                && parts
+                    .iter()
+                    .zip(&segments)
+                    .all(|(part, segment)| part.starts_with('{') || part == segment)
+        })
+        // A literal segment beats a parameter (`/events/daily` over `/events/{file}`).
+        .min_by_key(|(template, _)| template.matches('{').count())
+        .and_then(|(_, item)| item.get(method.as_str().to_lowercase()))
+}
