@@ -2,13 +2,13 @@
 //! and actions.
 
 use super::ApiJson;
+use super::Created;
 use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::Json;
 use foxgate_core::model::{Application, ApplicationChanged, ApplicationChanges, NewApplication};
 use foxgate_core::service::applications;
@@ -63,17 +63,18 @@ pub async fn get(
     summary = "Declare an application",
     params(InOrg),
     request_body = NewApplication,
-    responses((status = 201, body = Application))
+    responses((status = 201, body = Application, headers(("Location" = String, description = "where the new application is read"))))
 )]
 pub async fn create(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
     ApiJson(input): ApiJson<NewApplication>,
-) -> Result<(StatusCode, Json<Application>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(applications::create(&st.services, &p, &org, input).await?),
+) -> Result<Created<Application>, ApiError> {
+    let made = applications::create(&st.services, &p, &org, input).await?;
+    Ok(Created(
+        format!("/orgs/{org}/applications/{}", made.id),
+        made,
     ))
 }
 

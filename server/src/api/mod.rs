@@ -3,6 +3,7 @@
 
 mod applications;
 mod auth;
+mod created;
 mod domains;
 mod events;
 mod json;
@@ -17,6 +18,7 @@ mod sso;
 mod teams;
 mod tokens;
 
+pub use created::Created;
 pub use json::ApiJson;
 
 /// `{org}` in a path.

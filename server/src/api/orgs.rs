@@ -1,12 +1,12 @@
 //! `/api/v1/orgs/{org}`: organization settings.
 
 use super::ApiJson;
+use super::Created;
 use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::Json;
 use foxgate_core::model::{NewOrg, Org, OrgChanges};
 use foxgate_core::service::orgs;
@@ -74,15 +74,13 @@ pub async fn mine(
     tag = "orgs",
     summary = "Create an org (the caller becomes its owner)",
     request_body = NewOrg,
-    responses((status = 201, body = Org))
+    responses((status = 201, body = Org, headers(("Location" = String, description = "where the new org is read"))))
 )]
 pub async fn create(
     State(st): State<AppState>,
     Caller(p): Caller,
     ApiJson(input): ApiJson<NewOrg>,
-) -> Result<(StatusCode, Json<Org>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(orgs::create(&st.services, &p, input).await?),
-    ))
+) -> Result<Created<Org>, ApiError> {
+    let made = orgs::create(&st.services, &p, input).await?;
+    Ok(Created(format!("/orgs/{}", made.id), made))
 }

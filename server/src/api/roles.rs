@@ -1,6 +1,7 @@
 //! `/api/v1/orgs/{org}/roles[/{role}]`: built-in roles and the org's custom roles.
 
 use super::ApiJson;
+use super::Created;
 use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
@@ -39,18 +40,16 @@ pub async fn list(
     summary = "Create a custom role",
     params(InOrg),
     request_body = NewRole,
-    responses((status = 201, body = Role))
+    responses((status = 201, body = Role, headers(("Location" = String, description = "where the new role is read"))))
 )]
 pub async fn create(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
     ApiJson(input): ApiJson<NewRole>,
-) -> Result<(StatusCode, Json<Role>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(roles::create(&st.services, &p, &org, input).await?),
-    ))
+) -> Result<Created<Role>, ApiError> {
+    let made = roles::create(&st.services, &p, &org, input).await?;
+    Ok(Created(format!("/orgs/{org}/roles/{}", made.id), made))
 }
 
 #[utoipa::path(

@@ -1,6 +1,7 @@
 //! `/api/v1/orgs/{org}/sso/providers[/{id}[/test]]`: an org's identity providers.
 
 use super::ApiJson;
+use super::Created;
 use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
@@ -39,17 +40,18 @@ pub async fn list(
     summary = "Add an identity provider",
     params(InOrg),
     request_body = ProviderSettings,
-    responses((status = 201, body = IdentityProvider))
+    responses((status = 201, body = IdentityProvider, headers(("Location" = String, description = "where the new identity provider is read"))))
 )]
 pub async fn create(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
     ApiJson(input): ApiJson<ProviderSettings>,
-) -> Result<(StatusCode, Json<IdentityProvider>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(sso_providers::create(&st.services, &p, &org, input).await?),
+) -> Result<Created<IdentityProvider>, ApiError> {
+    let made = sso_providers::create(&st.services, &p, &org, input).await?;
+    Ok(Created(
+        format!("/orgs/{org}/sso/providers/{}", made.id),
+        made,
     ))
 }
 

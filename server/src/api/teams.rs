@@ -1,6 +1,7 @@
 //! `/api/v1/orgs/{org}/teams[/{team}]`: the teams of an org.
 
 use super::ApiJson;
+use super::Created;
 use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
@@ -39,18 +40,16 @@ pub async fn list(
     summary = "Create a team",
     params(InOrg),
     request_body = NewTeam,
-    responses((status = 201, body = Team))
+    responses((status = 201, body = Team, headers(("Location" = String, description = "where the new team is read"))))
 )]
 pub async fn create(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
     ApiJson(input): ApiJson<NewTeam>,
-) -> Result<(StatusCode, Json<Team>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(teams::create(&st.services, &p, &org, input).await?),
-    ))
+) -> Result<Created<Team>, ApiError> {
+    let made = teams::create(&st.services, &p, &org, input).await?;
+    Ok(Created(format!("/orgs/{org}/teams/{}", made.id), made))
 }
 
 #[utoipa::path(

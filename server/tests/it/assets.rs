@@ -14,7 +14,9 @@ fn built_site(dir: &std::path::Path) {
     std::fs::create_dir_all(&pkg).unwrap();
     std::fs::write(
         dir.join("assets.json"),
-        r#"{"app": "foxgate-1a2b3c", "stylesheet": "foxgate-4d5e6f.css"}"#,
+        r#"{"app": "foxgate-1a2b3c", "stylesheet": "foxgate-4d5e6f.css", "api_docs":
+            {"viewer_script": "api-docs-viewer-7a8b.js", "viewer_stylesheet":
+             "api-docs-viewer-9c0d.css", "start_script": "api-docs-start-1e2f.js"}}"#,
     )
     .unwrap();
     for (name, text) in [
@@ -42,6 +44,16 @@ async fn static_files_are_fingerprinted_precompressed_and_kept() {
         "href=\"/pkg/foxgate-1a2b3c.wasm\"",
     ] {
         assert!(page.contains(href), "the page names {href}");
+    }
+
+    // The API reference names the viewer's files by their fingerprinted names too.
+    let reference = s.get("/api-docs", None).await.text().await.unwrap();
+    for name in [
+        "src=\"/pkg/api-docs-viewer-7a8b.js\"",
+        "href=\"/pkg/api-docs-viewer-9c0d.css\"",
+        "src=\"/pkg/api-docs-start-1e2f.js\"",
+    ] {
+        assert!(reference.contains(name), "/api-docs names {name}");
     }
 
     let fetch = |accept: &'static str, path: &'static str| {

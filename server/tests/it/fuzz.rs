@@ -7,10 +7,8 @@
 //! `FOXGATE_FUZZ_EXAMPLES` (default 12) bounds the examples per operation and phase;
 //! `FOXGATE_FUZZ_SEED` replays a run (each run prints its seed).
 
-use crate::harness::{add_member, grant, json, sign_in, Backend, TestServer};
+use crate::harness::{add_member, grant, personal_token, sign_in, Backend, TestServer};
 use crate::on_both_databases;
-use reqwest::Method;
-use serde_json::json as body;
 use std::process::Command;
 
 /// The checks run on every answer: schemathesis's defaults and its stateful ones.
@@ -27,8 +25,8 @@ async fn schemathesis_finds_nothing(backend: Backend) {
         201
     );
     let viewer = sign_in(&s, "viewer@acme.test").await;
-    let owner_token = personal_token(&s, &owner, "owner").await;
-    let viewer_token = personal_token(&s, &viewer, "viewer").await;
+    let owner_token = personal_token(&s, &owner, "fuzz-owner").await;
+    let viewer_token = personal_token(&s, &viewer, "fuzz-viewer").await;
 
     let seed: u64 = match std::env::var("FOXGATE_FUZZ_SEED") {
         Ok(seed) => seed.parse().expect("FOXGATE_FUZZ_SEED is a number"),
@@ -81,19 +79,3 @@ async fn schemathesis_finds_nothing(backend: Backend) {
     }
 }
 on_both_databases!(schemathesis_finds_nothing);
-
-/// A personal token of the signed-in `cookie`'s person, carrying every permission they hold.
-async fn personal_token(s: &TestServer, cookie: &str, who: &str) -> String {
-    let me = json(s.api(Method::GET, "/api/v1/auth/me", cookie, None).await).await;
-    let minted = s
-        .api(
-            Method::POST,
-            "/api/v1/orgs/acme/tokens",
-            cookie,
-            Some(body!({"name": format!("fuzz-{who}"), "kind": "personal",
-                        "permissions": me["permissions"]})),
-        )
-        .await;
-    assert_eq!(minted.status(), 201);
-    json(minted).await["token"].as_str().unwrap().to_string()
-}

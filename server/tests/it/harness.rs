@@ -551,3 +551,23 @@ fn start_cluster() -> String {
         .unwrap();
     format!("postgres://postgres@127.0.0.1:{port}/postgres")
 }
+
+/// A personal token of the signed-in `cookie`'s person, carrying every permission they hold.
+pub async fn personal_token(s: &TestServer, cookie: &str, name: &str) -> String {
+    let me = json(
+        s.api(reqwest::Method::GET, "/api/v1/auth/me", cookie, None)
+            .await,
+    )
+    .await;
+    let minted = s
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/orgs/acme/tokens",
+            cookie,
+            Some(serde_json::json!({"name": name, "kind": "personal",
+                        "permissions": me["permissions"]})),
+        )
+        .await;
+    assert_eq!(minted.status(), 201);
+    json(minted).await["token"].as_str().unwrap().to_string()
+}

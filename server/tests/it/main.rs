@@ -16,6 +16,7 @@ mod domains;
 mod doors;
 mod events;
 mod fuzz;
+mod generated_client;
 mod hardening;
 mod health;
 mod live;
