@@ -131,6 +131,13 @@ pub struct ErrorDetail {
 #[cfg(feature = "server")]
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
+        // PostgreSQL refuses a NUL character in text (SQLSTATE 22021) where SQLite stores it:
+        // input that carried one is the caller's mistake, not the server's.
+        if let sqlx::Error::Database(db) = &e {
+            if db.code().as_deref() == Some("22021") {
+                return Self::invalid("input", "must not contain NUL characters");
+            }
+        }
         Self::Internal(format!("database: {e}"))
     }
 }

@@ -54,20 +54,30 @@ pub fn ConsoleFrame(active: &'static str, children: Children) -> impl IntoView {
     }
 }
 
+/// How the navigation shows a page other than the current one.
+const OTHER_PAGE: &str = "border-b-2 border-transparent px-3 py-2 text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100";
+
 /// The navigation's links, the current page's marked.
 fn nav_links(active: &'static str) -> impl IntoView {
-    crate::CONSOLE_PAGES
+    let pages = crate::CONSOLE_PAGES
         .into_iter()
         .map(|(href, label)| {
             let current = href == active;
             let class = if current {
                 "border-b-2 border-orange-500 px-3 py-2 text-sm font-medium"
             } else {
-                "border-b-2 border-transparent px-3 py-2 text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
+                OTHER_PAGE
             };
             view! { <a href=href class=class aria-current=current.then_some("page")>{label}</a> }
         })
-        .collect_view()
+        .collect_view();
+    // The API reference is its own page (not a console route): it leaves the console.
+    let reference = view! {
+        <a href="/api-docs" class=format!("{OTHER_PAGE} md:ml-auto")>
+            "API reference"
+        </a>
+    };
+    (pages, reference)
 }
 
 fn page_label(active: &str) -> &'static str {
