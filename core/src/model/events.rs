@@ -87,6 +87,7 @@ pub struct EventFilter {
     pub after: Option<i64>,
     /// 1 to 200; default 50.
     #[serde(default)]
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
 }
 

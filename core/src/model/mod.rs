@@ -217,6 +217,7 @@ pub struct Member {
 #[serde(deny_unknown_fields)]
 pub struct MemberFilter {
     #[serde(default)]
+    #[cfg_attr(feature = "server", param(max_length = 254))]
     pub q: Option<String>,
     #[serde(default)]
     pub role: Option<String>,

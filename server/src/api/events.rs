@@ -85,7 +85,7 @@ pub async fn daily(
     summary = "Every matching event as export.jsonl or export.csv",
     params(
         InOrg,
-        ("file" = String, Path, description = "`export.jsonl` or `export.csv`"),
+        ("file" = String, Path, description = "the export's format, by its file name", example = "export.csv", pattern = "^export\\.(jsonl|csv)$"),
         EventFilter
     ),
     responses((status = 200, description = "the events, one JSON object per line or CSV rows", content((String = "application/x-ndjson"), (String = "text/csv"))))
