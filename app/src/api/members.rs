@@ -3,17 +3,23 @@
 #[cfg(feature = "ssr")]
 use super::door;
 use crate::error::UiError;
-use foxgate_core::model::{GrantView, Member, MemberGrants};
+use foxgate_core::model::{GrantView, Member, MemberPage};
 use leptos::prelude::*;
 
-/// The members `q` (email or name prefix) and `role` pick; flat arguments, so the browser's
-/// call encodes them like a form.
+/// The page (`cursor`) of members `q` (email or name prefix) and `role` pick; flat arguments,
+/// so the browser's call encodes them like a form.
 #[server(prefix = "/fn", endpoint = "list_members")]
 pub async fn list_members(
     q: Option<String>,
     role: Option<String>,
-) -> Result<Vec<MemberGrants>, UiError> {
-    let filter = foxgate_core::model::MemberFilter { q, role };
+    cursor: Option<String>,
+) -> Result<MemberPage, UiError> {
+    let filter = foxgate_core::model::MemberFilter {
+        q,
+        role,
+        cursor,
+        ..Default::default()
+    };
     door::serve!(foxgate_core::service::members::list, &filter)
 }
 

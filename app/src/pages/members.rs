@@ -9,9 +9,9 @@ use crate::components::{
     ConsoleFrame, LoadError, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
-use crate::pages::query_param;
+use crate::pages::{query_param, urlencode};
 use foxgate_core::model::Doomed;
-use foxgate_core::model::{format_utc, Member, MemberGrants, Role, Team};
+use foxgate_core::model::{format_utc, Member, MemberGrants, MemberPage, Role, Team};
 use foxgate_core::use_cases::{MEMBERS_CREATE, MEMBERS_REMOVE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,13 +31,13 @@ pub fn Members() -> impl IntoView {
 fn MembersBody() -> impl IntoView {
     let create = ServerAction::<CreateMember>::new();
     let grant = ServerAction::<GrantRole>::new();
-    let (q, role) = (query_param("q"), query_param("role"));
+    let (q, role, cursor) = (query_param("q"), query_param("role"), query_param("cursor"));
     let (created, granted) = (successes(create), successes(grant));
     let data = Resource::new(
-        move || (q(), role(), created.get(), granted.get()),
-        |(q, role, _, _)| async move {
+        move || (q(), role(), cursor(), created.get(), granted.get()),
+        |(q, role, cursor, _, _)| async move {
             let (members, roles, teams) =
-                futures_join(list_members(q, role), list_roles(), list_teams()).await;
+                futures_join(list_members(q, role, cursor), list_roles(), list_teams()).await;
             Ok::<_, crate::error::UiError>((members?, roles?, teams?))
         },
     );
@@ -65,10 +65,10 @@ fn MembersBody() -> impl IntoView {
             {move || {
                 data.get()
                     .map(|result| match result {
-                        Ok((members, roles, teams)) => view! {
-                            <GrantForm grant members=members.clone() roles=roles.clone() teams=teams.clone() />
+                        Ok((page, roles, teams)) => view! {
+                            <GrantForm grant members=page.members.clone() roles=roles.clone() teams=teams.clone() />
                             <MemberSearch roles=roles.clone() />
-                            <MemberTable members roles teams />
+                            <MemberTable page roles teams />
                         }
                         .into_any(),
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
@@ -163,7 +163,12 @@ fn ways_in(m: &MemberGrants) -> impl IntoView {
 }
 
 #[component]
-fn MemberTable(members: Vec<MemberGrants>, roles: Vec<Role>, teams: Vec<Team>) -> impl IntoView {
+fn MemberTable(page: MemberPage, roles: Vec<Role>, teams: Vec<Team>) -> impl IntoView {
+    let MemberPage {
+        members,
+        next_cursor,
+        total,
+    } = page;
     let may_remove = viewer_may(MEMBERS_REMOVE, None);
     let role = move |id: &str| {
         roles.iter().find(|r| r.id == id).map_or_else(
@@ -178,7 +183,6 @@ fn MemberTable(members: Vec<MemberGrants>, roles: Vec<Role>, teams: Vec<Team>) -
             .find(|t| &t.id == id)
             .map_or_else(|| id.clone(), |t| format!("team {}", t.name)),
     };
-    let shown = members.len();
     let rows = members
         .into_iter()
         .map(|m| {
@@ -227,14 +231,37 @@ fn MemberTable(members: Vec<MemberGrants>, roles: Vec<Role>, teams: Vec<Team>) -
             }
         })
         .collect_view();
-    let filtered = query_param("q")().is_some_and(|q| !q.is_empty())
-        || query_param("role")().is_some_and(|r| !r.is_empty());
-    let counted = match (shown, filtered) {
+    let (q, role) = (query_param("q")(), query_param("role")());
+    let filtered = q.as_deref().is_some_and(|q| !q.is_empty())
+        || role.as_deref().is_some_and(|r| !r.is_empty());
+    let counted = match (total, filtered) {
         (0, true) => "No members match.".to_string(),
         (1, _) => "1 member".to_string(),
-        (n, true) => format!("{n} members match"),
-        (n, false) => format!("{n} members"),
+        (n, true) => format!("{} members match", thousands(n)),
+        (n, false) => format!("{} members", thousands(n)),
     };
+    // The same search, one page on; and back to its start once past it.
+    let page_href = move |cursor: Option<&str>| {
+        let pairs: Vec<String> = [
+            ("q", q.as_deref()),
+            ("role", role.as_deref()),
+            ("cursor", cursor),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| {
+            value
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{name}={}", urlencode(v)))
+        })
+        .collect();
+        format!("/members?{}", pairs.join("&"))
+    };
+    let first = query_param("cursor")()
+        .is_some()
+        .then(|| view! { <a href=page_href(None) class=QUIET data-testid="members-first">"First page"</a> });
+    let next = next_cursor.map(|cursor| {
+        view! { <a href=page_href(Some(&cursor)) class=QUIET data-testid="members-next">"Next page"</a> }
+    });
     view! {
         <Panel title="Members">
             <p class="mb-2 text-sm text-slate-600 dark:text-slate-400" role="status" data-testid="member-count">{counted}</p>
@@ -249,6 +276,34 @@ fn MemberTable(members: Vec<MemberGrants>, roles: Vec<Role>, teams: Vec<Team>) -
                 </thead>
                 <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{rows}</tbody>
             </table>
+            <nav aria-label="Pages of members" class="mt-3 flex gap-3">{first}{next}</nav>
         </Panel>
+    }
+}
+
+/// `1204` as `1,204`.
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1204), "1,204");
+        assert_eq!(super::thousands(1_000_000), "1,000,000");
     }
 }

@@ -42,3 +42,16 @@ pub(crate) fn query_param(
     let query = use_query_map();
     move || query.read().get(name)
 }
+
+/// Percent-encodes a query value (the filter values are short, user-typed text).
+pub(crate) fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

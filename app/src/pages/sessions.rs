@@ -43,7 +43,7 @@ fn SessionsBody() -> impl IntoView {
             .map(|n| view! { <p class="mt-2 text-sm" role="status">{format!("Ended {n} other session(s).")}</p> })
     };
     let may_end_others = viewer_may(SESSIONS_END, None);
-    let members = Resource::new(|| (), |_| list_members(None, None));
+    let members = Resource::new(|| (), |_| list_members(None, None, None));
     let ended = move || {
         end_all
             .value()
@@ -177,11 +177,11 @@ fn ScriptGrants() -> impl IntoView {
     }
 }
 
-/// The org's members to pick one from, by email.
+/// The org's members (the first page, by email) to pick one from.
 #[component]
 fn MemberSelect(
     name: &'static str,
-    members: Resource<Result<Vec<foxgate_core::model::MemberGrants>, crate::error::UiError>>,
+    members: Resource<Result<foxgate_core::model::MemberPage, crate::error::UiError>>,
 ) -> impl IntoView {
     view! {
         <label class="text-sm">
@@ -192,8 +192,9 @@ fn MemberSelect(
                         members
                             .get()
                             .and_then(Result::ok)
-                            .map(|list| {
-                                list.into_iter()
+                            .map(|page| {
+                                page.members
+                                    .into_iter()
                                     .map(|m| view! { <option value=m.user_id>{m.email}</option> })
                                     .collect_view()
                             })

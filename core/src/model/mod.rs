@@ -210,8 +210,10 @@ pub struct Member {
     pub display_name: String,
 }
 
-/// Which members a list shows: `q` is a case-insensitive prefix of the email or of the name
-/// (or of a word of it); `role` a role id (built-in or custom) held anywhere in the org.
+/// Which members a list shows, and which page of them: `q` is a case-insensitive prefix of
+/// the email or of the name (or of a word of it); `role` a role id (built-in or custom) held
+/// anywhere in the org; `team` a team (slug or id) where they hold any role; `via` how they
+/// sign in. Pages go by email, continued by `cursor`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
@@ -221,6 +223,40 @@ pub struct MemberFilter {
     pub q: Option<String>,
     #[serde(default)]
     pub role: Option<String>,
+    #[serde(default)]
+    pub team: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "server", param(inline))]
+    pub via: Option<SignInWay>,
+    /// From a previous page's `next_cursor`.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// 1 to 200; default 50.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
+    pub limit: Option<u32>,
+}
+
+/// How a member signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SignInWay {
+    /// Through an identity provider.
+    Sso,
+    /// With a Foxgate password.
+    Local,
+}
+
+/// One page of members, by email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MemberPage {
+    pub members: Vec<MemberGrants>,
+    /// Pass as `cursor` for the next page; None on the last page.
+    pub next_cursor: Option<String>,
+    /// How many members the filter picks, on every page.
+    pub total: i64,
 }
 
 /// A role to give a member: org-wide (`team` absent) or for one team (slug or id).

@@ -52,56 +52,8 @@ pub struct Query<'a> {
     pub limit: i64,
 }
 
-enum Bind<'a> {
-    Text(&'a str),
-    Int(i64),
-}
-
-/// SQL with `$n` placeholders numbered as conditions are added.
-struct Sql<'a> {
-    text: String,
-    binds: Vec<Bind<'a>>,
-}
-
-impl<'a> Sql<'a> {
-    fn param(&mut self, b: Bind<'a>) -> String {
-        self.binds.push(b);
-        format!("${}", self.binds.len())
-    }
-
-    fn equals(&mut self, column: &str, value: Option<&'a str>) {
-        if let Some(v) = value {
-            let p = self.param(Bind::Text(v));
-            self.text.push_str(&format!(" AND {column} = {p}"));
-        }
-    }
-
-    /// The query with every parameter bound.
-    fn run<T>(&self) -> sqlx::query::QueryAs<'_, sqlx::Any, T, sqlx::any::AnyArguments<'_>>
-    where
-        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
-    {
-        let mut query = sqlx::query_as::<_, T>(&self.text);
-        for b in &self.binds {
-            query = match b {
-                Bind::Text(t) => query.bind(*t),
-                Bind::Int(i) => query.bind(*i),
-            };
-        }
-        query
-    }
-
-    fn within(&mut self, column: &str, values: &'a [impl AsRef<str>]) {
-        let params: Vec<String> = values
-            .iter()
-            .map(|v| self.param(Bind::Text(v.as_ref())))
-            .collect();
-        self.text
-            .push_str(&format!(" AND {column} IN ({})", params.join(", ")));
-    }
-}
-
 use super::audit::EVENT_COLUMNS as COLUMNS;
+use super::sql::{Bind, Sql};
 
 /// One page, newest first.
 pub async fn page(conn: &mut AnyConnection, q: &Query<'_>) -> sqlx::Result<Vec<EventRow>> {

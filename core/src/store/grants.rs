@@ -1,5 +1,6 @@
 //! Grants: a role given to a member at org scope or for one team.
 
+use super::sql::{Bind, Sql};
 use crate::authz::{BuiltinRole, PermissionSet};
 use sqlx::AnyConnection;
 
@@ -85,6 +86,24 @@ pub async fn of_org(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<
             .fetch_all(conn)
             .await?;
     Ok(rows)
+}
+
+/// The grants in the org of the users named (one page of members).
+pub async fn of_users(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_ids: &[String],
+) -> sqlx::Result<Vec<GrantRow>> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql {
+        text: format!("{SELECT} WHERE g.org_id = $1"),
+        binds: vec![Bind::Text(org_id)],
+    };
+    sql.within("g.user_id", user_ids);
+    sql.text.push_str(" ORDER BY g.id");
+    sql.run().fetch_all(conn).await
 }
 
 pub async fn get(

@@ -1,5 +1,6 @@
 //! Users, their local (break-glass) credentials and their org memberships.
 
+use super::sql::{Bind, Sql};
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -110,6 +111,117 @@ pub async fn members_of(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<
     .bind(org_id)
     .fetch_all(conn)
     .await
+}
+
+/// Which members a page lists: the filters the caller chose (already checked) and where the
+/// previous page ended.
+#[derive(Debug, Default)]
+pub struct MemberQuery<'a> {
+    pub org_id: &'a str,
+    /// Lowercase; a prefix of the email, the name or a word of the name.
+    pub prefix: Option<&'a str>,
+    pub role_id: Option<&'a str>,
+    pub team_id: Option<&'a str>,
+    pub via: Option<crate::model::SignInWay>,
+    /// The last email of the previous page.
+    pub after_email: Option<&'a str>,
+}
+
+/// A member as a page lists them, with their last sign-in and ways in.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberListRow {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub last_signin_at: Option<i64>,
+    pub passwords: i64,
+    pub identities: i64,
+}
+
+/// `LIKE` escaping: the caller's `%`, `_` and `\` match only themselves.
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// The `FROM … WHERE …` of a member query (without the page's start).
+fn member_conditions<'a>(q: &MemberQuery<'a>, sql: &mut Sql<'a>, patterns: &'a [String; 2]) {
+    sql.text
+        .push_str(" FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1");
+    if q.prefix.is_some() {
+        let (starts, word) = (
+            sql.param(Bind::Text(&patterns[0])),
+            sql.param(Bind::Text(&patterns[1])),
+        );
+        sql.text.push_str(&format!(
+            " AND (u.email LIKE {starts} ESCAPE '\\' OR LOWER(u.display_name) LIKE {starts} ESCAPE '\\' \
+             OR LOWER(u.display_name) LIKE {word} ESCAPE '\\')"
+        ));
+    }
+    if let Some(role) = q.role_id {
+        let p = sql.param(Bind::Text(role));
+        sql.text.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM grants g WHERE g.org_id = m.org_id AND g.user_id = m.user_id AND g.role_id = {p})"
+        ));
+    }
+    if let Some(team) = q.team_id {
+        let p = sql.param(Bind::Text(team));
+        sql.text.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM grants g WHERE g.org_id = m.org_id AND g.user_id = m.user_id AND g.team_id = {p})"
+        ));
+    }
+    match q.via {
+        Some(crate::model::SignInWay::Sso) => sql
+            .text
+            .push_str(" AND EXISTS (SELECT 1 FROM user_identities i WHERE i.user_id = m.user_id)"),
+        Some(crate::model::SignInWay::Local) => sql.text.push_str(
+            " AND EXISTS (SELECT 1 FROM local_credentials c WHERE c.user_id = m.user_id)",
+        ),
+        None => {}
+    }
+}
+
+/// `prefix%` and `% prefix%`, escaped: what the name and email conditions match.
+fn prefix_patterns(q: &MemberQuery<'_>) -> [String; 2] {
+    let escaped = like_escaped(q.prefix.unwrap_or_default());
+    [format!("{escaped}%"), format!("% {escaped}%")]
+}
+
+/// One page of members by email: `limit` rows after `q.after_email`.
+pub async fn member_page(
+    conn: &mut AnyConnection,
+    q: &MemberQuery<'_>,
+    limit: i64,
+) -> sqlx::Result<Vec<MemberListRow>> {
+    let patterns = prefix_patterns(q);
+    let mut sql = Sql {
+        text: "SELECT u.id, u.email, u.display_name, m.last_signin_at, \
+               (SELECT COUNT(*) FROM local_credentials c WHERE c.user_id = m.user_id) AS passwords, \
+               (SELECT COUNT(*) FROM user_identities i WHERE i.user_id = m.user_id) AS identities"
+            .into(),
+        binds: vec![Bind::Text(q.org_id)],
+    };
+    member_conditions(q, &mut sql, &patterns);
+    if let Some(after) = q.after_email {
+        let p = sql.param(Bind::Text(after));
+        sql.text.push_str(&format!(" AND u.email > {p}"));
+    }
+    let p = sql.param(Bind::Int(limit));
+    sql.text.push_str(&format!(" ORDER BY u.email LIMIT {p}"));
+    sql.run().fetch_all(conn).await
+}
+
+/// How many members `q` picks (the page's start aside).
+pub async fn member_count(conn: &mut AnyConnection, q: &MemberQuery<'_>) -> sqlx::Result<i64> {
+    let patterns = prefix_patterns(q);
+    let mut sql = Sql {
+        text: "SELECT COUNT(*) AS n".into(),
+        binds: vec![Bind::Text(q.org_id)],
+    };
+    member_conditions(q, &mut sql, &patterns);
+    let (n,): (i64,) = sql.run().fetch_one(conn).await?;
+    Ok(n)
 }
 
 /// What the Members page shows of a member besides their grants.

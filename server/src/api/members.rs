@@ -9,9 +9,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use foxgate_core::model::{
-    GrantView, Member, MemberFilter, MemberGrants, NewGrant, NewLocalMember,
-};
+use foxgate_core::model::{GrantView, Member, MemberFilter, MemberPage, NewGrant, NewLocalMember};
 use foxgate_core::service::members;
 use foxgate_core::use_cases as uc;
 
@@ -67,23 +65,26 @@ pub async fn grant(
     operation_id = "list_members",
     extensions(("x-permission" = json!(super::spec::needs(&[uc::MEMBERS_READ])))),
     tag = "members",
-    summary = "Members with their grants",
+    summary = "One page of members with their grants, by email",
     params(
         InOrg,
         MemberFilter
     ),
-    responses((status = 200, body = Vec<MemberGrants>))
+    responses((status = 200, body = MemberPage))
 )]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
     query: Result<Query<MemberFilter>, QueryRejection>,
-) -> Result<Json<Vec<MemberGrants>>, ApiError> {
+) -> Result<Json<MemberPage>, ApiError> {
     let Query(filter) = query.map_err(|e| {
         foxgate_core::Error::invalid(
             "query",
-            format!("{}; filters are q and role", e.body_text()),
+            format!(
+                "{}; the parameters are q, role, team, via, cursor and limit",
+                e.body_text()
+            ),
         )
     })?;
     Ok(Json(members::list(&st.services, &p, &org, &filter).await?))

@@ -21,6 +21,7 @@ mod hardening;
 mod health;
 mod live;
 mod many_servers;
+mod members;
 mod openapi;
 mod personal_tokens;
 mod proxy;

@@ -176,7 +176,7 @@ async fn an_org_always_keeps_an_owner(backend: Backend) {
             .await,
     )
     .await;
-    let me = &members.as_array().unwrap()[0];
+    let me = &members["members"][0];
     let (my_id, my_grant) = (
         me["user_id"].as_str().unwrap(),
         me["grants"][0]["id"].as_str().unwrap(),
@@ -250,7 +250,7 @@ async fn an_org_always_keeps_an_owner(backend: Backend) {
             .await,
     )
     .await;
-    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(left["members"].as_array().unwrap().len(), 1);
 }
 on_both_databases!(an_org_always_keeps_an_owner);
 

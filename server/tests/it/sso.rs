@@ -191,10 +191,13 @@ async fn okta_signs_in_provisions_and_resyncs_groups(backend: Backend) {
         .await,
     )
     .await;
-    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
-    assert_eq!(listed[0]["sso"], true, "{listed}");
-    assert_eq!(listed[0]["password"], false, "{listed}");
-    assert!(listed[0]["last_signin_at"].as_i64().is_some(), "{listed}");
+    assert_eq!(listed["members"].as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed["members"][0]["sso"], true, "{listed}");
+    assert_eq!(listed["members"][0]["password"], false, "{listed}");
+    assert!(
+        listed["members"][0]["last_signin_at"].as_i64().is_some(),
+        "{listed}"
+    );
 
     // A grant given by hand survives group sync; mapped ones follow the IdP's groups.
     let user_id = who["subject"].as_str().unwrap().to_string();

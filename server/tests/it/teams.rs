@@ -372,7 +372,7 @@ async fn members_are_found_by_name_and_role(backend: Backend) {
     sign_in(&s, "carol@acme.test").await;
 
     let emails = |found: serde_json::Value| -> Vec<String> {
-        found
+        found["members"]
             .as_array()
             .unwrap()
             .iter()
@@ -410,21 +410,28 @@ async fn members_are_found_by_name_and_role(backend: Backend) {
         emails(list("?q=car&role=owner").await.1),
         Vec::<String>::new()
     );
-    let carol_row = &all.as_array().unwrap()[0];
+    let carol_row = &all["members"][0];
     assert_eq!(carol_row["password"], true);
     assert_eq!(carol_row["sso"], false);
     assert!(
         carol_row["last_signin_at"].as_i64().is_some(),
         "{carol_row}"
     );
-    let dan_row = &all.as_array().unwrap()[1];
+    let dan_row = &all["members"][1];
     assert_eq!(
         dan_row["last_signin_at"],
         serde_json::Value::Null,
         "never signed in"
     );
 
-    let (status, refused) = list("?team=alpha").await;
+    assert_eq!(all["total"], 3);
+    assert_eq!(emails(list("?team=alpha").await.1), ["carol@acme.test"]);
+    assert_eq!(emails(list("?via=local").await.1), emails(all.clone()));
+    assert_eq!(emails(list("?via=sso").await.1), Vec::<String>::new());
+    let (status, refused) = list("?team=ghost").await;
+    assert_eq!(status, 422);
+    assert_eq!(refused["error"]["field"], "team");
+    let (status, refused) = list("?colour=red").await;
     assert_eq!(status, 422);
     assert_eq!(refused["error"]["field"], "query");
 

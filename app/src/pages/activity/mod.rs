@@ -6,7 +6,7 @@
 mod chart;
 mod live;
 
-use super::query_param;
+use super::{query_param, urlencode};
 use crate::api::events::{events_per_day, list_events};
 use crate::api::teams::list_teams;
 use crate::components::{use_summary, ConsoleFrame, LoadError, PageHeading, Panel, INPUT, QUIET};
@@ -374,17 +374,4 @@ fn recorded_value(value: &serde_json::Value) -> String {
         }
         other => plain(other),
     }
-}
-
-/// Percent-encodes a query value (the filter values are short, user-typed text).
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
