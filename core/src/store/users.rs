@@ -162,13 +162,13 @@ fn member_conditions<'a>(q: &MemberQuery<'a>, sql: &mut Sql<'a>, patterns: &'a [
     if let Some(role) = q.role_id {
         let p = sql.param(Bind::Text(role));
         sql.text.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM grants g WHERE g.org_id = m.org_id AND g.user_id = m.user_id AND g.role_id = {p})"
+            " AND m.user_id IN (SELECT g.user_id FROM grants g WHERE g.org_id = $1 AND g.role_id = {p})"
         ));
     }
     if let Some(team) = q.team_id {
         let p = sql.param(Bind::Text(team));
         sql.text.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM grants g WHERE g.org_id = m.org_id AND g.user_id = m.user_id AND g.team_id = {p})"
+            " AND m.user_id IN (SELECT g.user_id FROM grants g WHERE g.org_id = $1 AND g.team_id = {p})"
         ));
     }
     match q.via {
