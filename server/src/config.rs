@@ -114,6 +114,10 @@ options! {
     /// Live activity streams open at once in all (each user or token may hold 5). Default 500.
     #[arg(long, env = "FOXGATE_MAX_LIVE_STREAMS", global = true)]
     pub max_live_streams: Option<usize>,
+    /// Failed bearer tokens one address may present per minute before it is answered 429
+    /// (an office or a CI fleet behind one address shares it). Default 50.
+    #[arg(long, env = "FOXGATE_TOKEN_FAILURES_PER_MINUTE", global = true)]
+    pub token_failures_per_minute: Option<u32>,
     /// The DNS server domain verification asks for TXT records (`IP` or `IP:port`).
     /// Default: the first nameserver of /etc/resolv.conf.
     #[arg(long, env = "FOXGATE_DNS_RESOLVER", global = true)]
@@ -146,6 +150,8 @@ pub struct Config {
     pub audit_min_retention_days: u32,
     /// Live activity streams open at once, in all.
     pub max_live_streams: usize,
+    /// Failed bearer tokens per address per minute before 429.
+    pub token_failures_per_minute: u32,
     /// Where domain verification looks up TXT records; None: nowhere to ask.
     pub dns_resolver: Option<foxgate_core::dns::Resolver>,
     /// Pool size; None: the backend's default.
@@ -206,8 +212,14 @@ impl Config {
         if o.db_max_connections == Some(0) {
             return Err("db_max_connections must be at least 1".into());
         }
+        if o.token_failures_per_minute == Some(0) {
+            return Err("token_failures_per_minute must be at least 1".into());
+        }
         Ok(Config {
             db_max_connections: o.db_max_connections,
+            token_failures_per_minute: o
+                .token_failures_per_minute
+                .unwrap_or(foxgate_core::service::limiter::DEFAULT_TOKEN_FAILURES_PER_MINUTE),
             dns_resolver,
             max_live_streams: o.max_live_streams.unwrap_or(500),
             trusted_proxies,

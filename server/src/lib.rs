@@ -61,6 +61,7 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
         .with_audit_min_retention_days(config.audit_min_retention_days)
         .with_dns_resolver(config.dns_resolver)
         .with_token_cache(config.token_cache)
+        .with_token_failures_per_minute(config.token_failures_per_minute)
         .with_public_url(&config.public_origin);
     let sessions = session_store::SqlSessionStore::new(db, services.keys.clone());
     let state = AppState::new(

@@ -20,6 +20,9 @@ pub struct OncePerMinute(RwLock<HashMap<[u8; 16], Instant>>);
 /// Keys [`OncePerMinute`] remembers at most.
 const MAX_REMEMBERED: usize = 100_000;
 
+/// Failed bearer tokens an address may present in a minute unless configured otherwise.
+pub const DEFAULT_TOKEN_FAILURES_PER_MINUTE: u32 = 50;
+
 fn hashed(text: &str) -> [u8; 16] {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(text.as_bytes());
@@ -167,10 +170,15 @@ impl FailureLimiter {
         ])
     }
 
-    /// 50 failed bearer tokens per address per minute. Not per token: token ids are public,
-    /// so a per-token limit would let anyone lock out someone else's token.
+    /// 50 failed bearer tokens per address per minute (see [`Self::bearer_per_minute`]).
     pub fn bearer() -> Self {
-        Self::per_address(50, Duration::from_secs(60))
+        Self::bearer_per_minute(DEFAULT_TOKEN_FAILURES_PER_MINUTE)
+    }
+
+    /// `max` failed bearer tokens per address per minute. Not per token: token ids are
+    /// public, so a per-token limit would let anyone lock out someone else's token.
+    pub fn bearer_per_minute(max: u32) -> Self {
+        Self::per_address(max, Duration::from_secs(60))
     }
 
     /// 60 single sign-on starts per address per minute: each start keeps a pending sign-in

@@ -126,6 +126,12 @@ impl Services {
     }
 
     /// The public URL people reach Foxgate at, which the SSO redirect URI is built from.
+    /// Failed bearer tokens an address may present per minute before it is answered 429.
+    pub fn with_token_failures_per_minute(mut self, max: u32) -> Self {
+        self.limits.token_failures = limiter::FailureLimiter::bearer_per_minute(max);
+        self
+    }
+
     pub fn with_public_url(mut self, public_url: &str) -> Self {
         self.public_url = public_url.trim_end_matches('/').to_string();
         self.sso_redirect_uri = format!("{}/sso/callback", self.public_url);

@@ -145,6 +145,7 @@ impl TestServer {
             // another (a hold-and-wait that exhausts the pool under concurrent load) then
             // fails its test at once instead of only in production under load.
             db_max_connections: Some(1),
+            token_failures_per_minute: 50,
         };
         configure(&mut config);
         let foxgate = foxgate_server::assemble(config).unwrap();
