@@ -41,6 +41,19 @@ impl TokenKind {
         }
     }
 
+    /// The kind's word in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Team => "team",
+            Self::OrgAdmin => "org_admin",
+            Self::Personal => "personal",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
     fn from_prefix(prefix: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.prefix() == prefix)
     }

@@ -14,7 +14,8 @@ from foxgate_client import AuthenticatedClient
 from foxgate_client.api.events import list_events
 from foxgate_client.api.teams import list_teams
 from foxgate_client.api.tokens import mint_token
-from foxgate_client.models import CreatedToken, EventPage, NewToken, TokenKind
+from foxgate_client.models import CreatedToken, EventPage, NewToken, TeamPage, TokenKind
+from foxgate_client.types import UNSET
 
 url, org = os.environ["FOXGATE_URL"], os.environ["FOXGATE_ORG"]
 admin = AuthenticatedClient(
@@ -29,8 +30,15 @@ minted = mint_token.sync(
 assert isinstance(minted, CreatedToken), minted
 
 reader = AuthenticatedClient(base_url=url, token=minted.token, raise_on_unexpected_status=True)
-teams = list_teams.sync(org, client=reader)
-assert isinstance(teams, list), teams
+# Walk the teams one per page, as a program would page through thousands.
+teams, cursor = [], UNSET
+while True:
+    team_page = list_teams.sync(org, client=reader, limit=1, cursor=cursor)
+    assert isinstance(team_page, TeamPage), team_page
+    teams.extend(team_page.teams)
+    if not team_page.next_cursor:
+        break
+    cursor = team_page.next_cursor
 
 page = list_events.sync(org, client=admin, action="token.created")
 assert isinstance(page, EventPage), page

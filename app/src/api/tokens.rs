@@ -8,15 +8,29 @@
 #[cfg(feature = "ssr")]
 use super::door;
 use crate::error::UiError;
-use foxgate_core::model::{CreatedToken, TokenInfo};
+use foxgate_core::model::{CreatedToken, TokenPage};
 use leptos::prelude::*;
 
-/// `team` and `status` empty mean every team and every status.
+/// One page of tokens; an empty filter value means any.
 #[server(prefix = "/fn", endpoint = "list_tokens")]
-pub async fn list_tokens(team: String, status: String) -> Result<Vec<TokenInfo>, UiError> {
+pub async fn list_tokens(
+    q: Option<String>,
+    team: Option<String>,
+    status: Option<String>,
+    kind: Option<String>,
+    cursor: Option<String>,
+) -> Result<TokenPage, UiError> {
     let filter = foxgate_core::model::TokenFilter {
-        team: Some(team).filter(|t| !t.is_empty()),
-        status: foxgate_core::model::TokenStatus::parse(&status),
+        q,
+        team: team.filter(|t| !t.is_empty()),
+        status: status
+            .as_deref()
+            .and_then(foxgate_core::model::TokenStatus::parse),
+        kind: kind
+            .as_deref()
+            .and_then(foxgate_core::token::TokenKind::parse),
+        cursor,
+        ..Default::default()
     };
     door::serve!(foxgate_core::service::tokens::list, &filter)
 }

@@ -5,14 +5,18 @@ mod feedback;
 #[cfg(feature = "hydrate")]
 pub mod field_marks;
 mod frame;
+mod paging;
 mod permission_grid;
+mod team_picker;
 
 pub use copy::{CopyButton, Copyable};
 pub use feedback::{
     clear_on_success, failure, success, successes, ActionDone, ActionError, Failure,
 };
 pub use frame::{use_summary, viewer_may, ConsoleFrame, PageHeading, Panel};
+pub use paging::{counted, ListSearch, Pager};
 pub use permission_grid::PermissionGrid;
+pub use team_picker::TeamPicker;
 
 use foxgate_core::model::{ConsoleSummary, Org};
 use leptos::prelude::*;

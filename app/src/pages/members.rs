@@ -3,15 +3,15 @@
 
 use crate::api::members::{list_members, CreateMember, GrantRole};
 use crate::api::roles::list_roles;
-use crate::api::teams::list_teams;
 use crate::components::{
-    clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError, AppWords,
-    ConsoleFrame, LoadError, PageHeading, Panel, Submit, INPUT, QUIET,
+    clear_on_success, counted, failure, success, successes, viewer_may, ActionDone, ActionError,
+    AppWords, ConsoleFrame, ListSearch, LoadError, PageHeading, Pager, Panel, Submit, TeamPicker,
+    INPUT, QUIET,
 };
 use crate::pages::confirm_href;
-use crate::pages::{query_param, urlencode};
+use crate::pages::query_param;
 use foxgate_core::model::Doomed;
-use foxgate_core::model::{format_utc, Member, MemberGrants, MemberPage, Role, Team};
+use foxgate_core::model::{format_utc, GrantView, Member, MemberGrants, MemberPage, Role};
 use foxgate_core::use_cases::{MEMBERS_CREATE, MEMBERS_REMOVE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,11 +36,12 @@ fn MembersBody() -> impl IntoView {
     let data = Resource::new(
         move || (q(), role(), cursor(), created.get(), granted.get()),
         |(q, role, cursor, _, _)| async move {
-            let (members, roles, teams) =
-                futures_join(list_members(q, role, cursor), list_roles(), list_teams()).await;
-            Ok::<_, crate::error::UiError>((members?, roles?, teams?))
+            let (members, roles) = futures::join!(list_members(q, role, cursor), list_roles());
+            Ok::<_, crate::error::UiError>((members?, roles?))
         },
     );
+    // The search form's role choices, loaded apart so the form stays put while typing.
+    let roles = Resource::new(|| (), |_| list_roles());
     let may_create = viewer_may(MEMBERS_CREATE, None);
     let form = NodeRef::<leptos::html::Form>::new();
     clear_on_success(create, form);
@@ -61,14 +62,14 @@ fn MembersBody() -> impl IntoView {
                 </ActionForm>
             </Panel>
         </Show>
+        <MemberSearch roles />
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
                 data.get()
                     .map(|result| match result {
-                        Ok((page, roles, teams)) => view! {
-                            <GrantForm grant members=page.members.clone() roles=roles.clone() teams=teams.clone() />
-                            <MemberSearch roles=roles.clone() />
-                            <MemberTable page roles teams />
+                        Ok((page, roles)) => view! {
+                            <GrantForm grant members=page.members.clone() roles=roles.clone() />
+                            <MemberTable page roles />
                         }
                         .into_any(),
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
@@ -78,22 +79,12 @@ fn MembersBody() -> impl IntoView {
     }
 }
 
-/// Runs three server calls at once.
-async fn futures_join<A, B, C>(
-    a: impl std::future::Future<Output = A>,
-    b: impl std::future::Future<Output = B>,
-    c: impl std::future::Future<Output = C>,
-) -> (A, B, C) {
-    let (a, (b, c)) = futures::join!(a, async { futures::join!(b, c) });
-    (a, b, c)
-}
-
+/// Gives a role to one of the members the page shows: search first to find someone.
 #[component]
 fn GrantForm(
     grant: ServerAction<GrantRole>,
     members: Vec<MemberGrants>,
     roles: Vec<Role>,
-    teams: Vec<Team>,
 ) -> impl IntoView {
     view! {
         <Panel title="Give a role">
@@ -111,45 +102,45 @@ fn GrantForm(
                     </select>
                 </label>
                 <label class="text-sm">
-                    "Where"
-                    <select name="team" class=INPUT>
-                        <option value="">"Whole organization"</option>
-                        {teams.into_iter().map(|t| view! { <option value=t.id>{format!("Team {}", t.name)}</option> }).collect_view()}
-                    </select>
+                    "Team (blank: whole organization)" <TeamPicker name="team" id="grant-team" placeholder="whole organization" />
                 </label>
                 <Submit pending=grant.pending() label="Give role" />
             </ActionForm>
+            <p class="mt-2 text-xs text-slate-600 dark:text-slate-400">"The members listed below can be picked: search to find someone."</p>
         </Panel>
     }
 }
 
 /// Search by email or name, and filter by role: a GET form, so it works without JavaScript
-/// and the URL says what is shown.
+/// and the URL says what is shown; with JavaScript the list follows the typing.
 #[component]
-fn MemberSearch(roles: Vec<Role>) -> impl IntoView {
+fn MemberSearch(roles: Resource<Result<Vec<Role>, crate::error::UiError>>) -> impl IntoView {
     let (q, role) = (query_param("q"), query_param("role"));
-    let chosen = role().unwrap_or_default();
     view! {
-        <form method="get" action="/members" role="search" class="mb-3 flex flex-wrap items-end gap-3" data-testid="member-search">
+        <ListSearch path="/members" testid="member-search" clear="Show everyone">
             <label class="text-sm">
-                "Email or name" <input type="search" name="q" value=q().unwrap_or_default() class=INPUT placeholder="e.g. carol" />
+                "Email or name" <input type="search" name="q" value=move || q().unwrap_or_default() class=INPUT placeholder="e.g. carol" maxlength="254" />
             </label>
             <label class="text-sm">
                 "Role"
                 <select name="role" class=INPUT>
                     <option value="">"Any role"</option>
-                    {roles
-                        .into_iter()
-                        .map(|r| {
-                            let selected = r.id == chosen;
-                            view! { <option value=r.id selected=selected>{r.name}</option> }
-                        })
-                        .collect_view()}
+                    <Suspense fallback=|| ()>
+                        {move || {
+                            let chosen = role().unwrap_or_default();
+                            roles.get().and_then(Result::ok).map(|list| {
+                                list.into_iter()
+                                    .map(|r| {
+                                        let selected = r.id == chosen;
+                                        view! { <option value=r.id selected=selected>{r.name}</option> }
+                                    })
+                                    .collect_view()
+                            })
+                        }}
+                    </Suspense>
                 </select>
             </label>
-            <button type="submit" class=QUIET>"Search"</button>
-            <a href="/members" class="text-sm text-orange-700 underline dark:text-orange-400">"Show everyone"</a>
-        </form>
+        </ListSearch>
     }
 }
 
@@ -163,25 +154,24 @@ fn ways_in(m: &MemberGrants) -> impl IntoView {
 }
 
 #[component]
-fn MemberTable(page: MemberPage, roles: Vec<Role>, teams: Vec<Team>) -> impl IntoView {
+fn MemberTable(page: MemberPage, roles: Vec<Role>) -> impl IntoView {
     let MemberPage {
         members,
         next_cursor,
         total,
     } = page;
     let may_remove = viewer_may(MEMBERS_REMOVE, None);
-    let role = move |id: &str| {
-        roles.iter().find(|r| r.id == id).map_or_else(
-            || (id.to_string(), Vec::new()),
-            |r| (r.name.clone(), r.permissions.clone()),
-        )
-    };
-    let place = move |team: &Option<String>| match team {
-        None => "whole organization".to_string(),
-        Some(id) => teams
+    let words = move |id: &str| {
+        roles
             .iter()
-            .find(|t| &t.id == id)
-            .map_or_else(|| id.clone(), |t| format!("team {}", t.name)),
+            .find(|r| r.id == id)
+            .map(|r| r.permissions.clone())
+            .unwrap_or_default()
+    };
+    let place = |g: &GrantView| match (&g.team_id, &g.team_name) {
+        (None, _) => "whole organization".to_string(),
+        (Some(_), Some(name)) => format!("team {name}"),
+        (Some(id), None) => format!("team {id}"),
     };
     let rows = members
         .into_iter()
@@ -190,8 +180,8 @@ fn MemberTable(page: MemberPage, roles: Vec<Role>, teams: Vec<Team>) -> impl Int
                 .grants
                 .iter()
                 .map(|g| {
-                    let (name, words) = role(&g.role);
-                    let label = format!("{name} · {}", place(&g.team_id));
+                    let words = words(&g.role);
+                    let label = format!("{} · {}", g.role_name, place(g));
                     let revoke_label = format!("Revoke {label} from {}", m.email);
                     let id = g.id.clone();
                     view! {
@@ -234,37 +224,14 @@ fn MemberTable(page: MemberPage, roles: Vec<Role>, teams: Vec<Team>) -> impl Int
     let (q, role) = (query_param("q")(), query_param("role")());
     let filtered = q.as_deref().is_some_and(|q| !q.is_empty())
         || role.as_deref().is_some_and(|r| !r.is_empty());
-    let counted = match (total, filtered) {
-        (0, true) => "No members match.".to_string(),
-        (1, _) => "1 member".to_string(),
-        (n, true) => format!("{} members match", thousands(n)),
-        (n, false) => format!("{} members", thousands(n)),
-    };
-    // The same search, one page on; and back to its start once past it.
-    let page_href = move |cursor: Option<&str>| {
-        let pairs: Vec<String> = [
-            ("q", q.as_deref()),
-            ("role", role.as_deref()),
-            ("cursor", cursor),
-        ]
-        .into_iter()
-        .filter_map(|(name, value)| {
-            value
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{name}={}", urlencode(v)))
-        })
-        .collect();
-        format!("/members?{}", pairs.join("&"))
-    };
-    let first = query_param("cursor")()
-        .is_some()
-        .then(|| view! { <a href=page_href(None) class=QUIET data-testid="members-first">"First page"</a> });
-    let next = next_cursor.map(|cursor| {
-        view! { <a href=page_href(Some(&cursor)) class=QUIET data-testid="members-next">"Next page"</a> }
-    });
+    let count = counted(&total, "member", "members", filtered);
+    let kept = vec![
+        ("q", q.unwrap_or_default()),
+        ("role", role.unwrap_or_default()),
+    ];
     view! {
         <Panel title="Members">
-            <p class="mb-2 text-sm text-slate-600 dark:text-slate-400" role="status" data-testid="member-count">{counted}</p>
+            <p class="mb-2 text-sm text-slate-600 dark:text-slate-400" role="status" data-testid="member-count">{count}</p>
             <table class="w-full text-left text-sm" data-testid="members-table">
                 <thead>
                     <tr class="text-xs uppercase text-slate-600 dark:text-slate-400">
@@ -276,34 +243,7 @@ fn MemberTable(page: MemberPage, roles: Vec<Role>, teams: Vec<Team>) -> impl Int
                 </thead>
                 <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{rows}</tbody>
             </table>
-            <nav aria-label="Pages of members" class="mt-3 flex gap-3">{first}{next}</nav>
+            <Pager path="/members" label="Pages of members" testid="members" kept next_cursor />
         </Panel>
-    }
-}
-
-/// `1204` as `1,204`.
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    if n < 0 {
-        out.insert(0, '-');
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn counts_are_grouped_by_thousands() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(1204), "1,204");
-        assert_eq!(super::thousands(1_000_000), "1,000,000");
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::api::roles::list_roles;
 use crate::api::teams::team_detail;
-use crate::components::{ConsoleFrame, LoadError, Panel};
+use crate::components::{counted, ConsoleFrame, ListSearch, LoadError, Pager, Panel, INPUT};
+use crate::pages::query_param;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -10,10 +11,11 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn TeamDetail() -> impl IntoView {
     let params = use_params_map();
+    let (q, cursor) = (query_param("q"), query_param("cursor"));
     let data = Resource::new(
-        move || params.read().get("team").unwrap_or_default(),
-        |team| async move {
-            let (detail, roles) = futures::join!(team_detail(team), list_roles());
+        move || (params.read().get("team").unwrap_or_default(), q(), cursor()),
+        |(team, q, cursor)| async move {
+            let (detail, roles) = futures::join!(team_detail(team, q, cursor), list_roles());
             // Role names are a nicety: without permission to read roles, show their ids.
             Ok::<_, crate::error::UiError>((detail?, roles.unwrap_or_default()))
         },
@@ -25,14 +27,16 @@ pub fn TeamDetail() -> impl IntoView {
                 {move || {
                     data.get()
                         .map(|result| match result {
-                            Ok(((team, members), roles)) => {
-                                let role_name = move |id: &str| {
-                                    roles.iter().find(|r| r.id == id).map_or_else(|| id.to_string(), |r| r.name.clone())
-                                };
-                                let rows = members
+                            Ok(((team, page), roles)) => {
+                                let role_name = move |id: &str| roles.iter().find(|r| r.id == id).map(|r| r.name.clone());
+                                let filtered = q().is_some_and(|q| !q.is_empty());
+                                let count = counted(&page.total, "member", "members", filtered);
+                                let path = format!("/teams/{}", team.slug);
+                                let rows = page
+                                    .members
                                     .into_iter()
                                     .map(|m| {
-                                        let held = m.grants.iter().map(|g| role_name(&g.role)).collect::<Vec<_>>().join(", ");
+                                        let held = m.grants.iter().map(|g| role_name(&g.role).unwrap_or_else(|| g.role_name.clone())).collect::<Vec<_>>().join(", ");
                                         view! {
                                             <tr>
                                                 <td class="py-2">{m.display_name}</td>
@@ -46,9 +50,12 @@ pub fn TeamDetail() -> impl IntoView {
                                     <h1 class="text-2xl font-semibold">{team.name}</h1>
                                     <p class="mt-1 mb-6 font-mono text-sm text-slate-600 dark:text-slate-400">{team.slug}</p>
                                     <Panel title="Members of this team">
+                                        <TeamMemberSearch path=path.clone() />
+                                        <p class="mb-2 text-sm text-slate-600 dark:text-slate-400" role="status" data-testid="team-member-count">{count}</p>
                                         <table class="w-full text-left text-sm" data-testid="team-members">
                                             <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{rows}</tbody>
                                         </table>
+                                        <Pager path=path label="Pages of the team's members" testid="team-members" kept=vec![("q", q().unwrap_or_default())] next_cursor=page.next_cursor />
                                     </Panel>
                                 }
                                 .into_any()
@@ -58,5 +65,18 @@ pub fn TeamDetail() -> impl IntoView {
                 }}
             </Suspense>
         </ConsoleFrame>
+    }
+}
+
+/// Search the team's members by email or name.
+#[component]
+fn TeamMemberSearch(path: String) -> impl IntoView {
+    let q = query_param("q");
+    view! {
+        <ListSearch path=path testid="team-member-search" clear="Show every member">
+            <label class="text-sm">
+                "Email or name" <input type="search" name="q" value=move || q().unwrap_or_default() class=INPUT maxlength="254" />
+            </label>
+        </ListSearch>
     }
 }

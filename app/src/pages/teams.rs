@@ -3,10 +3,10 @@
 
 use crate::api::teams::{list_teams, CreateTeam, RenameTeam};
 use crate::components::{
-    clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError,
-    ConsoleFrame, LoadError, PageHeading, Panel, Submit, INPUT, QUIET,
+    clear_on_success, counted, failure, success, successes, viewer_may, ActionDone, ActionError,
+    ConsoleFrame, ListSearch, LoadError, PageHeading, Pager, Panel, Submit, INPUT, QUIET,
 };
-use crate::pages::confirm_href;
+use crate::pages::{confirm_href, query_param};
 use foxgate_core::model::Doomed;
 use foxgate_core::model::Team;
 use foxgate_core::use_cases::{TEAMS_CREATE, TEAMS_DELETE, TEAMS_UPDATE};
@@ -29,7 +29,11 @@ fn TeamsBody() -> impl IntoView {
     let create = ServerAction::<CreateTeam>::new();
     let rename = ServerAction::<RenameTeam>::new();
     let (created, renamed) = (successes(create), successes(rename));
-    let teams = Resource::new(move || (created.get(), renamed.get()), |_| list_teams());
+    let (q, cursor) = (query_param("q"), query_param("cursor"));
+    let teams = Resource::new(
+        move || (q(), cursor(), created.get(), renamed.get()),
+        |(q, cursor, _, _)| list_teams(q, cursor),
+    );
     let may_create = viewer_may(TEAMS_CREATE, None);
     let form = NodeRef::<leptos::html::Form>::new();
     clear_on_success(create, form);
@@ -48,27 +52,38 @@ fn TeamsBody() -> impl IntoView {
             </Panel>
         </Show>
         <Panel title="Teams">
+            <ListSearch path="/teams" testid="team-search" clear="Show every team">
+                <label class="text-sm">
+                    "Name or slug" <input type="search" name="q" value=move || q().unwrap_or_default() class=INPUT placeholder="e.g. pay" maxlength="100" />
+                </label>
+            </ListSearch>
             <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
                 {move || {
                     teams
                         .get()
                         .map(|result| match result {
-                            Ok(list) if list.is_empty() => view! { <p class="text-sm text-slate-600 dark:text-slate-400">"No teams yet."</p> }.into_any(),
-                            Ok(list) => view! {
-                                <table class="w-full text-left text-sm" data-testid="teams-table">
-                                    <thead>
-                                        <tr class="text-xs uppercase text-slate-600 dark:text-slate-400">
-                                            <th class="py-2">"Name"</th>
-                                            <th class="py-2">"Slug"</th>
-                                            <th class="py-2"></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
-                                        {list.into_iter().map(|team| view! { <TeamRow team rename /> }).collect_view()}
-                                    </tbody>
-                                </table>
+                            Ok(page) => {
+                                let filtered = q().is_some_and(|q| !q.is_empty());
+                                view! {
+                                    <p class="mb-2 text-sm text-slate-600 dark:text-slate-400" role="status" data-testid="team-count">
+                                        {counted(&page.total, "team", "teams", filtered)}
+                                    </p>
+                                    <table class="w-full text-left text-sm" data-testid="teams-table">
+                                        <thead>
+                                            <tr class="text-xs uppercase text-slate-600 dark:text-slate-400">
+                                                <th class="py-2">"Name"</th>
+                                                <th class="py-2">"Slug"</th>
+                                                <th class="py-2"></th>
+                                            </tr>
+                                        </thead>
+                                        <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
+                                            {page.teams.into_iter().map(|team| view! { <TeamRow team rename /> }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                    <Pager path="/teams" label="Pages of teams" testid="teams" kept=vec![("q", q().unwrap_or_default())] next_cursor=page.next_cursor />
+                                }
+                                .into_any()
                             }
-                            .into_any(),
                             Err(e) => view! { <LoadError error=e /> }.into_any(),
                         })
                 }}

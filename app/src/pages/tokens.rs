@@ -2,20 +2,18 @@
 //! filters, regenerate, revoke.
 
 use crate::api::roles::list_roles;
-use crate::api::teams::list_teams;
 use crate::api::tokens::{list_tokens, new_submission, take_new_token, CreateToken, RotateToken};
 use crate::components::{
-    failure, successes, use_summary, ActionError, AppWords, ConsoleFrame, CopyButton, LoadError,
-    PageHeading, Panel, PermissionGrid, Submit, BUTTON, INPUT, QUIET,
+    counted, failure, successes, use_summary, ActionError, AppWords, ConsoleFrame, CopyButton,
+    ListSearch, LoadError, PageHeading, Pager, Panel, PermissionGrid, Submit, TeamPicker, BUTTON,
+    INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use crate::pages::query_param;
 use foxgate_core::authz::application::is_app_word;
 use foxgate_core::authz::{BuiltinRole, Grants, Permission};
 use foxgate_core::model::Doomed;
-use foxgate_core::model::{
-    format_utc, CreatedToken, Role, Team, TokenInfo, TokenMode, TokenStatus,
-};
+use foxgate_core::model::{format_utc, CreatedToken, Role, TokenMode, TokenPage, TokenStatus};
 use foxgate_core::token::TokenKind;
 use foxgate_core::use_cases::TOKENS_CREATE;
 use leptos::prelude::*;
@@ -35,9 +33,8 @@ pub fn Tokens() -> impl IntoView {
 /// Everything the page shows, loaded together.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct PageData {
-    tokens: Vec<TokenInfo>,
+    tokens: TokenPage,
     roles: Vec<Role>,
-    teams: Vec<Team>,
     /// A secret minted by a plain form post, handed over through the session once.
     flashed: Option<CreatedToken>,
     /// The mint form's one-time key, new after each mint.
@@ -48,28 +45,31 @@ struct PageData {
 fn TokensBody() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let rotate = ServerAction::<RotateToken>::new();
-    let (team, status) = (query_param("team"), query_param("status"));
+    let (q, team, status, kind_filter, cursor) = (
+        query_param("q"),
+        query_param("team"),
+        query_param("status"),
+        query_param("kind"),
+        query_param("cursor"),
+    );
     let (minted, rotated) = (successes(create), successes(rotate));
     let data = Resource::new(
         move || {
             (
-                team().unwrap_or_default(),
-                status().unwrap_or_default(),
+                (q(), team(), status(), kind_filter(), cursor()),
                 minted.get() + rotated.get(),
             )
         },
-        |(team, status, _)| async move {
-            let (tokens, roles, teams, flashed, submission) = futures::join!(
-                list_tokens(team, status),
+        |((q, team, status, kind, cursor), _)| async move {
+            let (tokens, roles, flashed, submission) = futures::join!(
+                list_tokens(q, team, status, kind, cursor),
                 list_roles(),
-                list_teams(),
                 take_new_token(),
                 new_submission()
             );
             Ok::<_, crate::error::UiError>(PageData {
                 tokens: tokens?,
                 roles: roles.unwrap_or_default(),
-                teams: teams.unwrap_or_default(),
                 flashed: flashed.unwrap_or_default(),
                 submission: submission?,
             })
@@ -94,7 +94,7 @@ fn TokensBody() -> impl IntoView {
         <ActionError message=failure(create) />
         <ActionError message=failure(rotate) />
         <NewSecret created=latest />
-        <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
+        <Suspense fallback=|| ()>
             {move || {
                 let policy = summary
                     .get()
@@ -105,11 +105,19 @@ fn TokensBody() -> impl IntoView {
                     .map(|(result, (grants, held_apps, lifetime))| match result {
                         Ok(page) => view! {
                             <NewSecret created=Signal::stored(page.flashed.clone()) />
-                            <MintForm create kind grants held_apps roles=page.roles.clone() teams=page.teams.clone() lifetime submission=page.submission.clone() />
-                            <Filters teams=page.teams.clone() />
-                            <TokenTable tokens=page.tokens roles=page.roles teams=page.teams rotate />
+                            <MintForm create kind grants held_apps roles=page.roles.clone() lifetime submission=page.submission.clone() />
                         }
                         .into_any(),
+                        Err(_) => ().into_any(),
+                    })
+            }}
+        </Suspense>
+        <Filters />
+        <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
+            {move || {
+                data.get()
+                    .map(|result| match result {
+                        Ok(page) => view! { <TokenTable page=page.tokens roles=page.roles rotate /> }.into_any(),
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
                     })
             }}
@@ -212,7 +220,6 @@ fn MintForm(
     /// The viewer's applications' permissions (`@team:` marks those held in one team).
     held_apps: Vec<String>,
     roles: Vec<Role>,
-    teams: Vec<Team>,
     lifetime: Option<u32>,
     submission: String,
 ) -> impl IntoView {
@@ -286,9 +293,7 @@ fn MintForm(
                     {team_tokens.then(|| view! {
                         <label class=move || format!("text-sm {}", shown(&["team"])())>
                             "Team (team tokens)"
-                            <select name="team" class=INPUT>
-                                {teams.into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
-                            </select>
+                            <TeamPicker name="team" id="mint-team" />
                         </label>
                     })}
                     <label class="text-sm">
@@ -365,23 +370,32 @@ fn MintForm(
     }
 }
 
-/// Narrows the list by team and status: a plain GET form, so it works without JavaScript.
+/// Narrows the list by name, kind, team and status: a GET form, so it works without
+/// JavaScript; with it, the list follows the typing.
 #[component]
-fn Filters(teams: Vec<Team>) -> impl IntoView {
-    let (team, status) = (query_param("team"), query_param("status"));
-    let chosen_team = team().unwrap_or_default();
+fn Filters() -> impl IntoView {
+    let (q, team, status, kind) = (
+        query_param("q"),
+        query_param("team"),
+        query_param("status"),
+        query_param("kind"),
+    );
     let chosen_status = status().unwrap_or_default();
+    let chosen_kind = kind().unwrap_or_default();
     view! {
-        <form method="get" action="/tokens" class="mb-3 flex flex-wrap items-end gap-3" data-testid="token-filters">
+        <ListSearch path="/tokens" testid="token-filters" clear="Show every token">
             <label class="text-sm">
-                "Team"
-                <select name="team" class=INPUT>
+                "Name" <input type="search" name="q" value=move || q().unwrap_or_default() class=INPUT placeholder="e.g. ci-" maxlength="100" />
+            </label>
+            <label class="text-sm">
+                "Kind"
+                <select name="kind" class=INPUT>
                     <option value="">"All"</option>
-                    {teams.into_iter().map(|t| {
-                        let selected = t.id == chosen_team || t.slug == chosen_team;
-                        view! { <option value=t.slug selected=selected>{t.name}</option> }
-                    }).collect_view()}
+                    {TokenKind::ALL.into_iter().map(|k| view! { <option value=k.as_str() selected=k.as_str() == chosen_kind>{kind_label(k)}</option> }).collect_view()}
                 </select>
+            </label>
+            <label class="text-sm">
+                "Team" <TeamPicker name="team" id="filter-team" value=team().unwrap_or_default() placeholder="any team" />
             </label>
             <label class="text-sm">
                 "Status"
@@ -390,8 +404,7 @@ fn Filters(teams: Vec<Team>) -> impl IntoView {
                     {TokenStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=s.as_str() == chosen_status>{s.as_str()}</option> }).collect_view()}
                 </select>
             </label>
-            <button type="submit" class=QUIET>"Filter"</button>
-        </form>
+        </ListSearch>
     }
 }
 
@@ -405,18 +418,16 @@ fn kind_label(kind: TokenKind) -> &'static str {
 
 #[component]
 fn TokenTable(
-    tokens: Vec<TokenInfo>,
+    page: TokenPage,
     roles: Vec<Role>,
-    teams: Vec<Team>,
     rotate: ServerAction<RotateToken>,
 ) -> impl IntoView {
-    let team_name = |id: &str| {
-        teams
-            .iter()
-            .find(|t| t.id == id)
-            .map_or_else(|| id.to_string(), |t| t.name.clone())
-    };
-    let rows = tokens
+    let filters =
+        ["q", "team", "status", "kind"].map(|name| (name, query_param(name)().unwrap_or_default()));
+    let filtered = filters.iter().any(|(_, v)| !v.is_empty());
+    let count = counted(&page.total, "token", "tokens", filtered);
+    let rows = page
+        .tokens
         .into_iter()
         .map(|t| {
             let live = t.status == TokenStatus::Active;
@@ -448,7 +459,7 @@ fn TokenTable(
                     <td class="py-2 pr-2">
                         {kind_label(t.kind)}
                         {mode}
-                        <span class="block text-xs text-slate-600 dark:text-slate-400">{t.team_id.as_deref().map(&team_name).unwrap_or_default()}</span>
+                        <span class="block text-xs text-slate-600 dark:text-slate-400">{t.team_name.clone().or(t.team_id.clone()).unwrap_or_default()}</span>
                     </td>
                     <td class="py-2 pr-2 text-xs">{powers} <AppWords words /></td>
                     <td class="py-2 text-xs" data-testid="token-created">
@@ -489,6 +500,7 @@ fn TokenTable(
         .collect_view();
     view! {
         <Panel title="Tokens">
+            <p class="mb-2 text-sm text-slate-600 dark:text-slate-400" role="status" data-testid="token-count">{count}</p>
             <div class="overflow-x-auto">
             <table class="w-full text-left text-sm" data-testid="tokens-table">
                 <thead>
@@ -506,6 +518,7 @@ fn TokenTable(
                 <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{rows}</tbody>
             </table>
             </div>
+            <Pager path="/tokens" label="Pages of tokens" testid="tokens" kept=filters.to_vec() next_cursor=page.next_cursor />
         </Panel>
     }
 }

@@ -9,5 +9,5 @@ mod role;
 
 pub use application::{AppGrants, AppPermission, Restriction, Vocabulary};
 pub use permission::{Action, Permission, PermissionSet, Resource};
-pub use principal::{AuthKind, Grants, Identity, Principal, RequestContext, Scope};
+pub use principal::{AuthKind, Grants, Identity, Principal, Reach, RequestContext, Scope};
 pub use role::{builtin_roles_table, BuiltinRole};

@@ -59,6 +59,13 @@ pub struct RequestContext {
     pub session: Option<String>,
 }
 
+/// Where a permission is held, so a list can pick in SQL what its reader may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    Everywhere,
+    Teams(Vec<String>),
+}
+
 /// Resolved grants: the org-wide set plus one set per team, with the roles they came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
@@ -125,6 +132,21 @@ impl Grants {
             *set = set.intersection(allowed);
         }
         self.roles.clear();
+    }
+
+    /// Where `p` is held: everywhere (an org-wide grant) or in these teams only (sorted).
+    pub fn reach(&self, p: Permission) -> Reach {
+        if self.org.contains(p) {
+            Reach::Everywhere
+        } else {
+            Reach::Teams(
+                self.teams
+                    .iter()
+                    .filter(|(_, set)| set.contains(p))
+                    .map(|(team, _)| team.clone())
+                    .collect(),
+            )
+        }
     }
 
     pub fn team_sets(&self) -> &[(String, PermissionSet)] {

@@ -255,8 +255,8 @@ pub struct MemberPage {
     pub members: Vec<MemberGrants>,
     /// Pass as `cursor` for the next page; None on the last page.
     pub next_cursor: Option<String>,
-    /// How many members the filter picks, on every page.
-    pub total: i64,
+    #[serde(flatten)]
+    pub total: Total,
 }
 
 /// A role to give a member: org-wide (`team` absent) or for one team (slug or id).
@@ -276,7 +276,10 @@ pub struct GrantView {
     pub id: String,
     pub user_id: String,
     pub role: String,
+    /// The role's name as shown.
+    pub role_name: String,
     pub team_id: Option<String>,
+    pub team_name: Option<String>,
 }
 
 /// A role as listed: built-in ones are read-only.
@@ -494,15 +497,101 @@ impl TokenStatus {
     }
 }
 
-/// Which tokens a list shows: all when a field is None.
+/// Which tokens a list shows (all when a field is None), and which page of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct TokenFilter {
+    /// A prefix of the token's name, any letter case.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", param(max_length = 100))]
+    pub q: Option<String>,
+    /// Only this team's tokens (slug or id).
     #[serde(default)]
     pub team: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "server", param(inline))]
     pub status: Option<TokenStatus>,
+    #[serde(default)]
+    #[cfg_attr(feature = "server", param(inline))]
+    pub kind: Option<crate::token::TokenKind>,
+    /// Only tokens minted by this user (a user id).
+    #[serde(default)]
+    pub creator: Option<String>,
+    /// From a previous page's `next_cursor`.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// 1 to 200; default 50.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
+    pub limit: Option<u32>,
+}
+
+/// Which teams a list shows, and which page of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct TeamFilter {
+    /// A prefix of the team's name or slug, any letter case.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", param(max_length = 100))]
+    pub q: Option<String>,
+    /// From a previous page's `next_cursor`.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// 1 to 200; default 50.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
+    pub limit: Option<u32>,
+}
+
+/// One page of teams, by slug.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TeamPage {
+    pub teams: Vec<Team>,
+    /// Pass as `cursor` for the next page; None on the last page.
+    pub next_cursor: Option<String>,
+    #[serde(flatten)]
+    pub total: Total,
+}
+
+/// One page of tokens, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TokenPage {
+    pub tokens: Vec<TokenInfo>,
+    /// Pass as `cursor` for the next page; None on the last page.
+    pub next_cursor: Option<String>,
+    #[serde(flatten)]
+    pub total: Total,
+}
+
+/// How many rows a list's filter picks, on every page: exact up to 10,000, beyond that
+/// 10,000 with `total_exact` false (an exact count of a million rows costs more than a page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Total {
+    pub total: i64,
+    pub total_exact: bool,
+}
+
+impl Total {
+    /// "1,204" or "10,000+".
+    pub fn words(&self) -> String {
+        let digits = self.total.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if !self.total_exact {
+            out.push('+');
+        }
+        out
+    }
 }
 
 /// A token as listed: never its secret.
@@ -513,6 +602,8 @@ pub struct TokenInfo {
     pub kind: crate::token::TokenKind,
     pub name: String,
     pub team_id: Option<String>,
+    /// The team's name (in lists and mint answers).
+    pub team_name: Option<String>,
     pub roles: Vec<String>,
     /// A personal token's user and the permissions it may use of theirs.
     pub user_id: Option<String>,

@@ -1,6 +1,6 @@
 //! Members of an org: local accounts created by admins, and the roles granted to them.
 
-use super::{password, Services};
+use super::{page, password, Services};
 use crate::authz::{BuiltinRole, PermissionSet, Principal, Scope};
 use crate::model::{AuditAction, EntityType};
 use crate::model::{
@@ -12,8 +12,6 @@ use crate::use_cases::{
     GRANTS_CREATE, GRANTS_REVOKE, MEMBERS_CREATE, MEMBERS_READ, MEMBERS_REMOVE,
 };
 use crate::{email, Error};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 
 /// Creates a local account that belongs to the org, with no role yet.
 pub async fn create_local(
@@ -64,10 +62,6 @@ pub async fn create_local(
     })
 }
 
-/// How many members a page holds unless the caller asks otherwise, and at most.
-const DEFAULT_PAGE: u32 = 50;
-const MAX_PAGE: u32 = 200;
-
 /// One page of the members the filter picks, by email, with their grants, last sign-in and
 /// ways in, and how many the filter picks in all. Filtering and paging happen in SQL: a
 /// page costs the same in an org of ten people or of a hundred thousand.
@@ -77,16 +71,7 @@ pub async fn list(
     org_ref: &str,
     filter: &MemberFilter,
 ) -> Result<MemberPage, Error> {
-    let q = filter.q.as_deref().map(str::trim).unwrap_or_default();
-    if q.chars().count() > email::MAX_LEN {
-        return Err(Error::invalid("q", "is longer than any email"));
-    }
-    let limit = filter.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(Error::invalid("limit", format!("must be 1 to {MAX_PAGE}")));
-    }
-    let after = filter.cursor.as_deref().map(parse_cursor).transpose()?;
-    let prefix = q.to_lowercase();
+    let asked = Asked::check(filter)?;
     let mut cx = MEMBERS_READ.read(s, p, org_ref, None).await?;
     let org_id = cx.org.id.clone();
     let team_id = match filter.team.as_deref().filter(|t| !t.is_empty()) {
@@ -96,29 +81,61 @@ pub async fn list(
         },
         None => None,
     };
+    page_of(&mut cx.db, &org_id, &asked, team_id.as_deref(), false).await
+}
+
+/// A member filter's parts, checked before anything is read.
+pub(crate) struct Asked<'f> {
+    filter: &'f MemberFilter,
+    size: u32,
+    prefix: String,
+    after: Option<String>,
+}
+
+impl<'f> Asked<'f> {
+    pub(crate) fn check(filter: &'f MemberFilter) -> Result<Self, Error> {
+        let q = filter.q.as_deref().map(str::trim).unwrap_or_default();
+        if q.chars().count() > email::MAX_LEN {
+            return Err(Error::invalid("q", "is longer than any email"));
+        }
+        Ok(Asked {
+            filter,
+            size: page::size(filter.limit)?,
+            prefix: q.to_lowercase(),
+            after: page::after::<1>(filter.cursor.as_deref())?.map(|[email]| email),
+        })
+    }
+}
+
+/// A page of members (of `team_id` when given, then showing only that team's grants when
+/// `team_grants_only`).
+pub(crate) async fn page_of(
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    asked: &Asked<'_>,
+    team_id: Option<&str>,
+    team_grants_only: bool,
+) -> Result<MemberPage, Error> {
     let query = users::MemberQuery {
-        org_id: &org_id,
-        prefix: Some(prefix.as_str()).filter(|p| !p.is_empty()),
-        role_id: filter.role.as_deref().filter(|r| !r.is_empty()),
-        team_id: team_id.as_deref(),
-        via: filter.via,
-        after_email: after.as_deref(),
+        org_id,
+        prefix: Some(asked.prefix.as_str()).filter(|p| !p.is_empty()),
+        role_id: asked.filter.role.as_deref().filter(|r| !r.is_empty()),
+        team_id,
+        via: asked.filter.via,
+        after_email: asked.after.as_deref(),
     };
-    let mut rows = users::member_page(&mut cx.db, &query, i64::from(limit) + 1).await?;
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let total = users::member_count(&mut cx.db, &query).await?;
+    let rows = users::member_page(conn, &query, i64::from(asked.size) + 1).await?;
+    let counted = users::member_count(conn, &query, page::COUNT_CAP).await?;
+    let (rows, next_cursor) = page::cut(rows, asked.size, |r| page::cursor(&[&r.email]));
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let grants = grants::of_users(&mut cx.db, &org_id, &ids).await?;
-    let next_cursor = more
-        .then(|| rows.last().map(|r| URL_SAFE_NO_PAD.encode(&r.email)))
-        .flatten();
+    let grants = grants::of_users(conn, org_id, &ids).await?;
     let members = rows
         .into_iter()
         .map(|r| MemberGrants {
             grants: grants
                 .iter()
                 .filter(|g| g.user_id == r.id)
+                .filter(|g| !team_grants_only || g.team_id.as_deref() == team_id)
                 .map(grant_view)
                 .collect(),
             last_signin_at: r.last_signin_at,
@@ -132,55 +149,8 @@ pub async fn list(
     Ok(MemberPage {
         members,
         next_cursor,
-        total,
+        total: page::total(counted),
     })
-}
-
-/// The email a page's cursor continues after.
-fn parse_cursor(text: &str) -> Result<String, Error> {
-    let bad = || Error::invalid("cursor", "is not a cursor this API gave out");
-    let raw = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
-    String::from_utf8(raw).map_err(|_| bad())
-}
-
-/// The org's members as the console shows them: each with the grants of `grants` they hold,
-/// their last sign-in and their ways in; `holders_only` leaves out those holding none.
-pub(crate) async fn views(
-    conn: &mut sqlx::AnyConnection,
-    org_id: &str,
-    grants: &[grants::GrantRow],
-    holders_only: bool,
-) -> Result<Vec<MemberGrants>, Error> {
-    let facts: std::collections::HashMap<String, users::MemberFacts> =
-        users::member_facts(conn, org_id)
-            .await?
-            .into_iter()
-            .map(|f| (f.user_id.clone(), f))
-            .collect();
-    Ok(users::members_of(conn, org_id)
-        .await?
-        .into_iter()
-        .filter_map(|u| {
-            let held: Vec<GrantView> = grants
-                .iter()
-                .filter(|g| g.user_id == u.id)
-                .map(grant_view)
-                .collect();
-            if holders_only && held.is_empty() {
-                return None;
-            }
-            let facts = facts.get(&u.id);
-            Some(MemberGrants {
-                grants: held,
-                last_signin_at: facts.and_then(|f| f.last_signin_at),
-                password: facts.is_some_and(|f| f.passwords > 0),
-                sso: facts.is_some_and(|f| f.identities > 0),
-                user_id: u.id,
-                email: u.email,
-                display_name: u.display_name,
-            })
-        })
-        .collect())
 }
 
 fn grant_view(g: &grants::GrantRow) -> GrantView {
@@ -188,7 +158,12 @@ fn grant_view(g: &grants::GrantRow) -> GrantView {
         id: g.id.clone(),
         user_id: g.user_id.clone(),
         role: g.role_id.clone(),
+        role_name: g.builtin().map_or_else(
+            || g.custom_name.clone().unwrap_or_else(|| g.role_id.clone()),
+            |r| r.name().to_string(),
+        ),
         team_id: g.team_id.clone(),
+        team_name: g.team_name.clone(),
     }
 }
 
@@ -299,7 +274,9 @@ pub async fn grant(
         id,
         user_id: input.user_id,
         role: input.role,
+        role_name,
         team_id,
+        team_name: team.map(|t| t.name),
     })
 }
 

@@ -16,6 +16,7 @@ pub mod introspection;
 pub mod limiter;
 pub mod members;
 pub mod orgs;
+pub mod page;
 pub mod password;
 pub mod principal;
 pub mod recent;

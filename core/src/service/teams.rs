@@ -1,11 +1,12 @@
 //! Teams: list, show, create, rename, delete — each authorized first, and each change
 //! written with its audit event in one transaction.
 
+use super::page;
 use super::Services;
 use crate::authz::Principal;
 use crate::model::{AuditAction, EntityType};
-use crate::model::{MemberGrants, NewTeam, Team, TeamChanges};
-use crate::store::{self, grants, teams::TeamRow};
+use crate::model::{MemberFilter, MemberPage, NewTeam, Team, TeamChanges, TeamFilter, TeamPage};
+use crate::store::{self, teams::TeamRow};
 use crate::use_cases::{TEAMS_CREATE, TEAMS_DELETE, TEAMS_READ, TEAMS_UPDATE, TEAM_MEMBERS_READ};
 use crate::{slug, Error};
 
@@ -18,8 +19,11 @@ fn view(t: TeamRow) -> Team {
     }
 }
 
+/// The longest a team's name may be.
+const MAX_NAME_LEN: usize = 100;
+
 fn validate_name(name: &str) -> Result<String, Error> {
-    crate::text::name("name", name, 100)
+    crate::text::name("name", name, MAX_NAME_LEN)
 }
 
 fn slug_taken(e: sqlx::Error) -> Error {
@@ -30,18 +34,40 @@ fn slug_taken(e: sqlx::Error) -> Error {
     }
 }
 
-/// The teams of the org the caller may read (all of them with an org-wide grant).
-pub async fn list(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<Team>, Error> {
+/// One page of the org's teams the caller may read (all of them with an org-wide grant),
+/// by slug, those whose name or slug starts with `q` when given.
+pub async fn list(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    filter: &TeamFilter,
+) -> Result<TeamPage, Error> {
+    let size = page::size(filter.limit)?;
+    let q = filter.q.as_deref().unwrap_or_default();
+    if q.chars().count() > MAX_NAME_LEN {
+        return Err(Error::invalid("q", "is longer than any team name"));
+    }
+    let after = page::after::<1>(filter.cursor.as_deref())?;
     let mut cx = TEAMS_READ
         .open_read(s, p, org_ref, None)
         .await?
         .item_by_item();
-    let all = store::teams::list(&mut cx.db, &cx.org.id).await?;
-    Ok(all
-        .into_iter()
-        .filter(|t| cx.allows(Some(&t.id)))
-        .map(view)
-        .collect())
+    let reach = p.grants.reach(TEAMS_READ.permission);
+    let pattern = page::prefix(q);
+    let query = store::teams::TeamQuery {
+        org_id: &cx.org.id,
+        reach: &reach,
+        pattern: pattern.as_deref(),
+        after_slug: after.as_ref().map(|[slug]| slug.as_str()),
+    };
+    let rows = store::teams::page(&mut cx.db, &query, size).await?;
+    let counted = store::teams::count(&mut cx.db, &query, page::COUNT_CAP).await?;
+    let (rows, next_cursor) = page::cut(rows, size, |t| page::cursor(&[&t.slug]));
+    Ok(TeamPage {
+        teams: rows.into_iter().map(view).collect(),
+        next_cursor,
+        total: page::total(counted),
+    })
 }
 
 pub async fn get(
@@ -130,22 +156,25 @@ pub async fn delete(
     Ok(())
 }
 
-/// The team's members: everyone holding a role for this team, with those roles.
+/// One page of the team's members: everyone holding a role for this team, with those roles,
+/// by email (the filter's `team` must be empty: the path names the team).
 pub async fn members(
     s: &Services,
     p: &Principal,
     org_ref: &str,
     team_ref: &str,
-) -> Result<Vec<MemberGrants>, Error> {
+    filter: &MemberFilter,
+) -> Result<MemberPage, Error> {
+    if filter.team.as_deref().is_some_and(|t| !t.is_empty()) {
+        return Err(Error::invalid("team", "is named by the path"));
+    }
+    let asked = super::members::Asked::check(filter)?;
     let mut cx = TEAM_MEMBERS_READ
         .read(s, p, org_ref, Some(team_ref))
         .await?;
-    let (org, team) = (&cx.org, cx.team.as_ref().expect("a team was named"));
-    let conn = &mut cx.db;
-    let in_team: Vec<_> = grants::of_org(conn, &org.id)
-        .await?
-        .into_iter()
-        .filter(|g| g.team_id.as_deref() == Some(team.id.as_str()))
-        .collect();
-    super::members::views(conn, &org.id, &in_team, true).await
+    let (org_id, team_id) = (
+        cx.org.id.clone(),
+        cx.team.as_ref().expect("a team was named").id.clone(),
+    );
+    super::members::page_of(&mut cx.db, &org_id, &asked, Some(&team_id), true).await
 }

@@ -12,6 +12,10 @@ pub struct GrantRow {
     pub team_id: Option<String>,
     /// The custom role's permission words; None for built-in roles.
     pub custom_permissions: Option<String>,
+    /// The custom role's name; None for built-in roles.
+    pub custom_name: Option<String>,
+    /// The team's name when the grant is for one.
+    pub team_name: Option<String>,
 }
 
 impl GrantRow {
@@ -38,8 +42,11 @@ impl GrantRow {
     }
 }
 
-const SELECT: &str = "SELECT g.id, g.user_id, g.role_id, g.team_id, r.permissions AS custom_permissions FROM grants g \
-     LEFT JOIN roles r ON r.id = g.role_id AND r.org_id = g.org_id";
+const SELECT: &str =
+    "SELECT g.id, g.user_id, g.role_id, g.team_id, r.permissions AS custom_permissions, \
+     r.name AS custom_name, t.name AS team_name FROM grants g \
+     LEFT JOIN roles r ON r.id = g.role_id AND r.org_id = g.org_id \
+     LEFT JOIN teams t ON t.id = g.team_id";
 
 pub async fn insert(
     conn: &mut AnyConnection,

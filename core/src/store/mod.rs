@@ -15,7 +15,7 @@ pub mod roles;
 pub mod scripts;
 pub mod sessions;
 pub mod signing_keys;
-mod sql;
+pub(crate) mod sql;
 pub mod submissions;
 pub mod teams;
 pub mod tokens;

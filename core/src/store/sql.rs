@@ -1,6 +1,9 @@
 //! SQL built from optional conditions: `$n` placeholders numbered as conditions are added
 //! (both dialects read `$n` through sqlx's Any driver), and the values bound in that order.
 
+use crate::authz::Reach;
+
+#[derive(Clone, Copy)]
 pub(crate) enum Bind<'a> {
     Text(&'a str),
     Int(i64),
@@ -40,6 +43,41 @@ impl<'a> Sql<'a> {
         query
     }
 
+    /// Keyset paging: rows after `key` in the order of `columns` (both ascending, or both
+    /// descending when `newest_first`), as one row-value comparison both databases index.
+    /// No key: the first page.
+    pub fn after(&mut self, columns: &str, key: Option<Vec<Bind<'a>>>, newest_first: bool) {
+        let Some(key) = key else { return };
+        let params: Vec<String> = key.into_iter().map(|b| self.param(b)).collect();
+        let op = if newest_first { "<" } else { ">" };
+        self.text
+            .push_str(&format!(" AND ({columns}) {op} ({})", params.join(", ")));
+    }
+
+    /// The page's order and its `limit` (the caller reads one row more than it shows).
+    pub fn order_limit(&mut self, order: &str, limit: u32) {
+        let p = self.param(Bind::Int(i64::from(limit) + 1));
+        self.text.push_str(&format!(" ORDER BY {order} LIMIT {p}"));
+    }
+
+    /// Only rows whose `column` (a team id) the reader reaches; with no team, none.
+    pub fn reach(&mut self, column: &str, reach: &'a Reach) {
+        if let Reach::Teams(teams) = reach {
+            if teams.is_empty() {
+                self.text.push_str(" AND 1 = 0");
+            } else {
+                self.within(column, teams);
+            }
+        }
+    }
+
+    /// `column LIKE 'prefix%'`, the caller's `%`, `_` and `\` matching only themselves.
+    pub fn starts_with(&mut self, column: &str, pattern: &'a str) {
+        let p = self.param(Bind::Text(pattern));
+        self.text
+            .push_str(&format!(" AND {column} LIKE {p} ESCAPE '\\'"));
+    }
+
     pub fn within(&mut self, column: &str, values: &'a [impl AsRef<str>]) {
         let params: Vec<String> = values
             .iter()
@@ -48,4 +86,32 @@ impl<'a> Sql<'a> {
         self.text
             .push_str(&format!(" AND {column} IN ({})", params.join(", ")));
     }
+}
+
+/// The `LIKE` pattern of a prefix: `%`, `_` and `\` escaped, `%` appended.
+pub(crate) fn prefix_pattern(prefix: &str) -> String {
+    format!("{}%", like_escaped(prefix))
+}
+
+/// `LIKE` escaping: the caller's `%`, `_` and `\` match only themselves.
+pub(crate) fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// How many rows a `FROM … WHERE …` picks, counted up to `cap + 1` so a huge list costs no
+/// more than a bounded scan.
+pub(crate) async fn count_capped(
+    conn: &mut sqlx::AnyConnection,
+    mut sql: Sql<'_>,
+    cap: i64,
+) -> sqlx::Result<i64> {
+    let p = sql.param(Bind::Int(cap + 1));
+    sql.text = format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one {} LIMIT {p}) picked",
+        sql.text
+    );
+    let (n,): (i64,) = sql.run().fetch_one(conn).await?;
+    Ok(n)
 }

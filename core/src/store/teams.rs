@@ -1,5 +1,7 @@
 //! Teams of an org.
 
+use super::sql::{count_capped, Bind, Sql};
+use crate::authz::Reach;
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -32,6 +34,54 @@ pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<Te
     .bind(org_id)
     .fetch_all(conn)
     .await
+}
+
+/// Which teams a page lists: those its reader may see, a name or slug prefix, and where the
+/// previous page ended.
+#[derive(Debug)]
+pub struct TeamQuery<'a> {
+    pub org_id: &'a str,
+    pub reach: &'a Reach,
+    /// A `LIKE` pattern over the lowercased name and the slug.
+    pub pattern: Option<&'a str>,
+    pub after_slug: Option<&'a str>,
+}
+
+fn team_conditions<'a>(q: &TeamQuery<'a>, sql: &mut Sql<'a>) {
+    sql.text.push_str(" FROM teams t WHERE t.org_id = $1");
+    sql.reach("t.id", q.reach);
+    if let Some(pattern) = q.pattern {
+        let p = sql.param(Bind::Text(pattern));
+        sql.text.push_str(&format!(
+            " AND (t.slug LIKE {p} ESCAPE '\\' OR LOWER(t.name) LIKE {p} ESCAPE '\\')"
+        ));
+    }
+}
+
+/// One page of teams by slug (`limit` + 1 rows read).
+pub async fn page(
+    conn: &mut AnyConnection,
+    q: &TeamQuery<'_>,
+    limit: u32,
+) -> sqlx::Result<Vec<TeamRow>> {
+    let mut sql = Sql {
+        text: "SELECT t.id, t.org_id, t.slug, t.name, t.created_at".into(),
+        binds: vec![Bind::Text(q.org_id)],
+    };
+    team_conditions(q, &mut sql);
+    sql.after("t.slug", q.after_slug.map(|s| vec![Bind::Text(s)]), false);
+    sql.order_limit("t.slug", limit);
+    sql.run().fetch_all(conn).await
+}
+
+/// How many teams `q` picks (the page's start aside), up to `cap` + 1.
+pub async fn count(conn: &mut AnyConnection, q: &TeamQuery<'_>, cap: i64) -> sqlx::Result<i64> {
+    let mut sql = Sql {
+        text: String::new(),
+        binds: vec![Bind::Text(q.org_id)],
+    };
+    team_conditions(q, &mut sql);
+    count_capped(conn, sql, cap).await
 }
 
 /// A team of the org by slug or by id.

@@ -1,7 +1,10 @@
 //! API tokens: the stored part (public id, keyed hash of the secret, roles or permissions,
 //! dates, the previous secret's hash during a rotation's grace period).
 
+use super::sql::{count_capped, Bind, Sql};
+use crate::authz::Reach;
 use crate::http_signature::PublicKey;
+use crate::model::TokenStatus;
 use crate::token::TokenKind;
 use sqlx::AnyConnection;
 
@@ -29,23 +32,6 @@ pub struct TokenRow {
     pub last_used_ip: Option<String>,
     /// Secure mode: the key its requests are signed with (then `secret_hash` is empty).
     pub public_key: Option<PublicKey>,
-}
-
-fn kind_text(kind: TokenKind) -> &'static str {
-    match kind {
-        TokenKind::Team => "team",
-        TokenKind::OrgAdmin => "org_admin",
-        TokenKind::Personal => "personal",
-    }
-}
-
-fn kind_of(text: &str) -> Option<TokenKind> {
-    match text {
-        "team" => Some(TokenKind::Team),
-        "personal" => Some(TokenKind::Personal),
-        "org_admin" => Some(TokenKind::OrgAdmin),
-        _ => None,
-    }
 }
 
 fn words(text: Option<String>) -> Vec<String> {
@@ -85,7 +71,7 @@ impl TryFrom<Stored> for TokenRow {
     type Error = sqlx::Error;
 
     fn try_from(r: Stored) -> sqlx::Result<Self> {
-        let kind = kind_of(&r.kind).ok_or_else(|| {
+        let kind = TokenKind::parse(&r.kind).ok_or_else(|| {
             super::corrupt(
                 "tokens",
                 &r.id,
@@ -143,7 +129,7 @@ pub async fn insert(conn: &mut AnyConnection, t: &TokenRow) -> sqlx::Result<()> 
     )
     .bind(&t.id)
     .bind(&t.org_id)
-    .bind(kind_text(t.kind))
+    .bind(t.kind.as_str())
     .bind(&t.team_id)
     .bind(&t.user_id)
     .bind(&t.name)
@@ -168,7 +154,8 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Toke
     row.map(TokenRow::try_from).transpose()
 }
 
-/// The org's tokens, oldest first, each with its creator's email.
+/// The org's tokens, oldest first, each with its creator's email: for the few places that
+/// must see every token of an org at once (the consequences of a role change).
 pub async fn list(
     conn: &mut AnyConnection,
     org_id: &str,
@@ -184,6 +171,123 @@ pub async fn list(
     rows.into_iter()
         .map(|r| Ok((TokenRow::try_from(r.token)?, r.created_by_email)))
         .collect()
+}
+
+/// Which tokens a page lists: what its reader may see, the filters (already checked) and
+/// where the previous page ended.
+#[derive(Debug)]
+pub struct TokenQuery<'a> {
+    pub org_id: &'a str,
+    /// Teams whose tokens the reader may read; their own personal tokens always.
+    pub reach: &'a Reach,
+    pub reader: Option<&'a str>,
+    /// A `LIKE` pattern over the lowercased name.
+    pub name_pattern: Option<&'a str>,
+    pub kind: Option<TokenKind>,
+    pub team_id: Option<&'a str>,
+    pub status: Option<TokenStatus>,
+    pub creator: Option<&'a str>,
+    pub now: i64,
+    /// `(created_at, id)` of the previous page's last token.
+    pub after: Option<(i64, &'a str)>,
+}
+
+/// The `FROM … WHERE …` of a token query (without the page's start).
+fn token_conditions<'a>(q: &TokenQuery<'a>, sql: &mut Sql<'a>) {
+    sql.text.push_str(" FROM tokens t WHERE t.org_id = $1");
+    if let Reach::Teams(teams) = q.reach {
+        let mut seen: Vec<String> = Vec::new();
+        if let Some(me) = q.reader {
+            seen.push(format!("t.user_id = {}", sql.param(Bind::Text(me))));
+        }
+        if !teams.is_empty() {
+            let params: Vec<String> = teams.iter().map(|t| sql.param(Bind::Text(t))).collect();
+            seen.push(format!("t.team_id IN ({})", params.join(", ")));
+        }
+        if seen.is_empty() {
+            sql.text.push_str(" AND 1 = 0");
+        } else {
+            sql.text.push_str(&format!(" AND ({})", seen.join(" OR ")));
+        }
+    }
+    if let Some(pattern) = q.name_pattern {
+        sql.starts_with("LOWER(t.name)", pattern);
+    }
+    if let Some(kind) = q.kind {
+        sql.equals("t.kind", Some(kind.as_str()));
+    }
+    sql.equals("t.team_id", q.team_id);
+    sql.equals("t.created_by", q.creator);
+    if let Some(status) = q.status {
+        let now = sql.param(Bind::Int(q.now));
+        sql.text.push_str(&match status {
+            TokenStatus::Revoked => " AND t.revoked_at IS NOT NULL".to_string(),
+            TokenStatus::Expired => {
+                format!(" AND t.revoked_at IS NULL AND t.expires_at <= {now}")
+            }
+            TokenStatus::Active => format!(
+                " AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > {now})"
+            ),
+        });
+    }
+}
+
+/// A token as a page lists it: with its creator's email and its team's name.
+#[derive(Debug)]
+pub struct ListedToken {
+    pub token: TokenRow,
+    pub created_by_email: Option<String>,
+    pub team_name: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    #[sqlx(flatten)]
+    token: Stored,
+    created_by_email: Option<String>,
+    team_name: Option<String>,
+}
+
+/// One page of tokens, newest first (`limit` + 1 rows read).
+pub async fn page(
+    conn: &mut AnyConnection,
+    q: &TokenQuery<'_>,
+    limit: u32,
+) -> sqlx::Result<Vec<ListedToken>> {
+    let mut sql = Sql {
+        text: format!(
+            "SELECT {COLUMNS}, (SELECT u.email FROM users u WHERE u.id = t.created_by) AS created_by_email, \
+             (SELECT tm.name FROM teams tm WHERE tm.id = t.team_id) AS team_name"
+        ),
+        binds: vec![Bind::Text(q.org_id)],
+    };
+    token_conditions(q, &mut sql);
+    sql.after(
+        "t.created_at, t.id",
+        q.after.map(|(at, id)| vec![Bind::Int(at), Bind::Text(id)]),
+        true,
+    );
+    sql.order_limit("t.created_at DESC, t.id DESC", limit);
+    let rows: Vec<PageRow> = sql.run().fetch_all(conn).await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ListedToken {
+                token: TokenRow::try_from(r.token)?,
+                created_by_email: r.created_by_email,
+                team_name: r.team_name,
+            })
+        })
+        .collect()
+}
+
+/// How many tokens `q` picks (the page's start aside), up to `cap` + 1.
+pub async fn count(conn: &mut AnyConnection, q: &TokenQuery<'_>, cap: i64) -> sqlx::Result<i64> {
+    let mut sql = Sql {
+        text: String::new(),
+        binds: vec![Bind::Text(q.org_id)],
+    };
+    token_conditions(q, &mut sql);
+    count_capped(conn, sql, cap).await
 }
 
 pub async fn revoke(conn: &mut AnyConnection, id: &str, now: i64) -> sqlx::Result<()> {

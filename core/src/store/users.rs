@@ -1,6 +1,6 @@
 //! Users, their local (break-glass) credentials and their org memberships.
 
-use super::sql::{Bind, Sql};
+use super::sql::{count_capped, like_escaped, Bind, Sql};
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -102,17 +102,6 @@ pub async fn is_member(
     Ok(n > 0)
 }
 
-/// Members of an org with their account details, by email.
-pub async fn members_of(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<UserRow>> {
-    sqlx::query_as(
-        "SELECT u.id, u.email, u.display_name, u.disabled_at FROM users u \
-         JOIN memberships m ON m.user_id = u.id WHERE m.org_id = $1 ORDER BY u.email",
-    )
-    .bind(org_id)
-    .fetch_all(conn)
-    .await
-}
-
 /// Which members a page lists: the filters the caller chose (already checked) and where the
 /// previous page ended.
 #[derive(Debug, Default)]
@@ -136,13 +125,6 @@ pub struct MemberListRow {
     pub last_signin_at: Option<i64>,
     pub passwords: i64,
     pub identities: i64,
-}
-
-/// `LIKE` escaping: the caller's `%`, `_` and `\` match only themselves.
-fn like_escaped(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 /// The `FROM … WHERE …` of a member query (without the page's start).
@@ -212,43 +194,19 @@ pub async fn member_page(
     sql.run().fetch_all(conn).await
 }
 
-/// How many members `q` picks (the page's start aside).
-pub async fn member_count(conn: &mut AnyConnection, q: &MemberQuery<'_>) -> sqlx::Result<i64> {
+/// How many members `q` picks (the page's start aside), up to `cap` + 1.
+pub async fn member_count(
+    conn: &mut AnyConnection,
+    q: &MemberQuery<'_>,
+    cap: i64,
+) -> sqlx::Result<i64> {
     let patterns = prefix_patterns(q);
     let mut sql = Sql {
-        text: "SELECT COUNT(*) AS n".into(),
+        text: String::new(),
         binds: vec![Bind::Text(q.org_id)],
     };
     member_conditions(q, &mut sql, &patterns);
-    let (n,): (i64,) = sql.run().fetch_one(conn).await?;
-    Ok(n)
-}
-
-/// What the Members page shows of a member besides their grants.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct MemberFacts {
-    pub user_id: String,
-    pub last_signin_at: Option<i64>,
-    /// Foxgate passwords they have: 1 for a local account, else 0.
-    pub passwords: i64,
-    /// IdP identities they are known by (signed in through single sign-on).
-    pub identities: i64,
-}
-
-/// Last sign-in and ways in of every member of the org.
-pub async fn member_facts(
-    conn: &mut AnyConnection,
-    org_id: &str,
-) -> sqlx::Result<Vec<MemberFacts>> {
-    sqlx::query_as(
-        "SELECT m.user_id, m.last_signin_at, \
-         (SELECT COUNT(*) FROM local_credentials c WHERE c.user_id = m.user_id) AS passwords, \
-         (SELECT COUNT(*) FROM user_identities i WHERE i.user_id = m.user_id) AS identities \
-         FROM memberships m WHERE m.org_id = $1",
-    )
-    .bind(org_id)
-    .fetch_all(conn)
-    .await
+    count_capped(conn, sql, cap).await
 }
 
 /// Notes a sign-in of the member into the org.

@@ -1,12 +1,11 @@
 //! `/api/v1/orgs/{org}/members` and `/grants`: local accounts and the roles given to them.
 
 use super::ApiJson;
-use super::InOrg;
+use super::{Filter, InOrg};
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use foxgate_core::model::{GrantView, Member, MemberFilter, MemberPage, NewGrant, NewLocalMember};
@@ -76,17 +75,8 @@ pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
-    query: Result<Query<MemberFilter>, QueryRejection>,
+    Filter(filter): Filter<MemberFilter>,
 ) -> Result<Json<MemberPage>, ApiError> {
-    let Query(filter) = query.map_err(|e| {
-        foxgate_core::Error::invalid(
-            "query",
-            format!(
-                "{}; the parameters are q, role, team, via, cursor and limit",
-                e.body_text()
-            ),
-        )
-    })?;
     Ok(Json(members::list(&st.services, &p, &org, &filter).await?))
 }
 

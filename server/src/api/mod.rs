@@ -6,6 +6,7 @@ mod auth;
 mod created;
 mod domains;
 mod events;
+mod filter;
 mod json;
 mod members;
 mod orgs;
@@ -19,6 +20,7 @@ mod teams;
 mod tokens;
 
 pub use created::Created;
+pub use filter::Filter;
 pub use json::ApiJson;
 
 /// `{org}` in a path.

@@ -2,14 +2,16 @@
 
 use super::ApiJson;
 use super::Created;
-use super::InOrg;
+use super::{Filter, InOrg};
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use foxgate_core::model::{MemberGrants, NewTeam, Team, TeamChanges};
+use foxgate_core::model::{
+    MemberFilter, MemberPage, NewTeam, Team, TeamChanges, TeamFilter, TeamPage,
+};
 use foxgate_core::service::teams;
 use foxgate_core::use_cases as uc;
 
@@ -19,16 +21,17 @@ use foxgate_core::use_cases as uc;
     operation_id = "list_teams",
     extensions(("x-permission" = json!(super::spec::needs(&[uc::TEAMS_READ])))),
     tag = "teams",
-    summary = "Teams the caller may read",
-    params(InOrg),
-    responses((status = 200, body = Vec<Team>))
+    summary = "One page of the teams the caller may read, by slug",
+    params(InOrg, TeamFilter),
+    responses((status = 200, body = TeamPage))
 )]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
-) -> Result<Json<Vec<Team>>, ApiError> {
-    Ok(Json(teams::list(&st.services, &p, &org).await?))
+    Filter(filter): Filter<TeamFilter>,
+) -> Result<Json<TeamPage>, ApiError> {
+    Ok(Json(teams::list(&st.services, &p, &org, &filter).await?))
 }
 
 #[utoipa::path(
@@ -126,17 +129,21 @@ pub async fn delete(
     operation_id = "list_team_members",
     extensions(("x-permission" = json!(super::spec::needs(&[uc::TEAM_MEMBERS_READ])))),
     tag = "teams",
-    summary = "Members holding a role in the team",
+    summary = "One page of the members holding a role in the team, by email, with those roles",
     params(
         InOrg,
-        ("team" = String, Path, description = "a team: slug or id")
+        ("team" = String, Path, description = "a team: slug or id"),
+        MemberFilter
     ),
-    responses((status = 200, body = Vec<MemberGrants>))
+    responses((status = 200, body = MemberPage))
 )]
 pub async fn members(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path((org, team)): Path<(String, String)>,
-) -> Result<Json<Vec<MemberGrants>>, ApiError> {
-    Ok(Json(teams::members(&st.services, &p, &org, &team).await?))
+    Filter(filter): Filter<MemberFilter>,
+) -> Result<Json<MemberPage>, ApiError> {
+    Ok(Json(
+        teams::members(&st.services, &p, &org, &team, &filter).await?,
+    ))
 }

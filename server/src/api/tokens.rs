@@ -1,21 +1,18 @@
 //! `/api/v1/orgs/{org}/tokens[/{token}[/rotate]]`: mint and rotate (the secret is in that
-//! answer only), list with `?team=&status=`, revoke.
+//! answer only), list a page (filters q, team, status, kind, creator), revoke.
 
 use super::ApiJson;
-use super::InOrg;
+use super::{Filter, InOrg};
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use foxgate_core::model::{
-    CreatedToken, NewToken, TokenFilter, TokenInfo, TokenRotation, TokenStatus,
-};
+use foxgate_core::model::{CreatedToken, NewToken, TokenFilter, TokenPage, TokenRotation};
 use foxgate_core::service::tokens;
 use foxgate_core::use_cases as uc;
-use std::collections::HashMap;
 
 #[utoipa::path(
     get,
@@ -23,40 +20,16 @@ use std::collections::HashMap;
     operation_id = "list_tokens",
     extensions(("x-permission" = json!(super::spec::needs(&[uc::TOKENS_READ])))),
     tag = "tokens",
-    summary = "Tokens the caller may see (never secrets)",
-    params(
-        InOrg,
-        ("team" = Option<String>, Query, description = "only this team's tokens (slug or id)"),
-        ("status" = Option<TokenStatus>, Query, description = "active, expired or revoked")
-    ),
-    responses((status = 200, body = Vec<TokenInfo>))
+    summary = "One page of the tokens the caller may see, newest first (never secrets)",
+    params(InOrg, TokenFilter),
+    responses((status = 200, body = TokenPage))
 )]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Vec<TokenInfo>>, ApiError> {
-    if let Some(unknown) = query
-        .keys()
-        .find(|k| !matches!(k.as_str(), "team" | "status"))
-    {
-        return Err(foxgate_core::Error::invalid(
-            "query",
-            format!("unknown parameter {unknown:?}; filters are team and status"),
-        )
-        .into());
-    }
-    let status = match query.get("status").map(String::as_str) {
-        None | Some("") => None,
-        Some(text) => Some(TokenStatus::parse(text).ok_or_else(|| {
-            foxgate_core::Error::invalid("status", "must be active, expired or revoked")
-        })?),
-    };
-    let filter = TokenFilter {
-        team: query.get("team").filter(|t| !t.is_empty()).cloned(),
-        status,
-    };
+    Filter(filter): Filter<TokenFilter>,
+) -> Result<Json<TokenPage>, ApiError> {
     Ok(Json(tokens::list(&st.services, &p, &org, &filter).await?))
 }
 

@@ -552,13 +552,20 @@ async fn server_functions_do_not_reveal_other_teams(backend: Backend) {
     );
     assert_eq!(s.get("/teams/ghost", Some(&a)).await.status(), 404);
     let listed = json(call_fn(&s, &a, "list_teams", &[]).await).await;
-    let slugs: Vec<&str> = listed
+    assert_eq!(
+        listed["total"], 1,
+        "the count leaves out other teams: {listed}"
+    );
+    let slugs: Vec<&str> = listed["teams"]
         .as_array()
         .unwrap()
         .iter()
         .map(|t| t["slug"].as_str().unwrap())
         .collect();
     assert_eq!(slugs, ["alpha"]);
+    // The picker's suggestions neither.
+    let found = json(call_fn(&s, &a, "find_teams", &[("q", "b".to_string())]).await).await;
+    assert_eq!(found, serde_json::json!([]), "{found}");
 }
 on_both_databases!(server_functions_do_not_reveal_other_teams);
 

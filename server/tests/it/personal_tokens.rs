@@ -122,7 +122,7 @@ async fn a_personal_token_follows_its_user(backend: Backend) {
     // The owner sees it and may revoke it, but may not regenerate it (and so hold its secret).
     let listed = json(s.api(Method::GET, TOKENS, &owner, None).await).await;
     let id = minted["info"]["id"].as_str().unwrap().to_string();
-    assert!(listed
+    assert!(listed["tokens"]
         .as_array()
         .unwrap()
         .iter()
@@ -141,7 +141,7 @@ async fn a_personal_token_follows_its_user(backend: Backend) {
     let bob = sign_in(&s, "bob@acme.test").await;
     let bob_sees = json(s.api(Method::GET, TOKENS, &bob, None).await).await;
     assert!(
-        !bob_sees
+        !bob_sees["tokens"]
             .as_array()
             .unwrap()
             .iter()

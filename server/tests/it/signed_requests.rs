@@ -111,7 +111,7 @@ async fn signed_requests_pass_whole_and_fail_tampered(backend: Backend) {
             .await,
     )
     .await;
-    let slugs: Vec<&str> = teams
+    let slugs: Vec<&str> = teams["teams"]
         .as_array()
         .unwrap()
         .iter()
@@ -180,7 +180,7 @@ async fn p256_keys_as_jwk_sign_too_and_the_token_has_no_bearer_use(backend: Back
     let seen = sign_and_send(&s, key_id, "ecdsa-p256-sha256", &private);
     assert_eq!(seen["accepted"]["status"], 401);
     let listed = json(s.api(Method::GET, TOKENS, &owner, None).await).await;
-    let row = listed
+    let row = listed["tokens"]
         .as_array()
         .unwrap()
         .iter()
@@ -215,7 +215,7 @@ async fn bad_public_keys_are_refused_in_words(backend: Backend) {
     }
     // Nothing was minted.
     let listed = json(s.api(Method::GET, TOKENS, &owner, None).await).await;
-    assert!(listed.as_array().unwrap().is_empty(), "{listed}");
+    assert!(listed["tokens"].as_array().unwrap().is_empty(), "{listed}");
 }
 on_both_databases!(bad_public_keys_are_refused_in_words);
 

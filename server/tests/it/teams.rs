@@ -94,7 +94,8 @@ async fn teams_crud_writes_one_event_per_change(backend: Backend) {
     assert_eq!(event_count(&s).await, before + 2);
 
     let list = json(s.api(Method::GET, teams, &owner, None).await).await;
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list["teams"].as_array().unwrap().len(), 1);
+    assert_eq!(list["total"], 1);
 
     assert_eq!(
         s.api(Method::DELETE, &format!("{teams}/payments"), &owner, None)
@@ -162,7 +163,7 @@ async fn a_team_admin_sees_only_their_team(backend: Backend) {
         200
     );
     let listed = json(s.api(Method::GET, teams, &a, None).await).await;
-    let slugs: Vec<&str> = listed
+    let slugs: Vec<&str> = listed["teams"]
         .as_array()
         .unwrap()
         .iter()
@@ -189,7 +190,7 @@ async fn a_team_admin_sees_only_their_team(backend: Backend) {
     }
     // By id as well as by slug.
     let all = json(s.api(Method::GET, teams, &owner, None).await).await;
-    let beta_id = all
+    let beta_id = all["teams"]
         .as_array()
         .unwrap()
         .iter()
@@ -305,7 +306,7 @@ async fn a_team_lists_its_members_and_their_roles(backend: Backend) {
         .await,
     )
     .await;
-    let alpha = alpha.as_array().unwrap();
+    let alpha = alpha["members"].as_array().unwrap();
     assert_eq!(alpha.len(), 1);
     assert_eq!(alpha[0]["email"], "alice@acme.test");
     assert_eq!(alpha[0]["grants"][0]["role"], "team_admin");

@@ -195,7 +195,7 @@ async fn rotation_replaces_the_secret_with_or_without_grace(backend: Backend) {
         "only one previous secret is kept"
     );
     let listed = json(s.api(Method::GET, TOKENS, &owner, None).await).await;
-    assert_eq!(listed[0]["previous_valid_until"], until);
+    assert_eq!(listed["tokens"][0]["previous_valid_until"], until);
     sqlx::query("UPDATE tokens SET previous_valid_until = $1")
         .bind(now - 1)
         .execute(s.state.services.db.pool())
@@ -279,12 +279,16 @@ async fn the_list_filters_by_team_and_status_and_names_the_creator(backend: Back
         .status(),
         204
     );
+    // Newest first; tokens minted within one millisecond come in id order, so compare sorted.
     let names = |v: serde_json::Value| -> Vec<String> {
-        v.as_array()
+        let mut names: Vec<String> = v["tokens"]
+            .as_array()
             .unwrap()
             .iter()
             .map(|t| t["name"].as_str().unwrap().to_string())
-            .collect()
+            .collect();
+        names.sort();
+        names
     };
     let get = |q: &'static str| {
         let (s, owner) = (&s, &owner);
@@ -300,12 +304,57 @@ async fn the_list_filters_by_team_and_status_and_names_the_creator(backend: Back
     );
     assert_eq!(names(json(get("?status=revoked").await).await), ["a2"]);
     assert_eq!(names(json(get("").await).await), ["a1", "a2", "b1", "o1"]);
+    // Name prefix in any case, kind, creator.
+    assert_eq!(names(json(get("?q=A").await).await), ["a1", "a2"]);
+    assert_eq!(names(json(get("?q=a1").await).await), ["a1"]);
+    assert_eq!(names(json(get("?q=%25").await).await), Vec::<String>::new());
+    assert_eq!(
+        names(json(get("?kind=team").await).await),
+        ["a1", "a2", "b1"]
+    );
+    assert_eq!(
+        names(json(get("?kind=personal").await).await),
+        Vec::<String>::new()
+    );
     let all = json(get("").await).await;
-    assert_eq!(all[0]["created_by_email"], "owner@acme.test");
-    assert_eq!(all[0]["status"], "active");
-    assert!(all[0]["created_at"].is_i64());
-    assert_eq!(invalid_field(get("?status=sleeping").await).await, "status");
+    assert_eq!(all["total"], 4);
+    assert_eq!(all["total_exact"], true);
+    assert_eq!(all["next_cursor"], serde_json::Value::Null);
+    let creator = all["tokens"][0]["created_by"].as_str().unwrap().to_string();
+    let by_creator = s
+        .api(
+            Method::GET,
+            &format!("{TOKENS}?creator={creator}"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(names(json(by_creator).await), ["a1", "a2", "b1", "o1"]);
+    let by_nobody = s
+        .api(
+            Method::GET,
+            &format!("{TOKENS}?creator=nobody"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(names(json(by_nobody).await), Vec::<String>::new());
+    assert_eq!(all["tokens"][0]["created_by_email"], "owner@acme.test");
+    assert_eq!(all["tokens"][0]["status"], "active");
+    assert!(all["tokens"][0]["created_at"].is_i64());
+    let team_names: Vec<&str> = all["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["team_name"].as_str())
+        .collect();
+    assert_eq!(team_names.len(), 3, "team tokens name their team: {all}");
+    // A wrong value is the query's fault, in words; so is an unknown parameter.
+    assert_eq!(invalid_field(get("?status=sleeping").await).await, "query");
+    assert_eq!(invalid_field(get("?kind=robot").await).await, "query");
     assert_eq!(invalid_field(get("?colour=red").await).await, "query");
+    assert_eq!(invalid_field(get("?limit=0").await).await, "limit");
+    assert_eq!(invalid_field(get("?cursor=%25%25").await).await, "cursor");
     assert_eq!(get("?team=nowhere").await.status(), 404);
 }
 on_both_databases!(the_list_filters_by_team_and_status_and_names_the_creator);

@@ -8,8 +8,9 @@ mod live;
 
 use super::{query_param, urlencode};
 use crate::api::events::{events_per_day, list_events};
-use crate::api::teams::list_teams;
-use crate::components::{use_summary, ConsoleFrame, LoadError, PageHeading, Panel, INPUT, QUIET};
+use crate::components::{
+    use_summary, ConsoleFrame, LoadError, PageHeading, Panel, TeamPicker, INPUT, QUIET,
+};
 use foxgate_core::model::{format_utc, Event, EventFilter};
 use foxgate_core::model::{AuditAction, EntityType, Outcome};
 use leptos::prelude::*;
@@ -72,7 +73,6 @@ fn ActivityBody() -> impl IntoView {
         }
     };
     let page = Resource::new(filters, list_events);
-    let teams = Resource::new(|| (), |_| list_teams());
     // The chart follows the filters (a new page of the list is not a new chart).
     let daily = Resource::new(
         move || EventFilter {
@@ -143,22 +143,7 @@ fn ActivityBody() -> impl IntoView {
                     </datalist>
                 </label>
                 <label class="text-sm">
-                    "Team "
-                    <select name="team" class=INPUT>
-                        <option value="">"Any team"</option>
-                        <Suspense fallback=|| ()>
-                            {move || {
-                                teams.get().and_then(Result::ok).map(|list| {
-                                    list.into_iter()
-                                        .map(|t| {
-                                            let selected = team().as_deref() == Some(t.slug.as_str());
-                                            view! { <option value=t.slug.clone() selected=selected>{t.name}</option> }
-                                        })
-                                        .collect_view()
-                                })
-                            }}
-                        </Suspense>
-                    </select>
+                    "Team " <TeamPicker name="team" id="activity-team" value=team().unwrap_or_default() placeholder="any team" />
                 </label>
                 <label class="text-sm">
                     "Actor " <input name="actor" placeholder="email, id, or me" value=move || actor().unwrap_or_default() class=INPUT />

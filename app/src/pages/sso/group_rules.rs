@@ -3,22 +3,27 @@
 //! Without JavaScript the form shows the rules and two blank rows; with it, rows are added
 //! and removed in place.
 
-use crate::components::{INPUT, QUIET};
-use foxgate_core::model::{GroupRule, Role, Team};
+use crate::components::{TeamPicker, INPUT, QUIET};
+use foxgate_core::model::{GroupRule, Role};
 use leptos::prelude::*;
 
 /// Blank rows offered below the rules, for new ones without JavaScript.
 const BLANK_ROWS: usize = 2;
 
-/// The roles and teams a rule may name (loaded with the page, so it travels to the browser).
+/// The roles a rule may name (loaded with the page, so it travels to the browser); teams
+/// are typed, with suggestions.
 #[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Choices {
     pub roles: Vec<Role>,
-    pub teams: Vec<Team>,
 }
 
 #[component]
-pub fn GroupRules(rules: Vec<GroupRule>, choices: Choices) -> impl IntoView {
+pub fn GroupRules(
+    rules: Vec<GroupRule>,
+    choices: Choices,
+    /// Tells this provider's rule fields from another's on the same page.
+    form_id: String,
+) -> impl IntoView {
     let rows = RwSignal::new(
         rules
             .into_iter()
@@ -46,7 +51,7 @@ pub fn GroupRules(rules: Vec<GroupRule>, choices: Choices) -> impl IntoView {
                     let remove = move |_| rows.update(|r| r.retain(|(k, _)| *k != key));
                     let number = move || rows.with(|r| r.iter().position(|(k, _)| *k == key).map_or(0, |i| i + 1));
                     view! {
-                        <Row rule choices=choices.get_value() number />
+                        <Row rule choices=choices.get_value() number picker_id=format!("rule-team-{form_id}-{key}") />
                         <Show when=move || hydrated.get()>
                             <button type="button" class=QUIET on:click=remove aria-label=move || format!("Remove rule {}", number())>
                                 "Remove"
@@ -69,27 +74,18 @@ fn Row(
     rule: Option<GroupRule>,
     choices: Choices,
     number: impl Fn() -> usize + Copy + Send + Sync + 'static,
+    picker_id: String,
 ) -> impl IntoView {
     let group = rule.as_ref().map(|r| r.group.clone()).unwrap_or_default();
     let role = rule.as_ref().map(|r| r.role.clone()).unwrap_or_default();
     let team = rule.and_then(|r| r.team).unwrap_or_default();
     let known_role = role.is_empty() || choices.roles.iter().any(|r| r.id == role);
-    let known_team =
-        team.is_empty() || choices.teams.iter().any(|t| t.id == team || t.slug == team);
     let role_options = choices
         .roles
         .into_iter()
         .map(|r| {
             let selected = r.id == role;
             view! { <option value=r.id selected=selected>{r.name}</option> }
-        })
-        .collect_view();
-    let team_options = choices
-        .teams
-        .into_iter()
-        .map(|t| {
-            let selected = t.id == team || t.slug == team;
-            view! { <option value=t.slug selected=selected>{format!("Team {}", t.name)}</option> }
         })
         .collect_view();
     let select = format!("mt-1 block w-full {INPUT}");
@@ -109,11 +105,7 @@ fn Row(
             </label>
             <label class="block text-xs">
                 "in"
-                <select name="rule_team[]" class=select aria-label=move || format!("Team of rule {}", number())>
-                    <option value="" selected=team.is_empty()>"the whole organization"</option>
-                    {(!known_team).then(|| view! { <option value=team.clone() selected=true>{format!("{team} (not found)")}</option> })}
-                    {team_options}
-                </select>
+                <TeamPicker name="rule_team[]" id=picker_id value=team placeholder="the whole organization" aria_label=format!("Team of rule {}", number()) />
             </label>
         </div>
     }

@@ -9,7 +9,6 @@ use crate::api::sso::{
     list_domains, list_providers, ClaimDomain, RemoveDomain, SaveProvider, SetRequireSso,
     TestProvider, VerifyDomain,
 };
-use crate::api::teams::list_teams;
 use crate::components::{
     clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError,
     ConsoleFrame, Copyable, LoadError, PageHeading, Panel, Submit, INPUT, QUIET,
@@ -42,15 +41,12 @@ fn SsoBody() -> impl IntoView {
     let require = ServerAction::<SetRequireSso>::new();
     let (saved, required) = (successes(save), successes(require));
     let settings = Resource::new(move || (saved.get(), required.get()), |_| list_providers());
-    // What group rules and the default role may name; without permission to read
-    // teams, rules name roles org-wide only.
+    // The roles group rules and the default role may name.
     let choices = Resource::new(
         || (),
         |_| async {
-            let (roles, teams) = futures::join!(list_roles(), list_teams());
             Choices {
-                roles: roles.unwrap_or_default(),
-                teams: teams.unwrap_or_default(),
+                roles: list_roles().await.unwrap_or_default(),
             }
         },
     );
@@ -348,7 +344,7 @@ fn ProviderForm(
                     </select>
                 </label>
             </div>
-            <GroupRules rules=provider.as_ref().map(|p| p.group_rules.clone()).unwrap_or_default() choices />
+            <GroupRules rules=provider.as_ref().map(|p| p.group_rules.clone()).unwrap_or_default() choices form_id=provider.as_ref().map_or_else(|| "new".to_string(), |p| p.id.clone()) />
             <label class="block text-sm">
                 "Accept this IdP's tokens on the API, for the audience (empty: never)"
                 <input name="api_audience" value=get(|p| p.api_audience.clone().unwrap_or_default()) placeholder="api://foxgate" class=format!("mt-1 block w-full {INPUT}") />

@@ -1,0 +1,55 @@
+//! The team field of the console's forms: a text field taking a team's slug, with
+//! suggestions as one types (a `<datalist>` the teams search fills), never a `<select>` of
+//! every team. Without JavaScript it is a plain field the server checks.
+
+use super::INPUT;
+use crate::api::teams::find_teams;
+use leptos::prelude::*;
+
+#[component]
+pub fn TeamPicker(
+    /// The form field's name.
+    name: &'static str,
+    /// Unique on the page: the field's id (its suggestions list adds `-suggestions`).
+    #[prop(into)]
+    id: String,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(default = "team slug")] placeholder: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] aria_label: Option<String>,
+) -> impl IntoView {
+    let search = Action::new(|typed: &String| find_teams(typed.clone()));
+    let list_id = format!("{id}-suggestions");
+    let suggestions = move || {
+        search
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| view! { <option value=t.slug>{t.name}</option> })
+            .collect_view()
+    };
+    view! {
+        <input
+            name=name
+            id=id
+            type="text"
+            list=list_id.clone()
+            value=value
+            required=required
+            autocomplete="off"
+            placeholder=placeholder
+            aria-label=aria_label
+            class=INPUT
+            data-testid="team-picker"
+            on:input=move |ev| {
+                let typed = event_target_value(&ev);
+                if !typed.trim().is_empty() {
+                    search.dispatch(typed);
+                }
+            }
+        />
+        <datalist id=list_id>{suggestions}</datalist>
+    }
+}

@@ -1,0 +1,112 @@
+//! Pages of a list: how many rows a caller may ask for, the opaque keyset cursor that says
+//! where the next page starts (stable while rows are added), and the bounded total.
+
+use crate::model::Total;
+use crate::Error;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+/// Rows a page holds unless the caller asks otherwise, and at most.
+pub const DEFAULT_SIZE: u32 = 50;
+pub const MAX_SIZE: u32 = 200;
+
+/// Totals are counted up to this many: an exact count of a million tokens would cost more
+/// than the page itself, and "10,000+" tells an admin as much.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// Separates a cursor's key parts; it cannot occur in a slug, an id or a timestamp, and a
+/// name holding it merely yields a cursor that decodes to a different (still safe) key.
+const SEPARATOR: char = '\u{1f}';
+
+/// The page size the caller asked for, checked.
+pub fn size(asked: Option<u32>) -> Result<u32, Error> {
+    let size = asked.unwrap_or(DEFAULT_SIZE);
+    if (1..=MAX_SIZE).contains(&size) {
+        Ok(size)
+    } else {
+        Err(Error::invalid("limit", format!("must be 1 to {MAX_SIZE}")))
+    }
+}
+
+/// The cursor that continues after a row with this sort key.
+pub fn cursor(key: &[&str]) -> String {
+    URL_SAFE_NO_PAD.encode(key.join(&SEPARATOR.to_string()))
+}
+
+/// The sort key a cursor continues after, with exactly `N` parts.
+pub fn after<const N: usize>(cursor: Option<&str>) -> Result<Option<[String; N]>, Error> {
+    let Some(text) = cursor.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let bad = || Error::invalid("cursor", "is not a cursor this API gave out");
+    let raw =
+        String::from_utf8(URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?).map_err(|_| bad())?;
+    let parts: Vec<String> = raw.split(SEPARATOR).map(str::to_string).collect();
+    parts.try_into().map(Some).map_err(|_| bad())
+}
+
+/// A key part that is a number (a creation time), or the cursor is not one of ours.
+pub fn number(part: &str) -> Result<i64, Error> {
+    part.parse()
+        .map_err(|_| Error::invalid("cursor", "is not a cursor this API gave out"))
+}
+
+/// The `LIKE` pattern matching what starts with `text` in any letter case (compared with a
+/// lowercased column), or None for no text.
+pub fn prefix(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| crate::store::sql::prefix_pattern(&text.to_lowercase()))
+}
+
+/// Keeps the page's rows of the `size + 1` read, with the cursor after its last row when the
+/// extra row shows that more follow.
+pub fn cut<T>(mut rows: Vec<T>, size: u32, key: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
+    let more = rows.len() > size as usize;
+    rows.truncate(size as usize);
+    let next = more.then(|| rows.last().map(key)).flatten();
+    (rows, next)
+}
+
+/// A total as counted (up to [`COUNT_CAP`] + 1): exact up to the cap, else the cap and
+/// `total_exact: false`.
+pub fn total(counted: i64) -> Total {
+    Total {
+        total: counted.min(COUNT_CAP),
+        total_exact: counted <= COUNT_CAP,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_junk() {
+        let c = cursor(&["1700000000000", "0192-abc"]);
+        assert_eq!(
+            after::<2>(Some(&c)).unwrap(),
+            Some(["1700000000000".to_string(), "0192-abc".to_string()])
+        );
+        assert!(after::<1>(Some(&c)).is_err(), "a cursor of another list");
+        assert!(after::<1>(Some("%%%")).is_err());
+        assert_eq!(after::<1>(None).unwrap(), None);
+        assert!(number("x").is_err());
+    }
+
+    #[test]
+    fn sizes_are_bounded() {
+        assert_eq!(size(None).unwrap(), DEFAULT_SIZE);
+        assert!(size(Some(0)).is_err());
+        assert!(size(Some(MAX_SIZE + 1)).is_err());
+    }
+
+    #[test]
+    fn a_page_says_whether_more_follow() {
+        let (rows, next) = cut(vec![1, 2, 3], 2, |n| n.to_string());
+        assert_eq!((rows, next), (vec![1, 2], Some("2".to_string())));
+        let (rows, next) = cut(vec![1, 2], 2, |n| n.to_string());
+        assert_eq!((rows, next), (vec![1, 2], None));
+        assert_eq!(total(COUNT_CAP + 1).words(), "10,000+");
+        assert_eq!(total(1204).words(), "1,204");
+    }
+}
