@@ -15,7 +15,8 @@ async function mint(page, base, name, kind, roleLabel, teamLabel) {
   const form = page.locator("section", { hasText: "New token" });
   await form.locator("input[name=name]").fill(name);
   await form.locator("select[name=kind]").selectOption(kind);
-  if (teamLabel) await form.locator("select[name=team]").selectOption({ label: teamLabel });
+  // The team field takes a slug (with suggestions as one types).
+  if (teamLabel) await form.locator("input[name=team]").fill(teamLabel.toLowerCase());
   await form.getByLabel(roleLabel, { exact: true }).check();
   await form.getByRole("button", { name: "Create token" }).click();
   const shown = page.getByTestId("new-token");
@@ -69,7 +70,7 @@ test("declare, grant, ask, revoke: the decision flips", async ({ page }) => {
   const give = page.locator("section", { hasText: "Give a role" });
   await give.locator("select[name=user_id]").selectOption({ label: "dave@acme.test" });
   await give.locator("select[name=role]").selectOption({ label: "Approver" });
-  await give.locator("select[name=team]").selectOption({ label: "Team Releases" });
+  await give.locator("input[name=team]").fill("releases");
   await give.getByRole("button", { name: "Give role" }).click();
   await expect(page.getByTestId("members-table")).toContainText("Approver · team Releases");
   // The member page shows what the grant carries to other services.

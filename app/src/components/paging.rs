@@ -7,13 +7,43 @@ use crate::pages::{query_param, urlencode};
 use foxgate_core::model::Total;
 use leptos::prelude::*;
 use leptos_router::components::Form;
+use std::sync::{Arc, Mutex};
 
 /// Earlier pages a "Previous" link can walk back through; older ones lead to the first page.
 const TRAIL_MAX: usize = 20;
 /// Stands for the first page (no cursor) in the trail.
 const FIRST: &str = "~";
 /// How long typing pauses before the list follows it.
-const SEARCH_PAUSE_MS: u64 = 250;
+pub const SEARCH_PAUSE_MS: u64 = 250;
+
+/// Runs the last of calls made in quick succession once they pause: typing sends one
+/// request, not one per key. A call still waiting when its component goes away never runs
+/// (it would reach reactive values that are gone).
+#[derive(Clone, Default)]
+pub struct Pause(Arc<Mutex<Option<TimeoutHandle>>>);
+
+impl Pause {
+    pub fn new() -> Self {
+        let pause = Pause::default();
+        let waiting = pause.0.clone();
+        on_cleanup(move || {
+            if let Some(handle) = waiting.lock().ok().and_then(|mut h| h.take()) {
+                handle.clear();
+            }
+        });
+        pause
+    }
+
+    pub fn then(&self, delay_ms: u64, run: impl FnOnce() + 'static) {
+        let Ok(mut waiting) = self.0.lock() else {
+            return;
+        };
+        if let Some(handle) = waiting.take() {
+            handle.clear();
+        }
+        *waiting = set_timeout_with_handle(run, std::time::Duration::from_millis(delay_ms)).ok();
+    }
+}
 
 /// "1,204 members", "3 members match", "No members match.", "10,000+ tokens".
 pub fn counted(total: &Total, one: &str, many: &str, filtered: bool) -> String {
@@ -97,12 +127,9 @@ pub fn ListSearch(
     children: Children,
 ) -> impl IntoView {
     let form = NodeRef::<leptos::html::Div>::new();
-    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let pause = Pause::new();
     let follow = move |delay_ms: u64| {
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
-        }
-        let submit = move || {
+        pause.then(delay_ms, move || {
             #[cfg(feature = "hydrate")]
             if let Some(form) = form
                 .get_untracked()
@@ -113,13 +140,11 @@ pub fn ListSearch(
                     let _ = form.request_submit();
                 }
             }
-        };
-        pending.set_value(
-            set_timeout_with_handle(submit, std::time::Duration::from_millis(delay_ms)).ok(),
-        );
+        });
     };
+    let typed = follow.clone();
     view! {
-        <div node_ref=form on:input=move |_| follow(SEARCH_PAUSE_MS) on:change=move |_| follow(0)>
+        <div node_ref=form on:input=move |_| typed(SEARCH_PAUSE_MS) on:change=move |_| follow(0)>
             <Form method="get" action=path.clone() replace=true noscroll=true attr:role="search" attr:class="mb-3 flex flex-wrap items-end gap-3" attr:data-testid=testid>
                 {children()}
                 <button type="submit" class=QUIET>"Search"</button>

@@ -2,6 +2,7 @@
 //! suggestions as one types (a `<datalist>` the teams search fills), never a `<select>` of
 //! every team. Without JavaScript it is a plain field the server checks.
 
+use super::paging::{Pause, SEARCH_PAUSE_MS};
 use super::INPUT;
 use crate::api::teams::find_teams;
 use leptos::prelude::*;
@@ -19,6 +20,7 @@ pub fn TeamPicker(
     #[prop(optional, into)] aria_label: Option<String>,
 ) -> impl IntoView {
     let search = Action::new(|typed: &String| find_teams(typed.clone()));
+    let pause = Pause::new();
     let list_id = format!("{id}-suggestions");
     let suggestions = move || {
         search
@@ -46,7 +48,9 @@ pub fn TeamPicker(
             on:input=move |ev| {
                 let typed = event_target_value(&ev);
                 if !typed.trim().is_empty() {
-                    search.dispatch(typed);
+                    pause.then(SEARCH_PAUSE_MS, move || {
+                        search.dispatch(typed);
+                    });
                 }
             }
         />

@@ -1,16 +1,19 @@
-//! The members list of a large org (issue 18): seeds the org `bench` with MEMBERS people
-//! (half with a Foxgate password, half known to an identity provider), 500 teams and four
-//! grants each, by bulk SQL, then prints the p50 and p95 of `members::list` — the function
-//! behind `GET /api/v1/orgs/{org}/members` and the Members page — for its first page, a page
-//! deep in the cursor chain, and each filter. Usage: members_bench <database-url> <members>.
+//! The lists of a large org (issue 18): seeds the org `bench` with MEMBERS people (half with
+//! a Foxgate password, half known to an identity provider), 5,000 teams, four grants each
+//! and TOKENS tokens (team, personal and org admin; some revoked), by bulk SQL, then prints
+//! the p50 and p95 of the list functions behind the API and the console pages —
+//! `members::list`, `teams::list`, `teams::members`, `tokens::list` — for a first page, a
+//! page deep in the cursor chain, and each filter.
+//! Usage: members_bench <database-url> <members> [tokens].
 
-use foxgate_core::model::{MemberFilter, SignInWay};
+use foxgate_core::model::{MemberFilter, SignInWay, TeamFilter, TokenFilter, TokenStatus};
 use foxgate_core::secret::Secret;
-use foxgate_core::service::{members, Services};
+use foxgate_core::service::{members, teams, tokens, Services};
 use foxgate_core::store;
+use foxgate_core::token::TokenKind;
 use std::time::Instant;
 
-const TEAMS: usize = 500;
+const TEAMS: usize = 5_000;
 const SAMPLES: usize = 60;
 /// Rows per multi-row INSERT: well under both databases' limits on bound values.
 const ROWS_PER_INSERT: usize = 500;
@@ -209,6 +212,86 @@ async fn seed(services: &Services, org_id: &str, count: usize) {
     .await;
 }
 
+/// Tokens in the proportions of an org with automation: seven in ten team tokens, two in
+/// ten personal ones, one in ten org admin tokens; one in ten revoked; minted a second apart.
+async fn seed_tokens(services: &Services, org_id: &str, count: usize, members: usize) {
+    let now = store::now_ms();
+    let text = |s: String| Value::Text(s);
+    let rows = (0..count)
+        .map(|n| {
+            let kind = match n % 10 {
+                0 => TokenKind::OrgAdmin,
+                1 | 2 => TokenKind::Personal,
+                _ => TokenKind::Team,
+            };
+            let creator = format!("u{:07}", n % members);
+            vec![
+                text(format!("tok{n:013}")),
+                text(org_id.into()),
+                text(kind.as_str().into()),
+                match kind {
+                    TokenKind::Team => text(format!("team{:04}", n % TEAMS)),
+                    _ => Value::NullText,
+                },
+                match kind {
+                    TokenKind::Personal => text(creator.clone()),
+                    _ => Value::NullText,
+                },
+                text(format!(
+                    "{}-{n:07}",
+                    ["deploy", "ci", "sync", "backup"][n % 4]
+                )),
+                text("0".repeat(64)),
+                text("member".into()),
+                text(creator),
+                Value::Int(now - ((count - n) as i64) * 1000),
+                if n % 10 == 5 {
+                    Value::Int(now)
+                } else {
+                    Value::NullInt
+                },
+            ]
+        })
+        .collect();
+    insert(
+        services,
+        "tokens",
+        &[
+            "id",
+            "org_id",
+            "kind",
+            "team_id",
+            "user_id",
+            "name",
+            "secret_hash",
+            "role_ids",
+            "created_by",
+            "created_at",
+            "revoked_at",
+        ],
+        rows,
+    )
+    .await;
+}
+
+/// p50 and p95 in ms of `run` over SAMPLES runs (after five to warm up), and what the last
+/// run showed.
+async fn timed<F: std::future::Future<Output = (usize, String)>>(
+    mut run: impl FnMut() -> F,
+) -> (f64, f64, (usize, String)) {
+    let mut ms = Vec::with_capacity(SAMPLES);
+    let mut shown = (0, String::new());
+    for i in 0..SAMPLES + 5 {
+        let t = Instant::now();
+        shown = run().await;
+        if i >= 5 {
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    ms.sort_by(f64::total_cmp);
+    (percentile(&ms, 0.5), percentile(&ms, 0.95), shown)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
 }
@@ -220,14 +303,16 @@ async fn main() {
         .next()
         .expect("usage: members_bench <database-url> <members>");
     let count: usize = args.next().and_then(|c| c.parse().ok()).expect("a count");
+    let token_count: usize = args.next().and_then(|c| c.parse().ok()).unwrap_or(0);
     let (services, bench) = foxgate_bench::bench_org(&url, Secret::new(rand::random())).await;
     let backend = url.split("://").next().unwrap_or_default().to_string();
     println!(
-        "seeding {count} members, {TEAMS} teams, {} grants into {backend} …",
+        "seeding {count} members, {TEAMS} teams, {} grants, {token_count} tokens into {backend} …",
         count * 4
     );
     let started = Instant::now();
     seed(&services, &bench.org_id, count).await;
+    seed_tokens(&services, &bench.org_id, token_count, count).await;
     sqlx::query("ANALYZE")
         .execute(services.db.pool())
         .await
@@ -273,30 +358,106 @@ async fn main() {
         ),
     ];
     println!(
-        "{:<22} {:>7} {:>9} {:>9} {:>9}",
-        "members list", "shown", "total", "p50 ms", "p95 ms"
+        "{:<24} {:>7} {:>9} {:>9} {:>9}",
+        "list", "shown", "total", "p50 ms", "p95 ms"
     );
     let mut worst: f64 = 0.0;
+    let mut report = |label: &str, (p50, p95, (shown, total)): (f64, f64, (usize, String))| {
+        worst = worst.max(p95);
+        println!("{label:<24} {shown:>7} {total:>9} {p50:>9.2} {p95:>9.2}");
+    };
+    let owner = &bench.owner;
     for (label, f) in cases {
-        let mut ms = Vec::with_capacity(SAMPLES);
-        let mut shown = (0, 0);
-        for i in 0..SAMPLES + 5 {
-            let t = Instant::now();
-            let page = members::list(&services, &bench.owner, "bench", &f)
+        let run = || async {
+            let page = members::list(&services, owner, "bench", &f)
                 .await
                 .expect("a page");
-            if i >= 5 {
-                ms.push(t.elapsed().as_secs_f64() * 1000.0);
-            }
-            shown = (page.members.len(), page.total);
+            (page.members.len(), page.total.words())
+        };
+        report(&format!("members: {label}"), timed(run).await);
+    }
+
+    let mut deep_teams = TeamFilter::default();
+    for _ in 0..50 {
+        let page = teams::list(&services, owner, "bench", &deep_teams)
+            .await
+            .expect("a page");
+        deep_teams.cursor = page.next_cursor;
+    }
+    let team_cases: Vec<(&str, TeamFilter)> = vec![
+        ("first page", TeamFilter::default()),
+        ("page 51 (cursor)", deep_teams),
+        (
+            "name prefix",
+            TeamFilter {
+                q: Some("team-004".into()),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (label, f) in team_cases {
+        let run = || async {
+            let page = teams::list(&services, owner, "bench", &f)
+                .await
+                .expect("a page");
+            (page.teams.len(), page.total.words())
+        };
+        report(&format!("teams: {label}"), timed(run).await);
+    }
+    let run = || async {
+        let page = teams::members(
+            &services,
+            owner,
+            "bench",
+            "team-0007",
+            &MemberFilter::default(),
+        )
+        .await
+        .expect("a page");
+        (page.members.len(), page.total.words())
+    };
+    report("team members: first page", timed(run).await);
+
+    if token_count > 0 {
+        let mut deep_tokens = TokenFilter::default();
+        for _ in 0..100 {
+            let page = tokens::list(&services, owner, "bench", &deep_tokens)
+                .await
+                .expect("a page");
+            deep_tokens.cursor = page.next_cursor;
         }
-        ms.sort_by(f64::total_cmp);
-        let (p50, p95) = (percentile(&ms, 0.5), percentile(&ms, 0.95));
-        worst = worst.max(p95);
-        println!(
-            "{label:<22} {:>7} {:>9} {p50:>9.2} {p95:>9.2}",
-            shown.0, shown.1
-        );
+        let token = |edit: fn(&mut TokenFilter)| {
+            let mut f = TokenFilter::default();
+            edit(&mut f);
+            f
+        };
+        let token_cases: Vec<(&str, TokenFilter)> = vec![
+            ("first page", TokenFilter::default()),
+            ("page 101 (cursor)", deep_tokens),
+            ("name prefix", token(|f| f.q = Some("deploy-00012".into()))),
+            (
+                "kind personal",
+                token(|f| f.kind = Some(TokenKind::Personal)),
+            ),
+            (
+                "team team-0007",
+                token(|f| f.team = Some("team-0007".into())),
+            ),
+            (
+                "status revoked",
+                token(|f| f.status = Some(TokenStatus::Revoked)),
+            ),
+            ("creator", token(|f| f.creator = Some("u0000005".into()))),
+        ];
+        for (label, f) in token_cases {
+            let run = || async {
+                let page = tokens::list(&services, owner, "bench", &f)
+                    .await
+                    .expect("a page");
+                (page.tokens.len(), page.total.words())
+            };
+            report(&format!("tokens: {label}"), timed(run).await);
+        }
     }
     println!("worst p95: {worst:.2} ms (target < 20)");
 }

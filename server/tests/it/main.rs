@@ -23,6 +23,7 @@ mod live;
 mod many_servers;
 mod members;
 mod openapi;
+mod pages;
 mod personal_tokens;
 mod proxy;
 mod retention;
