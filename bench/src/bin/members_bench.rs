@@ -336,10 +336,7 @@ async fn main() {
         ("first page", MemberFilter::default()),
         ("page 101 (cursor)", deep),
         ("email prefix", filter(|f| f.q = Some("person00123".into()))),
-        (
-            "word of the name",
-            filter(|f| f.q = Some("last1000".into())),
-        ),
+        ("name prefix", filter(|f| f.q = Some("first99".into()))),
         (
             "role team_admin",
             filter(|f| f.role = Some("team_admin".into())),

@@ -174,11 +174,7 @@ async fn role(s: &Services, p: &Principal, org_ref: &str, id: &str) -> Result<Sa
         id,
     )
     .await?;
-    let carrying = store::tokens::list(&mut cx.db, &org_id)
-        .await?
-        .into_iter()
-        .filter(|(t, _)| t.revoked_at.is_none() && t.role_ids.iter().any(|r| r == id))
-        .count() as i64;
+    let carrying = store::tokens::live_carrying_role(&mut cx.db, &org_id, id).await?;
     Ok(said(
         format!("Delete role {}", role.name),
         vec![

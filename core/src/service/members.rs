@@ -88,7 +88,7 @@ pub async fn list(
 pub(crate) struct Asked<'f> {
     filter: &'f MemberFilter,
     size: u32,
-    prefix: String,
+    prefix: Option<crate::store::sql::Prefix>,
     after: Option<String>,
 }
 
@@ -101,7 +101,7 @@ impl<'f> Asked<'f> {
         Ok(Asked {
             filter,
             size: page::size(filter.limit)?,
-            prefix: q.to_lowercase(),
+            prefix: page::prefix(q),
             after: page::after::<1>(filter.cursor.as_deref())?.map(|[email]| email),
         })
     }
@@ -118,7 +118,7 @@ pub(crate) async fn page_of(
 ) -> Result<MemberPage, Error> {
     let query = users::MemberQuery {
         org_id,
-        prefix: Some(asked.prefix.as_str()).filter(|p| !p.is_empty()),
+        prefix: asked.prefix.as_ref(),
         role_id: asked.filter.role.as_deref().filter(|r| !r.is_empty()),
         team_id,
         via: asked.filter.via,

@@ -2,6 +2,7 @@
 //! where the next page starts (stable while rows are added), and the bounded total.
 
 use crate::model::Total;
+use crate::store::sql::Prefix;
 use crate::Error;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -51,11 +52,11 @@ pub fn number(part: &str) -> Result<i64, Error> {
         .map_err(|_| Error::invalid("cursor", "is not a cursor this API gave out"))
 }
 
-/// The `LIKE` pattern matching what starts with `text` in any letter case (compared with a
-/// lowercased column), or None for no text.
-pub fn prefix(text: &str) -> Option<String> {
+/// What starts with `text` in any letter case (compared with a lowercased column), or None
+/// for no text.
+pub fn prefix(text: &str) -> Option<Prefix> {
     let text = text.trim();
-    (!text.is_empty()).then(|| crate::store::sql::prefix_pattern(&text.to_lowercase()))
+    (!text.is_empty()).then(|| Prefix::new(&text.to_lowercase()))
 }
 
 /// Keeps the page's rows of the `size + 1` read, with the cursor after its last row when the

@@ -57,7 +57,7 @@ pub async fn list(
     let query = store::teams::TeamQuery {
         org_id: &cx.org.id,
         reach: &reach,
-        pattern: pattern.as_deref(),
+        pattern: pattern.as_ref().map(|p| p.pattern.as_str()),
         after_slug: after.as_ref().map(|[slug]| slug.as_str()),
     };
     let rows = store::teams::page(&mut cx.db, &query, size).await?;

@@ -495,7 +495,7 @@ pub async fn list(
         org_id: &cx.org.id,
         reach: &reach,
         reader: p.user_id().ok(),
-        name_pattern: pattern.as_deref(),
+        name: pattern.as_ref(),
         kind: filter.kind,
         team_id: team_id.as_deref(),
         status: filter.status,

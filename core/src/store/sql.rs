@@ -71,13 +71,6 @@ impl<'a> Sql<'a> {
         }
     }
 
-    /// `column LIKE 'prefix%'`, the caller's `%`, `_` and `\` matching only themselves.
-    pub fn starts_with(&mut self, column: &str, pattern: &'a str) {
-        let p = self.param(Bind::Text(pattern));
-        self.text
-            .push_str(&format!(" AND {column} LIKE {p} ESCAPE '\\'"));
-    }
-
     pub fn within(&mut self, column: &str, values: &'a [impl AsRef<str>]) {
         let params: Vec<String> = values
             .iter()
@@ -88,9 +81,82 @@ impl<'a> Sql<'a> {
     }
 }
 
-/// The `LIKE` pattern of a prefix: `%`, `_` and `\` escaped, `%` appended.
-pub(crate) fn prefix_pattern(prefix: &str) -> String {
-    format!("{}%", like_escaped(prefix))
+/// Which database a query runs on, where their SQL must differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    pub fn of(conn: &sqlx::AnyConnection) -> Self {
+        if conn.backend_name() == "PostgreSQL" {
+            Dialect::Postgres
+        } else {
+            Dialect::Sqlite
+        }
+    }
+}
+
+/// A search prefix (lowercase) in the forms the databases answer from an index on a
+/// lowercased column: the `LIKE` pattern, and the range of text starting with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prefix {
+    pub pattern: String,
+    low: String,
+    /// The first text after every text starting with the prefix; None past the last char.
+    high: Option<String>,
+}
+
+impl Prefix {
+    pub fn new(lowercase: &str) -> Self {
+        let mut high: Vec<char> = lowercase.chars().collect();
+        let high = loop {
+            let Some(last) = high.pop() else { break None };
+            // The next scalar value (surrogates are not chars; past the last one, carry).
+            if let Some(next) =
+                (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32)
+            {
+                high.push(next);
+                break Some(high.into_iter().collect());
+            }
+        };
+        Prefix {
+            pattern: format!("{}%", like_escaped(lowercase)),
+            low: lowercase.to_string(),
+            high,
+        }
+    }
+}
+
+impl<'a> Sql<'a> {
+    /// A condition (to AND or OR) that `LOWER(column)` starts with the prefix, in the form
+    /// each database answers from its index on `LOWER(column)`: a range on SQLite (whose
+    /// `LIKE` uses no index on an expression), `LIKE` over a `text_pattern_ops` index on
+    /// PostgreSQL (whose ranges follow the locale's collation, not the bytes).
+    pub fn lower_starts_with(
+        &mut self,
+        dialect: Dialect,
+        column: &str,
+        prefix: &'a Prefix,
+    ) -> String {
+        match dialect {
+            Dialect::Postgres => {
+                let p = self.param(Bind::Text(&prefix.pattern));
+                format!("LOWER({column}) LIKE {p} ESCAPE '\\'")
+            }
+            Dialect::Sqlite => {
+                let low = self.param(Bind::Text(&prefix.low));
+                match &prefix.high {
+                    Some(high) => {
+                        let high = self.param(Bind::Text(high));
+                        format!("(LOWER({column}) >= {low} AND LOWER({column}) < {high})")
+                    }
+                    None => format!("LOWER({column}) >= {low}"),
+                }
+            }
+        }
+    }
 }
 
 /// `LIKE` escaping: the caller's `%`, `_` and `\` match only themselves.
@@ -114,4 +180,20 @@ pub(crate) async fn count_capped(
     );
     let (n,): (i64,) = sql.run().fetch_one(conn).await?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Prefix;
+
+    #[test]
+    fn a_prefix_bounds_what_starts_with_it() {
+        let p = Prefix::new("ab%");
+        assert_eq!(p.pattern, "ab\\%%");
+        assert_eq!(p.low, "ab%");
+        assert_eq!(p.high.as_deref(), Some("ab&"));
+        assert_eq!(Prefix::new("a\u{10FFFF}").high.as_deref(), Some("b"));
+        assert_eq!(Prefix::new("\u{10FFFF}").high, None);
+        assert_eq!(Prefix::new("\u{D7FF}").high.as_deref(), Some("\u{E000}"));
+    }
 }

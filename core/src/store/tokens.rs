@@ -1,7 +1,7 @@
 //! API tokens: the stored part (public id, keyed hash of the secret, roles or permissions,
 //! dates, the previous secret's hash during a rotation's grace period).
 
-use super::sql::{count_capped, Bind, Sql};
+use super::sql::{count_capped, like_escaped, Bind, Dialect, Prefix, Sql};
 use crate::authz::Reach;
 use crate::http_signature::PublicKey;
 use crate::model::TokenStatus;
@@ -109,14 +109,6 @@ impl TryFrom<Stored> for TokenRow {
     }
 }
 
-/// A listed token with its creator's email.
-#[derive(sqlx::FromRow)]
-struct Listed {
-    #[sqlx(flatten)]
-    token: Stored,
-    created_by_email: Option<String>,
-}
-
 const COLUMNS: &str = "t.id, t.org_id, t.kind, t.team_id, t.user_id, t.name, t.secret_hash, \
      t.role_ids, t.permissions, t.created_by, t.created_at, t.expires_at, t.revoked_at, \
      t.rotated_at, t.previous_secret_hash, t.previous_valid_until, t.last_used_at, t.last_used_ip, t.public_key";
@@ -154,23 +146,22 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Toke
     row.map(TokenRow::try_from).transpose()
 }
 
-/// The org's tokens, oldest first, each with its creator's email: for the few places that
-/// must see every token of an org at once (the consequences of a role change).
-pub async fn list(
+/// How many live (unrevoked) tokens of the org carry the role: counted in SQL, never by
+/// reading the org's tokens (an org may hold a million).
+pub async fn live_carrying_role(
     conn: &mut AnyConnection,
     org_id: &str,
-) -> sqlx::Result<Vec<(TokenRow, Option<String>)>> {
-    let rows: Vec<Listed> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS}, u.email AS created_by_email FROM tokens t \
-         LEFT JOIN users u ON u.id = t.created_by \
-         WHERE t.org_id = $1 ORDER BY t.created_at, t.id"
-    ))
+    role_id: &str,
+) -> sqlx::Result<i64> {
+    // `role_ids` is space-separated: the role is a whole word of it.
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM tokens WHERE org_id = $1 AND revoked_at IS NULL \
+         AND (' ' || role_ids || ' ') LIKE $2 ESCAPE '\\'",
+    )
     .bind(org_id)
-    .fetch_all(conn)
-    .await?;
-    rows.into_iter()
-        .map(|r| Ok((TokenRow::try_from(r.token)?, r.created_by_email)))
-        .collect()
+    .bind(format!("% {} %", like_escaped(role_id)))
+    .fetch_one(conn)
+    .await
 }
 
 /// Which tokens a page lists: what its reader may see, the filters (already checked) and
@@ -181,8 +172,8 @@ pub struct TokenQuery<'a> {
     /// Teams whose tokens the reader may read; their own personal tokens always.
     pub reach: &'a Reach,
     pub reader: Option<&'a str>,
-    /// A `LIKE` pattern over the lowercased name.
-    pub name_pattern: Option<&'a str>,
+    /// What the name starts with, any case.
+    pub name: Option<&'a Prefix>,
     pub kind: Option<TokenKind>,
     pub team_id: Option<&'a str>,
     pub status: Option<TokenStatus>,
@@ -193,7 +184,7 @@ pub struct TokenQuery<'a> {
 }
 
 /// The `FROM … WHERE …` of a token query (without the page's start).
-fn token_conditions<'a>(q: &TokenQuery<'a>, sql: &mut Sql<'a>) {
+fn token_conditions<'a>(q: &TokenQuery<'a>, sql: &mut Sql<'a>, dialect: Dialect) {
     sql.text.push_str(" FROM tokens t WHERE t.org_id = $1");
     if let Reach::Teams(teams) = q.reach {
         let mut seen: Vec<String> = Vec::new();
@@ -210,8 +201,9 @@ fn token_conditions<'a>(q: &TokenQuery<'a>, sql: &mut Sql<'a>) {
             sql.text.push_str(&format!(" AND ({})", seen.join(" OR ")));
         }
     }
-    if let Some(pattern) = q.name_pattern {
-        sql.starts_with("LOWER(t.name)", pattern);
+    if let Some(name) = q.name {
+        let starts = sql.lower_starts_with(dialect, "t.name", name);
+        sql.text.push_str(&format!(" AND {starts}"));
     }
     if let Some(kind) = q.kind {
         sql.equals("t.kind", Some(kind.as_str()));
@@ -261,7 +253,7 @@ pub async fn page(
         ),
         binds: vec![Bind::Text(q.org_id)],
     };
-    token_conditions(q, &mut sql);
+    token_conditions(q, &mut sql, Dialect::of(conn));
     sql.after(
         "t.created_at, t.id",
         q.after.map(|(at, id)| vec![Bind::Int(at), Bind::Text(id)]),
@@ -286,7 +278,7 @@ pub async fn count(conn: &mut AnyConnection, q: &TokenQuery<'_>, cap: i64) -> sq
         text: String::new(),
         binds: vec![Bind::Text(q.org_id)],
     };
-    token_conditions(q, &mut sql);
+    token_conditions(q, &mut sql, Dialect::of(conn));
     count_capped(conn, sql, cap).await
 }
 

@@ -1,6 +1,6 @@
 //! Users, their local (break-glass) credentials and their org memberships.
 
-use super::sql::{count_capped, like_escaped, Bind, Sql};
+use super::sql::{count_capped, Bind, Dialect, Prefix, Sql};
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -107,8 +107,8 @@ pub async fn is_member(
 #[derive(Debug, Default)]
 pub struct MemberQuery<'a> {
     pub org_id: &'a str,
-    /// Lowercase; a prefix of the email, the name or a word of the name.
-    pub prefix: Option<&'a str>,
+    /// What the email or the name starts with, any case.
+    pub prefix: Option<&'a Prefix>,
     pub role_id: Option<&'a str>,
     pub team_id: Option<&'a str>,
     pub via: Option<crate::model::SignInWay>,
@@ -128,18 +128,13 @@ pub struct MemberListRow {
 }
 
 /// The `FROM … WHERE …` of a member query (without the page's start).
-fn member_conditions<'a>(q: &MemberQuery<'a>, sql: &mut Sql<'a>, patterns: &'a [String; 2]) {
+fn member_conditions<'a>(q: &MemberQuery<'a>, sql: &mut Sql<'a>, dialect: Dialect) {
     sql.text
         .push_str(" FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1");
-    if q.prefix.is_some() {
-        let (starts, word) = (
-            sql.param(Bind::Text(&patterns[0])),
-            sql.param(Bind::Text(&patterns[1])),
-        );
-        sql.text.push_str(&format!(
-            " AND (u.email LIKE {starts} ESCAPE '\\' OR LOWER(u.display_name) LIKE {starts} ESCAPE '\\' \
-             OR LOWER(u.display_name) LIKE {word} ESCAPE '\\')"
-        ));
+    if let Some(prefix) = q.prefix {
+        let email = sql.lower_starts_with(dialect, "u.email", prefix);
+        let name = sql.lower_starts_with(dialect, "u.display_name", prefix);
+        sql.text.push_str(&format!(" AND ({email} OR {name})"));
     }
     if let Some(role) = q.role_id {
         let p = sql.param(Bind::Text(role));
@@ -164,19 +159,12 @@ fn member_conditions<'a>(q: &MemberQuery<'a>, sql: &mut Sql<'a>, patterns: &'a [
     }
 }
 
-/// `prefix%` and `% prefix%`, escaped: what the name and email conditions match.
-fn prefix_patterns(q: &MemberQuery<'_>) -> [String; 2] {
-    let escaped = like_escaped(q.prefix.unwrap_or_default());
-    [format!("{escaped}%"), format!("% {escaped}%")]
-}
-
 /// One page of members by email: `limit` rows after `q.after_email`.
 pub async fn member_page(
     conn: &mut AnyConnection,
     q: &MemberQuery<'_>,
     limit: i64,
 ) -> sqlx::Result<Vec<MemberListRow>> {
-    let patterns = prefix_patterns(q);
     let mut sql = Sql {
         text: "SELECT u.id, u.email, u.display_name, m.last_signin_at, \
                (SELECT COUNT(*) FROM local_credentials c WHERE c.user_id = m.user_id) AS passwords, \
@@ -184,7 +172,7 @@ pub async fn member_page(
             .into(),
         binds: vec![Bind::Text(q.org_id)],
     };
-    member_conditions(q, &mut sql, &patterns);
+    member_conditions(q, &mut sql, Dialect::of(conn));
     if let Some(after) = q.after_email {
         let p = sql.param(Bind::Text(after));
         sql.text.push_str(&format!(" AND u.email > {p}"));
@@ -200,12 +188,11 @@ pub async fn member_count(
     q: &MemberQuery<'_>,
     cap: i64,
 ) -> sqlx::Result<i64> {
-    let patterns = prefix_patterns(q);
     let mut sql = Sql {
         text: String::new(),
         binds: vec![Bind::Text(q.org_id)],
     };
-    member_conditions(q, &mut sql, &patterns);
+    member_conditions(q, &mut sql, Dialect::of(conn));
     count_capped(conn, sql, cap).await
 }
 

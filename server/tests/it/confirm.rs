@@ -134,3 +134,52 @@ async fn only_what_the_viewer_may_destroy_is_described(backend: Backend) {
     assert!(unknown.contains("That no longer exists"), "{unknown}");
 }
 on_both_databases!(only_what_the_viewer_may_destroy_is_described);
+
+async fn deleting_a_role_counts_the_live_tokens_carrying_it(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let made = s
+        .api(
+            Method::POST,
+            "/api/v1/orgs/acme/roles",
+            &owner,
+            Some(body!({"name": "deployer", "permissions": ["teams:read"]})),
+        )
+        .await;
+    assert_eq!(made.status(), 201);
+    let role = json(made).await["id"].as_str().unwrap().to_string();
+    // Two live tokens carry it (one among other roles), one revoked does, one carries another.
+    let mut ids = Vec::new();
+    for roles in [
+        body!([role]),
+        body!(["viewer", role]),
+        body!([role]),
+        body!(["viewer"]),
+    ] {
+        let res = s
+            .api(
+                Method::POST,
+                "/api/v1/orgs/acme/tokens",
+                &owner,
+                Some(body!({"name": "t", "roles": roles})),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        ids.push(json(res).await["info"]["id"].as_str().unwrap().to_string());
+    }
+    let revoked = s
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/orgs/acme/tokens/{}", ids[2]),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status(), 204);
+    let question = page(&s, &owner, &format!("/confirm?what=role&id={role}")).await;
+    assert!(
+        question.contains("Live tokens carrying it, which lose what it allows: 2."),
+        "{question}"
+    );
+}
+on_both_databases!(deleting_a_role_counts_the_live_tokens_carrying_it);
