@@ -150,6 +150,7 @@ fn ways_in(m: &MemberGrants) -> impl IntoView {
     view! {
         {m.sso.then(|| view! { <span class=BADGE>"SSO"</span> })}
         {m.password.then(|| view! { <span class=BADGE>"password"</span> })}
+        {m.disabled.then(|| view! { <span class=BADGE>"disabled"</span> })}
     }
 }
 

@@ -4,8 +4,10 @@
 //! the p50 and p95 of the list functions behind the API and the console pages —
 //! `members::list`, `teams::list`, `teams::members`, `tokens::list` — for a first page, a
 //! page deep in the cursor chain, and each filter.
-//! Usage: members_bench <database-url> <members> [tokens].
+//! Usage: members_bench <database-url> <members> [tokens]; FOXGATE_SECRET_KEY (base64) is
+//! the server key it seeds with, so `foxgate serve` can open the same database after it.
 
+use base64::Engine;
 use foxgate_core::model::{MemberFilter, SignInWay, TeamFilter, TokenFilter, TokenStatus};
 use foxgate_core::secret::Secret;
 use foxgate_core::service::{members, teams, tokens, Services};
@@ -304,7 +306,14 @@ async fn main() {
         .expect("usage: members_bench <database-url> <members>");
     let count: usize = args.next().and_then(|c| c.parse().ok()).expect("a count");
     let token_count: usize = args.next().and_then(|c| c.parse().ok()).unwrap_or(0);
-    let (services, bench) = foxgate_bench::bench_org(&url, Secret::new(rand::random())).await;
+    // The key `foxgate serve` will use on this database afterwards, when the script measures
+    // the console pages (a random one otherwise).
+    let key = std::env::var("FOXGATE_SECRET_KEY")
+        .ok()
+        .and_then(|k| base64::engine::general_purpose::STANDARD.decode(k).ok())
+        .and_then(|k| <[u8; 32]>::try_from(k).ok())
+        .unwrap_or_else(rand::random);
+    let (services, bench) = foxgate_bench::bench_org(&url, Secret::new(key)).await;
     let backend = url.split("://").next().unwrap_or_default().to_string();
     println!(
         "seeding {count} members, {TEAMS} teams, {} grants, {token_count} tokens into {backend} …",

@@ -228,6 +228,9 @@ pub struct MemberFilter {
     #[serde(default)]
     #[cfg_attr(feature = "server", param(inline))]
     pub via: Option<SignInWay>,
+    #[serde(default)]
+    #[cfg_attr(feature = "server", param(inline))]
+    pub status: Option<MemberStatus>,
     /// From a previous page's `next_cursor`.
     #[serde(default)]
     pub cursor: Option<String>,
@@ -235,6 +238,16 @@ pub struct MemberFilter {
     #[serde(default)]
     #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
+}
+
+/// Whether a member's account may sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MemberStatus {
+    Active,
+    /// Disabled: cannot sign in, sessions ended.
+    Disabled,
 }
 
 /// How a member signs in.
@@ -334,6 +347,8 @@ pub struct MemberGrants {
     pub password: bool,
     /// They are known to an identity provider (signed in through single sign-on).
     pub sso: bool,
+    /// Their account is disabled: they cannot sign in.
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -122,6 +122,7 @@ pub(crate) async fn page_of(
         role_id: asked.filter.role.as_deref().filter(|r| !r.is_empty()),
         team_id,
         via: asked.filter.via,
+        status: asked.filter.status,
         after_email: asked.after.as_deref(),
     };
     let rows = users::member_page(conn, &query, i64::from(asked.size) + 1).await?;
@@ -141,6 +142,7 @@ pub(crate) async fn page_of(
             last_signin_at: r.last_signin_at,
             password: r.passwords > 0,
             sso: r.identities > 0,
+            disabled: r.disabled_at.is_some(),
             user_id: r.id,
             email: r.email,
             display_name: r.display_name,

@@ -112,6 +112,7 @@ pub struct MemberQuery<'a> {
     pub role_id: Option<&'a str>,
     pub team_id: Option<&'a str>,
     pub via: Option<crate::model::SignInWay>,
+    pub status: Option<crate::model::MemberStatus>,
     /// The last email of the previous page.
     pub after_email: Option<&'a str>,
 }
@@ -122,6 +123,7 @@ pub struct MemberListRow {
     pub id: String,
     pub email: String,
     pub display_name: String,
+    pub disabled_at: Option<i64>,
     pub last_signin_at: Option<i64>,
     pub passwords: i64,
     pub identities: i64,
@@ -157,6 +159,13 @@ fn member_conditions<'a>(q: &MemberQuery<'a>, sql: &mut Sql<'a>, dialect: Dialec
         ),
         None => {}
     }
+    match q.status {
+        Some(crate::model::MemberStatus::Active) => sql.text.push_str(" AND u.disabled_at IS NULL"),
+        Some(crate::model::MemberStatus::Disabled) => {
+            sql.text.push_str(" AND u.disabled_at IS NOT NULL")
+        }
+        None => {}
+    }
 }
 
 /// One page of members by email: `limit` rows after `q.after_email`.
@@ -166,7 +175,7 @@ pub async fn member_page(
     limit: i64,
 ) -> sqlx::Result<Vec<MemberListRow>> {
     let mut sql = Sql {
-        text: "SELECT u.id, u.email, u.display_name, m.last_signin_at, \
+        text: "SELECT u.id, u.email, u.display_name, u.disabled_at, m.last_signin_at, \
                (SELECT COUNT(*) FROM local_credentials c WHERE c.user_id = m.user_id) AS passwords, \
                (SELECT COUNT(*) FROM user_identities i WHERE i.user_id = m.user_id) AS identities"
             .into(),

@@ -87,3 +87,27 @@ async fn members_come_in_pages_that_stay_stable(backend: Backend) {
     }
 }
 on_both_databases!(members_come_in_pages_that_stay_stable);
+
+async fn members_are_filtered_by_status(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let gone = add_member(&s, &owner, "gone@acme.test").await;
+    add_member(&s, &owner, "here@acme.test").await;
+    // No door disables an account yet but deprovisioning; the row says so.
+    sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
+        .bind(1_i64)
+        .bind(&gone)
+        .execute(s.state.services.db.pool())
+        .await
+        .unwrap();
+    let (_, disabled) = page(&s, &owner, "?status=disabled").await;
+    assert_eq!(emails(&disabled), ["gone@acme.test"]);
+    assert_eq!(disabled["members"][0]["disabled"], true);
+    let (_, active) = page(&s, &owner, "?status=active").await;
+    assert_eq!(emails(&active), ["here@acme.test", "owner@acme.test"]);
+    assert_eq!(active["members"][0]["disabled"], false);
+    let (status, refused) = page(&s, &owner, "?status=asleep").await;
+    assert_eq!(status, 422);
+    assert_eq!(refused["error"]["field"], "query");
+}
+on_both_databases!(members_are_filtered_by_status);
