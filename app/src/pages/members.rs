@@ -6,7 +6,7 @@ use crate::api::roles::list_roles;
 use crate::components::{
     clear_on_success, counted, failure, success, successes, viewer_may, ActionDone, ActionError,
     AppWords, ConsoleFrame, ListSearch, LoadError, PageHeading, Pager, Panel, Submit, TeamPicker,
-    INPUT, QUIET,
+    INPUT,
 };
 use crate::pages::confirm_href;
 use crate::pages::query_param;
@@ -15,6 +15,10 @@ use foxgate_core::model::{format_utc, GrantView, Member, MemberGrants, MemberPag
 use foxgate_core::use_cases::{MEMBERS_CREATE, MEMBERS_REMOVE};
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+/// A row's destructive links (revoke a grant, remove a member): small, red, repeated on
+/// every row, so short.
+const DESTROY: &str = "text-xs text-red-700 hover:underline dark:text-red-400";
 
 #[component]
 pub fn Members() -> impl IntoView {
@@ -35,12 +39,10 @@ fn MembersBody() -> impl IntoView {
     let (created, granted) = (successes(create), successes(grant));
     let data = Resource::new(
         move || (q(), role(), cursor(), created.get(), granted.get()),
-        |(q, role, cursor, _, _)| async move {
-            let (members, roles) = futures::join!(list_members(q, role, cursor), list_roles());
-            Ok::<_, crate::error::UiError>((members?, roles?))
-        },
+        |(q, role, cursor, _, _)| list_members(q, role, cursor),
     );
-    // The search form's role choices, loaded apart so the form stays put while typing.
+    // Loaded apart, and once: the search form stays put while typing, and the roles travel
+    // to the browser once whatever the page shows.
     let roles = Resource::new(|| (), |_| list_roles());
     let may_create = viewer_may(MEMBERS_CREATE, None);
     let form = NodeRef::<leptos::html::Form>::new();
@@ -66,7 +68,8 @@ fn MembersBody() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
                 data.get()
-                    .map(|result| match result {
+                    .zip(roles.get())
+                    .map(|(page, roles)| match page.and_then(|page| Ok((page, roles?))) {
                         Ok((page, roles)) => view! {
                             <GrantForm grant members=page.members.clone() roles=roles.clone() />
                             <MemberTable page roles />
@@ -146,7 +149,7 @@ fn MemberSearch(roles: Resource<Result<Vec<Role>, crate::error::UiError>>) -> im
 
 /// How a member signs in: badges for single sign-on and a Foxgate password.
 fn ways_in(m: &MemberGrants) -> impl IntoView {
-    const BADGE: &str = "mr-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800";
+    const BADGE: &str = "mr-1 rounded bg-slate-100 px-1 text-xs dark:bg-slate-800";
     view! {
         {m.sso.then(|| view! { <span class=BADGE>"SSO"</span> })}
         {m.password.then(|| view! { <span class=BADGE>"password"</span> })}
@@ -188,7 +191,7 @@ fn MemberTable(page: MemberPage, roles: Vec<Role>) -> impl IntoView {
                     view! {
                         <li class="flex items-center gap-2">
                             <span>{label} <AppWords words /></span>
-                            <a href=confirm_href(Doomed::Grant, &id) class="text-xs text-red-700 hover:underline dark:text-red-400" aria-label=revoke_label>"revoke"</a>
+                            <a href=confirm_href(Doomed::Grant, &id) class=DESTROY aria-label=revoke_label>"revoke"</a>
                         </li>
                     }
                 })
@@ -200,7 +203,7 @@ fn MemberTable(page: MemberPage, roles: Vec<Role>) -> impl IntoView {
                 let (user_id, remove_label) = (user_id.clone(), remove_label.clone());
                 may_remove.get().then(move || {
                     view! {
-                        <a href=confirm_href(Doomed::Member, &user_id) class=QUIET aria-label=remove_label>"Remove"</a>
+                        <a href=confirm_href(Doomed::Member, &user_id) class=DESTROY aria-label=remove_label>"Remove"</a>
                     }
                 })
             };

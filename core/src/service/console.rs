@@ -60,25 +60,29 @@ pub async fn summary(s: &Services, principal: &Principal) -> Result<ConsoleSumma
     })
 }
 
-/// The roles the user holds in the org and where, org-wide first, by name.
+/// The roles the user holds in the org and where, org-wide first, by name (the grants
+/// name their role and team: no list of the org's teams is read).
 async fn held_roles(
     conn: &mut sqlx::AnyConnection,
     org_id: &str,
     user_id: &str,
 ) -> Result<Vec<HeldRole>, Error> {
-    let teams = crate::store::teams::list(conn, org_id).await?;
-    let mut held = Vec::new();
-    for g in grants::of_member(conn, org_id, user_id).await? {
-        let (_, role) = super::members::role_permissions(conn, org_id, &g.role_id).await?;
-        let place = match &g.team_id {
-            None => "the whole organization".to_string(),
-            Some(id) => teams
-                .iter()
-                .find(|t| &t.id == id)
-                .map_or_else(|| "a team".to_string(), |t| format!("team {}", t.name)),
-        };
-        held.push((g.team_id.is_some(), HeldRole { role, place }));
-    }
+    let mut held: Vec<(bool, HeldRole)> = grants::of_member(conn, org_id, user_id)
+        .await?
+        .into_iter()
+        .map(|g| {
+            let role = g.builtin().map_or_else(
+                || g.custom_name.clone().unwrap_or_else(|| g.role_id.clone()),
+                |r| r.name().to_string(),
+            );
+            let place = match (&g.team_id, &g.team_name) {
+                (None, _) => "the whole organization".to_string(),
+                (Some(_), Some(name)) => format!("team {name}"),
+                (Some(_), None) => "a team".to_string(),
+            };
+            (g.team_id.is_some(), HeldRole { role, place })
+        })
+        .collect();
     held.sort_by(|a, b| (a.0, &a.1.place, &a.1.role).cmp(&(b.0, &b.1.place, &b.1.role)));
     Ok(held.into_iter().map(|(_, h)| h).collect())
 }
