@@ -2,7 +2,7 @@
 //! may read (a team-scoped reader sees only their teams' events, and only entity types they
 //! may read there), and pages newest first with an opaque cursor.
 
-use super::{scope, Services};
+use super::{page, scope, Services};
 use crate::authz::{Action, Permission, Principal, Resource, Scope};
 use crate::model::{
     AuditAction, DayCount, EntityType, Event, EventActor, EventEntity, EventFilter, EventPage,
@@ -12,12 +12,8 @@ use crate::store::events;
 use crate::store::DAY_MS;
 use crate::use_cases::AUDIT_READ;
 use crate::Error;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 
 const READ: Permission = AUDIT_READ.permission;
-const DEFAULT_LIMIT: u32 = 50;
-const MAX_LIMIT: u32 = 200;
 
 /// A time filter: unix ms, `YYYY-MM-DD` (UTC; `until` then means through that day), RFC
 /// 3339, or a span back from now such as `24h` or `7d`.
@@ -47,15 +43,14 @@ fn instant(field: &'static str, text: &str, end_of_day: bool) -> Result<i64, Err
 }
 
 fn cursor_of(created_at: i64, id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{created_at}:{id}"))
+    page::cursor(&[&created_at.to_string(), id])
 }
 
-fn parse_cursor(text: &str) -> Result<(i64, String), Error> {
-    let bad = || Error::invalid("cursor", "is not a cursor this API gave out");
-    let raw = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
-    let raw = String::from_utf8(raw).map_err(|_| bad())?;
-    let (at, id) = raw.split_once(':').ok_or_else(bad)?;
-    Ok((at.parse().map_err(|_| bad())?, id.to_string()))
+fn parse_cursor(text: &str) -> Result<Option<(i64, String)>, Error> {
+    match page::after::<2>(Some(text))? {
+        Some([at, id]) => Ok(Some((page::number(&at)?, id))),
+        None => Ok(None),
+    }
 }
 
 /// Unix milliseconds as an RFC 3339 UTC time with milliseconds.
@@ -194,13 +189,9 @@ pub async fn list(
 
 /// One page for a reader already worked out (the export reads many).
 pub async fn page(s: &Services, reader: &Reader, f: EventFilter) -> Result<EventPage, Error> {
-    let limit = f.limit.unwrap_or(DEFAULT_LIMIT);
-    let mut rows = read(s, reader, f, Direction::Older).await?;
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| rows.last().map(|r| cursor_of(r.created_at, &r.id)))
-        .flatten();
+    let size = page::size(f.limit)?;
+    let rows = read(s, reader, f, Direction::Older).await?;
+    let (rows, next_cursor) = page::cut(rows, size, |r| cursor_of(r.created_at, &r.id));
     Ok(EventPage {
         events: rows.into_iter().map(view).collect(),
         next_cursor,
@@ -209,9 +200,9 @@ pub async fn page(s: &Services, reader: &Reader, f: EventFilter) -> Result<Event
 
 /// The live tail: events after `f.after` in commit order, oldest first, at most `f.limit`.
 pub async fn newer(s: &Services, reader: &Reader, f: EventFilter) -> Result<Vec<Event>, Error> {
-    let limit = f.limit.unwrap_or(DEFAULT_LIMIT) as usize;
+    let size = page::size(f.limit)? as usize;
     let mut rows = read(s, reader, f, Direction::Newer).await?;
-    rows.truncate(limit);
+    rows.truncate(size);
     Ok(rows.into_iter().map(view).collect())
 }
 
@@ -221,10 +212,7 @@ async fn read(
     f: EventFilter,
     direction: Direction,
 ) -> Result<Vec<events::EventRow>, Error> {
-    let limit = f.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(Error::invalid("limit", format!("must be 1 to {MAX_LIMIT}")));
-    }
+    let limit = page::size(f.limit)?;
     if f.after.is_some_and(|after| after < 0) {
         return Err(Error::invalid(
             "after",
@@ -234,7 +222,7 @@ async fn read(
     let mut conn = s.db.pool().acquire().await?;
     let resolved = resolve(&mut conn, reader, &f).await?;
     let before = match direction {
-        Direction::Older => f.cursor.as_deref().map(parse_cursor).transpose()?,
+        Direction::Older => f.cursor.as_deref().map(parse_cursor).transpose()?.flatten(),
         Direction::Newer => None,
     };
     let query = events::Query {
@@ -509,10 +497,11 @@ mod tests {
         let c = cursor_of(1_700_000_000_000, "0192-abc");
         assert_eq!(
             parse_cursor(&c).unwrap(),
-            (1_700_000_000_000, "0192-abc".to_string())
+            Some((1_700_000_000_000, "0192-abc".to_string()))
         );
         assert!(parse_cursor("%%%").is_err());
-        assert!(parse_cursor(&URL_SAFE_NO_PAD.encode("no-colon")).is_err());
+        assert!(parse_cursor(&page::cursor(&["no-number", "id"])).is_err());
+        assert!(parse_cursor(&page::cursor(&["1"])).is_err());
     }
 
     #[test]

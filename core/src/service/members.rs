@@ -125,7 +125,7 @@ pub(crate) async fn page_of(
         status: asked.filter.status,
         after_email: asked.after.as_deref(),
     };
-    let rows = users::member_page(conn, &query, i64::from(asked.size) + 1).await?;
+    let rows = users::member_page(conn, &query, asked.size).await?;
     let counted = users::member_count(conn, &query, page::COUNT_CAP).await?;
     let (rows, next_cursor) = page::cut(rows, asked.size, |r| page::cursor(&[&r.email]));
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();

@@ -1,6 +1,6 @@
 //! Grants: a role given to a member at org scope or for one team.
 
-use super::sql::{Bind, Sql};
+use super::sql::Sql;
 use crate::authz::{BuiltinRole, PermissionSet};
 use sqlx::AnyConnection;
 
@@ -104,10 +104,7 @@ pub async fn of_users(
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql {
-        text: format!("{SELECT} WHERE g.org_id = $1"),
-        binds: vec![Bind::Text(org_id)],
-    };
+    let mut sql = Sql::of_org(format!("{SELECT} WHERE g.org_id = $1"), org_id);
     sql.within("g.user_id", user_ids);
     sql.text.push_str(" ORDER BY g.id");
     sql.run().fetch_all(conn).await

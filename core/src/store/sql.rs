@@ -16,6 +16,14 @@ pub(crate) struct Sql<'a> {
 }
 
 impl<'a> Sql<'a> {
+    /// `text` (a SELECT, or nothing before a count's conditions) whose `$1` is the org.
+    pub fn of_org(text: impl Into<String>, org_id: &'a str) -> Self {
+        Sql {
+            text: text.into(),
+            binds: vec![Bind::Text(org_id)],
+        }
+    }
+
     pub fn param(&mut self, b: Bind<'a>) -> String {
         self.binds.push(b);
         format!("${}", self.binds.len())
@@ -60,14 +68,20 @@ impl<'a> Sql<'a> {
         self.text.push_str(&format!(" ORDER BY {order} LIMIT {p}"));
     }
 
-    /// Only rows whose `column` (a team id) the reader reaches; with no team, none.
-    pub fn reach(&mut self, column: &str, reach: &'a Reach) {
-        if let Reach::Teams(teams) = reach {
-            if teams.is_empty() {
-                self.text.push_str(" AND 1 = 0");
-            } else {
-                self.within(column, teams);
-            }
+    /// Only rows the reader reaches: those whose `column` (a team id) is one of their teams,
+    /// or that `also` picks (another way to see a row, such as owning it); everything with an
+    /// org-wide grant, nothing when no way is left.
+    pub fn reach(&mut self, column: &str, reach: &'a Reach, also: Option<String>) {
+        let Reach::Teams(teams) = reach else { return };
+        let mut ways: Vec<String> = also.into_iter().collect();
+        if !teams.is_empty() {
+            let params: Vec<String> = teams.iter().map(|t| self.param(Bind::Text(t))).collect();
+            ways.push(format!("{column} IN ({})", params.join(", ")));
+        }
+        if ways.is_empty() {
+            self.text.push_str(" AND 1 = 0");
+        } else {
+            self.text.push_str(&format!(" AND ({})", ways.join(" OR ")));
         }
     }
 

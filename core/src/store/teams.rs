@@ -49,7 +49,7 @@ pub struct TeamQuery<'a> {
 
 fn team_conditions<'a>(q: &TeamQuery<'a>, sql: &mut Sql<'a>) {
     sql.text.push_str(" FROM teams t WHERE t.org_id = $1");
-    sql.reach("t.id", q.reach);
+    sql.reach("t.id", q.reach, None);
     if let Some(pattern) = q.pattern {
         let p = sql.param(Bind::Text(pattern));
         sql.text.push_str(&format!(
@@ -64,10 +64,10 @@ pub async fn page(
     q: &TeamQuery<'_>,
     limit: u32,
 ) -> sqlx::Result<Vec<TeamRow>> {
-    let mut sql = Sql {
-        text: "SELECT t.id, t.org_id, t.slug, t.name, t.created_at".into(),
-        binds: vec![Bind::Text(q.org_id)],
-    };
+    let mut sql = Sql::of_org(
+        "SELECT t.id, t.org_id, t.slug, t.name, t.created_at",
+        q.org_id,
+    );
     team_conditions(q, &mut sql);
     sql.after("t.slug", q.after_slug.map(|s| vec![Bind::Text(s)]), false);
     sql.order_limit("t.slug", limit);
@@ -76,10 +76,7 @@ pub async fn page(
 
 /// How many teams `q` picks (the page's start aside), up to `cap` + 1.
 pub async fn count(conn: &mut AnyConnection, q: &TeamQuery<'_>, cap: i64) -> sqlx::Result<i64> {
-    let mut sql = Sql {
-        text: String::new(),
-        binds: vec![Bind::Text(q.org_id)],
-    };
+    let mut sql = Sql::of_org("", q.org_id);
     team_conditions(q, &mut sql);
     count_capped(conn, sql, cap).await
 }

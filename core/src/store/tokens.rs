@@ -186,21 +186,11 @@ pub struct TokenQuery<'a> {
 /// The `FROM … WHERE …` of a token query (without the page's start).
 fn token_conditions<'a>(q: &TokenQuery<'a>, sql: &mut Sql<'a>, dialect: Dialect) {
     sql.text.push_str(" FROM tokens t WHERE t.org_id = $1");
-    if let Reach::Teams(teams) = q.reach {
-        let mut seen: Vec<String> = Vec::new();
-        if let Some(me) = q.reader {
-            seen.push(format!("t.user_id = {}", sql.param(Bind::Text(me))));
-        }
-        if !teams.is_empty() {
-            let params: Vec<String> = teams.iter().map(|t| sql.param(Bind::Text(t))).collect();
-            seen.push(format!("t.team_id IN ({})", params.join(", ")));
-        }
-        if seen.is_empty() {
-            sql.text.push_str(" AND 1 = 0");
-        } else {
-            sql.text.push_str(&format!(" AND ({})", seen.join(" OR ")));
-        }
-    }
+    // Their own personal tokens, whatever their reach.
+    let own = q
+        .reader
+        .map(|me| format!("t.user_id = {}", sql.param(Bind::Text(me))));
+    sql.reach("t.team_id", q.reach, own);
     if let Some(name) = q.name {
         let starts = sql.lower_starts_with(dialect, "t.name", name);
         sql.text.push_str(&format!(" AND {starts}"));
@@ -246,13 +236,10 @@ pub async fn page(
     q: &TokenQuery<'_>,
     limit: u32,
 ) -> sqlx::Result<Vec<ListedToken>> {
-    let mut sql = Sql {
-        text: format!(
+    let mut sql = Sql::of_org(format!(
             "SELECT {COLUMNS}, (SELECT u.email FROM users u WHERE u.id = t.created_by) AS created_by_email, \
              (SELECT tm.name FROM teams tm WHERE tm.id = t.team_id) AS team_name"
-        ),
-        binds: vec![Bind::Text(q.org_id)],
-    };
+        ), q.org_id);
     token_conditions(q, &mut sql, Dialect::of(conn));
     sql.after(
         "t.created_at, t.id",
@@ -274,10 +261,7 @@ pub async fn page(
 
 /// How many tokens `q` picks (the page's start aside), up to `cap` + 1.
 pub async fn count(conn: &mut AnyConnection, q: &TokenQuery<'_>, cap: i64) -> sqlx::Result<i64> {
-    let mut sql = Sql {
-        text: String::new(),
-        binds: vec![Bind::Text(q.org_id)],
-    };
+    let mut sql = Sql::of_org("", q.org_id);
     token_conditions(q, &mut sql, Dialect::of(conn));
     count_capped(conn, sql, cap).await
 }

@@ -168,26 +168,22 @@ fn member_conditions<'a>(q: &MemberQuery<'a>, sql: &mut Sql<'a>, dialect: Dialec
     }
 }
 
-/// One page of members by email: `limit` rows after `q.after_email`.
+/// What a page shows of a member: the account, the last sign-in and the ways in.
+const MEMBER_COLUMNS: &str =
+    "SELECT u.id, u.email, u.display_name, u.disabled_at, m.last_signin_at, \
+     (SELECT COUNT(*) FROM local_credentials c WHERE c.user_id = m.user_id) AS passwords, \
+     (SELECT COUNT(*) FROM user_identities i WHERE i.user_id = m.user_id) AS identities";
+
+/// One page of members by email after `q.after_email` (`limit` + 1 rows read).
 pub async fn member_page(
     conn: &mut AnyConnection,
     q: &MemberQuery<'_>,
-    limit: i64,
+    limit: u32,
 ) -> sqlx::Result<Vec<MemberListRow>> {
-    let mut sql = Sql {
-        text: "SELECT u.id, u.email, u.display_name, u.disabled_at, m.last_signin_at, \
-               (SELECT COUNT(*) FROM local_credentials c WHERE c.user_id = m.user_id) AS passwords, \
-               (SELECT COUNT(*) FROM user_identities i WHERE i.user_id = m.user_id) AS identities"
-            .into(),
-        binds: vec![Bind::Text(q.org_id)],
-    };
+    let mut sql = Sql::of_org(MEMBER_COLUMNS, q.org_id);
     member_conditions(q, &mut sql, Dialect::of(conn));
-    if let Some(after) = q.after_email {
-        let p = sql.param(Bind::Text(after));
-        sql.text.push_str(&format!(" AND u.email > {p}"));
-    }
-    let p = sql.param(Bind::Int(limit));
-    sql.text.push_str(&format!(" ORDER BY u.email LIMIT {p}"));
+    sql.after("u.email", q.after_email.map(|e| vec![Bind::Text(e)]), false);
+    sql.order_limit("u.email", limit);
     sql.run().fetch_all(conn).await
 }
 
@@ -197,10 +193,7 @@ pub async fn member_count(
     q: &MemberQuery<'_>,
     cap: i64,
 ) -> sqlx::Result<i64> {
-    let mut sql = Sql {
-        text: String::new(),
-        binds: vec![Bind::Text(q.org_id)],
-    };
+    let mut sql = Sql::of_org("", q.org_id);
     member_conditions(q, &mut sql, Dialect::of(conn));
     count_capped(conn, sql, cap).await
 }

@@ -2,14 +2,13 @@
 //! call (follow `next_cursor`); its export as JSON lines or CSV, streamed; and the live
 //! tail as server-sent events.
 
-use super::InOrg;
+use super::{Filter, InOrg};
 use crate::api_error::ApiError;
 use crate::export::{self, Format};
 use crate::principal::Caller;
 use crate::state::AppState;
 use axum::body::Body;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -21,12 +20,6 @@ use futures::{Stream, StreamExt};
 use std::convert::Infallible;
 use std::time::Duration;
 use tokio::time::Instant;
-
-fn filter_of(query: Result<Query<EventFilter>, QueryRejection>) -> Result<EventFilter, ApiError> {
-    // An unknown parameter, or a limit that is not a number, is the caller's mistake.
-    let Query(filter) = query.map_err(|e| foxgate_core::Error::invalid("query", e.body_text()))?;
-    Ok(filter)
-}
 
 #[utoipa::path(
     get,
@@ -45,9 +38,8 @@ pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
-    query: Result<Query<EventFilter>, QueryRejection>,
+    Filter(filter): Filter<EventFilter>,
 ) -> Result<Json<EventPage>, ApiError> {
-    let filter = filter_of(query)?;
     Ok(Json(events::list(&st.services, &p, &org, filter).await?))
 }
 
@@ -70,9 +62,8 @@ pub async fn daily(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
-    query: Result<Query<EventFilter>, QueryRejection>,
+    Filter(filter): Filter<EventFilter>,
 ) -> Result<Json<Vec<DayCount>>, ApiError> {
-    let filter = filter_of(query)?;
     Ok(Json(events::per_day(&st.services, &p, &org, filter).await?))
 }
 
@@ -96,14 +87,13 @@ pub async fn export(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path((org, file)): Path<(String, String)>,
-    query: Result<Query<EventFilter>, QueryRejection>,
+    Filter(filter): Filter<EventFilter>,
 ) -> Result<Response, ApiError> {
     let format = match file.as_str() {
         "export.jsonl" => Format::Jsonl,
         "export.csv" => Format::Csv,
         _ => return Err(foxgate_core::Error::NotFound.into()),
     };
-    let filter = filter_of(query)?;
     let reader = Reader::of(&st.services, &p, &org).await?;
     // Fused: the compression layer may poll the body once more after its end.
     let chunks = export::chunks(st.services.clone(), reader, filter, format)
@@ -172,9 +162,8 @@ pub async fn stream(
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
     headers: HeaderMap,
-    query: Result<Query<EventFilter>, QueryRejection>,
+    Filter(mut filter): Filter<EventFilter>,
 ) -> Result<Sse<impl Stream<Item = Result<axum::response::sse::Event, Infallible>>>, ApiError> {
-    let mut filter = filter_of(query)?;
     if filter.cursor.is_some() {
         return Err(
             foxgate_core::Error::invalid("cursor", "a stream goes forward; use after").into(),
