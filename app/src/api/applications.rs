@@ -7,9 +7,18 @@ use crate::error::UiError;
 use foxgate_core::model::{Application, ApplicationChanged};
 use leptos::prelude::*;
 
+/// Every application (an org declares a bounded number): the roles grid offers them all.
 #[server(prefix = "/fn", endpoint = "list_applications")]
 pub async fn list_applications() -> Result<Vec<Application>, UiError> {
-    door::serve!(foxgate_core::service::applications::list)
+    use foxgate_core::service::{applications, page};
+    let (s, p) = door::enter().await?;
+    let (s, p, org) = (&s, &p, door::org(&p));
+    let all = page::every(|asked| async move {
+        let page = applications::list(s, p, org, &asked).await?;
+        Ok((page.applications, page.next_cursor))
+    })
+    .await;
+    door::leave(p, all)
 }
 
 /// Declares a new application (`application` empty) or saves an existing one.

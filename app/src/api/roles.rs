@@ -17,9 +17,18 @@ fn filled(words: Vec<String>) -> Vec<String> {
         .collect()
 }
 
+/// Every role, built-in and custom (an org has a bounded number), for the pickers and the grid.
 #[server(prefix = "/fn", endpoint = "list_roles")]
 pub async fn list_roles() -> Result<Vec<Role>, UiError> {
-    door::serve!(foxgate_core::service::roles::list)
+    use foxgate_core::service::{page, roles};
+    let (s, p) = door::enter().await?;
+    let (s, p, org) = (&s, &p, door::org(&p));
+    let all = page::every(|asked| async move {
+        let page = roles::list(s, p, org, &asked).await?;
+        Ok((page.roles, page.next_cursor))
+    })
+    .await;
+    door::leave(p, all)
 }
 
 #[server(prefix = "/fn", endpoint = "role_detail")]

@@ -30,7 +30,11 @@ pub async fn sign_in_route_for(email: String) -> Result<SignInRoute, UiError> {
 #[server(prefix = "/fn", endpoint = "list_providers")]
 pub async fn list_providers() -> Result<SsoSettings, UiError> {
     let (s, p) = door::enter().await?;
-    let providers = foxgate_core::service::sso_providers::list(&s, &p, door::org(&p)).await;
+    // One page of the most holds them all: an org has at most `MAX_PROVIDERS`.
+    let asked = foxgate_core::model::PageAsk::first(foxgate_core::service::page::MAX_SIZE);
+    let providers = foxgate_core::service::sso_providers::list(&s, &p, door::org(&p), &asked)
+        .await
+        .map(|page| page.providers);
     let org = foxgate_core::service::orgs::get(&s, &p, door::org(&p)).await;
     door::leave(
         &p,

@@ -60,8 +60,12 @@ fn SessionsBody() -> impl IntoView {
                     sessions
                         .get()
                         .map(|result| match result {
-                            Ok(list) => {
-                                let rows = list
+                            Ok(page) => {
+                                let more = page.next_cursor.is_some().then(|| view! {
+                                    <p class="mt-2 text-sm">"Only the sessions that last longest are shown; “End all other sessions” ends the rest too."</p>
+                                });
+                                let rows = page
+                                    .sessions
                                     .into_iter()
                                     .map(|s| {
                                         let when = |t: Option<i64>| t.map(format_utc).unwrap_or_else(|| "–".into());
@@ -88,6 +92,7 @@ fn SessionsBody() -> impl IntoView {
                                     </ActionForm>
                                     {others_ended}
                                     <ListTable headers=&["Device", "Address", "Signed in with", "Signed in", "Last used", ""]>{rows}</ListTable>
+                                    {more}
                                 }
                                 .into_any()
                             }

@@ -57,3 +57,12 @@ pub struct ApplicationChanged {
     /// The personal tokens (ids) that lost some of them.
     pub tokens_changed: Vec<String>,
 }
+
+/// One page of an org's applications, by slug.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ApplicationPage {
+    pub applications: Vec<Application>,
+    /// Pass as `cursor` for the next page; None on the last page.
+    pub next_cursor: Option<String>,
+}

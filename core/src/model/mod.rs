@@ -340,7 +340,11 @@ pub struct MemberGrants {
     pub user_id: String,
     pub email: String,
     pub display_name: String,
+    /// Their first grants, oldest first: at most 20 (on a team's member list, those in the
+    /// team); `GET /orgs/{org}/members/{user}/grants` pages through all.
     pub grants: Vec<GrantView>,
+    /// How many grants they hold (on a team's member list, in the team).
+    pub grants_held: i64,
     /// Their last sign-in to this org (unix ms), if any since it was first recorded.
     pub last_signin_at: Option<i64>,
     /// They have a Foxgate password (a local account).
@@ -540,6 +544,59 @@ pub struct TokenFilter {
     #[serde(default)]
     #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
+}
+
+/// Which page of a list to read, for lists with nothing to filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct PageAsk {
+    /// From a previous page's `next_cursor`.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// 1 to 200; default 50.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
+    pub limit: Option<u32>,
+}
+
+impl PageAsk {
+    /// The first page of `limit` rows.
+    pub fn first(limit: u32) -> Self {
+        PageAsk {
+            cursor: None,
+            limit: Some(limit),
+        }
+    }
+}
+
+/// One page of roles: the built-in ones first, then the org's custom roles by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RolePage {
+    pub roles: Vec<Role>,
+    /// Pass as `cursor` for the next page; None on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// One page of a member's grants, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct GrantPage {
+    pub grants: Vec<GrantView>,
+    /// Pass as `cursor` for the next page; None on the last page.
+    pub next_cursor: Option<String>,
+    #[serde(flatten)]
+    pub total: Total,
+}
+
+/// One page of the caller's live sessions, the latest to expire first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SessionPage {
+    pub sessions: Vec<SessionInfo>,
+    /// Pass as `cursor` for the next page; None on the last page.
+    pub next_cursor: Option<String>,
 }
 
 /// Which teams a list shows, and which page of them.

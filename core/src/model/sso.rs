@@ -293,3 +293,12 @@ mod tests {
         assert!(refused(&["Ops"], &["admin"], &[]).contains("each rule"));
     }
 }
+
+/// One page of an org's identity providers, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ProviderPage {
+    pub providers: Vec<IdentityProvider>,
+    /// Pass as `cursor` for the next page; None on the last page.
+    pub next_cursor: Option<String>,
+}

@@ -2,13 +2,14 @@
 //! Whatever a change stops declaring leaves every role and personal token in the same
 //! transaction as the change and its audit event.
 
+use super::page;
 use super::use_case::Change;
 use super::Services;
 use crate::authz::application::{valid_action_name, valid_resource_name, AppPermission};
 use crate::authz::Principal;
 use crate::model::{
-    Application, ApplicationChanged, ApplicationChanges, AuditAction, EntityType, NewApplication,
-    ResourceType,
+    Application, ApplicationChanged, ApplicationChanges, ApplicationPage, AuditAction, EntityType,
+    NewApplication, PageAsk, ResourceType,
 };
 use crate::store::{self, applications::ApplicationRow};
 use crate::use_cases::{
@@ -118,10 +119,23 @@ fn snapshot(a: &ApplicationRow) -> serde_json::Value {
     })
 }
 
-pub async fn list(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<Application>, Error> {
+/// One page of the org's applications, by slug.
+pub async fn list(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    asked: &PageAsk,
+) -> Result<ApplicationPage, Error> {
+    let size = page::size(asked.limit)?;
+    let after = page::after::<1>(asked.cursor.as_deref())?;
     let mut cx = APPLICATIONS_READ.read(s, p, org_ref, None).await?;
-    let rows = store::applications::list(&mut cx.db, &cx.org.id).await?;
-    Ok(rows.iter().map(view).collect())
+    let after_slug = after.as_ref().map(|[slug]| slug.as_str());
+    let rows = store::applications::page(&mut cx.db, &cx.org.id, after_slug, size).await?;
+    let (rows, next_cursor) = page::cut(rows, size, |a| page::cursor(&[&a.slug]));
+    Ok(ApplicationPage {
+        applications: rows.iter().map(view).collect(),
+        next_cursor,
+    })
 }
 
 pub async fn get(

@@ -224,11 +224,7 @@ async fn script(s: &Services, p: &Principal, id: &str) -> Result<Said, Error> {
 }
 
 async fn session(s: &Services, p: &Principal, id: &str) -> Result<Said, Error> {
-    let session = super::sessions::list_mine(s, p)
-        .await?
-        .into_iter()
-        .find(|x| x.id == id)
-        .ok_or(Error::NotFound)?;
+    let session = super::sessions::one_of_mine(s, p, id).await?;
     let effect = if session.current {
         "This is the session you are using: you are signed out.".to_string()
     } else {

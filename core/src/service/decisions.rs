@@ -17,7 +17,6 @@ use crate::store::audit::AuditEvent;
 use crate::use_cases::DECISIONS_READ;
 use crate::Error;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A batch holds at most this many evaluations.
@@ -264,24 +263,22 @@ fn denial_event(
 }
 
 /// The team a decision names (slug or id), as an id; an unknown team is kept as given,
-/// where only org-wide grants reach.
+/// where only org-wide grants reach. Each name is looked up once (through the cache), never
+/// the org's whole list of teams.
 async fn team_id(s: &Services, org_id: &str, named: &str) -> Result<Option<String>, Error> {
-    let teams = s
+    let key = format!("{org_id}\u{1f}{named}");
+    let found = s
         .team_ids
-        .get_or_load(org_id, s.db.generation(), || async {
+        .get_or_load(&key, s.db.generation(), || async {
             let mut conn = s.db.pool().acquire().await?;
-            let mut map = HashMap::new();
-            for t in store::teams::list(&mut conn, org_id).await? {
-                map.insert(t.slug, t.id.clone());
-                map.insert(t.id.clone(), t.id);
-            }
-            Ok::<_, Error>(map)
+            let team = store::teams::find(&mut conn, org_id, named).await?;
+            Ok::<_, Error>(team.map(|t| t.id))
         })
         .await?;
     Ok(Some(
-        teams
-            .get(named)
-            .cloned()
+        found
+            .as_ref()
+            .clone()
             .unwrap_or_else(|| format!("unknown:{named}")),
     ))
 }

@@ -4,7 +4,8 @@ use super::{page, password, Services};
 use crate::authz::{BuiltinRole, PermissionSet, Principal, Scope};
 use crate::model::{AuditAction, EntityType};
 use crate::model::{
-    GrantView, Member, MemberFilter, MemberGrants, MemberPage, NewGrant, NewLocalMember,
+    GrantPage, GrantView, Member, MemberFilter, MemberGrants, MemberPage, NewGrant, NewLocalMember,
+    PageAsk,
 };
 use crate::store::audit::AuditEvent;
 use crate::store::{self, grants, roles, users};
@@ -84,6 +85,36 @@ pub async fn list(
     page_of(&mut cx.db, &org_id, &asked, team_id.as_deref(), false).await
 }
 
+/// A member list shows at most this many grants of each member (oldest first); the rest are
+/// read a page at a time from the member's grants.
+pub const GRANTS_SHOWN: i64 = 20;
+
+/// One page of a member's grants in the org, oldest first.
+pub async fn grants_of(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    user_id: &str,
+    asked: &PageAsk,
+) -> Result<GrantPage, Error> {
+    let size = page::size(asked.limit)?;
+    let after = page::after::<1>(asked.cursor.as_deref())?;
+    let mut cx = MEMBERS_READ.read(s, p, org_ref, None).await?;
+    let org_id = cx.org.id.clone();
+    if !users::is_member(&mut cx.db, &org_id, user_id).await? {
+        return Err(Error::NotFound);
+    }
+    let after_id = after.as_ref().map(|[id]| id.as_str());
+    let rows = grants::member_page(&mut cx.db, &org_id, user_id, after_id, size).await?;
+    let counted = grants::member_count(&mut cx.db, &org_id, user_id, page::COUNT_CAP).await?;
+    let (rows, next_cursor) = page::cut(rows, size, |g| page::cursor(&[&g.id]));
+    Ok(GrantPage {
+        grants: rows.iter().map(grant_view).collect(),
+        next_cursor,
+        total: page::total(counted),
+    })
+}
+
 /// A member filter's parts, checked before anything is read.
 pub(crate) struct Asked<'f> {
     filter: &'f MemberFilter,
@@ -129,16 +160,20 @@ pub(crate) async fn page_of(
     let counted = users::member_count(conn, &query, page::COUNT_CAP).await?;
     let (rows, next_cursor) = page::cut(rows, asked.size, |r| page::cursor(&[&r.email]));
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let grants = grants::of_users(conn, org_id, &ids).await?;
+    let grants_of_team = team_id.filter(|_| team_grants_only);
+    let grants = grants::of_users(conn, org_id, &ids, grants_of_team, GRANTS_SHOWN).await?;
     let members = rows
         .into_iter()
         .map(|r| MemberGrants {
             grants: grants
                 .iter()
-                .filter(|g| g.user_id == r.id)
-                .filter(|g| !team_grants_only || g.team_id.as_deref() == team_id)
-                .map(grant_view)
+                .filter(|g| g.grant.user_id == r.id)
+                .map(|g| grant_view(&g.grant))
                 .collect(),
+            grants_held: grants
+                .iter()
+                .find(|g| g.grant.user_id == r.id)
+                .map_or(0, |g| g.held),
             last_signin_at: r.last_signin_at,
             password: r.passwords > 0,
             sso: r.identities > 0,

@@ -55,8 +55,8 @@ pub struct Services {
     pub token_principals: recent::Recent<crate::authz::Principal>,
     /// The subjects decisions were recently asked about, with their grants.
     pub subjects: recent::Recent<decisions::Subject>,
-    /// Each org's team slugs → ids, for decisions naming a team.
-    pub team_ids: recent::Recent<std::collections::HashMap<String, String>>,
+    /// A team named by a decision (org, slug or id) → its id, or None for no such team.
+    pub team_ids: recent::Recent<Option<String>>,
     /// Scripts' access tokens as last verified (by the token's SHA-256), with what they act as.
     pub access_tokens: recent::Recent<(crate::jwt::AccessClaims, crate::authz::Principal)>,
     /// Introspection answers about team and org tokens, as last built.

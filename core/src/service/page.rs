@@ -1,7 +1,7 @@
 //! Pages of a list: how many rows a caller may ask for, the opaque keyset cursor that says
 //! where the next page starts (stable while rows are added), and the bounded total.
 
-use crate::model::Total;
+use crate::model::{PageAsk, Total};
 use crate::store::sql::Prefix;
 use crate::Error;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -74,6 +74,24 @@ pub fn total(counted: i64) -> Total {
     Total {
         total: counted.min(COUNT_CAP),
         total_exact: counted <= COUNT_CAP,
+    }
+}
+
+/// Every row of a list whose length is bounded per org (roles, applications), read a page
+/// of the most rows at a time: `read` answers a page's rows and its next cursor.
+pub async fn every<T, Fut>(mut read: impl FnMut(PageAsk) -> Fut) -> Result<Vec<T>, Error>
+where
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), Error>>,
+{
+    let mut all = Vec::new();
+    let mut asked = PageAsk::first(MAX_SIZE);
+    loop {
+        let (rows, next) = read(asked.clone()).await?;
+        all.extend(rows);
+        match next {
+            Some(cursor) => asked.cursor = Some(cursor),
+            None => return Ok(all),
+        }
     }
 }
 

@@ -2,11 +2,12 @@
 //! permission grid is changed under the escalation guard. Holders see a change on their
 //! next request, since the Principal is rebuilt from the database every time.
 
+use super::page;
 use super::tokens::Carried;
 use super::Services;
 use crate::authz::{BuiltinRole, Principal};
 use crate::model::{AuditAction, EntityType};
-use crate::model::{NewRole, Role, RoleChanges};
+use crate::model::{NewRole, PageAsk, Role, RoleChanges, RolePage};
 use crate::store::{self, roles::RoleRow};
 use crate::use_cases::{ROLES_CREATE, ROLES_DELETE, ROLES_READ, ROLES_UPDATE};
 use crate::Error;
@@ -71,16 +72,54 @@ fn name_taken(e: sqlx::Error) -> Error {
     }
 }
 
-/// Built-in roles first, then the org's custom roles by name. Anyone who may read roles
-/// somewhere (org-wide or in a team) may read the definitions.
-pub async fn list(s: &Services, p: &Principal, org_ref: &str) -> Result<Vec<Role>, Error> {
+/// An org defines at most this many custom roles: role pickers offer every role, and
+/// references by name are resolved against them all.
+pub const MAX_CUSTOM_ROLES: i64 = 200;
+
+/// Where a page of roles continues: after a built-in role (by id) or a custom one (by name).
+const AFTER_BUILTIN: &str = "builtin";
+const AFTER_CUSTOM: &str = "custom";
+
+/// One page of roles: built-in roles first, then the org's custom roles by name. Anyone who
+/// may read roles somewhere (org-wide or in a team) may read the definitions.
+pub async fn list(
+    s: &Services,
+    p: &Principal,
+    org_ref: &str,
+    asked: &PageAsk,
+) -> Result<RolePage, Error> {
+    let size = page::size(asked.limit)?;
+    let bad = || Error::invalid("cursor", "is not a cursor this API gave out");
+    let (builtin_from, custom_after) = match page::after::<2>(asked.cursor.as_deref())? {
+        None => (0, None),
+        Some([stage, id]) if stage == AFTER_BUILTIN => {
+            let at = BuiltinRole::ALL.iter().position(|b| b.id() == id);
+            (at.ok_or_else(bad)? + 1, None)
+        }
+        Some([stage, name]) if stage == AFTER_CUSTOM => (BuiltinRole::ALL.len(), Some(name)),
+        Some(_) => return Err(bad()),
+    };
     let mut cx = ROLES_READ.read(s, p, org_ref, None).await?;
-    let custom = store::roles::list(&mut cx.db, &cx.org.id).await?;
-    Ok(BuiltinRole::ALL
-        .into_iter()
-        .map(builtin_view)
-        .chain(custom.into_iter().map(view))
-        .collect())
+    let mut rows: Vec<(&str, String, Role)> = BuiltinRole::ALL[builtin_from..]
+        .iter()
+        .take(size as usize + 1)
+        .map(|b| (AFTER_BUILTIN, b.id().to_string(), builtin_view(*b)))
+        .collect();
+    if rows.len() <= size as usize {
+        let room = size - rows.len() as u32;
+        let custom =
+            store::roles::page(&mut cx.db, &cx.org.id, custom_after.as_deref(), room).await?;
+        rows.extend(
+            custom
+                .into_iter()
+                .map(|r| (AFTER_CUSTOM, r.name.clone(), view(r))),
+        );
+    }
+    let (rows, next_cursor) = page::cut(rows, size, |(stage, key, _)| page::cursor(&[stage, key]));
+    Ok(RolePage {
+        roles: rows.into_iter().map(|(_, _, role)| role).collect(),
+        next_cursor,
+    })
 }
 
 /// One role by id or name (any case): a built-in one or a custom role of the org.
@@ -115,6 +154,11 @@ pub async fn create(
         .await?
         .escalation_apps(&wanted.apps)
         .await?;
+    if store::roles::count(&mut cx.db, &cx.org.id).await? >= MAX_CUSTOM_ROLES {
+        return Err(Error::Conflict(format!(
+            "an organization defines at most {MAX_CUSTOM_ROLES} custom roles"
+        )));
+    }
     let role = RoleRow {
         id: store::new_id(),
         org_id: cx.org.id.clone(),

@@ -1,10 +1,11 @@
 //! Browser sessions: what the server keeps in each (the keys below), each user's view of
 //! their own sessions (list, end one), and an admin ending every session of a member.
 
+use super::page;
 use super::Services;
 use crate::authz::Principal;
-use crate::model::SessionInfo;
 use crate::model::{AuditAction, EntityType};
+use crate::model::{PageAsk, SessionInfo, SessionPage};
 use crate::store::{self, sessions, users};
 use crate::use_cases::{OWN_SESSIONS, SESSIONS_END};
 use crate::Error;
@@ -71,21 +72,41 @@ fn info(id: String, data: &str, expires_at: i64, current: Option<&str>) -> Sessi
     }
 }
 
-/// The caller's own live sessions, this one marked.
-pub async fn list_mine(s: &Services, p: &Principal) -> Result<Vec<SessionInfo>, Error> {
+/// One page of the caller's own live sessions, this one marked.
+pub async fn list_mine(s: &Services, p: &Principal, asked: &PageAsk) -> Result<SessionPage, Error> {
+    let size = page::size(asked.limit)?;
+    let after = page::after::<2>(asked.cursor.as_deref())?;
+    let after = match &after {
+        Some([at, id]) => Some((page::number(at)?, id.as_str())),
+        None => None,
+    };
     let mut mine = OWN_SESSIONS.read_mine(s, p).await?;
-    let rows = sessions::of_user(&mut mine.db, mine.user_id, store::now_ms()).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            info(
-                row.id,
-                &row.data,
-                row.expires_at,
-                p.context.session.as_deref(),
-            )
-        })
-        .collect())
+    let rows = sessions::of_user(&mut mine.db, mine.user_id, store::now_ms(), after, size).await?;
+    let (rows, next_cursor) = page::cut(rows, size, |r| {
+        page::cursor(&[&r.expires_at.to_string(), &r.id])
+    });
+    let current = p.context.session.as_deref();
+    Ok(SessionPage {
+        sessions: rows
+            .into_iter()
+            .map(|row| info(row.id, &row.data, row.expires_at, current))
+            .collect(),
+        next_cursor,
+    })
+}
+
+/// One of the caller's own live sessions.
+pub async fn one_of_mine(s: &Services, p: &Principal, id: &str) -> Result<SessionInfo, Error> {
+    let mut mine = OWN_SESSIONS.read_mine(s, p).await?;
+    let row = sessions::one_of_user(&mut mine.db, mine.user_id, id, store::now_ms())
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(info(
+        row.id,
+        &row.data,
+        row.expires_at,
+        p.context.session.as_deref(),
+    ))
 }
 
 /// Ends one of the caller's own sessions (another device, or this one).

@@ -408,17 +408,19 @@ async fn mapped_grants(
     provider: &ProviderRow,
     groups: &[String],
 ) -> Result<BTreeSet<(Option<String>, String)>, Error> {
-    let team_ids: Vec<String> = teams::list(conn, &provider.org_id)
+    let matching: Vec<_> = provider
+        .group_rules
+        .iter()
+        .filter(|r| groups.contains(&r.group))
+        .collect();
+    let named: Vec<String> = matching.iter().filter_map(|r| r.team_id.clone()).collect();
+    let team_ids: Vec<String> = teams::with_ids(conn, &provider.org_id, &named)
         .await?
         .into_iter()
         .map(|t| t.id)
         .collect();
     let mut wanted = BTreeSet::new();
-    for rule in provider
-        .group_rules
-        .iter()
-        .filter(|r| groups.contains(&r.group))
-    {
+    for rule in matching {
         let team_ok = rule.team_id.as_ref().is_none_or(|t| team_ids.contains(t));
         if team_ok
             && role_permissions(conn, &provider.org_id, &rule.role_id)

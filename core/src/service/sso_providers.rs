@@ -1,12 +1,14 @@
 //! An org's identity providers: list, show, add, change, remove and "Test connection". The
 //! client secret is sealed before it is stored and never comes back out through these.
 
+use super::page;
 use super::use_case::Change;
 use super::{members::role_permissions, Services};
 use crate::authz::{BuiltinRole, PermissionSet, Principal, Scope};
 use crate::model::{AuditAction, EntityType};
 use crate::model::{
-    ConnectionCheck, ConnectionReport, GroupRule, IdentityProvider, ProviderKind, ProviderSettings,
+    ConnectionCheck, ConnectionReport, GroupRule, IdentityProvider, PageAsk, ProviderKind,
+    ProviderPage, ProviderSettings,
 };
 use crate::oidc::{IdpPolicy, ProviderRef};
 use crate::store::identity_providers::{self as providers, ProviderRow, StoredRule};
@@ -17,6 +19,22 @@ use sqlx::AnyConnection;
 
 const MAX_RULES: usize = 200;
 const MAX_LIST: usize = 50;
+/// An org has at most this many identity providers: the sign-in page offers every enabled
+/// one, so their number stays one screen.
+pub const MAX_PROVIDERS: i64 = 20;
+
+/// The teams a provider's group rules name (at most one per rule), for showing their slugs.
+async fn rule_teams(
+    conn: &mut sqlx::AnyConnection,
+    row: &ProviderRow,
+) -> Result<Vec<teams::TeamRow>, Error> {
+    let ids: Vec<String> = row
+        .group_rules
+        .iter()
+        .filter_map(|r| r.team_id.clone())
+        .collect();
+    Ok(teams::with_ids(conn, &row.org_id, &ids).await?)
+}
 
 fn view(s: &Services, row: &ProviderRow, team_slugs: &[teams::TeamRow]) -> IdentityProvider {
     let slug_of = |id: &str| {
@@ -352,15 +370,33 @@ async fn find(conn: &mut AnyConnection, org: &OrgRow, id: &str) -> Result<Provid
         .ok_or(Error::NotFound)
 }
 
+/// One page of the org's providers, oldest first.
 pub async fn list(
     s: &Services,
     p: &Principal,
     org_ref: &str,
-) -> Result<Vec<IdentityProvider>, Error> {
+    asked: &PageAsk,
+) -> Result<ProviderPage, Error> {
+    let size = page::size(asked.limit)?;
+    let after = page::after::<2>(asked.cursor.as_deref())?;
+    let after = match &after {
+        Some([at, id]) => Some((page::number(at)?, id.as_str())),
+        None => None,
+    };
     let mut cx = SSO_READ.read(s, p, org_ref, None).await?;
-    let team_rows = teams::list(&mut cx.db, &cx.org.id).await?;
-    let rows = providers::list(&mut cx.db, &cx.org.id).await?;
-    Ok(rows.iter().map(|r| view(s, r, &team_rows)).collect())
+    let rows = providers::page(&mut cx.db, &cx.org.id, after, size).await?;
+    let (rows, next_cursor) = page::cut(rows, size, |r| {
+        page::cursor(&[&r.created_at.to_string(), &r.id])
+    });
+    let named: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.group_rules.iter().filter_map(|g| g.team_id.clone()))
+        .collect();
+    let team_rows = teams::with_ids(&mut cx.db, &cx.org.id, &named).await?;
+    Ok(ProviderPage {
+        providers: rows.iter().map(|r| view(s, r, &team_rows)).collect(),
+        next_cursor,
+    })
 }
 
 pub async fn get(
@@ -371,7 +407,7 @@ pub async fn get(
 ) -> Result<IdentityProvider, Error> {
     let mut cx = SSO_READ.read(s, p, org_ref, None).await?;
     let row = find(&mut cx.db, &cx.org, id).await?;
-    Ok(view(s, &row, &teams::list(&mut cx.db, &cx.org.id).await?))
+    Ok(view(s, &row, &rule_teams(&mut cx.db, &row).await?))
 }
 
 pub async fn create(
@@ -407,6 +443,11 @@ async fn save(
     let org = cx.org.clone();
     let existing = match id {
         Some(id) => Some(find(&mut cx.db, &org, id).await?),
+        None if providers::count(&mut cx.db, &org.id).await? >= MAX_PROVIDERS => {
+            return Err(Error::Conflict(format!(
+                "an organization has at most {MAX_PROVIDERS} identity providers"
+            )));
+        }
         None => None,
     };
     let (row, handed) = validated(s, &mut cx.db, &org, input, existing.as_ref()).await?;
@@ -439,7 +480,7 @@ async fn save(
         .snapshot(described)
         .insert(&mut cx.db)
         .await?;
-    let team_rows = teams::list(&mut cx.db, &org.id).await?;
+    let team_rows = rule_teams(&mut cx.db, &row).await?;
     cx.commit().await?;
     Ok(view(s, &row, &team_rows))
 }

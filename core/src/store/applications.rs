@@ -1,5 +1,6 @@
 //! Applications of an org and their declared resource types (stored as JSON on the row).
 
+use super::sql::{Bind, Sql};
 use crate::authz::application::{Declaration, ResourceType};
 use sqlx::AnyConnection;
 
@@ -83,7 +84,8 @@ pub async fn insert(conn: &mut AnyConnection, app: &ApplicationRow) -> sqlx::Res
     Ok(())
 }
 
-/// The org's applications by slug.
+/// Every application of the org (at most `MAX_APPLICATIONS` of the service), by slug: the
+/// vocabulary roles are checked against.
 pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<ApplicationRow>> {
     rows(
         sqlx::query_as(&format!(
@@ -93,6 +95,22 @@ pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<Ap
         .fetch_all(conn)
         .await?,
     )
+}
+
+/// One page of the org's applications by slug (`limit` + 1 rows read).
+pub async fn page(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    after_slug: Option<&str>,
+    limit: u32,
+) -> sqlx::Result<Vec<ApplicationRow>> {
+    let mut sql = Sql::of_org(
+        format!("SELECT {COLUMNS} FROM applications WHERE org_id = $1"),
+        org_id,
+    );
+    sql.after("slug", after_slug.map(|s| vec![Bind::Text(s)]), false);
+    sql.order_limit("slug", limit);
+    rows(sql.run().fetch_all(conn).await?)
 }
 
 /// An application of the org by slug or id.

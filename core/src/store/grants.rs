@@ -1,6 +1,6 @@
 //! Grants: a role given to a member at org scope or for one team.
 
-use super::sql::Sql;
+use super::sql::{count_capped, Bind, Sql};
 use crate::authz::{BuiltinRole, PermissionSet};
 use sqlx::AnyConnection;
 
@@ -42,11 +42,20 @@ impl GrantRow {
     }
 }
 
-const SELECT: &str =
-    "SELECT g.id, g.user_id, g.role_id, g.team_id, r.permissions AS custom_permissions, \
-     r.name AS custom_name, t.name AS team_name FROM grants g \
-     LEFT JOIN roles r ON r.id = g.role_id AND r.org_id = g.org_id \
-     LEFT JOIN teams t ON t.id = g.team_id";
+/// A grant's columns, its role's and its team's (macros, so `SELECT` is one literal).
+macro_rules! columns {
+    () => {
+        "g.id, g.user_id, g.role_id, g.team_id, r.permissions AS custom_permissions, \
+         r.name AS custom_name, t.name AS team_name"
+    };
+}
+macro_rules! from {
+    () => {
+        "FROM grants g LEFT JOIN roles r ON r.id = g.role_id AND r.org_id = g.org_id \
+         LEFT JOIN teams t ON t.id = g.team_id"
+    };
+}
+const SELECT: &str = concat!("SELECT ", columns!(), " ", from!());
 
 pub async fn insert(
     conn: &mut AnyConnection,
@@ -85,29 +94,69 @@ pub async fn of_member(
     Ok(rows)
 }
 
-/// Every grant in an org, for member lists.
-pub async fn of_org(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<GrantRow>> {
-    let rows: Vec<GrantRow> =
-        sqlx::query_as(&format!("{SELECT} WHERE g.org_id = $1 ORDER BY g.id"))
-            .bind(org_id)
-            .fetch_all(conn)
-            .await?;
-    Ok(rows)
+/// A grant as a member list shows it, with how many the member holds in all.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ShownGrant {
+    #[sqlx(flatten)]
+    pub grant: GrantRow,
+    pub held: i64,
 }
 
-/// The grants in the org of the users named (one page of members).
+/// The first `shown` grants (oldest first) of each of the users named (one page of
+/// members), in `team_id` only when given, with how many each holds there.
 pub async fn of_users(
     conn: &mut AnyConnection,
     org_id: &str,
     user_ids: &[String],
-) -> sqlx::Result<Vec<GrantRow>> {
+    team_id: Option<&str>,
+    shown: i64,
+) -> sqlx::Result<Vec<ShownGrant>> {
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::of_org(format!("{SELECT} WHERE g.org_id = $1"), org_id);
+    let mut sql = Sql::of_org(
+        format!(
+            "SELECT * FROM (SELECT {}, \
+             ROW_NUMBER() OVER (PARTITION BY g.user_id ORDER BY g.id) AS place, \
+             COUNT(*) OVER (PARTITION BY g.user_id) AS held {} WHERE g.org_id = $1",
+            columns!(),
+            from!()
+        ),
+        org_id,
+    );
     sql.within("g.user_id", user_ids);
-    sql.text.push_str(" ORDER BY g.id");
+    sql.equals("g.team_id", team_id);
+    let most = sql.param(Bind::Int(shown));
+    sql.text
+        .push_str(&format!(") shown WHERE place <= {most} ORDER BY id"));
     sql.run().fetch_all(conn).await
+}
+
+/// One page of a member's grants, oldest first (`limit` + 1 rows read).
+pub async fn member_page(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_id: &str,
+    after_id: Option<&str>,
+    limit: u32,
+) -> sqlx::Result<Vec<GrantRow>> {
+    let mut sql = Sql::of_org(format!("{SELECT} WHERE g.org_id = $1"), org_id);
+    sql.equals("g.user_id", Some(user_id));
+    sql.after("g.id", after_id.map(|id| vec![Bind::Text(id)]), false);
+    sql.order_limit("g.id", limit);
+    sql.run().fetch_all(conn).await
+}
+
+/// How many grants a member holds in the org, up to `cap` + 1.
+pub async fn member_count(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_id: &str,
+    cap: i64,
+) -> sqlx::Result<i64> {
+    let mut sql = Sql::of_org("FROM grants g WHERE g.org_id = $1", org_id);
+    sql.equals("g.user_id", Some(user_id));
+    count_capped(conn, sql, cap).await
 }
 
 pub async fn get(

@@ -1,6 +1,7 @@
 //! An org's identity providers. The client secret is stored sealed (see `seal`); lists are
 //! space-separated words and the group rules a JSON array, so one row is one provider.
 
+use super::sql::{Bind, Sql};
 use crate::model::ProviderKind;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -158,6 +159,15 @@ pub async fn delete(conn: &mut AnyConnection, id: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// How many providers the org has (bounded per org).
+pub async fn count(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM identity_providers WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Every provider of the org (at most `MAX_PROVIDERS` of the service), oldest first.
 pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<ProviderRow>> {
     let rows: Vec<Stored> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM identity_providers WHERE org_id = $1 ORDER BY created_at, id"
@@ -165,6 +175,28 @@ pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<Pr
     .bind(org_id)
     .fetch_all(conn)
     .await?;
+    rows.into_iter().map(from_row).collect()
+}
+
+/// One page of the org's providers, oldest first (`limit` + 1 rows read), after the
+/// `(created_at, id)` key of the previous page's last.
+pub async fn page(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    after: Option<(i64, &str)>,
+    limit: u32,
+) -> sqlx::Result<Vec<ProviderRow>> {
+    let mut sql = Sql::of_org(
+        format!("SELECT {COLUMNS} FROM identity_providers WHERE org_id = $1"),
+        org_id,
+    );
+    sql.after(
+        "created_at, id",
+        after.map(|(at, id)| vec![Bind::Int(at), Bind::Text(id)]),
+        false,
+    );
+    sql.order_limit("created_at, id", limit);
+    let rows: Vec<Stored> = sql.run().fetch_all(conn).await?;
     rows.into_iter().map(from_row).collect()
 }
 

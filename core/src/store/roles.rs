@@ -1,5 +1,6 @@
 //! Custom roles of an org (built-in roles live in code, see `authz::BuiltinRole`).
 
+use super::sql::{Bind, Sql};
 use crate::authz::application::{is_app_word, AppPermission};
 use crate::authz::PermissionSet;
 use sqlx::AnyConnection;
@@ -83,6 +84,7 @@ pub async fn insert(conn: &mut AnyConnection, role: &RoleRow, now: i64) -> sqlx:
     Ok(())
 }
 
+/// Every custom role of the org (at most `MAX_CUSTOM_ROLES` of the service), by name.
 pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<RoleRow>> {
     let rows: Vec<Stored> =
         sqlx::query_as("SELECT id, org_id, name, description, permissions FROM roles WHERE org_id = $1 ORDER BY name")
@@ -90,6 +92,31 @@ pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<Ro
             .fetch_all(conn)
             .await?;
     Ok(rows.into_iter().map(RoleRow::from).collect())
+}
+
+/// One page of the org's custom roles by name (unique in the org; `limit` + 1 rows read).
+pub async fn page(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    after_name: Option<&str>,
+    limit: u32,
+) -> sqlx::Result<Vec<RoleRow>> {
+    let mut sql = Sql::of_org(
+        "SELECT id, org_id, name, description, permissions FROM roles WHERE org_id = $1",
+        org_id,
+    );
+    sql.after("name", after_name.map(|n| vec![Bind::Text(n)]), false);
+    sql.order_limit("name", limit);
+    let rows: Vec<Stored> = sql.run().fetch_all(conn).await?;
+    Ok(rows.into_iter().map(RoleRow::from).collect())
+}
+
+/// How many custom roles the org has (bounded per org).
+pub async fn count(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM roles WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(conn)
+        .await
 }
 
 pub async fn get(

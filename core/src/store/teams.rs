@@ -27,13 +27,22 @@ pub async fn insert(conn: &mut AnyConnection, team: &TeamRow) -> sqlx::Result<()
     Ok(())
 }
 
-pub async fn list(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<Vec<TeamRow>> {
-    sqlx::query_as(
-        "SELECT id, org_id, slug, name, created_at FROM teams WHERE org_id = $1 ORDER BY slug",
-    )
-    .bind(org_id)
-    .fetch_all(conn)
-    .await
+/// The org's teams among `ids` (a provider's group rules, say): as many rows as ids at
+/// most, never the whole org.
+pub async fn with_ids(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    ids: &[String],
+) -> sqlx::Result<Vec<TeamRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::of_org(
+        "SELECT t.id, t.org_id, t.slug, t.name, t.created_at FROM teams t WHERE t.org_id = $1",
+        org_id,
+    );
+    sql.within("t.id", ids);
+    sql.run().fetch_all(conn).await
 }
 
 /// Which teams a page lists: those its reader may see, a name or slug prefix, and where the

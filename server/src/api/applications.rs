@@ -3,6 +3,7 @@
 
 use super::ApiJson;
 use super::Created;
+use super::Filter;
 use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
@@ -10,7 +11,9 @@ use crate::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use foxgate_core::model::{Application, ApplicationChanged, ApplicationChanges, NewApplication};
+use foxgate_core::model::{
+    Application, ApplicationChanged, ApplicationChanges, ApplicationPage, NewApplication, PageAsk,
+};
 use foxgate_core::service::applications;
 use foxgate_core::use_cases as uc;
 use serde::Deserialize;
@@ -21,16 +24,19 @@ use serde::Deserialize;
     operation_id = "list_applications",
     extensions(("x-permission" = json!(super::spec::needs(&[uc::APPLICATIONS_READ])))),
     tag = "applications",
-    summary = "Applications and their permissions",
-    params(InOrg),
-    responses((status = 200, body = Vec<Application>))
+    summary = "One page of applications and their permissions, by slug",
+    params(InOrg, PageAsk),
+    responses((status = 200, body = ApplicationPage))
 )]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
-) -> Result<Json<Vec<Application>>, ApiError> {
-    Ok(Json(applications::list(&st.services, &p, &org).await?))
+    Filter(asked): Filter<PageAsk>,
+) -> Result<Json<ApplicationPage>, ApiError> {
+    Ok(Json(
+        applications::list(&st.services, &p, &org, &asked).await?,
+    ))
 }
 
 #[utoipa::path(

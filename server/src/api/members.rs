@@ -8,7 +8,9 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use foxgate_core::model::{GrantView, Member, MemberFilter, MemberPage, NewGrant, NewLocalMember};
+use foxgate_core::model::{
+    GrantPage, GrantView, Member, MemberFilter, MemberPage, NewGrant, NewLocalMember, PageAsk,
+};
 use foxgate_core::service::members;
 use foxgate_core::use_cases as uc;
 
@@ -78,6 +80,31 @@ pub async fn list(
     Filter(filter): Filter<MemberFilter>,
 ) -> Result<Json<MemberPage>, ApiError> {
     Ok(Json(members::list(&st.services, &p, &org, &filter).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/orgs/{org}/members/{user}/grants",
+    operation_id = "list_member_grants",
+    extensions(("x-permission" = json!(super::spec::needs(&[uc::MEMBERS_READ])))),
+    tag = "members",
+    summary = "One page of a member's grants, oldest first",
+    params(
+        InOrg,
+        ("user" = String, Path, description = "a user id"),
+        PageAsk
+    ),
+    responses((status = 200, body = GrantPage))
+)]
+pub async fn grants_of(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Path((org, user)): Path<(String, String)>,
+    Filter(asked): Filter<PageAsk>,
+) -> Result<Json<GrantPage>, ApiError> {
+    Ok(Json(
+        members::grants_of(&st.services, &p, &org, &user, &asked).await?,
+    ))
 }
 
 #[utoipa::path(

@@ -67,6 +67,7 @@ pub fn described() -> (Router<AppState>, OpenApi) {
         .routes(routes!(orgs::get, orgs::update))
         .routes(routes!(members::list, members::create))
         .routes(routes!(members::remove))
+        .routes(routes!(members::grants_of))
         .routes(routes!(members::grant))
         .routes(routes!(members::revoke))
         .routes(routes!(events::list))

@@ -2,6 +2,7 @@
 
 use super::ApiJson;
 use super::Created;
+use super::Filter;
 use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
@@ -9,7 +10,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use foxgate_core::model::{NewRole, Role, RoleChanges};
+use foxgate_core::model::{NewRole, PageAsk, Role, RoleChanges, RolePage};
 use foxgate_core::service::roles;
 use foxgate_core::use_cases as uc;
 
@@ -19,16 +20,17 @@ use foxgate_core::use_cases as uc;
     operation_id = "list_roles",
     extensions(("x-permission" = json!(super::spec::needs(&[uc::ROLES_READ])))),
     tag = "roles",
-    summary = "Built-in and custom roles",
-    params(InOrg),
-    responses((status = 200, body = Vec<Role>))
+    summary = "One page of roles: the built-in ones, then custom roles by name",
+    params(InOrg, PageAsk),
+    responses((status = 200, body = RolePage))
 )]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
-) -> Result<Json<Vec<Role>>, ApiError> {
-    Ok(Json(roles::list(&st.services, &p, &org).await?))
+    Filter(asked): Filter<PageAsk>,
+) -> Result<Json<RolePage>, ApiError> {
+    Ok(Json(roles::list(&st.services, &p, &org, &asked).await?))
 }
 
 #[utoipa::path(

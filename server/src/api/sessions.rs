@@ -2,14 +2,14 @@
 //! `DELETE` without an id ends all but the current one) and
 //! `DELETE /api/v1/orgs/{org}/members/{user}/sessions` (an admin ends all of a member's).
 
-use super::InOrg;
+use super::{Filter, InOrg};
 use crate::api_error::ApiError;
 use crate::principal::Caller;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use foxgate_core::model::SessionInfo;
+use foxgate_core::model::{PageAsk, SessionPage};
 use foxgate_core::service::sessions;
 use foxgate_core::use_cases as uc;
 
@@ -20,13 +20,15 @@ use foxgate_core::use_cases as uc;
     extensions(("x-permission" = json!(super::spec::needs(&[uc::OWN_SESSIONS])))),
     tag = "auth",
     summary = "The caller's live browser sessions",
-    responses((status = 200, body = Vec<SessionInfo>))
+    params(PageAsk),
+    responses((status = 200, body = SessionPage))
 )]
 pub async fn mine(
     State(st): State<AppState>,
     Caller(p): Caller,
-) -> Result<Json<Vec<SessionInfo>>, ApiError> {
-    Ok(Json(sessions::list_mine(&st.services, &p).await?))
+    Filter(asked): Filter<PageAsk>,
+) -> Result<Json<SessionPage>, ApiError> {
+    Ok(Json(sessions::list_mine(&st.services, &p, &asked).await?))
 }
 
 #[utoipa::path(

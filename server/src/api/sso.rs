@@ -2,6 +2,7 @@
 
 use super::ApiJson;
 use super::Created;
+use super::Filter;
 use super::InOrg;
 use crate::api_error::ApiError;
 use crate::principal::Caller;
@@ -9,7 +10,9 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use foxgate_core::model::{ConnectionReport, IdentityProvider, ProviderSettings};
+use foxgate_core::model::{
+    ConnectionReport, IdentityProvider, PageAsk, ProviderPage, ProviderSettings,
+};
 use foxgate_core::service::sso_providers;
 use foxgate_core::use_cases as uc;
 
@@ -19,16 +22,19 @@ use foxgate_core::use_cases as uc;
     operation_id = "list_identity_providers",
     extensions(("x-permission" = json!(super::spec::needs(&[uc::SSO_READ])))),
     tag = "sso",
-    summary = "Identity providers",
-    params(InOrg),
-    responses((status = 200, body = Vec<IdentityProvider>))
+    summary = "One page of identity providers, oldest first",
+    params(InOrg, PageAsk),
+    responses((status = 200, body = ProviderPage))
 )]
 pub async fn list(
     State(st): State<AppState>,
     Caller(p): Caller,
     Path(InOrg { org }): Path<InOrg>,
-) -> Result<Json<Vec<IdentityProvider>>, ApiError> {
-    Ok(Json(sso_providers::list(&st.services, &p, &org).await?))
+    Filter(asked): Filter<PageAsk>,
+) -> Result<Json<ProviderPage>, ApiError> {
+    Ok(Json(
+        sso_providers::list(&st.services, &p, &org, &asked).await?,
+    ))
 }
 
 #[utoipa::path(

@@ -110,7 +110,7 @@ async fn services_ask_about_application_permissions(backend: Backend) {
         )
         .await;
     assert_eq!(again.status(), 409);
-    let listed = json(s.api(Method::GET, APPS, &owner, None).await).await;
+    let listed = json(s.api(Method::GET, APPS, &owner, None).await).await["applications"].clone();
     assert_eq!(listed.as_array().unwrap().len(), 3);
     assert!(listed[1]["permissions"]
         .as_array()
@@ -528,7 +528,7 @@ async fn services_ask_about_application_permissions(backend: Backend) {
     assert_eq!(changed["roles_changed"], body!([deployer]));
     assert!(!decide(&s, &service, as_token).await.0);
     let roles = json(s.api(Method::GET, ROLES, &owner, None).await).await;
-    let deployer_now = roles
+    let deployer_now = roles["roles"]
         .as_array()
         .unwrap()
         .iter()
@@ -553,8 +553,7 @@ async fn services_ask_about_application_permissions(backend: Backend) {
         .await;
     assert_eq!(refused.status(), 409);
     assert_eq!(
-        json(s.api(Method::GET, APPS, &owner, None).await)
-            .await
+        json(s.api(Method::GET, APPS, &owner, None).await).await["applications"]
             .as_array()
             .unwrap()
             .len(),

@@ -489,7 +489,7 @@ async fn every_use_case_through_both_doors(backend: Backend) {
         );
     }
     let r1 = json(s.api(Method::GET, roles, &owner, None).await).await;
-    let r1 = r1
+    let r1 = r1["roles"]
         .as_array()
         .unwrap()
         .iter()

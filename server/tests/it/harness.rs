@@ -572,3 +572,40 @@ pub async fn personal_token(s: &TestServer, cookie: &str, name: &str) -> String 
     assert_eq!(minted.status(), 201);
     json(minted).await["token"].as_str().unwrap().to_string()
 }
+
+pub async fn get(s: &TestServer, who: &str, path: &str) -> serde_json::Value {
+    let res = s.api(reqwest::Method::GET, path, who, None).await;
+    assert_eq!(res.status(), 200, "{path}");
+    json(res).await
+}
+
+pub fn field(page: &serde_json::Value, list: &str, name: &str) -> Vec<String> {
+    page[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row[name].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Walks a paged API list from its first page, `limit` at a time, calling `between` after the first
+/// page; the ids seen, in order.
+pub async fn walk(
+    s: &TestServer,
+    who: &str,
+    path: &str,
+    list: &str,
+    limit: u32,
+    between: impl AsyncFnOnce(),
+) -> Vec<String> {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut page = get(s, who, &format!("{path}{sep}limit={limit}")).await;
+    let mut seen = field(&page, list, "id");
+    between().await;
+    while let Some(cursor) = page["next_cursor"].as_str().map(str::to_string) {
+        page = get(s, who, &format!("{path}{sep}limit={limit}&cursor={cursor}")).await;
+        assert!(page[list].as_array().unwrap().len() <= limit as usize);
+        seen.extend(field(&page, list, "id"));
+    }
+    seen
+}

@@ -43,7 +43,7 @@ async fn custom_roles_apply_on_the_next_request(backend: Backend) {
         "conflict"
     );
 
-    let listed = json(s.api(Method::GET, ROLES, &owner, None).await).await;
+    let listed = json(s.api(Method::GET, ROLES, &owner, None).await).await["roles"].clone();
     let builtin = listed
         .as_array()
         .unwrap()

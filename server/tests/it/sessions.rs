@@ -15,7 +15,7 @@ async fn sessions(s: &TestServer, cookie: &str) -> serde_json::Value {
         .api(Method::GET, "/api/v1/auth/sessions", cookie, None)
         .await;
     assert_eq!(res.status(), 200);
-    json(res).await
+    json(res).await["sessions"].clone()
 }
 
 async fn me_status(s: &TestServer, cookie: &str) -> u16 {
@@ -130,6 +130,42 @@ async fn own_sessions_are_listed_and_ended(backend: Backend) {
     assert!(actions.contains(&"sessions.ended_for_member".to_string()));
 }
 on_both_databases!(own_sessions_are_listed_and_ended);
+
+/// One's sessions come a page at a time, the latest to expire first, each once.
+async fn own_sessions_come_in_pages(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.signed_in_owner().await;
+    let mut here = String::new();
+    for _ in 0..4 {
+        let res = s
+            .login(
+                crate::harness::OWNER_EMAIL,
+                crate::harness::OWNER_PASSWORD,
+                None,
+            )
+            .await;
+        here = crate::harness::session_cookie(res.headers()).unwrap();
+    }
+    let here = &here;
+    let seen = crate::harness::walk(
+        &s,
+        here,
+        "/api/v1/auth/sessions",
+        "sessions",
+        2,
+        async || {},
+    )
+    .await;
+    let mut distinct = seen.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!((seen.len(), distinct.len()), (5, 5), "{seen:?}");
+    let bad = s
+        .api(Method::GET, "/api/v1/auth/sessions?limit=500", here, None)
+        .await;
+    assert_eq!(bad.status(), 422);
+}
+on_both_databases!(own_sessions_come_in_pages);
 
 async fn sessions_time_out(backend: Backend) {
     let s = TestServer::start(backend).await;

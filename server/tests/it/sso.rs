@@ -615,7 +615,8 @@ async fn provider_settings_keep_the_secret_sealed(backend: Backend) {
         json!({"kind": "okta", "issuer": idp().issuer(Shape::Okta), "allowed_domains": ["Acme.TEST"]}),
     )
     .await;
-    let shown = json(s.api(Method::GET, PROVIDERS, &o.owner, None).await).await;
+    let shown =
+        json(s.api(Method::GET, PROVIDERS, &o.owner, None).await).await["providers"].clone();
     let text = shown.to_string();
     assert!(
         !text.contains(&o.client_secret),
@@ -798,6 +799,38 @@ async fn provider_settings_keep_the_secret_sealed(backend: Backend) {
 }
 on_both_databases!(provider_settings_keep_the_secret_sealed);
 
+/// Providers come a page at a time, oldest first; an org holds at most 20 of them.
+async fn providers_come_in_pages_and_are_bounded(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let o = org(&s).await;
+    let mut added = Vec::new();
+    for n in 0..20 {
+        let settings = json!({"kind": "okta", "issuer": idp().issuer(Shape::Okta), "name": format!("Okta {n}")});
+        added.push(add_provider(&s, &o, settings).await);
+    }
+    let seen = crate::harness::walk(&s, &o.owner, PROVIDERS, "providers", 6, async || {}).await;
+    assert_eq!(seen, added, "every provider once, oldest first");
+    let one_more = s
+        .api(
+            Method::POST,
+            PROVIDERS,
+            &o.owner,
+            Some(json!({"kind": "okta", "issuer": idp().issuer(Shape::Okta), "client_id": o.client_id})),
+        )
+        .await;
+    assert_eq!(one_more.status(), 409);
+    let junk = s
+        .api(
+            Method::GET,
+            &format!("{PROVIDERS}?cursor=bm9wZQ"),
+            &o.owner,
+            None,
+        )
+        .await;
+    assert_eq!(json(junk).await["error"]["field"], "cursor");
+}
+on_both_databases!(providers_come_in_pages_and_are_bounded);
+
 async fn required_sso_leaves_owners_their_password(backend: Backend) {
     let s = TestServer::start(backend).await;
     let o = org(&s).await;
@@ -964,7 +997,7 @@ async fn group_rules_are_rows_of_names(backend: Backend) {
         .await;
     assert_eq!(saved.status(), 302);
     assert_eq!(location(saved.headers()), "/sso?done=save_provider");
-    let listed = json(s.api(Method::GET, PROVIDERS, &owner, None).await).await;
+    let listed = json(s.api(Method::GET, PROVIDERS, &owner, None).await).await["providers"].clone();
     assert_eq!(
         listed[0]["group_rules"],
         json!([{"group": "Engineering", "role": "member", "team": "alpha"},
