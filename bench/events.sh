@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${1:-10000000}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
-source bench/postgres-common.sh
+source bench/common.sh
 cargo build --release -q -p foxgate-bench --bin events_bench
 bin=$CARGO_TARGET_DIR/release/events_bench
 

@@ -8,14 +8,22 @@
 //! the server key it seeds with, so `foxgate serve` can open the same database after it.
 
 use base64::Engine;
-use foxgate_core::model::{MemberFilter, SignInWay, TeamFilter, TokenFilter, TokenStatus};
+use foxgate_core::authz::{Principal, RequestContext};
+use foxgate_core::model::{
+    MemberFilter, NewLocalMember, NewToken, PageAsk, SignInWay, TeamFilter, TokenFilter,
+    TokenStatus,
+};
 use foxgate_core::secret::Secret;
-use foxgate_core::service::{members, teams, tokens, Services};
+use foxgate_core::service::{members, principal, roles, teams, tokens, Services};
 use foxgate_core::store;
 use foxgate_core::token::TokenKind;
 use std::time::Instant;
 
 const TEAMS: usize = 5_000;
+const CUSTOM_ROLES: usize = 50;
+/// The teams the wide member holds a role in.
+const WIDE_TEAMS: usize = 200;
+const WIDE_PASSWORD: &str = "wide-member-password";
 const SAMPLES: usize = 60;
 /// Rows per multi-row INSERT: well under both databases' limits on bound values.
 const ROWS_PER_INSERT: usize = 500;
@@ -198,6 +206,11 @@ async fn seed(services: &Services, org_id: &str, count: usize) {
             ]
         })
         .collect();
+    insert_grants(services, grants).await;
+}
+
+/// Grant rows in the `grants` table's column order: id, org, user, role, team, created.
+async fn insert_grants(services: &Services, grants: Vec<Vec<Value>>) {
     insert(
         services,
         "grants",
@@ -212,6 +225,79 @@ async fn seed(services: &Services, org_id: &str, count: usize) {
         grants,
     )
     .await;
+}
+
+/// The org's custom roles: 50 of them, each a few of Foxgate's words.
+async fn seed_roles(services: &Services, org_id: &str) -> Vec<String> {
+    let now = store::now_ms();
+    let words = [
+        "teams:read",
+        "members:read",
+        "tokens:read",
+        "tokens:create",
+        "roles:read",
+    ];
+    let rows: Vec<Vec<Value>> = (0..CUSTOM_ROLES)
+        .map(|r| {
+            vec![
+                Value::Text(format!("role{r:02}")),
+                Value::Text(org_id.into()),
+                Value::Text(format!("Custom role {r:02}")),
+                Value::Text(String::new()),
+                Value::Text(words[..1 + r % words.len()].join(" ")),
+                Value::Int(now),
+                Value::Int(now),
+            ]
+        })
+        .collect();
+    insert(
+        services,
+        "roles",
+        &[
+            "id",
+            "org_id",
+            "name",
+            "description",
+            "permissions",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+    )
+    .await;
+    (0..CUSTOM_ROLES).map(|r| format!("role{r:02}")).collect()
+}
+
+/// `wide@bench.test` (password `WIDE_PASSWORD`): a member of 200 teams, with a custom role in
+/// each, for the sign-in Principal build and `/auth/me` under load. Their user id.
+async fn seed_wide_member(services: &Services, owner: &Principal, org_id: &str) -> String {
+    let roles = seed_roles(services, org_id).await;
+    let wide = members::create_local(
+        services,
+        owner,
+        "bench",
+        NewLocalMember {
+            email: "wide@bench.test".into(),
+            display_name: Some("Wide Member".into()),
+            password: Secret::new(WIDE_PASSWORD.into()),
+        },
+    )
+    .await
+    .expect("the wide member");
+    let grants = (0..WIDE_TEAMS)
+        .map(|t| {
+            vec![
+                Value::Text(format!("gwide-{t:03}")),
+                Value::Text(org_id.into()),
+                Value::Text(wide.user_id.clone()),
+                Value::Text(roles[t % roles.len()].clone()),
+                Value::Text(format!("team{t:04}")),
+                Value::Int(store::now_ms()),
+            ]
+        })
+        .collect();
+    insert_grants(services, grants).await;
+    wide.user_id
 }
 
 /// Tokens in the proportions of an org with automation: seven in ten team tokens, two in
@@ -322,6 +408,7 @@ async fn main() {
     let started = Instant::now();
     seed(&services, &bench.org_id, count).await;
     seed_tokens(&services, &bench.org_id, token_count, count).await;
+    let wide = seed_wide_member(&services, &bench.owner, &bench.org_id).await;
     sqlx::query("ANALYZE")
         .execute(services.db.pool())
         .await
@@ -465,5 +552,61 @@ async fn main() {
             report(&format!("tokens: {label}"), timed(run).await);
         }
     }
+    for (label, asked) in [
+        ("roles: first page", PageAsk::default()),
+        ("roles: all (200)", PageAsk::first(200)),
+    ] {
+        let run = || async {
+            let page = roles::list(&services, owner, "bench", &asked)
+                .await
+                .expect("a page");
+            (page.roles.len(), "-".to_string())
+        };
+        report(label, timed(run).await);
+    }
+    let run = || async {
+        let page = members::grants_of(&services, owner, "bench", &wide, &PageAsk::default())
+            .await
+            .expect("a page");
+        (page.grants.len(), page.total.words())
+    };
+    report("grants of a member", timed(run).await);
+    // What signing in builds (after the password): the Principal of a member of 200 teams.
+    let run = || async {
+        let built =
+            principal::for_session(&services, &wide, &bench.org_id, RequestContext::default())
+                .await
+                .expect("a principal")
+                .expect("a member");
+        (built.grants.team_sets().len(), "-".to_string())
+    };
+    report("sign-in Principal, 200 teams", timed(run).await);
     println!("worst p95: {worst:.2} ms (target < 20)");
+    mint_wide_token(&services, &wide, &bench.org_id).await;
+}
+
+/// A personal token of the wide member, written to `$WIDE_TOKEN_FILE` when set, for the
+/// `/auth/me` load test.
+async fn mint_wide_token(services: &Services, wide: &str, org_id: &str) {
+    let Ok(file) = std::env::var("WIDE_TOKEN_FILE") else {
+        return;
+    };
+    let holder = principal::for_session(services, wide, org_id, RequestContext::default())
+        .await
+        .expect("a principal")
+        .expect("a member");
+    let minted = tokens::create(
+        services,
+        &holder,
+        "bench",
+        NewToken {
+            name: "wide-me".into(),
+            kind: Some(TokenKind::Personal),
+            permissions: vec!["teams:read".into(), "members:read".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("the wide member's token");
+    std::fs::write(file, minted.token.expect("a bearer token")).expect("token file");
 }

@@ -161,10 +161,8 @@ pub(crate) async fn acting_as(
     let row = &verified.row;
     let principal = match &row.user_id {
         Some(user_id) => {
-            let mut conn = s.db.pool().acquire().await?;
             let Some(mut user) =
-                super::principal::of_member(s, &mut conn, user_id, &row.org_id, context.clone())
-                    .await?
+                super::principal::for_session(s, user_id, &row.org_id, context.clone()).await?
             else {
                 return Ok(None);
             };

@@ -53,6 +53,9 @@ pub struct Services {
     pub vocabularies: recent::Recent<crate::authz::Vocabulary>,
     /// Team and org tokens' Principals as last built (without a request's context).
     pub token_principals: recent::Recent<crate::authz::Principal>,
+    /// Members' Principals as last built (org, user → None when not a member), for their
+    /// sessions and personal tokens.
+    pub member_principals: recent::Recent<Option<crate::authz::Principal>>,
     /// The subjects decisions were recently asked about, with their grants.
     pub subjects: recent::Recent<decisions::Subject>,
     /// A team named by a decision (org, slug or id) → its id, or None for no such team.
@@ -94,13 +97,14 @@ pub struct Services {
 
 impl Services {
     /// Trusts a verified team or org admin token for `ttl` without reading its row again.
-    /// The same time bounds what the vocabulary and decision caches may miss of another
-    /// process's changes.
+    /// The same time bounds what the vocabulary, decision and member Principal caches may
+    /// miss of another process's changes (this process's own commits drop them at once).
     pub fn with_token_cache(mut self, ttl: std::time::Duration) -> Self {
         self.token_cache = token_cache::TokenCache::new(ttl);
         self.vocabularies = recent::Recent::new(ttl);
         self.subjects = recent::Recent::new(ttl);
         self.token_principals = recent::Recent::new(ttl);
+        self.member_principals = recent::Recent::new(ttl);
         self.team_ids = recent::Recent::new(ttl);
         self.denial_logging = recent::Recent::new(ttl);
         self.introspections = recent::Recent::new(ttl);
@@ -148,6 +152,7 @@ impl Services {
             vocabularies: recent::Recent::new(std::time::Duration::ZERO),
             subjects: recent::Recent::new(std::time::Duration::ZERO),
             token_principals: recent::Recent::new(std::time::Duration::ZERO),
+            member_principals: recent::Recent::new(std::time::Duration::ZERO),
             team_ids: recent::Recent::new(std::time::Duration::ZERO),
             denial_logging: recent::Recent::new(std::time::Duration::ZERO),
             introspections: recent::Recent::new(std::time::Duration::ZERO),

@@ -23,9 +23,9 @@ pub struct Verified {
 /// Team and org admin token rows recently read (per process), so a busy token is not a
 /// database query per request. Any change committed through this process (a revocation, a
 /// role edit) makes the entries read before it stale at once; another process sharing the
-/// database sees the change within `ttl`. Personal
-/// tokens are never cached: their user's access is re-read on every request. A zero `ttl`
-/// disables the cache.
+/// database sees the change within `ttl`. A personal token's row is cached likewise, but
+/// what it may do is its user's access now, from the member Principals (under the same
+/// rules). A zero `ttl` disables the cache.
 pub struct TokenCache {
     ttl: Duration,
     entries: RwLock<HashMap<String, Arc<Verified>>>,

@@ -1,12 +1,21 @@
-# Shared by the database benchmarks (sourced, not run): the target dir, a scratch directory,
-# and a throwaway PostgreSQL cluster started on demand — stopped, and the directory removed,
-# on exit.
+# Shared by the benchmarks (sourced, not run): the target dir, a scratch directory, the
+# servers a script starts (`pids`) and a throwaway PostgreSQL cluster started on demand — all
+# stopped, and the directory removed, on exit — and small helpers.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/foxgate/target}
+bin=$CARGO_TARGET_DIR/release
 work=$(mktemp -d)
 chmod 755 "$work"
+pids=()
 stop_pg=""
-cleanup() { [ -n "$stop_pg" ] && eval "$stop_pg"; rm -rf "$work"; }
+cleanup() {
+  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
+  [ -n "$stop_pg" ] && eval "$stop_pg"
+  rm -rf "$work"
+}
 trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# The median of the numbers on standard input, one per line.
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # Sets `url` to a database of BACKEND (`sqlite`: a file in $work; `postgres`: $DATABASE_URL,
 # or a throwaway cluster started with the server settings given, e.g. `-c shared_buffers=1GB`).
@@ -24,7 +33,7 @@ database_url() { # backend [server settings…]
       local pgbin port as=()
       pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
       [ "$(id -u)" = 0 ] && { as=(runuser -u postgres --); chown postgres "$work"; }
-      port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+      port=$(free_port)
       "${as[@]}" "$pgbin/initdb" -A trust -U postgres -E UTF8 -D "$work/pg" >/dev/null
       "${as[@]}" "$pgbin/pg_ctl" -w -D "$work/pg" -l "$work/pg.log" \
         -o "-p $port -k $work -c listen_addresses=127.0.0.1 $*" start >/dev/null
