@@ -8,8 +8,9 @@ chmod 755 "$work"
 pids=()
 stop_pg=""
 cleanup() {
-  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
-  [ -n "$stop_pg" ] && eval "$stop_pg"
+  # Under `set -e` a failing last command of an `&&` list would end the trap early.
+  if [ ${#pids[@]} -gt 0 ]; then kill "${pids[@]}" 2>/dev/null || true; fi
+  if [ -n "$stop_pg" ]; then eval "$stop_pg"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -22,9 +22,6 @@ source bench/wrk-common.sh
 release_build members_bench
 export FOXGATE_SECRET_KEY=$(head -c 32 /dev/urandom | base64)
 export WIDE_TOKEN_FILE=$work/wide-token
-bare_port=$(free_port)
-"$bin/bare_axum" "127.0.0.1:$bare_port" &
-pids+=($!)
 
 load() { # name url header: appends requests/s to $work/<name>
   wrk -t1 -c32 -d2s -H "$3" "$2" >/dev/null # warm-up
@@ -33,13 +30,20 @@ load() { # name url header: appends requests/s to $work/<name>
   rps "$work/run.txt" >>"$work/$1"
 }
 
-# /auth/me of the member of 200 teams, by token and by session, against the bare handler.
+# /auth/me of the member of 200 teams, by token and by session, against a bare handler
+# answering Foxgate's own answer (same size).
 auth_me() { # base
-  local bearer="Authorization: Bearer $(cat "$WIDE_TOKEN_FILE")" cookie
+  local bearer="Authorization: Bearer $(cat "$WIDE_TOKEN_FILE")" cookie bare_port bare_pid
   curl -fs -o /dev/null -c "$work/wide-jar" -X POST "$1/login" -H "origin: $1" \
     --data-urlencode email=wide@bench.test --data-urlencode password=wide-member-password
   cookie="Cookie: $(awk '$6 == "foxgate_session" {print $6 "=" $7}' "$work/wide-jar")"
   curl -fs -o /dev/null -H "$cookie" "$1/api/v1/auth/me" || { echo "no session" >&2; exit 1; }
+  curl -fs -o "$work/me.json" -H "$bearer" "$1/api/v1/auth/me"
+  bare_port=$(free_port)
+  BARE_ME="$work/me.json" "$bin/bare_axum" "127.0.0.1:$bare_port" &
+  bare_pid=$!
+  pids+=("$bare_pid")
+  for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$bare_port/api/v1/auth/me" && break; sleep 0.1; done
   rm -f "$work"/me-*
   for _ in $(seq 1 "$ROUNDS"); do
     load me-bare "http://127.0.0.1:$bare_port/api/v1/auth/me" "$bearer"
@@ -52,6 +56,9 @@ auth_me() { # base
   printf '%-34s %10.0f %7s\n' "bare axum handler" "$bare" "1.00"
   printf '%-34s %10.0f %7.2f\n' "personal token (bearer)" "$token" "$(awk -v a="$token" -v b="$bare" 'BEGIN{print a/b}')"
   printf '%-34s %10.0f %7.2f\n' "browser session (cookie)" "$session" "$(awk -v a="$session" -v b="$bare" 'BEGIN{print a/b}')"
+  echo "answer: $(($(wc -c <"$work/me.json") / 1024)) KB"
+  kill "$bare_pid"
+  wait "$bare_pid" 2>/dev/null || true
 }
 
 console_pages() { # database-url

@@ -63,7 +63,8 @@ pub fn assemble(config: Config) -> Result<Foxgate, String> {
         .with_token_cache(config.token_cache)
         .with_token_failures_per_minute(config.token_failures_per_minute)
         .with_public_url(&config.public_origin);
-    let sessions = session_store::SqlSessionStore::new(db, services.keys.clone());
+    let sessions =
+        session_store::SqlSessionStore::new(db, services.keys.clone(), config.token_cache);
     let state = AppState::new(
         Arc::new(services),
         Arc::new(config),

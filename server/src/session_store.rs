@@ -1,10 +1,13 @@
 //! Server-side sessions for tower-sessions in Foxgate's own database. Rows are keyed by an
 //! HMAC of the session id, so a copy of the database holds no usable session cookie, and
-//! carry the user id so that all of a user's sessions can be found and ended.
+//! carry the user id so that all of a user's sessions can be found and ended. Sessions read
+//! recently are kept in memory like verified tokens (see `Recent`), so a busy browser tab is
+//! not a query per request.
 
 use async_trait::async_trait;
 use base64::Engine;
 use foxgate_core::keys::Keys;
+use foxgate_core::service::recent::Recent;
 use foxgate_core::store::{is_unique_violation, Db};
 use std::sync::Arc;
 use tower_sessions::session::{Id, Record};
@@ -17,6 +20,10 @@ pub use foxgate_core::service::sessions::keys::{ORG_ID, USER_ID};
 pub struct SqlSessionStore {
     db: Db,
     keys: Arc<Keys>,
+    /// Live sessions as last loaded, by row id. Stale at once when this process commits any
+    /// write (ending a session is one), and after the token cache's time for what another
+    /// process changed. Unknown ids are not kept: random cookies cannot fill it.
+    recent: Arc<Recent<Record>>,
 }
 
 impl std::fmt::Debug for SqlSessionStore {
@@ -26,8 +33,13 @@ impl std::fmt::Debug for SqlSessionStore {
 }
 
 impl SqlSessionStore {
-    pub fn new(db: Db, keys: Arc<Keys>) -> Self {
-        Self { db, keys }
+    /// A store whose loaded sessions are trusted for `cache` (zero: every request reads).
+    pub fn new(db: Db, keys: Arc<Keys>, cache: std::time::Duration) -> Self {
+        Self {
+            db,
+            keys,
+            recent: Arc::new(Recent::new(cache)),
+        }
     }
 
     /// The stored row id of a session: its public handle (the Sessions page names sessions
@@ -106,10 +118,16 @@ impl SessionStore for SqlSessionStore {
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        let row_id = self.row_id(id);
+        let generation = self.db.generation();
+        let now = time::OffsetDateTime::now_utc();
+        if let Some(kept) = self.recent.get(&row_id, generation) {
+            return Ok((kept.expiry_date > now).then(|| Record::clone(&kept)));
+        }
         let row: Option<(String, i64)> = sqlx::query_as(
             "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
         )
-        .bind(self.row_id(id))
+        .bind(&row_id)
         .bind(foxgate_core::store::now_ms())
         .fetch_optional(self.db.pool())
         .await
@@ -121,11 +139,14 @@ impl SessionStore for SqlSessionStore {
         let expiry_date =
             time::OffsetDateTime::from_unix_timestamp_nanos(expires_at as i128 * 1_000_000)
                 .map_err(|e| Error::Decode(e.to_string()))?;
-        Ok(Some(Record {
+        let record = Record {
             id: *id,
             data,
             expiry_date,
-        }))
+        };
+        Ok(Some(Record::clone(
+            &self.recent.keep(&row_id, record, generation),
+        )))
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {

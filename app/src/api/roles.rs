@@ -31,6 +31,35 @@ pub async fn list_roles() -> Result<Vec<Role>, UiError> {
     door::leave(p, all)
 }
 
+/// What the member pickers and tables need of a role: much smaller than [`Role`] when an org
+/// has hundreds, since the list travels to the browser with the page.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct RoleLabel {
+    pub id: String,
+    pub name: String,
+    /// The role's application permissions (Foxgate's own are implied by its name).
+    pub app_words: Vec<String>,
+}
+
+/// Every role as a [`RoleLabel`].
+#[server(prefix = "/fn", endpoint = "role_labels")]
+pub async fn role_labels() -> Result<Vec<RoleLabel>, UiError> {
+    use foxgate_core::authz::application::is_app_word;
+    Ok(list_roles()
+        .await?
+        .into_iter()
+        .map(|r| RoleLabel {
+            app_words: r
+                .permissions
+                .into_iter()
+                .filter(|w| is_app_word(w))
+                .collect(),
+            id: r.id,
+            name: r.name,
+        })
+        .collect())
+}
+
 #[server(prefix = "/fn", endpoint = "role_detail")]
 pub async fn role_detail(role: String) -> Result<Role, UiError> {
     door::serve!(foxgate_core::service::roles::get, &role)

@@ -2,7 +2,7 @@
 //! back roles (org-wide or for one team), remove members.
 
 use crate::api::members::{list_members, CreateMember, GrantRole};
-use crate::api::roles::list_roles;
+use crate::api::roles::{role_labels, RoleLabel};
 use crate::components::{
     clear_on_success, counted, failure, success, successes, viewer_may, ActionDone, ActionError,
     AppWords, ConsoleFrame, ListSearch, LoadError, PageHeading, Pager, Panel, Submit, TeamPicker,
@@ -11,7 +11,7 @@ use crate::components::{
 use crate::pages::confirm_href;
 use crate::pages::query_param;
 use foxgate_core::model::Doomed;
-use foxgate_core::model::{format_utc, GrantView, Member, MemberGrants, MemberPage, Role};
+use foxgate_core::model::{format_utc, GrantView, Member, MemberGrants, MemberPage};
 use foxgate_core::use_cases::{MEMBERS_CREATE, MEMBERS_REMOVE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -43,7 +43,7 @@ fn MembersBody() -> impl IntoView {
     );
     // Loaded apart, and once: the search form stays put while typing, and the roles travel
     // to the browser once whatever the page shows.
-    let roles = Resource::new(|| (), |_| list_roles());
+    let roles = Resource::new(|| (), |_| role_labels());
     let may_create = viewer_may(MEMBERS_CREATE, None);
     let form = NodeRef::<leptos::html::Form>::new();
     clear_on_success(create, form);
@@ -87,7 +87,7 @@ fn MembersBody() -> impl IntoView {
 fn GrantForm(
     grant: ServerAction<GrantRole>,
     members: Vec<MemberGrants>,
-    roles: Vec<Role>,
+    roles: Vec<RoleLabel>,
 ) -> impl IntoView {
     view! {
         <Panel title="Give a role">
@@ -117,7 +117,7 @@ fn GrantForm(
 /// Search by email or name, and filter by role: a GET form, so it works without JavaScript
 /// and the URL says what is shown; with JavaScript the list follows the typing.
 #[component]
-fn MemberSearch(roles: Resource<Result<Vec<Role>, crate::error::UiError>>) -> impl IntoView {
+fn MemberSearch(roles: Resource<Result<Vec<RoleLabel>, crate::error::UiError>>) -> impl IntoView {
     let (q, role) = (query_param("q"), query_param("role"));
     view! {
         <ListSearch path="/members" testid="member-search" clear="Show everyone">
@@ -158,7 +158,7 @@ fn ways_in(m: &MemberGrants) -> impl IntoView {
 }
 
 #[component]
-fn MemberTable(page: MemberPage, roles: Vec<Role>) -> impl IntoView {
+fn MemberTable(page: MemberPage, roles: Vec<RoleLabel>) -> impl IntoView {
     let MemberPage {
         members,
         next_cursor,
@@ -169,7 +169,7 @@ fn MemberTable(page: MemberPage, roles: Vec<Role>) -> impl IntoView {
         roles
             .iter()
             .find(|r| r.id == id)
-            .map(|r| r.permissions.clone())
+            .map(|r| r.app_words.clone())
             .unwrap_or_default()
     };
     let place = |g: &GrantView| match (&g.team_id, &g.team_name) {

@@ -1,6 +1,5 @@
 //! `/teams/{team}`: one team, its members and the roles they hold in it.
 
-use crate::api::roles::list_roles;
 use crate::api::teams::team_detail;
 use crate::components::{counted, ConsoleFrame, ListSearch, LoadError, Pager, Panel, INPUT};
 use crate::pages::query_param;
@@ -14,11 +13,7 @@ pub fn TeamDetail() -> impl IntoView {
     let (q, cursor) = (query_param("q"), query_param("cursor"));
     let data = Resource::new(
         move || (params.read().get("team").unwrap_or_default(), q(), cursor()),
-        |(team, q, cursor)| async move {
-            let (detail, roles) = futures::join!(team_detail(team, q, cursor), list_roles());
-            // Role names are a nicety: without permission to read roles, show their ids.
-            Ok::<_, crate::error::UiError>((detail?, roles.unwrap_or_default()))
-        },
+        |(team, q, cursor)| team_detail(team, q, cursor),
     );
     view! {
         <Title text="Team" />
@@ -27,8 +22,7 @@ pub fn TeamDetail() -> impl IntoView {
                 {move || {
                     data.get()
                         .map(|result| match result {
-                            Ok(((team, page), roles)) => {
-                                let role_name = move |id: &str| roles.iter().find(|r| r.id == id).map(|r| r.name.clone());
+                            Ok((team, page)) => {
                                 let filtered = q().is_some_and(|q| !q.is_empty());
                                 let count = counted(&page.total, "member", "members", filtered);
                                 let path = format!("/teams/{}", team.slug);
@@ -36,7 +30,7 @@ pub fn TeamDetail() -> impl IntoView {
                                     .members
                                     .into_iter()
                                     .map(|m| {
-                                        let held = m.grants.iter().map(|g| role_name(&g.role).unwrap_or_else(|| g.role_name.clone())).collect::<Vec<_>>().join(", ");
+                                        let held = m.grants.iter().map(|g| g.role_name.clone()).collect::<Vec<_>>().join(", ");
                                         view! {
                                             <tr>
                                                 <td class="py-2">{m.display_name}</td>

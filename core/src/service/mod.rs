@@ -96,7 +96,8 @@ pub struct Services {
 }
 
 impl Services {
-    /// Trusts a verified team or org admin token for `ttl` without reading its row again.
+    /// Trusts a verified token for `ttl` without reading its row again (the server trusts
+    /// loaded sessions as long).
     /// The same time bounds what the vocabulary, decision and member Principal caches may
     /// miss of another process's changes (this process's own commits drop them at once).
     pub fn with_token_cache(mut self, ttl: std::time::Duration) -> Self {

@@ -1,5 +1,5 @@
-//! Team and org admin token rows recently verified, kept per process so a busy token is not
-//! a database query per request.
+//! Token rows recently verified, kept per process so a busy token is not a database query
+//! per request.
 
 use super::tokens::Carried;
 use crate::authz::{AppPermission, PermissionSet};
@@ -20,7 +20,7 @@ pub struct Verified {
     generation: u64,
 }
 
-/// Team and org admin token rows recently read (per process), so a busy token is not a
+/// Token rows recently read (per process), so a busy token is not a
 /// database query per request. Any change committed through this process (a revocation, a
 /// role edit) makes the entries read before it stale at once; another process sharing the
 /// database sees the change within `ttl`. A personal token's row is cached likewise, but
@@ -64,7 +64,7 @@ impl TokenCache {
             .cloned()
     }
 
-    /// Remembers a freshly read row (unless caching is off or it is a personal token).
+    /// Remembers a freshly read row (unless caching is off).
     /// `generation` is the one taken before the row was read.
     pub(crate) fn keep(&self, row: TokenRow, carried: Carried, generation: u64) -> Arc<Verified> {
         let verified = Arc::new(Verified {
@@ -74,7 +74,7 @@ impl TokenCache {
             read_at: Instant::now(),
             generation,
         });
-        if !self.ttl.is_zero() && verified.row.user_id.is_none() {
+        if !self.ttl.is_zero() {
             let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
             if entries.len() > Self::SWEEP_ABOVE {
                 entries.retain(|_, v| v.read_at.elapsed() < self.ttl);
