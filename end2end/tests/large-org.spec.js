@@ -69,6 +69,13 @@ test("members come one page at a time, with a count, and search works without Ja
   await expect(page.getByTestId("member-count")).toHaveText("10 members match");
   await expect(rows).toHaveCount(10);
 
+  // A member of many teams: the row shows their first 20 grants and says how many more.
+  await search.getByLabel("Email or name").fill("user-00000");
+  await search.getByRole("button", { name: "Search" }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first().locator("li")).toHaveCount(20);
+  await expect(rows.first()).toContainText("and 12 more");
+
   await page.goto(base + "/teams?q=team-04");
   await expect(page.getByTestId("team-count")).toHaveText("100 teams match");
   await expect(page.getByTestId("teams-table").locator("tbody tr")).toHaveCount(50);

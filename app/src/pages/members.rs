@@ -180,6 +180,9 @@ fn MemberTable(page: MemberPage, roles: Vec<RoleLabel>) -> impl IntoView {
     let rows = members
         .into_iter()
         .map(|m| {
+            // A row shows the member's first grants; the count says what it leaves out.
+            let shown = i64::try_from(m.grants.len()).unwrap_or(i64::MAX);
+            let more = (m.grants_held > shown).then(|| m.grants_held - shown);
             let grants = m
                 .grants
                 .iter()
@@ -188,10 +191,11 @@ fn MemberTable(page: MemberPage, roles: Vec<RoleLabel>) -> impl IntoView {
                     let label = format!("{} · {}", g.role_name, place(g));
                     let revoke_label = format!("Revoke {label} from {}", m.email);
                     let id = g.id.clone();
+                    // No wrapper or layout classes per grant: a member row may hold 20 of them.
                     view! {
-                        <li class="flex items-center gap-2">
-                            <span>{label} <AppWords words /></span>
-                            <a href=confirm_href(Doomed::Grant, &id) class=DESTROY aria-label=revoke_label>"revoke"</a>
+                        <li>
+                            {label}" "<a href=confirm_href(Doomed::Grant, &id) class=DESTROY aria-label=revoke_label>"revoke"</a>
+                            <AppWords words />
                         </li>
                     }
                 })
@@ -213,7 +217,10 @@ fn MemberTable(page: MemberPage, roles: Vec<RoleLabel>) -> impl IntoView {
                         <div class="font-medium">{m.display_name}</div>
                         <div class="text-xs text-slate-600 dark:text-slate-400">{m.email}</div>
                     </td>
-                    <td class="py-2 align-top"><ul class="space-y-1">{grants}</ul></td>
+                    <td class="py-2 align-top">
+                        <ul class="space-y-1">{grants}</ul>
+                        {more.map(|n| view! { <p class="text-xs text-slate-600 dark:text-slate-400">{format!("and {n} more")}</p> })}
+                    </td>
                     <td class="py-2 align-top text-xs" data-testid="member-signin">
                         {ways}
                         <span class="block text-slate-600 dark:text-slate-400">
