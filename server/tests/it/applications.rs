@@ -53,12 +53,8 @@ fn question(user: &str, action: &str, kind: &str, id: &str, properties: Value) -
 }
 
 async fn services_ask_about_application_permissions(backend: Backend) {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = crate::harness::fresh_database(backend, dir.path()).await;
     // Decision caches on, for long: only this process's commits can make them see changes.
-    let s =
-        TestServer::start_caching_tokens(database_url, dir, None, true, Duration::from_secs(600))
-            .await;
+    let s = TestServer::start_caching(backend, Duration::from_secs(600)).await;
     let owner = s.signed_in_owner().await;
     add_teams(&s, &owner, &["alpha", "beta"]).await;
 

@@ -84,26 +84,23 @@ impl TestServer {
         public_origin: Option<&str>,
         migrate: bool,
     ) -> Self {
-        Self::start_caching_tokens(database_url, dir, public_origin, migrate, Duration::ZERO).await
-    }
-
-    /// As `start_on`, trusting verified tokens for `token_cache` (production's default is 1 s).
-    pub async fn start_caching_tokens(
-        database_url: String,
-        dir: tempfile::TempDir,
-        public_origin: Option<&str>,
-        migrate: bool,
-        token_cache: Duration,
-    ) -> Self {
         Self::start_full(
             database_url,
             dir,
             public_origin,
             migrate,
-            token_cache,
+            Duration::ZERO,
             |_| {},
         )
         .await
+    }
+
+    /// A fresh server on `backend` whose caches trust what they read for `token_cache`
+    /// (production's default is 1 s).
+    pub async fn start_caching(backend: Backend, token_cache: Duration) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = fresh_database(backend, dir.path()).await;
+        Self::start_full(url, dir, None, true, token_cache, |_| {}).await
     }
 
     /// A fresh server whose configuration `configure` changes first (trusted proxies, the

@@ -239,16 +239,7 @@ fn interop(s: &TestServer, client_id: &str, client_secret: &str, tokens: &[&str]
 /// With the caches on (as in production), an answer about a team or org token is kept, and
 /// still changes the moment its role changes or it is revoked.
 async fn kept_answers_follow_changes(backend: Backend) {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = crate::harness::fresh_database(backend, dir.path()).await;
-    let s = TestServer::start_caching_tokens(
-        database_url,
-        dir,
-        None,
-        true,
-        std::time::Duration::from_secs(600),
-    )
-    .await;
+    let s = TestServer::start_caching(backend, std::time::Duration::from_secs(600)).await;
     let owner = s.signed_in_owner().await;
     let res = s
         .api(

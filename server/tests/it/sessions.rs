@@ -1,5 +1,6 @@
 //! Browser sessions: each user lists and ends their own, admins end all of a member's, and
-//! the idle and absolute timeouts (driven through the stored rows, not the clock).
+//! the idle and absolute timeouts (driven through the stored rows, not the clock), and the
+//! caches behind them forgetting what changed.
 
 use crate::harness::{
     add_member, grant, json, session_cookie, sign_in, Backend, TestServer, OWNER_EMAIL,
@@ -319,3 +320,75 @@ async fn ending_this_session_signs_out(backend: Backend) {
     assert_eq!(me_status(&s, &here).await, 401);
 }
 on_both_databases!(ending_this_session_signs_out);
+
+/// With the production caches on (a minute here, so only invalidation can explain a change),
+/// a member's session and personal token follow what happens to them on the next request:
+/// a new grant shows, ending their sessions signs the browser out, and removing them from
+/// the org refuses their personal token.
+async fn a_cached_member_sees_changes_at_once(backend: Backend) {
+    let s = TestServer::start_caching(backend, std::time::Duration::from_secs(60)).await;
+    let owner = s.signed_in_owner().await;
+    let member = add_member(&s, &owner, "cached@acme.test").await;
+    assert_eq!(
+        grant(&s, &owner, &member, "viewer", None).await.status(),
+        201
+    );
+    let cookie = sign_in(&s, "cached@acme.test").await;
+    let token = crate::harness::personal_token(&s, &cookie, "mine").await;
+    let words = |me: serde_json::Value| me["permissions"].to_string();
+    let by_token = || async {
+        crate::tokens::bearer(&s, Method::GET, "/api/v1/auth/me", &token, None)
+            .await
+            .status()
+    };
+    let before = words(crate::harness::get(&s, &cookie, "/api/v1/auth/me").await);
+    assert_eq!(
+        words(crate::harness::get(&s, &cookie, "/api/v1/auth/me").await),
+        before,
+        "now from the caches"
+    );
+    assert!(!before.contains("members:update"), "{before}");
+    assert_eq!(by_token().await, 200);
+
+    assert_eq!(
+        grant(&s, &owner, &member, "admin", None).await.status(),
+        201
+    );
+    let after = words(crate::harness::get(&s, &cookie, "/api/v1/auth/me").await);
+    assert!(
+        after.contains("members:update"),
+        "the new grant shows: {after}"
+    );
+
+    let ended = s
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/orgs/acme/members/{member}/sessions"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(ended.status(), 200);
+    assert_eq!(
+        me_status(&s, &cookie).await,
+        401,
+        "the ended session is forgotten"
+    );
+
+    assert_eq!(by_token().await, 200);
+    let removed = s
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/orgs/acme/members/{member}"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(removed.status(), 204);
+    assert_eq!(
+        by_token().await,
+        401,
+        "a removed member's personal token is refused on the next request"
+    );
+}
+on_both_databases!(a_cached_member_sees_changes_at_once);

@@ -497,11 +497,7 @@ on_both_databases!(a_revoked_token_is_refused_by_every_node);
 /// refusal), revoking and rotating through this process still take effect on the next
 /// request, and a wrong secret for a cached token is refused.
 async fn the_token_cache_forgets_revoked_and_rotated_tokens_at_once(backend: Backend) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = crate::harness::fresh_database(backend, dir.path()).await;
-    let s =
-        TestServer::start_caching_tokens(url, dir, None, true, std::time::Duration::from_secs(60))
-            .await;
+    let s = TestServer::start_caching(backend, std::time::Duration::from_secs(60)).await;
     let owner = s.signed_in_owner().await;
     let minted = minted(&s, &owner, body!({"name": "bot", "roles": ["viewer"]})).await;
     let (token, id) = (
