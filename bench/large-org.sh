@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# A large org's lists (issue 18): seeds MEMBERS members (50,000 by default), 5,000 teams,
-# 200,000 grants and TOKENS tokens (1,000,000 by default) on SQLite and on a throwaway
-# PostgreSQL, then prints the p50 and p95 of the members, teams, team members and tokens
-# lists: first page, a page deep in the cursor chain and each filter (target p95 < 20 ms).
+# A large org (issue 18): seeds MEMBERS members (50,000 by default), 5,000 teams, 200,000
+# grants, 50 custom roles, a member of 200 teams and TOKENS tokens (1,000,000 by default) on
+# SQLite and on a throwaway PostgreSQL, then prints the p50 and p95 of the members, teams,
+# team members, tokens, roles and a member's grants lists (first page, a page deep in the
+# cursor chain, each filter) and of a sign-in's Principal build (target p95 < 20 ms).
 # Then a release `foxgate serve` on the same database renders the console pages for the
 # signed-in owner: p50 of 60 loads and the HTML size of each (targets < 20 ms, < 150 KB);
 # then wrk runs `GET /api/v1/auth/me` for a member of 200 teams (their personal token, and
