@@ -175,8 +175,8 @@ pub(crate) async fn page_of(
                 .find(|g| g.grant.user_id == r.id)
                 .map_or(0, |g| g.held),
             last_signin_at: r.last_signin_at,
-            password: r.passwords > 0,
-            sso: r.identities > 0,
+            password: r.has_password > 0,
+            sso: r.has_sso > 0,
             disabled: r.disabled_at.is_some(),
             user_id: r.id,
             email: r.email,

@@ -111,3 +111,40 @@ async fn members_are_filtered_by_status(backend: Backend) {
     assert_eq!(refused["error"]["field"], "query");
 }
 on_both_databases!(members_are_filtered_by_status);
+
+/// A membership keeps a copy of what the list searches and filters by (migration 0021); the
+/// database's triggers must keep it equal to the account, whatever writes the account.
+async fn a_members_listing_follows_their_account(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let owner = s.signed_in_owner().await;
+    let id = add_member(&s, &owner, "before@acme.test").await;
+    let db = s.state.services.db.pool();
+    let (_, local) = page(&s, &owner, "?via=local").await;
+    assert_eq!(emails(&local), ["before@acme.test", "owner@acme.test"]);
+
+    sqlx::query("UPDATE users SET email = $1, display_name = $2 WHERE id = $3")
+        .bind("after@acme.test")
+        .bind("Zed Renamed")
+        .bind(&id)
+        .execute(db)
+        .await
+        .unwrap();
+    let (_, found) = page(&s, &owner, "?q=AFTER").await;
+    assert_eq!(emails(&found), ["after@acme.test"]);
+    assert_eq!(found["members"][0]["display_name"], "Zed Renamed");
+    let (_, by_name) = page(&s, &owner, "?q=zed").await;
+    assert_eq!(emails(&by_name), ["after@acme.test"]);
+    let (_, gone) = page(&s, &owner, "?q=before").await;
+    assert_eq!(emails(&gone), Vec::<String>::new());
+
+    sqlx::query("DELETE FROM local_credentials WHERE user_id = $1")
+        .bind(&id)
+        .execute(db)
+        .await
+        .unwrap();
+    let (_, local) = page(&s, &owner, "?via=local").await;
+    assert_eq!(emails(&local), ["owner@acme.test"]);
+    let (_, all) = page(&s, &owner, "?q=after").await;
+    assert_eq!(all["members"][0]["password"], false);
+}
+on_both_databases!(a_members_listing_follows_their_account);
