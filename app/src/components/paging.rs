@@ -45,7 +45,8 @@ impl Pause {
     }
 }
 
-/// "1,204 members", "3 members match", "No members match.", "10,000+ tokens".
+/// "1,204 members", "3 members match", "No members match.", "10,000+ tokens", "1,000+ tokens
+/// match".
 pub fn counted(total: &Total, one: &str, many: &str, filtered: bool) -> String {
     match (total.total, filtered) {
         (0, true) => format!("No {many} match."),
@@ -171,8 +172,12 @@ mod tests {
             "1,204 members"
         );
         assert_eq!(
-            counted(&t(10_000, false), "token", "tokens", true),
-            "10,000+ tokens match"
+            counted(&t(1_000, false), "token", "tokens", true),
+            "1,000+ tokens match"
+        );
+        assert_eq!(
+            counted(&t(10_000, false), "token", "tokens", false),
+            "10,000+ tokens"
         );
     }
 

@@ -639,8 +639,9 @@ pub struct TokenPage {
     pub total: Total,
 }
 
-/// How many rows a list's filter picks, on every page: exact up to 10,000, beyond that
-/// 10,000 with `total_exact` false (an exact count of a million rows costs more than a page).
+/// How many rows a list's filter picks, on every page: exact up to 10,000 (1,000 when a
+/// filter is set), beyond that the bound with `total_exact` false (an exact count of a
+/// million rows costs more than a page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Total {
@@ -649,7 +650,7 @@ pub struct Total {
 }
 
 impl Total {
-    /// "1,204" or "10,000+".
+    /// "1,204", "1,000+" or "10,000+".
     pub fn words(&self) -> String {
         let digits = self.total.to_string();
         let mut out = String::new();

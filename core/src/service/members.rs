@@ -111,7 +111,7 @@ pub async fn grants_of(
     Ok(GrantPage {
         grants: rows.iter().map(grant_view).collect(),
         next_cursor,
-        total: page::total(counted),
+        total: page::total(counted, page::COUNT_CAP),
     })
 }
 
@@ -157,7 +157,14 @@ pub(crate) async fn page_of(
         after_email: asked.after.as_deref(),
     };
     let rows = users::member_page(conn, &query, asked.size).await?;
-    let counted = users::member_count(conn, &query, page::COUNT_CAP).await?;
+    // A team's own member list is not filtered by its team; the org's list by a team is.
+    let filtered = query.prefix.is_some()
+        || query.role_id.is_some()
+        || query.via.is_some()
+        || query.status.is_some()
+        || (team_id.is_some() && !team_grants_only);
+    let cap = page::count_cap(filtered);
+    let counted = users::member_count(conn, &query, cap).await?;
     let (rows, next_cursor) = page::cut(rows, asked.size, |r| page::cursor(&[&r.email]));
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let grants_of_team = team_id.filter(|_| team_grants_only);
@@ -186,7 +193,7 @@ pub(crate) async fn page_of(
     Ok(MemberPage {
         members,
         next_cursor,
-        total: page::total(counted),
+        total: page::total(counted, cap),
     })
 }
 

@@ -61,12 +61,13 @@ pub async fn list(
         after_slug: after.as_ref().map(|[slug]| slug.as_str()),
     };
     let rows = store::teams::page(&mut cx.db, &query, size).await?;
-    let counted = store::teams::count(&mut cx.db, &query, page::COUNT_CAP).await?;
+    let cap = page::count_cap(pattern.is_some());
+    let counted = store::teams::count(&mut cx.db, &query, cap).await?;
     let (rows, next_cursor) = page::cut(rows, size, |t| page::cursor(&[&t.slug]));
     Ok(TeamPage {
         teams: rows.into_iter().map(view).collect(),
         next_cursor,
-        total: page::total(counted),
+        total: page::total(counted, cap),
     })
 }
 

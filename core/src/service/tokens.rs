@@ -504,7 +504,13 @@ pub async fn list(
         after,
     };
     let rows = store::tokens::page(&mut cx.db, &query, size).await?;
-    let counted = store::tokens::count(&mut cx.db, &query, page::COUNT_CAP).await?;
+    let filtered = pattern.is_some()
+        || filter.kind.is_some()
+        || team_id.is_some()
+        || filter.status.is_some()
+        || query.creator.is_some();
+    let cap = page::count_cap(filtered);
+    let counted = store::tokens::count(&mut cx.db, &query, cap).await?;
     let (rows, next_cursor) = page::cut(rows, size, |l| {
         page::cursor(&[&l.token.created_at.to_string(), &l.token.id])
     });
@@ -514,7 +520,7 @@ pub async fn list(
             .map(|l| info(&l.token, l.created_by_email, l.team_name, now))
             .collect(),
         next_cursor,
-        total: page::total(counted),
+        total: page::total(counted, cap),
     })
 }
 
