@@ -459,6 +459,14 @@ async fn main() {
                 f.via = Some(SignInWay::Local);
             }),
         ),
+        // The same breadth late in the email order: a page walks the emails before it.
+        (
+            "late prefix + via local",
+            filter(|f| {
+                f.q = Some("person004".into());
+                f.via = Some(SignInWay::Local);
+            }),
+        ),
     ];
     println!(
         "{:<24} {:>7} {:>9} {:>9} {:>9}",
