@@ -120,7 +120,7 @@ pub(crate) struct Asked<'f> {
     filter: &'f MemberFilter,
     size: u32,
     prefix: Option<crate::store::sql::Prefix>,
-    after: Option<String>,
+    after: Option<[String; 2]>,
 }
 
 impl<'f> Asked<'f> {
@@ -133,7 +133,7 @@ impl<'f> Asked<'f> {
             filter,
             size: page::size(filter.limit)?,
             prefix: page::prefix(q),
-            after: page::after::<1>(filter.cursor.as_deref())?.map(|[email]| email),
+            after: page::after::<2>(filter.cursor.as_deref())?,
         })
     }
 }
@@ -154,7 +154,10 @@ pub(crate) async fn page_of(
         team_id,
         via: asked.filter.via,
         status: asked.filter.status,
-        after_email: asked.after.as_deref(),
+        after: asked
+            .after
+            .as_ref()
+            .map(|[key, id]| (key.as_str(), id.as_str())),
     };
     let rows = users::member_page(conn, &query, asked.size).await?;
     // A team's own member list is not filtered by its team; the org's list by a team is.
@@ -165,7 +168,7 @@ pub(crate) async fn page_of(
         || (team_id.is_some() && !team_grants_only);
     let cap = page::count_cap(filtered);
     let counted = users::member_count(conn, &query, cap).await?;
-    let (rows, next_cursor) = page::cut(rows, asked.size, |r| page::cursor(&[&r.email]));
+    let (rows, next_cursor) = page::cut(rows, asked.size, |r| page::cursor(&[&r.email_key, &r.id]));
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let grants_of_team = team_id.filter(|_| team_grants_only);
     let grants = grants::of_users(conn, org_id, &ids, grants_of_team, GRANTS_SHOWN).await?;

@@ -157,19 +157,30 @@ impl<'a> Sql<'a> {
         column: &str,
         prefix: &'a Prefix,
     ) -> String {
+        self.starts_with(dialect, &format!("LOWER({column})"), prefix)
+    }
+
+    /// A condition that `expression` (lowercase text) starts with the prefix, as a range on
+    /// SQLite and `LIKE` on PostgreSQL (see [`Sql::lower_starts_with`]).
+    pub fn starts_with(
+        &mut self,
+        dialect: Dialect,
+        expression: &str,
+        prefix: &'a Prefix,
+    ) -> String {
         match dialect {
             Dialect::Postgres => {
                 let p = self.param(Bind::Text(&prefix.pattern));
-                format!("LOWER({column}) LIKE {p} ESCAPE '\\'")
+                format!("{expression} LIKE {p} ESCAPE '\\'")
             }
             Dialect::Sqlite => {
                 let low = self.param(Bind::Text(&prefix.low));
                 match &prefix.high {
                     Some(high) => {
                         let high = self.param(Bind::Text(high));
-                        format!("(LOWER({column}) >= {low} AND LOWER({column}) < {high})")
+                        format!("({expression} >= {low} AND {expression} < {high})")
                     }
-                    None => format!("LOWER({column}) >= {low}"),
+                    None => format!("{expression} >= {low}"),
                 }
             }
         }

@@ -113,8 +113,25 @@ pub struct MemberQuery<'a> {
     pub team_id: Option<&'a str>,
     pub via: Option<crate::model::SignInWay>,
     pub status: Option<crate::model::MemberStatus>,
-    /// The last email of the previous page.
-    pub after_email: Option<&'a str>,
+    /// The last row of the previous page: its email key and user id.
+    pub after: Option<(&'a str, &'a str)>,
+}
+
+/// Which half of a text search a query reads: a prefix of the email is a range of the
+/// list's own index, a prefix of the name is another index, so each is its own query.
+#[derive(Debug, Clone, Copy)]
+enum Half {
+    Email,
+    Name,
+}
+
+/// The queries a member query is made of: the two halves of a search, else one.
+fn halves(q: &MemberQuery<'_>) -> &'static [Option<Half>] {
+    if q.prefix.is_some() {
+        &[Some(Half::Email), Some(Half::Name)]
+    } else {
+        &[None]
+    }
 }
 
 /// A member as a page lists them, with their last sign-in and ways in.
@@ -122,6 +139,8 @@ pub struct MemberQuery<'a> {
 pub struct MemberListRow {
     pub id: String,
     pub email: String,
+    /// The email lowercased: the list's order and cursor.
+    pub email_key: String,
     pub display_name: String,
     pub disabled_at: Option<i64>,
     pub last_signin_at: Option<i64>,
@@ -131,15 +150,22 @@ pub struct MemberListRow {
     pub has_sso: i64,
 }
 
-/// The `FROM … WHERE …` of a member query (without the page's start). It reads the
-/// memberships alone: each carries a copy of its user's email, name, disabled time and ways
-/// in (migration 0021), so a page or a count walks one index of the org.
-fn member_conditions<'a>(q: &MemberQuery<'a>, sql: &mut Sql<'a>, dialect: Dialect) {
+/// The `FROM … WHERE …` of a member query (without the page's start), reading `half` of a
+/// search. It reads the memberships alone: each carries a copy of its user's email, name,
+/// disabled time and ways in (migration 0021), so a page or a count walks one index of the org.
+fn member_conditions<'a>(
+    q: &MemberQuery<'a>,
+    sql: &mut Sql<'a>,
+    dialect: Dialect,
+    half: Option<Half>,
+) {
     sql.text.push_str(" FROM memberships m WHERE m.org_id = $1");
-    if let Some(prefix) = q.prefix {
-        let email = sql.lower_starts_with(dialect, "m.email", prefix);
-        let name = sql.lower_starts_with(dialect, "m.display_name", prefix);
-        sql.text.push_str(&format!(" AND ({email} OR {name})"));
+    if let (Some(prefix), Some(half)) = (q.prefix, half) {
+        let condition = match half {
+            Half::Email => sql.starts_with(dialect, "m.email_key", prefix),
+            Half::Name => sql.lower_starts_with(dialect, "m.display_name", prefix),
+        };
+        sql.text.push_str(&format!(" AND {condition}"));
     }
     if let Some(role) = q.role_id {
         let p = sql.param(Bind::Text(role));
@@ -168,19 +194,33 @@ fn member_conditions<'a>(q: &MemberQuery<'a>, sql: &mut Sql<'a>, dialect: Dialec
 }
 
 /// What a page shows of a member: the account, the last sign-in and the ways in.
-const MEMBER_COLUMNS: &str = "SELECT m.user_id AS id, m.email, m.display_name, m.disabled_at, \
-     m.last_signin_at, m.has_password, m.has_sso";
+const MEMBER_COLUMNS: &str = "SELECT m.user_id AS id, m.email, m.email_key, m.display_name, \
+     m.disabled_at, m.last_signin_at, m.has_password, m.has_sso";
 
-/// One page of members by email after `q.after_email` (`limit` + 1 rows read).
+/// One page of members by email key after `q.after` (`limit` + 1 rows read): each half of a
+/// search reads its own first rows in that order, and the page is the first of both.
 pub async fn member_page(
     conn: &mut AnyConnection,
     q: &MemberQuery<'_>,
     limit: u32,
 ) -> sqlx::Result<Vec<MemberListRow>> {
-    let mut sql = Sql::of_org(MEMBER_COLUMNS, q.org_id);
-    member_conditions(q, &mut sql, Dialect::of(conn));
-    sql.after("m.email", q.after_email.map(|e| vec![Bind::Text(e)]), false);
-    sql.order_limit("m.email", limit);
+    let dialect = Dialect::of(conn);
+    let mut sql = Sql::of_org("", q.org_id);
+    for (i, half) in halves(q).iter().enumerate() {
+        if i > 0 {
+            sql.text.push_str(" UNION ");
+        }
+        sql.text.push_str("SELECT * FROM (");
+        sql.text.push_str(MEMBER_COLUMNS);
+        member_conditions(q, &mut sql, dialect, *half);
+        let after = q
+            .after
+            .map(|(key, id)| vec![Bind::Text(key), Bind::Text(id)]);
+        sql.after("m.email_key, m.user_id", after, false);
+        sql.order_limit("m.email_key, m.user_id", limit);
+        sql.text.push_str(&format!(") half{i}"));
+    }
+    sql.order_limit("email_key, id", limit);
     sql.run().fetch_all(conn).await
 }
 
@@ -208,7 +248,20 @@ pub async fn member_count(
                  WHERE g.org_id = $1 AND g.{column} = {p}) holders"
             );
         }
-        _ => member_conditions(q, &mut sql, Dialect::of(conn)),
+        _ => {
+            let dialect = Dialect::of(conn);
+            sql.text.push_str(" FROM (");
+            for (i, half) in halves(q).iter().enumerate() {
+                if i > 0 {
+                    sql.text.push_str(" UNION ");
+                }
+                sql.text.push_str("SELECT user_id FROM (SELECT m.user_id");
+                member_conditions(q, &mut sql, dialect, *half);
+                let p = sql.param(Bind::Int(cap + 1));
+                sql.text.push_str(&format!(" LIMIT {p}) half{i}"));
+            }
+            sql.text.push_str(") members");
+        }
     }
     count_capped(conn, sql, cap).await
 }
