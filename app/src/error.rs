@@ -69,6 +69,9 @@ pub fn message_for(code: &str, field: Option<&str>) -> &'static str {
     match (code, field) {
         (PageError::InvalidCredentials, _) => "Wrong email or password.",
         (PageError::RateLimited, _) => "Too many attempts. Wait a few minutes and try again.",
+        (PageError::Conflict, Some("slug" | "name" | "email" | "domain")) => {
+            "Already in use: pick another."
+        }
         (PageError::Conflict, _) => {
             "That conflicts with what exists: a name or slug already in use, or the last owner."
         }

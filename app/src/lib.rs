@@ -1,5 +1,7 @@
 //! Foxgate's admin console: the Leptos app (routes, pages, components) and the server
-//! functions it calls. Pages are plain forms first, so they work without JavaScript.
+//! functions it calls. Pages are server HTML and plain forms, so they work without
+//! JavaScript; the few `#[island]` components are all that runs in the browser
+//! (docs/architecture.md, "Islands").
 
 pub mod api;
 pub mod components;
@@ -43,7 +45,7 @@ pub fn shell(options: LeptosOptions, stylesheet: String) -> impl IntoView {
                 // No favicon file to fetch (and 404) on every page.
                 <link rel="icon" href="data:," />
                 <link rel="stylesheet" href=stylesheet />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">

@@ -4,7 +4,9 @@
 
 use crate::api::applications::{DeleteApplication, SaveApplication};
 use crate::api::members::{CreateMember, GrantRole, RemoveMember, RevokeGrant};
-use crate::api::orgs::{SetDecisionLogging, SetScriptLifetimes, SetTokenLifetime, UpdateOrg};
+use crate::api::orgs::{
+    CreateOrg, SetDecisionLogging, SetScriptLifetimes, SetTokenLifetime, UpdateOrg,
+};
 use crate::api::roles::{CreateRole, DeleteRole, UpdateRole};
 use crate::api::scripts::{ApproveDevice, DenyDevice, RevokeScript};
 use crate::api::sessions::{EndMemberSessions, EndOtherSessions, EndSession};
@@ -15,7 +17,7 @@ use leptos::server_fn::ServerFn;
 
 /// (server function path, what the page says once it is done). Minting and rotating a
 /// token are not here: their page shows the new secret instead.
-const DONE: [(&str, &str); 28] = [
+const DONE: [(&str, &str); 29] = [
     (CreateTeam::PATH, "Team created."),
     (RenameTeam::PATH, "Team renamed."),
     (DeleteTeam::PATH, "Team deleted, and its tokens revoked."),
@@ -29,6 +31,10 @@ const DONE: [(&str, &str); 28] = [
     (SaveApplication::PATH, "Application saved."),
     (DeleteApplication::PATH, "Application deleted."),
     (UpdateOrg::PATH, "Organization settings saved."),
+    (
+        CreateOrg::PATH,
+        "Organization created: switch to it from the organization menu at the top.",
+    ),
     (SetTokenLifetime::PATH, "Token lifetime saved."),
     (SetScriptLifetimes::PATH, "Script lifetimes saved."),
     (SetDecisionLogging::PATH, "Decision logging saved."),

@@ -51,8 +51,8 @@ test("sign in with Okta as the mapped member", async ({ browser }) => {
   await form.getByRole("button", { name: "Add provider" }).click();
   const card = admin.getByTestId("provider-card");
   await expect(card).toContainText("Okta · Okta");
-  await expect(admin.getByTestId("action-done")).toHaveText("Identity provider “Okta” saved.");
-  await expect(admin.getByTestId("action-done")).toBeFocused();
+  await expect(admin.getByTestId("query-done")).toHaveText("Identity provider saved.");
+  await expect(admin.getByTestId("query-done")).toBeFocused();
   await expect(card.locator("input[name=client_secret]")).toHaveAttribute("placeholder", /set/);
   await expect(form.locator("input[name=client_secret]"), "the add form is emptied").toHaveValue("");
   expect(await admin.content(), "the secret never comes back").not.toContain(client.client_secret);

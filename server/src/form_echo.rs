@@ -2,7 +2,8 @@
 //! typed: the post's fields are kept in the session for one page load, and that page's
 //! HTML gets them back into the same form — the refused field outlined, focused and
 //! described by the page's fixed sentence under it. Never a password or secret.
-//! (With JavaScript the form never leaves the page; `app/src/components/field_marks.rs`.)
+//! The same happens with JavaScript: the console's forms are plain forms (only its islands
+//! run in the browser), so there is one way back for a refused form.
 
 use crate::state::AppState;
 use axum::body::Body;

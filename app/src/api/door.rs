@@ -66,9 +66,9 @@ pub fn leave<T>(
         };
         match page {
             Some((page, query)) => {
-                let field = match &e {
-                    foxgate_core::Error::InvalidInput { field, .. } => format!("&field={field}"),
-                    _ => String::new(),
+                let field = match refused_field(&e) {
+                    Some(field) => format!("&field={field}"),
+                    None => String::new(),
                 };
                 let said = format!(
                     "error={}{field}",
@@ -87,6 +87,20 @@ pub fn leave<T>(
         }
         UiError(e.body(principal.context.request_id.as_deref()))
     })
+}
+
+/// The form field a refusal is about: an invalid input's, or a conflict's, which names its
+/// field the same way (`slug: already in use`).
+fn refused_field(e: &foxgate_core::Error) -> Option<String> {
+    match e {
+        foxgate_core::Error::InvalidInput { field, .. } => Some(field.to_string()),
+        foxgate_core::Error::Conflict(message) => {
+            let (word, _) = message.split_once(": ")?;
+            (!word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+                .then(|| word.to_string())
+        }
+        _ => None,
+    }
 }
 
 /// The session key of a secret minted by a plain form post, waiting for the next page load.
@@ -109,9 +123,9 @@ fn session() -> Option<tower_sessions::Session> {
         .cloned()
 }
 
-/// After a token is minted or rotated by a plain form post (no JavaScript), the browser
-/// is redirected back to its page and would never see the answer: keep the secret in the
-/// session for that one page load. With JavaScript the answer is shown in place instead.
+/// After a token is minted or rotated by a console form (a plain form post, with or
+/// without JavaScript), the browser is redirected back to its page and would never see the
+/// answer: keep the secret in the session for that one page load.
 pub async fn flash_secret(created: CreatedToken) -> CreatedToken {
     mark_shows_secret();
     if direct_call() && form_page().is_some() {

@@ -1,9 +1,11 @@
 //! Copying a value the console shows (a new secret, the redirect URI, a DNS record): the
 //! clipboard when the browser offers one, else the text selected with "press Ctrl+C". The
-//! button exists only once JavaScript runs; without it, the value selects whole on a click.
+//! button is an island and exists only once it runs; without JavaScript, the value selects
+//! whole on a click.
 
 use super::QUIET;
 use leptos::prelude::*;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// A value in a one-click-to-select block, with a Copy button and a status line.
 #[component]
@@ -13,51 +15,57 @@ pub fn Copyable(
     what: &'static str,
     #[prop(optional)] testid: &'static str,
 ) -> impl IntoView {
-    let code = NodeRef::<leptos::html::Code>::new();
-    let said = RwSignal::new("");
+    // The same value shows under the same id; two values on one page do not share one.
+    let mut hasher = DefaultHasher::new();
+    text.hash(&mut hasher);
+    let id = format!("copy-{:016x}", hasher.finish());
     view! {
         <span class="inline-flex flex-wrap items-center gap-2">
-            <code node_ref=code class="select-all break-all rounded bg-slate-100 px-1 dark:bg-slate-800" data-testid=testid>{text.clone()}</code>
-            <CopyButton text code said name=format!("Copy {what}") />
-            <span role="status" class="text-xs">{move || said.get()}</span>
+            <code id=id.clone() class="select-all break-all rounded bg-slate-100 px-1 dark:bg-slate-800" data-testid=testid>{text.clone()}</code>
+            <CopyButton text target=id name=format!("Copy {what}") />
         </span>
     }
 }
 
-/// "Copy" for the text in `code`: says the result in `said`. Rendered once hydrated only.
-#[component]
+/// "Copy" for `text`, shown in the element whose id is `target`, and a status line saying
+/// the result. Rendered once running in the browser only.
+#[island]
 pub fn CopyButton(
     text: String,
-    code: NodeRef<leptos::html::Code>,
-    said: RwSignal<&'static str>,
+    /// The id of the element showing the text: selected when the clipboard cannot be used.
+    target: String,
     #[prop(optional, into)] name: Option<String>,
+    #[prop(optional, into)] status_testid: Option<String>,
 ) -> impl IntoView {
+    let said = RwSignal::new("");
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let copy = move |_| {
         #[cfg(feature = "hydrate")]
-        copy_or_select(text.clone(), code, said);
+        copy_or_select(text.clone(), target.clone(), said);
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&text, code, said);
+        let _ = (&text, &target);
     };
     view! {
         <Show when=move || hydrated.get()>
             <button type="button" class=QUIET aria-label=name.clone() on:click=copy.clone()>"Copy"</button>
         </Show>
+        <span role="status" class="text-sm" data-testid=status_testid>{move || said.get()}</span>
     }
 }
 
 /// Writes the text to the clipboard; when the browser has none or refuses, selects it and
 /// says how to copy it by hand.
 #[cfg(feature = "hydrate")]
-fn copy_or_select(text: String, code: NodeRef<leptos::html::Code>, said: RwSignal<&'static str>) {
+fn copy_or_select(text: String, target: String, said: RwSignal<&'static str>) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let navigator = window.navigator();
     let select = move || {
-        if let (Some(code), Ok(Some(selection))) = (code.get_untracked(), window.get_selection()) {
-            let _ = selection.select_all_children(&code);
+        let shown = window.document().and_then(|d| d.get_element_by_id(&target));
+        if let (Some(shown), Ok(Some(selection))) = (shown, window.get_selection()) {
+            let _ = selection.select_all_children(&shown);
         }
         said.set("Press Ctrl+C (⌘C on a Mac) to copy: the text is selected.");
     };

@@ -1,6 +1,5 @@
 //! The frame of every console page: header with the user menu, the navigation, and the
-//! messages a page shows after a form post (from the `?error=` query without JavaScript,
-//! or from a failed action with it).
+//! messages a page shows after a form post (`?error=` or `?done=` in its address).
 
 use super::{Alert, Header};
 use crate::api::dashboard_summary;
@@ -48,7 +47,7 @@ pub fn ConsoleFrame(active: &'static str, children: Children) -> impl IntoView {
         <main id="main" class="mx-auto max-w-5xl px-6 py-8">
             <QueryError />
             // Pages read the summary (to hide what the viewer cannot do) while they render:
-            // inside Suspense, hydration waits for it instead of guessing.
+            // inside Suspense, the page is sent once it is known.
             <Suspense fallback=|| ()>{children()}</Suspense>
         </main>
     }
@@ -104,8 +103,9 @@ pub fn viewer_may(use_case: UseCase, team: Option<String>) -> Signal<bool> {
     })
 }
 
-/// What a form post without JavaScript came back with: why it failed (`?error=…&field=…`)
-/// or that it is done (`?done=…`).
+/// What a form post came back with: why it failed (`?error=…&field=…`) or that it is done
+/// (`?done=…`). The message takes the focus, so a keyboard or screen-reader user lands on
+/// it — unless it names a field, which the server's form echo focuses instead.
 #[component]
 fn QueryError() -> impl IntoView {
     let query = use_query_map();
@@ -113,12 +113,21 @@ fn QueryError() -> impl IntoView {
         let q = query.read();
         let failed = q.get("error").map(|code| {
             let field = q.get("field");
-            view! { <Alert>{message_for(&code, field.as_deref())}</Alert> }
+            let focus = field.is_none();
+            view! {
+                <div tabindex="-1" autofocus=focus class="focus:outline-none" data-testid="query-error">
+                    <Alert>{message_for(&code, field.as_deref())}</Alert>
+                </div>
+            }
         });
         let done = q
             .get("done")
             .and_then(|word| crate::notice::done_sentence(&word))
-            .map(|sentence| view! { <div data-testid="query-done"><Alert error=false>{sentence}</Alert></div> });
+            .map(|sentence| view! {
+                <div tabindex="-1" autofocus class="focus:outline-none" data-testid="query-done">
+                    <Alert error=false>{sentence}</Alert>
+                </div>
+            });
         (failed, done)
     }
 }

@@ -1,18 +1,12 @@
 //! Small building blocks shared by the console's pages: cards, form fields, alerts, the header.
 
 mod copy;
-mod feedback;
-#[cfg(feature = "hydrate")]
-pub mod field_marks;
 mod frame;
 mod paging;
 mod permission_grid;
 mod team_picker;
 
 pub use copy::{CopyButton, Copyable};
-pub use feedback::{
-    clear_on_success, failure, success, successes, ActionDone, ActionError, Failure,
-};
 pub use frame::{use_summary, viewer_may, ConsoleFrame, PageHeading, Panel};
 pub use paging::{counted, ListSearch, Pager};
 pub use permission_grid::PermissionGrid;
@@ -86,38 +80,18 @@ pub fn SubmitButton(label: &'static str) -> impl IntoView {
     }
 }
 
-/// The submit button of a form its `pending` action runs (an `ActionForm`): while the action
-/// runs, every button of that action is disabled — a second click cannot send it again — and
-/// the one pressed says it is working (`aria-busy`, `busy` text).
+/// A console form's submit button. Once pressed, the browser disables it and it says
+/// "Working…" until the next page arrives (frontend/src/busy.rs): a second click cannot
+/// send the form again.
 #[component]
 pub fn Submit(
-    #[prop(into)] pending: Signal<bool>,
     label: &'static str,
-    #[prop(default = "Working…")] busy: &'static str,
     #[prop(default = BUTTON)] class: &'static str,
     /// The accessible name, when the label alone does not say what it acts on.
     #[prop(optional, into)]
     name: Option<String>,
 ) -> impl IntoView {
-    let pressed = RwSignal::new(false);
-    Effect::new(move |_| {
-        if !pending.get() {
-            pressed.set(false);
-        }
-    });
-    let working = move || pending.get() && pressed.get();
-    view! {
-        <button
-            type="submit"
-            class=class
-            aria-label=name
-            disabled=move || pending.get()
-            aria-busy=move || working().to_string()
-            on:click=move |_| pressed.set(true)
-        >
-            {move || if working() { busy } else { label }}
-        </button>
-    }
+    view! { <button type="submit" class=class aria-label=name>{label}</button> }
 }
 
 /// A page's object that could not be loaded: its message, and a 404 status when it does

@@ -6,7 +6,6 @@ use super::QUIET;
 use crate::pages::{query_param, urlencode};
 use foxgate_core::model::Total;
 use leptos::prelude::*;
-use leptos_router::components::Form;
 use std::sync::{Arc, Mutex};
 
 /// Earlier pages a "Previous" link can walk back through; older ones lead to the first page.
@@ -116,42 +115,136 @@ pub fn Pager(
     view! { <nav aria-label=label class="mt-3 flex gap-3">{previous}{first}{next}</nav> }
 }
 
+/// Where a search that followed the typing keeps its field, so the next page puts the
+/// caret back in it: `<form test id>|<field name>`.
+#[cfg(feature = "hydrate")]
+const TYPED: &str = "foxgate-typed";
+
 /// A list's search form: `children` are its fields (a `q` search input first). Submitting
-/// loads the first page of what it picks; once hydrated, typing in a search field submits it
-/// after a short pause, and a changed select at once.
-#[component]
+/// loads the first page of what it picks. An island: in the browser, typing in a search
+/// field loads that page after a short pause (replacing the one in the history, and the
+/// caret stays in the field), and a changed select does at once.
+#[island]
 pub fn ListSearch(
     #[prop(into)] path: String,
-    testid: &'static str,
+    #[prop(into)] testid: String,
     /// "Show every member".
-    clear: &'static str,
+    #[prop(into)]
+    clear: String,
     children: Children,
 ) -> impl IntoView {
-    let form = NodeRef::<leptos::html::Div>::new();
+    let form = NodeRef::<leptos::html::Form>::new();
     let pause = Pause::new();
-    let follow = move |delay_ms: u64| {
-        pause.then(delay_ms, move || {
-            #[cfg(feature = "hydrate")]
-            if let Some(form) = form
-                .get_untracked()
-                .and_then(|div| div.query_selector("form").ok().flatten())
-            {
-                use leptos::wasm_bindgen::JsCast;
-                if let Ok(form) = form.dyn_into::<web_sys::HtmlFormElement>() {
-                    let _ = form.request_submit();
-                }
+    #[cfg(feature = "hydrate")]
+    {
+        let testid = testid.clone();
+        Effect::new(move |_| {
+            if let Some(form) = form.get() {
+                browser::give_back_caret(&form, &testid);
             }
         });
+    }
+    let follow = {
+        let testid = testid.clone();
+        move |ev: leptos::ev::Event, delay_ms: u64| {
+            #[cfg(feature = "hydrate")]
+            {
+                let field = browser::field_name(&ev);
+                let testid = testid.clone();
+                pause.then(delay_ms, move || {
+                    if let Some(form) = form.get_untracked() {
+                        browser::load(&form, &testid, field.as_deref());
+                    }
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (ev, delay_ms, &testid, &pause);
+        }
     };
     let typed = follow.clone();
     view! {
-        <div node_ref=form on:input=move |_| typed(SEARCH_PAUSE_MS) on:change=move |_| follow(0)>
-            <Form method="get" action=path.clone() replace=true noscroll=true attr:role="search" attr:class="mb-3 flex flex-wrap items-end gap-3" attr:data-testid=testid>
-                {children()}
-                <button type="submit" class=QUIET>"Search"</button>
-                <a href=path class="text-sm text-orange-700 underline dark:text-orange-400">{clear}</a>
-            </Form>
-        </div>
+        <form
+            node_ref=form
+            method="get"
+            action=path.clone()
+            role="search"
+            class="mb-3 flex flex-wrap items-end gap-3"
+            data-testid=testid
+            on:input=move |ev| typed(ev, SEARCH_PAUSE_MS)
+            on:change=move |ev| follow(ev, 0)
+        >
+            {children()}
+            <button type="submit" class=QUIET>"Search"</button>
+            <a href=path.clone() class="text-sm text-orange-700 underline dark:text-orange-400">{clear}</a>
+        </form>
+    }
+}
+
+/// The browser's side of a search that follows the typing.
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::TYPED;
+    use leptos::wasm_bindgen::JsCast;
+    use web_sys::{FormData, HtmlFormElement, HtmlInputElement, UrlSearchParams};
+
+    /// The name of the field an input or change event came from.
+    pub fn field_name(ev: &leptos::ev::Event) -> Option<String> {
+        ev.target()?
+            .dyn_into::<web_sys::Element>()
+            .ok()?
+            .get_attribute("name")
+    }
+
+    /// Loads the list page the form picks, in place of this one in the history.
+    pub fn load(form: &HtmlFormElement, testid: &str, field: Option<&str>) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let Ok(query) = FormData::new_with_form(form)
+            .and_then(|data| UrlSearchParams::new_with_str_sequence_sequence(&data))
+        else {
+            return;
+        };
+        if let (Some(field), Ok(Some(storage))) = (field, window.session_storage()) {
+            let _ = storage.set_item(TYPED, &format!("{testid}|{field}"));
+        }
+        let _ = window.location().replace(&format!(
+            "{}?{}",
+            form.action(),
+            String::from(query.to_string())
+        ));
+    }
+
+    /// After a load this form asked for, the caret goes back to the end of the field typed in.
+    pub fn give_back_caret(form: &HtmlFormElement, testid: &str) {
+        let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+        else {
+            return;
+        };
+        let Ok(Some(typed)) = storage.get_item(TYPED) else {
+            return;
+        };
+        let _ = storage.remove_item(TYPED);
+        let Some(field) = typed.strip_prefix(testid).and_then(|t| t.strip_prefix('|')) else {
+            return;
+        };
+        if !field
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return;
+        }
+        let Ok(Some(el)) = form.query_selector(&format!("[name=\"{field}\"]")) else {
+            return;
+        };
+        let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() else {
+            return;
+        };
+        let _ = el.focus();
+        if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+            let end = input.value().encode_utf16().count() as u32;
+            let _ = input.set_selection_range(end, end);
+        }
     }
 }
 

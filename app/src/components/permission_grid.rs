@@ -7,13 +7,14 @@ use leptos::prelude::*;
 /// Foxgate's permissions as a grid: one row per resource, one checkbox per action.
 /// Checkboxes post as `permissions[]=resource:action`. When `offered` is given, only those
 /// may be ticked (a personal token carries only what its owner holds); the others show,
-/// disabled, so the grid reads the same everywhere. Once hydrated, an editable grid has
-/// "all" per row and per column, which ticks the line's boxes (or clears them when full).
-#[component]
+/// disabled, so the grid reads the same everywhere. An island: in the browser, an editable
+/// grid has "all" per row and per column, which ticks the line's boxes (or clears them when
+/// full).
+#[island]
 pub fn PermissionGrid(
     granted: Vec<String>,
     editable: bool,
-    #[prop(optional)] offered: Option<Vec<String>>,
+    #[prop(optional, into)] offered: Option<Vec<String>>,
 ) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));

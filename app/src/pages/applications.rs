@@ -4,10 +4,9 @@
 use crate::api::applications::{list_applications, DeleteApplication, SaveApplication};
 use crate::api::orgs::{org_settings, SetDecisionLogging};
 use crate::components::{
-    failure, success, successes, viewer_may, ActionDone, ActionError, ConsoleFrame, LoadError,
-    PageHeading, Panel, Submit, INPUT, QUIET,
+    viewer_may, ConsoleFrame, LoadError, PageHeading, Panel, Submit, INPUT, QUIET,
 };
-use foxgate_core::model::{Application, ApplicationChanged, ResourceType};
+use foxgate_core::model::{Application, ResourceType};
 use foxgate_core::use_cases::{
     APPLICATIONS_CREATE, APPLICATIONS_DELETE, APPLICATIONS_UPDATE, ORG_UPDATE,
 };
@@ -36,21 +35,11 @@ pub fn Applications() -> impl IntoView {
 fn ApplicationsBody() -> impl IntoView {
     let save = ServerAction::<SaveApplication>::new();
     let delete = ServerAction::<DeleteApplication>::new();
-    let (saved, deleted) = (successes(save), successes(delete));
-    let apps = Resource::new(
-        move || (saved.get(), deleted.get()),
-        |_| list_applications(),
-    );
+    let apps = Resource::new(|| (), |_| list_applications());
     let may_create = viewer_may(APPLICATIONS_CREATE, None);
     let may_update = viewer_may(APPLICATIONS_UPDATE, None);
     let may_delete = viewer_may(APPLICATIONS_DELETE, None);
     view! {
-        <ActionError message=failure(save) />
-        <ActionError message=failure(delete) />
-        <ActionDone message=success(save, |c: &ApplicationChanged| match &c.application {
-            Some(a) => format!("Application “{}” saved.", a.name),
-            None => "Application saved.".to_string(),
-        }) />
         <Show when=move || may_create.get()>
             <Panel title="New application">
                 <ActionForm action=save attr:class="space-y-3">
@@ -61,7 +50,7 @@ fn ApplicationsBody() -> impl IntoView {
                         <label class="text-sm">"Description" <input name="description" class=INPUT /></label>
                     </div>
                     <Declaration types=Vec::new() editable=true />
-                    <Submit pending=save.pending() label="Declare application" />
+                    <Submit label="Declare application" />
                 </ActionForm>
             </Panel>
         </Show>
@@ -91,11 +80,9 @@ fn ApplicationsBody() -> impl IntoView {
 #[component]
 fn DecisionLogging() -> impl IntoView {
     let set = ServerAction::<SetDecisionLogging>::new();
-    let settings = Resource::new(move || set.version().get(), |_| org_settings());
+    let settings = Resource::new(|| (), |_| org_settings());
     let may_update = viewer_may(ORG_UPDATE, None);
     view! {
-        <ActionError message=failure(set) />
-        <ActionDone message=success(set, |_| "Decision logging saved.".to_string()) />
         <Show when=move || may_update.get()>
             <Panel title="Decision logging">
                 <p class="mb-3 text-sm text-slate-600 dark:text-slate-400">
@@ -109,7 +96,7 @@ fn DecisionLogging() -> impl IntoView {
                                 <input type="checkbox" name="log_denied" value="on" checked=org.log_denied_decisions />
                                 " Log each denied decision"
                             </label>
-                            <Submit pending=set.pending() label="Save decision logging" />
+                            <Submit label="Save decision logging" />
                             <span class="text-sm" data-testid="decision-logging">
                                 {if org.log_denied_decisions { "On" } else { "Off" }}
                             </span>
@@ -141,7 +128,7 @@ fn ApplicationCard(
                 </div>
                 <Declaration types=app.resource_types.clone() editable=true />
                 <p class="text-xs text-slate-600 dark:text-slate-400">"Removing an action or a resource type takes it from every role that holds it."</p>
-                <Submit pending=save.pending() label="Save application" />
+                <Submit label="Save application" />
             </ActionForm>
         }
         .into_any()
@@ -160,7 +147,7 @@ fn ApplicationCard(
                     <input type="checkbox" name="confirm" value="yes" />
                     " Also take its permissions from the roles and tokens that hold them"
                 </label>
-                <Submit pending=delete.pending() label="Delete application" class=QUIET />
+                <Submit label="Delete application" class=QUIET />
             </ActionForm>
         }
     });

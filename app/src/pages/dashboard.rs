@@ -1,11 +1,8 @@
 //! `/`: the console's home: which org you are in, who you are, and your role.
 
 use crate::api::orgs::{CreateOrg, SetScriptLifetimes, SetTokenLifetime, UpdateOrg};
-use crate::components::{
-    failure, success, use_summary, viewer_may, ActionDone, ActionError, ConsoleFrame, Panel,
-    Submit, INPUT,
-};
-use foxgate_core::model::{HeldRole, Org};
+use crate::components::{use_summary, viewer_may, ConsoleFrame, Panel, Submit, INPUT};
+use foxgate_core::model::HeldRole;
 use foxgate_core::use_cases::{ORG_CREATE, ORG_UPDATE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -83,28 +80,19 @@ fn OrgSettings(
     let may_create = viewer_may(ORG_CREATE, None);
     let (name, slug) = (StoredValue::new(name), StoredValue::new(slug));
     view! {
-        <ActionError message=failure(update) />
-        <ActionError message=failure(create) />
-        <ActionError message=failure(policy) />
-        <ActionDone message=success(update, |o: &Org| format!("Saved: {} ({}).", o.name, o.slug)) />
-        <ActionDone message=success(create, |o: &Org| format!("Organization {} created: switch to it from the menu above.", o.name)) />
-        <ActionDone message=success(policy, |_| "Token lifetime saved.".to_string()) />
-        <ActionError message=failure(script_policy) />
-        <ActionDone message=success(script_policy, |_| "Script lifetimes saved.".to_string()) />
         <Show when=move || may_update.get()>
             <Panel title="Organization settings">
                 <ActionForm action=update attr:class="flex flex-wrap items-end gap-3">
                     <label class="text-sm">"Name" <input name="name" required class=INPUT value=name.get_value() /></label>
                     <label class="text-sm">"Slug" <input name="slug" required class=INPUT value=slug.get_value() /></label>
-                    <Submit pending=update.pending() label="Save" />
+                    <Submit label="Save" />
                 </ActionForm>
                 <ActionForm action=policy attr:class="mt-4 flex flex-wrap items-end gap-3">
                     <label class="text-sm">
                         "Maximum token lifetime (days; empty: tokens may never expire)"
                         <input name="max_days" type="number" min="1" max="3650" class=INPUT value=lifetime.map(|d| d.to_string()) />
                     </label>
-                    <Submit pending=policy.pending() label="Save policy" />
-                    {move || policy.value().get().and_then(Result::ok).map(|_| view! { <span class="text-sm" data-testid="policy-saved">"Saved."</span> })}
+                    <Submit label="Save policy" />
                 </ActionForm>
                 <ActionForm action=script_policy attr:class="mt-4 flex flex-wrap items-end gap-3">
                     <label class="text-sm">
@@ -115,7 +103,7 @@ fn OrgSettings(
                         "at most (empty: 90)"
                         <input name="max_days" type="number" min="1" max="3650" class=INPUT value=days(scripts.1) />
                     </label>
-                    <Submit pending=script_policy.pending() label="Save script lifetimes" />
+                    <Submit label="Save script lifetimes" />
                 </ActionForm>
             </Panel>
         </Show>
@@ -124,21 +112,8 @@ fn OrgSettings(
                 <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
                     <label class="text-sm">"Name" <input name="name" required class=INPUT /></label>
                     <label class="text-sm">"Slug" <input name="slug" required class=INPUT /></label>
-                    <Submit pending=create.pending() label="Create organization" />
+                    <Submit label="Create organization" />
                 </ActionForm>
-                {move || {
-                    create
-                        .value()
-                        .get()
-                        .and_then(Result::ok)
-                        .map(|org| {
-                            view! {
-                                <p class="mt-3 text-sm">
-                                    {format!("Created {}. Switch to it from the organization menu at the top.", org.name)}
-                                </p>
-                            }
-                        })
-                }}
             </Panel>
         </Show>
     }

@@ -4,14 +4,13 @@
 use crate::api::members::{list_members, CreateMember, GrantRole};
 use crate::api::roles::{role_labels, RoleLabel};
 use crate::components::{
-    clear_on_success, counted, failure, success, successes, viewer_may, ActionDone, ActionError,
-    AppWords, ConsoleFrame, ListSearch, LoadError, PageHeading, Pager, Panel, Submit, TeamPicker,
-    INPUT,
+    counted, viewer_may, AppWords, ConsoleFrame, ListSearch, LoadError, PageHeading, Pager, Panel,
+    Submit, TeamPicker, INPUT,
 };
 use crate::pages::confirm_href;
 use crate::pages::query_param;
 use foxgate_core::model::Doomed;
-use foxgate_core::model::{format_utc, GrantView, Member, MemberGrants, MemberPage};
+use foxgate_core::model::{format_utc, GrantView, MemberGrants, MemberPage};
 use foxgate_core::use_cases::{MEMBERS_CREATE, MEMBERS_REMOVE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,31 +35,24 @@ fn MembersBody() -> impl IntoView {
     let create = ServerAction::<CreateMember>::new();
     let grant = ServerAction::<GrantRole>::new();
     let (q, role, cursor) = (query_param("q"), query_param("role"), query_param("cursor"));
-    let (created, granted) = (successes(create), successes(grant));
     let data = Resource::new(
-        move || (q(), role(), cursor(), created.get(), granted.get()),
-        |(q, role, cursor, _, _)| list_members(q, role, cursor),
+        move || (q(), role(), cursor()),
+        |(q, role, cursor)| list_members(q, role, cursor),
     );
     // Loaded apart, and once: the search form stays put while typing, and the roles travel
     // to the browser once whatever the page shows.
     let roles = Resource::new(|| (), |_| role_labels());
     let may_create = viewer_may(MEMBERS_CREATE, None);
-    let form = NodeRef::<leptos::html::Form>::new();
-    clear_on_success(create, form);
     view! {
-        <ActionError message=failure(create) />
-        <ActionError message=failure(grant) />
-        <ActionDone message=success(create, |m: &Member| format!("{} added. Give them a role below.", m.email)) />
-        <ActionDone message=success(grant, |_| "Role given.".to_string()) />
         <Show when=move || may_create.get()>
             <Panel title="Add a local account">
-                <ActionForm action=create node_ref=form attr:class="flex flex-wrap items-end gap-3">
+                <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
                     <label class="text-sm">"Email" <input name="email" type="email" required class=INPUT /></label>
                     <label class="text-sm">"Name" <input name="display_name" class=INPUT /></label>
                     <label class="text-sm">
                         "Password" <input name="password" type="password" required minlength="12" class=INPUT autocomplete="new-password" />
                     </label>
-                    <Submit pending=create.pending() label="Add member" />
+                    <Submit label="Add member" />
                 </ActionForm>
             </Panel>
         </Show>
@@ -107,7 +99,7 @@ fn GrantForm(
                 <label class="text-sm">
                     "Team (blank: whole organization)" <TeamPicker name="team" id="grant-team" placeholder="whole organization" />
                 </label>
-                <Submit pending=grant.pending() label="Give role" />
+                <Submit label="Give role" />
             </ActionForm>
             <p class="mt-2 text-xs text-slate-600 dark:text-slate-400">"The members listed below can be picked: search to find someone."</p>
         </Panel>

@@ -6,8 +6,7 @@ use crate::api::members::list_members;
 use crate::api::scripts::{list_script_grants, member_scripts};
 use crate::api::sessions::{list_sessions, EndMemberSessions, EndOtherSessions};
 use crate::components::{
-    failure, viewer_may, ActionError, ConsoleFrame, LoadError, PageHeading, Panel, Submit, INPUT,
-    QUIET,
+    viewer_may, ConsoleFrame, LoadError, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use foxgate_core::model::format_utc;
@@ -34,26 +33,10 @@ pub fn Sessions() -> impl IntoView {
 fn SessionsBody() -> impl IntoView {
     let end_all = ServerAction::<EndMemberSessions>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
-    let sessions = Resource::new(move || end_others.version().get(), |_| list_sessions());
-    let others_ended = move || {
-        end_others
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .map(|n| view! { <p class="mt-2 text-sm" role="status">{format!("Ended {n} other session(s).")}</p> })
-    };
+    let sessions = Resource::new(|| (), |_| list_sessions());
     let may_end_others = viewer_may(SESSIONS_END, None);
     let members = Resource::new(|| (), |_| list_members(None, None, None));
-    let ended = move || {
-        end_all
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .map(|n| view! { <p class="mt-2 text-sm" role="status">{format!("Ended {n} session(s).")}</p> })
-    };
     view! {
-        <ActionError message=failure(end_all) />
-        <ActionError message=failure(end_others) />
         <Panel title="Your sessions">
             <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
                 {move || {
@@ -88,9 +71,8 @@ fn SessionsBody() -> impl IntoView {
                                     .collect_view();
                                 view! {
                                     <ActionForm action=end_others attr:class="mb-3">
-                                        <Submit pending=end_others.pending() label="End all other sessions" class=QUIET />
+                                        <Submit label="End all other sessions" class=QUIET />
                                     </ActionForm>
-                                    {others_ended}
                                     <ListTable headers=&["Device", "Address", "Signed in with", "Signed in", "Last used", ""]>{rows}</ListTable>
                                     {more}
                                 }
@@ -106,9 +88,8 @@ fn SessionsBody() -> impl IntoView {
             <Panel title="End a member's sessions and scripts">
                 <ActionForm action=end_all attr:class="flex flex-wrap items-end gap-3">
                     <MemberSelect name="user_id" members />
-                    <Submit pending=end_all.pending() label="End all their sessions" class=QUIET />
+                    <Submit label="End all their sessions" class=QUIET />
                 </ActionForm>
-                {ended}
                 <form method="get" action="/sessions" class="mt-4 flex flex-wrap items-end gap-3">
                     <MemberSelect name="member" members />
                     <button type="submit" class=QUIET>"Show their scripts"</button>

@@ -1,10 +1,10 @@
 //! `/teams`: the teams of the org — create, rename, delete. Plain forms that post to the
-//! server functions; with JavaScript they run in place and the list refreshes.
+//! server functions and come back to this page, which says what happened.
 
 use crate::api::teams::{list_teams, CreateTeam, RenameTeam};
 use crate::components::{
-    clear_on_success, counted, failure, success, successes, viewer_may, ActionDone, ActionError,
-    ConsoleFrame, ListSearch, LoadError, PageHeading, Pager, Panel, Submit, INPUT, QUIET,
+    counted, viewer_may, ConsoleFrame, ListSearch, LoadError, PageHeading, Pager, Panel, Submit,
+    INPUT, QUIET,
 };
 use crate::pages::{confirm_href, query_param};
 use foxgate_core::model::Doomed;
@@ -28,26 +28,16 @@ pub fn Teams() -> impl IntoView {
 fn TeamsBody() -> impl IntoView {
     let create = ServerAction::<CreateTeam>::new();
     let rename = ServerAction::<RenameTeam>::new();
-    let (created, renamed) = (successes(create), successes(rename));
     let (q, cursor) = (query_param("q"), query_param("cursor"));
-    let teams = Resource::new(
-        move || (q(), cursor(), created.get(), renamed.get()),
-        |(q, cursor, _, _)| list_teams(q, cursor),
-    );
+    let teams = Resource::new(move || (q(), cursor()), |(q, cursor)| list_teams(q, cursor));
     let may_create = viewer_may(TEAMS_CREATE, None);
-    let form = NodeRef::<leptos::html::Form>::new();
-    clear_on_success(create, form);
     view! {
-        <ActionError message=failure(create) />
-        <ActionError message=failure(rename) />
-        <ActionDone message=success(create, |t: &Team| format!("Team “{}” created.", t.name)) />
-        <ActionDone message=success(rename, |t: &Team| format!("Team renamed to “{}”.", t.name)) />
         <Show when=move || may_create.get()>
             <Panel title="New team">
-                <ActionForm action=create node_ref=form attr:class="flex flex-wrap items-end gap-3">
+                <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
                     <label class="text-sm">"Name" <input name="name" required class=INPUT /></label>
                     <label class="text-sm">"Slug" <input name="slug" required class=INPUT placeholder="payments" /></label>
-                    <Submit pending=create.pending() label="Create team" />
+                    <Submit label="Create team" />
                 </ActionForm>
             </Panel>
         </Show>
@@ -105,7 +95,7 @@ fn TeamRow(team: Team, rename: ServerAction<RenameTeam>) -> impl IntoView {
                 <ActionForm action=rename attr:class="flex gap-2">
                     <input type="hidden" name="team" value=id />
                     <input name="name" required class=INPUT aria-label="New name" value=name />
-                    <Submit pending=rename.pending() label="Rename" class=QUIET name=rename_label />
+                    <Submit label="Rename" class=QUIET name=rename_label />
                 </ActionForm>
             }
         })

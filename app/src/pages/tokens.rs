@@ -4,9 +4,8 @@
 use crate::api::roles::list_roles;
 use crate::api::tokens::{list_tokens, new_submission, take_new_token, CreateToken, RotateToken};
 use crate::components::{
-    counted, failure, successes, use_summary, ActionError, AppWords, ConsoleFrame, CopyButton,
-    ListSearch, LoadError, PageHeading, Pager, Panel, PermissionGrid, Submit, TeamPicker, BUTTON,
-    INPUT, QUIET,
+    counted, use_summary, AppWords, ConsoleFrame, CopyButton, ListSearch, LoadError, PageHeading,
+    Pager, Panel, PermissionGrid, Submit, TeamPicker, BUTTON, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use crate::pages::query_param;
@@ -43,8 +42,6 @@ struct PageData {
 
 #[component]
 fn TokensBody() -> impl IntoView {
-    let create = ServerAction::<CreateToken>::new();
-    let rotate = ServerAction::<RotateToken>::new();
     let (q, team, status, kind_filter, cursor) = (
         query_param("q"),
         query_param("team"),
@@ -52,15 +49,9 @@ fn TokensBody() -> impl IntoView {
         query_param("kind"),
         query_param("cursor"),
     );
-    let (minted, rotated) = (successes(create), successes(rotate));
     let data = Resource::new(
-        move || {
-            (
-                (q(), team(), status(), kind_filter(), cursor()),
-                minted.get() + rotated.get(),
-            )
-        },
-        |((q, team, status, kind, cursor), _)| async move {
+        move || (q(), team(), status(), kind_filter(), cursor()),
+        |(q, team, status, kind, cursor)| async move {
             let (tokens, roles, flashed, submission) = futures::join!(
                 list_tokens(q, team, status, kind, cursor),
                 list_roles(),
@@ -76,24 +67,7 @@ fn TokensBody() -> impl IntoView {
         },
     );
     let summary = use_summary();
-    // The secret of the latest mint or rotation done in place (with JavaScript).
-    let latest = RwSignal::new(None::<CreatedToken>);
-    Effect::new(move |_| {
-        if let Some(Ok(created)) = create.value().get() {
-            latest.set(Some(created));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(rotated)) = rotate.value().get() {
-            latest.set(Some(rotated));
-        }
-    });
-    // Kept here so the form keeps the chosen kind when the list reloads after an action.
-    let kind = RwSignal::new(String::new());
     view! {
-        <ActionError message=failure(create) />
-        <ActionError message=failure(rotate) />
-        <NewSecret created=latest />
         <Suspense fallback=|| ()>
             {move || {
                 let policy = summary
@@ -104,8 +78,8 @@ fn TokensBody() -> impl IntoView {
                     .zip(policy)
                     .map(|(result, (grants, held_apps, lifetime))| match result {
                         Ok(page) => view! {
-                            <NewSecret created=Signal::stored(page.flashed.clone()) />
-                            <MintForm create kind grants held_apps roles=page.roles.clone() lifetime submission=page.submission.clone() />
+                            {page.flashed.clone().map(|created| view! { <NewSecret created /> })}
+                            <MintForm grants held_apps roles=page.roles.clone() lifetime submission=page.submission.clone() />
                         }
                         .into_any(),
                         Err(_) => ().into_any(),
@@ -117,7 +91,7 @@ fn TokensBody() -> impl IntoView {
             {move || {
                 data.get()
                     .map(|result| match result {
-                        Ok(page) => view! { <TokenTable page=page.tokens roles=page.roles rotate /> }.into_any(),
+                        Ok(page) => view! { <TokenTable page=page.tokens roles=page.roles /> }.into_any(),
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
                     })
             }}
@@ -126,96 +100,89 @@ fn TokensBody() -> impl IntoView {
 }
 
 /// The one moment a secret is visible: a dialog that takes focus, the secret as one
-/// click-to-select block, "Copy" (with JavaScript: "Copied ✓", or when the clipboard is
+/// click-to-select block, "Copy" (in the browser: "Copied ✓", or when the clipboard is
 /// refused or missing, the text selected and "press Ctrl+C"), and "Done — I have stored it",
 /// which leads to the token's row (without JavaScript, a reload that no longer shows it).
 #[component]
-fn NewSecret(#[prop(into)] created: Signal<Option<CreatedToken>>) -> impl IntoView {
-    // The secret put away with "Done"; a new mint or rotation shows its own.
-    let dismissed = RwSignal::new(None::<String>);
-    let said = RwSignal::new("");
-    let dialog = NodeRef::<leptos::html::Div>::new();
-    let code = NodeRef::<leptos::html::Code>::new();
-    Effect::new(move |_| {
-        if let Some(dialog) = dialog.get() {
-            let _ = dialog.focus();
-        }
-    });
-    move || {
-        // A secure-mode token has no secret: what is shown once is its key id.
-        let shown_once = |c: &CreatedToken| c.token.clone().unwrap_or_else(|| c.info.id.clone());
-        let created = created
-            .get()
-            .filter(|c| dismissed.with(|d| d.as_ref() != Some(&shown_once(c))))?;
-        said.set("");
-        let secret = shown_once(&created);
-        let row = format!("token-{}", created.info.id);
-        let done = {
-            let (secret, row) = (secret.clone(), row.clone());
-            move |ev: leptos::ev::MouseEvent| {
-                ev.prevent_default();
-                dismissed.set(Some(secret.clone()));
-                #[cfg(feature = "hydrate")]
-                if let Some(row) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id(&row))
-                {
-                    use web_sys::wasm_bindgen::JsCast;
-                    let _ = row.unchecked_into::<web_sys::HtmlElement>().focus();
-                }
-                #[cfg(not(feature = "hydrate"))]
-                let _ = &row;
-            }
-        };
-        if created.token.is_none() {
-            return Some(view! {
-                <div node_ref=dialog role="dialog" aria-labelledby="new-secret-title" tabindex="-1" class="mb-6 rounded-xl border border-emerald-300 bg-emerald-50 p-5 focus:outline-none focus-visible:ring-2 focus-visible:ring-orange-500 dark:border-emerald-800 dark:bg-emerald-950" data-testid="new-signed-token">
-                    <h2 id="new-secret-title" class="text-sm font-semibold">{format!("Secure-mode token “{}” is ready", created.info.name)}</h2>
-                    <p class="mb-2 text-sm">"It has no secret. Sign each request with your private key, with this key id (keyid):"</p>
-                    <code class="block break-all rounded-lg bg-white p-3 font-mono text-sm select-all dark:bg-slate-950" data-testid="new-key-id">{secret.clone()}</code>
-                    <div class="mt-3 flex flex-wrap items-center gap-2">
-                        <a href=format!("/tokens#{row}") class=BUTTON on:click=done>"Done"</a>
-                    </div>
-                </div>
-            }
-            .into_any());
-        }
-        let grace = created
-            .info
-            .previous_valid_until
-            .map(|until| {
-                format!(
-                    " The previous secret keeps working until {}.",
-                    format_utc(until)
-                )
-            })
-            .unwrap_or_default();
-        Some(view! {
-            <div node_ref=dialog role="dialog" aria-labelledby="new-secret-title" aria-describedby="new-secret-warning" tabindex="-1" class="mb-6 rounded-xl border border-amber-300 bg-amber-50 p-5 focus:outline-none focus-visible:ring-2 focus-visible:ring-orange-500 dark:border-amber-800 dark:bg-amber-950">
-                <h2 id="new-secret-title" class="text-sm font-semibold">{format!("Token “{}” is ready", created.info.name)}</h2>
-                <p id="new-secret-warning" class="mb-2 text-sm">{format!("Copy it now: you will not see it again.{grace}")}</p>
-                <code node_ref=code class="block break-all rounded-lg bg-white p-3 font-mono text-sm select-all dark:bg-slate-950" data-testid="new-token">
-                    {secret.clone()}
-                </code>
+fn NewSecret(created: CreatedToken) -> impl IntoView {
+    let row = format!("token-{}", created.info.id);
+    // A secure-mode token has no secret: what is shown once is its key id.
+    let Some(secret) = created.token.clone() else {
+        return view! {
+            <div role="dialog" aria-labelledby="new-secret-title" tabindex="-1" autofocus class="mb-6 rounded-xl border border-emerald-300 bg-emerald-50 p-5 focus:outline-none focus-visible:ring-2 focus-visible:ring-orange-500 dark:border-emerald-800 dark:bg-emerald-950" data-testid="new-signed-token">
+                <h2 id="new-secret-title" class="text-sm font-semibold">{format!("Secure-mode token “{}” is ready", created.info.name)}</h2>
+                <p class="mb-2 text-sm">"It has no secret. Sign each request with your private key, with this key id (keyid):"</p>
+                <code class="block break-all rounded-lg bg-white p-3 font-mono text-sm select-all dark:bg-slate-950" data-testid="new-key-id">{created.info.id.clone()}</code>
                 <div class="mt-3 flex flex-wrap items-center gap-2">
-                    // Without JavaScript there is nothing a Copy button could do: the block
-                    // selects whole on one click instead.
-                    <CopyButton text=secret code said />
-                    <a href=format!("/tokens#{row}") class=BUTTON on:click=done>"Done — I have stored it"</a>
-                    <p role="status" class="text-sm" data-testid="copy-status">{move || said.get()}</p>
+                    <SecretDone row label="Done".to_string() />
                 </div>
             </div>
         }
-        .into_any())
+        .into_any();
+    };
+    let grace = created
+        .info
+        .previous_valid_until
+        .map(|until| {
+            format!(
+                " The previous secret keeps working until {}.",
+                format_utc(until)
+            )
+        })
+        .unwrap_or_default();
+    view! {
+        <div role="dialog" aria-labelledby="new-secret-title" aria-describedby="new-secret-warning" tabindex="-1" autofocus class="mb-6 rounded-xl border border-amber-300 bg-amber-50 p-5 focus:outline-none focus-visible:ring-2 focus-visible:ring-orange-500 dark:border-amber-800 dark:bg-amber-950">
+            <h2 id="new-secret-title" class="text-sm font-semibold">{format!("Token “{}” is ready", created.info.name)}</h2>
+            <p id="new-secret-warning" class="mb-2 text-sm">{format!("Copy it now: you will not see it again.{grace}")}</p>
+            <code id="new-secret" class="block break-all rounded-lg bg-white p-3 font-mono text-sm select-all dark:bg-slate-950" data-testid="new-token">
+                {secret.clone()}
+            </code>
+            <div class="mt-3 flex flex-wrap items-center gap-2">
+                // Without JavaScript there is nothing a Copy button could do: the block
+                // selects whole on one click instead.
+                <CopyButton text=secret target="new-secret".to_string() status_testid="copy-status" />
+                <SecretDone row label="Done — I have stored it".to_string() />
+            </div>
+        </div>
     }
+    .into_any()
 }
 
-/// The mint form. Without JavaScript every field shows (each says which kind it is for);
-/// once hydrated, only the fields of the chosen kind do.
+/// The dialog's way out, to the new token's row. An island: in the browser the dialog goes
+/// and the row takes the focus without a reload.
+#[island]
+fn SecretDone(row: String, label: String) -> impl IntoView {
+    let href = format!("/tokens#{row}");
+    let done = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use web_sys::wasm_bindgen::JsCast;
+            ev.prevent_default();
+            let dialog = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|link| link.closest("[role=dialog]").ok().flatten());
+            if let Some(dialog) = dialog {
+                dialog.remove();
+            }
+            if let Some(row) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&row))
+            {
+                let _ = row.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, &row);
+    };
+    view! { <a href=href class=BUTTON on:click=done>{label}</a> }
+}
+
+/// The mint form. Without JavaScript every field shows (each says which kind it is for); in
+/// the browser, only the fields of the chosen kind do (`data-shown-when`,
+/// frontend/src/linked_fields.rs).
 #[component]
 fn MintForm(
-    create: ServerAction<CreateToken>,
-    kind: RwSignal<String>,
     grants: Grants,
     /// The viewer's applications' permissions (`@team:` marks those held in one team).
     held_apps: Vec<String>,
@@ -230,21 +197,7 @@ fn MintForm(
             .team_sets()
             .iter()
             .any(|(team, _)| TOKENS_CREATE.allowed_by(&grants, Some(team)));
-    if kind.get_untracked().is_empty() {
-        kind.set(if team_tokens { "team" } else { "personal" }.to_string());
-    }
-    let chosen = move |k: &'static str| move || kind.get() == k;
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let shown = move |for_kinds: &'static [&'static str]| {
-        move || {
-            if !hydrated.get() || for_kinds.contains(&kind.get().as_str()) {
-                ""
-            } else {
-                "hidden"
-            }
-        }
-    };
+    let kind = if team_tokens { "team" } else { "personal" };
     let mine: Vec<Permission> = Permission::all()
         .filter(|perm| {
             grants.org.contains(*perm) || grants.team_sets().iter().any(|(_, s)| s.contains(*perm))
@@ -272,11 +225,8 @@ fn MintForm(
         .into_iter()
         .filter(|r| r.permissions.iter().all(holds))
         .collect();
-    let expires = RwSignal::new(if presets.contains(&30) {
-        "30".to_string()
-    } else {
-        "date".to_string()
-    });
+    let create = ServerAction::<CreateToken>::new();
+    let offered: Vec<String> = mine.iter().map(Permission::to_string).collect();
     view! {
         <Panel title="New token">
             <ActionForm action=create attr:class="space-y-3">
@@ -284,21 +234,21 @@ fn MintForm(
                     <label class="text-sm">"Name" <input name="name" required class=INPUT placeholder="ci-deploy" /></label>
                     <label class="text-sm">
                         "Kind"
-                        <select name="kind" class=INPUT on:change=move |ev| kind.set(event_target_value(&ev))>
-                            {team_tokens.then(|| view! { <option value="team" selected=chosen("team")>"Team token"</option> })}
-                            {org_tokens.then(|| view! { <option value="org_admin" selected=chosen("org_admin")>"Org admin token"</option> })}
-                            <option value="personal" selected=chosen("personal")>"Personal token (acts as you)"</option>
+                        <select name="kind" class=INPUT>
+                            {team_tokens.then(|| view! { <option value="team" selected=kind == "team">"Team token"</option> })}
+                            {org_tokens.then(|| view! { <option value="org_admin">"Org admin token"</option> })}
+                            <option value="personal" selected=kind == "personal">"Personal token (acts as you)"</option>
                         </select>
                     </label>
                     {team_tokens.then(|| view! {
-                        <label class=move || format!("text-sm {}", shown(&["team"])())>
+                        <label class="text-sm" data-shown-when="kind=team">
                             "Team (team tokens)"
                             <TeamPicker name="team" id="mint-team" />
                         </label>
                     })}
                     <label class="text-sm">
                         "Expires"
-                        <select name="expires" class=INPUT prop:value=move || expires.get() on:change=move |ev| expires.set(event_target_value(&ev))>
+                        <select name="expires" class=INPUT>
                             {presets.iter().map(|d| view! { <option value=d.to_string() selected=*d == 30>{format!("in {d} days")}</option> }).collect_view()}
                             <option value="date" selected=presets.is_empty()>"on the date below"</option>
                             {lifetime.is_none().then(|| view! { <option value="never">"never"</option> })}
@@ -308,21 +258,17 @@ fn MintForm(
                     // JavaScript the server takes the date over the select).
                     <label class="text-sm">
                         "Date (last day, UTC)"
-                        <input type="date" name="expires_on" class=INPUT on:input=move |ev| {
-                            if !event_target_value(&ev).is_empty() {
-                                expires.set("date".to_string());
-                            }
-                        } />
+                        <input type="date" name="expires_on" class=INPUT data-picks="expires=date" />
                     </label>
                 </div>
                 {lifetime.is_none().then(|| view! {
-                    <p class=move || format!("text-xs text-amber-800 dark:text-amber-300 {}", if !hydrated.get() || expires.get() == "never" { "" } else { "hidden" }) data-testid="never-warning">
+                    <p class="text-xs text-amber-800 dark:text-amber-300" data-shown-when="expires=never" data-testid="never-warning">
                         "A token that never expires keeps working until someone revokes it: if it leaks, nothing stops it. Prefer a date."
                     </p>
                 })}
                 {lifetime.map(|days| view! { <p class="text-xs text-slate-600 dark:text-slate-400">{format!("This organization's tokens expire within {days} days.")}</p> })}
                 {team_tokens.then(|| view! {
-                    <fieldset class=move || format!("flex flex-wrap gap-4 text-sm {}", shown(&["team", "org_admin"])())>
+                    <fieldset class="flex flex-wrap gap-4 text-sm" data-shown-when="kind=team org_admin">
                         <legend class="mb-1 font-medium">"Roles (team and org admin tokens)"</legend>
                         {roles
                             .into_iter()
@@ -330,7 +276,7 @@ fn MintForm(
                                 // Org Owner is for the whole organization: not offered for a team.
                                 if r.id == BuiltinRole::Owner.id() {
                                     view! {
-                                        <label class=move || format!("flex items-center gap-1 {}", shown(&["org_admin"])())>
+                                        <label class="flex items-center gap-1" data-shown-when="kind=org_admin">
                                             <input type="checkbox" name="roles[]" value=r.id />{format!("{} (org admin tokens only)", r.name)}
                                         </label>
                                     }
@@ -342,9 +288,9 @@ fn MintForm(
                             .collect_view()}
                     </fieldset>
                 })}
-                <fieldset class=move || format!("flex flex-wrap gap-4 text-sm {}", shown(&["personal"])())>
+                <fieldset class="flex flex-wrap gap-4 text-sm" data-shown-when="kind=personal">
                     <legend class="mb-1 font-medium">"Permissions (personal tokens: never more than you hold)"</legend>
-                    <PermissionGrid granted=Vec::new() editable=true offered=mine.iter().map(Permission::to_string).collect() />
+                    <PermissionGrid granted=Vec::new() editable=true offered=offered />
                     {mine_apps
                         .into_iter()
                         .map(|perm| view! { <label class="flex items-center gap-1 font-mono text-xs"><input type="checkbox" name="permissions[]" value=perm.clone() />{perm.clone()}</label> })
@@ -362,9 +308,8 @@ fn MintForm(
                     </label>
                 </details>
                 <input type="hidden" name="submission" value=submission />
-                // Busy while a mint is under way: a second click cannot send it again (and
-                // the server refuses the same form twice anyway).
-                <Submit pending=create.pending() label="Create token" busy="Creating…" />
+                // The server refuses the same form twice: a double submit mints one token.
+                <Submit label="Create token" />
             </ActionForm>
         </Panel>
     }
@@ -417,11 +362,8 @@ fn kind_label(kind: TokenKind) -> &'static str {
 }
 
 #[component]
-fn TokenTable(
-    page: TokenPage,
-    roles: Vec<Role>,
-    rotate: ServerAction<RotateToken>,
-) -> impl IntoView {
+fn TokenTable(page: TokenPage, roles: Vec<Role>) -> impl IntoView {
+    let rotate = ServerAction::<RotateToken>::new();
     let filters =
         ["q", "team", "status", "kind"].map(|name| (name, query_param(name)().unwrap_or_default()));
     let filtered = filters.iter().any(|(_, v)| !v.is_empty());
@@ -487,7 +429,7 @@ fn TokenTable(
                                             <option value="1">"old works 1 h"</option>
                                             <option value="24">"old works 24 h"</option>
                                         </select>
-                                        <Submit pending=rotate.pending() label="Regenerate" class=QUIET name=rotate_label />
+                                        <Submit label="Regenerate" class=QUIET name=rotate_label />
                                     </ActionForm>
                                 })}
                                 <a href=confirm_href(Doomed::Token, &revoke_id) class=QUIET aria-label=revoke_label>"Revoke"</a>

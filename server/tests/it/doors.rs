@@ -596,6 +596,31 @@ async fn plain_form_posts_come_back_with_the_error(backend: Backend) {
         page.contains("The slug must be"),
         "the page shows a fixed message"
     );
+    // A conflict names its field too (`slug: already in use`), so the form marks it.
+    let res = s
+        .post_console_form(
+            &owner,
+            "/teams",
+            "create_team",
+            &[("slug", "taken"), ("name", "Taken")],
+        )
+        .await;
+    assert_eq!(
+        crate::harness::location(res.headers()),
+        "/teams?done=create_team"
+    );
+    let res = s
+        .post_console_form(
+            &owner,
+            "/teams",
+            "create_team",
+            &[("slug", "taken"), ("name", "Taken again")],
+        )
+        .await;
+    let back = crate::harness::location(res.headers());
+    assert_eq!(back, "/teams?error=conflict&field=slug");
+    let page = s.get(&back, Some(&owner)).await.text().await.unwrap();
+    assert!(page.contains("Already in use: pick another."), "{page}");
 }
 on_both_databases!(plain_form_posts_come_back_with_the_error);
 

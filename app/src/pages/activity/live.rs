@@ -1,4 +1,4 @@
-//! The Activity page's live tail: once the page is hydrated, new events arrive over the
+//! The Activity page's live tail, an island: in the browser, new events arrive over the
 //! server-sent event stream and are shown above the rest. Without JavaScript the page is
 //! the same, only not live.
 
@@ -6,30 +6,34 @@ use super::EventRow;
 use foxgate_core::model::Event;
 use leptos::prelude::*;
 
-/// Rows for events newer than the page, newest first, and whether the stream is open.
-#[derive(Clone, Copy)]
-pub struct Live {
-    pub events: RwSignal<Vec<Event>>,
-    pub open: RwSignal<bool>,
-}
-
-/// Starts following `url` (the stream endpoint with the page's filters and `after`) when
-/// running in a browser; closes it when the page goes away.
-pub fn follow(url: String) -> Live {
-    let live = Live {
-        events: RwSignal::new(Vec::new()),
-        open: RwSignal::new(false),
-    };
+/// Follows `url` (the stream endpoint with the page's filters and `after`): says whether the
+/// stream is open, and shows the events newer than the page, newest first.
+#[island]
+pub fn LiveEvents(url: String) -> impl IntoView {
+    let events = RwSignal::new(Vec::<Event>::new());
+    let open = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| browser::open(&url, live));
+    Effect::new(move |_| browser::open(&url, events, open));
     #[cfg(not(feature = "hydrate"))]
     let _ = url;
-    live
+    view! {
+        <p class="mb-2 text-xs text-emerald-700 dark:text-emerald-400" data-testid="live-status">
+            {move || if open.get() { "● Live: new events appear as they happen" } else { "" }}
+        </p>
+        <Show when=move || events.with(|e| !e.is_empty())>
+            <table class="mb-2 w-full text-left text-sm" data-testid="live-events" aria-label="Events since this page opened">
+                <tbody>
+                    <For each=move || events.get() key=|e| e.id.clone() let:event>
+                        <EventRow event=event />
+                    </For>
+                </tbody>
+            </table>
+        </Show>
+    }
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::Live;
     use foxgate_core::model::Event;
     use leptos::prelude::*;
     use leptos::wasm_bindgen::closure::Closure;
@@ -38,7 +42,7 @@ mod browser {
     /// Most rows kept on screen; older live rows drop off (the table below still pages).
     const KEEP: usize = 200;
 
-    pub fn open(url: &str, live: Live) {
+    pub fn open(url: &str, events: RwSignal<Vec<Event>>, open: RwSignal<bool>) {
         let Ok(source) = web_sys::EventSource::new(url) else {
             return;
         };
@@ -48,7 +52,7 @@ mod browser {
                     return;
                 };
                 if let Ok(event) = serde_json::from_str::<Event>(&data) {
-                    live.events.update(|rows| {
+                    events.update(|rows| {
                         rows.insert(0, event);
                         rows.truncate(KEEP);
                     });
@@ -57,9 +61,9 @@ mod browser {
         );
         let _ =
             source.add_event_listener_with_callback("activity", on_event.as_ref().unchecked_ref());
-        let on_open = Closure::<dyn FnMut()>::new(move || live.open.set(true));
+        let on_open = Closure::<dyn FnMut()>::new(move || open.set(true));
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        let on_error = Closure::<dyn FnMut()>::new(move || live.open.set(false));
+        let on_error = Closure::<dyn FnMut()>::new(move || open.set(false));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // The callbacks live as long as the page; the source is closed with it.
         on_event.forget();
@@ -67,15 +71,5 @@ mod browser {
         on_error.forget();
         let source = StoredValue::new_local(source);
         on_cleanup(move || source.with_value(web_sys::EventSource::close));
-    }
-}
-
-/// The rows that arrived while the page was open.
-#[component]
-pub fn LiveRows(live: Live) -> impl IntoView {
-    view! {
-        <For each=move || live.events.get() key=|e| e.id.clone() let:event>
-            <EventRow event=event />
-        </For>
     }
 }

@@ -191,15 +191,7 @@ fn ActivityBody() -> impl IntoView {
                             let after = page.events.first().and_then(|e| e.seq);
                             let mut q = query();
                             q.extend(after.map(|seq| format!("after={seq}")));
-                            live::follow(events_url(&format!("stream?{}", q.join("&"))))
-                        });
-                        let status = following.map(|l| {
-                            view! {
-                                <p class="mb-2 text-xs text-emerald-700 dark:text-emerald-400" data-testid="live-status">
-                                    {move || if l.open.get() { "● Live: new events appear as they happen" } else { "" }}
-                                </p>
-                            }
-                            .into_any()
+                            view! { <live::LiveEvents url=events_url(&format!("stream?{}", q.join("&"))) /> }
                         });
                         let older = page.next_cursor.map(|c| {
                             let mut q = query();
@@ -211,13 +203,13 @@ fn ActivityBody() -> impl IntoView {
                         });
                         let rows = page.events.into_iter().map(|e| view! { <EventRow event=e /> }).collect_view();
                         view! {
-                            {status}
+                            {following}
                             {nothing}
                             <table class="w-full text-left text-sm" data-testid="events">
                                 <thead class="text-xs uppercase text-slate-600 dark:text-slate-400">
                                     <tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Entity"</th><th>"From"</th><th>"Outcome"</th></tr>
                                 </thead>
-                                <tbody>{following.map(|live| view! { <live::LiveRows live=live /> }.into_any())}{rows}</tbody>
+                                <tbody>{rows}</tbody>
                             </table>
                             <div class="mt-4">{older}</div>
                         }

@@ -5,8 +5,7 @@ use super::grid::AppGrid;
 use crate::api::applications::list_applications;
 use crate::api::roles::{role_detail, UpdateRole};
 use crate::components::{
-    failure, success, successes, viewer_may, ActionDone, ActionError, ConsoleFrame, LoadError,
-    Panel, PermissionGrid, Submit, INPUT, QUIET,
+    viewer_may, ConsoleFrame, LoadError, Panel, PermissionGrid, Submit, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use foxgate_core::model::{Application, Doomed, Role};
@@ -31,10 +30,9 @@ pub fn RoleDetail() -> impl IntoView {
 fn RoleBody() -> impl IntoView {
     let params = use_params_map();
     let update = ServerAction::<UpdateRole>::new();
-    let saved = successes(update);
     let role = Resource::new(
-        move || (params.read().get("role").unwrap_or_default(), saved.get()),
-        |(role, _)| role_detail(role),
+        move || params.read().get("role").unwrap_or_default(),
+        role_detail,
     );
     // Readers of roles who may not read applications see only Foxgate's permissions.
     let apps = Resource::new(|| (), |_| list_applications());
@@ -78,8 +76,6 @@ fn RoleForm(role: Role, apps: Vec<Application>, update: ServerAction<UpdateRole>
     let id = role.id.clone();
     let foxgate = role.permissions.clone();
     view! {
-        <ActionError message=failure(update) />
-        <ActionDone message=success(update, |r: &Role| format!("Role “{}” saved.", r.name)) />
         <ActionForm action=update attr:class="space-y-3">
             <input type="hidden" name="role" value=role.id.clone() />
             <Panel title="Name">
@@ -90,7 +86,7 @@ fn RoleForm(role: Role, apps: Vec<Application>, update: ServerAction<UpdateRole>
             </Panel>
             <Panel title="Permissions"><PermissionGrid granted=foxgate editable=true /></Panel>
             <AppGrid apps granted=role.permissions editable=true />
-            <Submit pending=update.pending() label="Save role" />
+            <Submit label="Save role" />
         </ActionForm>
         <p class="mt-6">
             <a href=confirm_href(Doomed::Role, &id) class=QUIET>"Delete role"</a>

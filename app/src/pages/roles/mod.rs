@@ -9,8 +9,7 @@ pub use detail::RoleDetail;
 use crate::api::applications::list_applications;
 use crate::api::roles::{list_roles, CreateRole};
 use crate::components::{
-    clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError,
-    ConsoleFrame, LoadError, PageHeading, Panel, PermissionGrid, Submit, INPUT,
+    viewer_may, ConsoleFrame, LoadError, PageHeading, Panel, PermissionGrid, Submit, INPUT,
 };
 use foxgate_core::authz::{Action, Permission, Resource as R};
 use foxgate_core::model::Role;
@@ -41,13 +40,10 @@ pub fn Roles() -> impl IntoView {
 #[component]
 fn RolesBody() -> impl IntoView {
     let create = ServerAction::<CreateRole>::new();
-    let created = successes(create);
-    let roles = Resource::new(move || created.get(), |_| list_roles());
+    let roles = Resource::new(|| (), |_| list_roles());
     // Readers of roles who may not read applications see only Foxgate's permissions.
     let apps = Resource::new(|| (), |_| list_applications());
     let may_create = viewer_may(ROLES_CREATE, None);
-    let form = NodeRef::<leptos::html::Form>::new();
-    clear_on_success(create, form);
     view! {
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
@@ -68,9 +64,7 @@ fn RolesBody() -> impl IntoView {
         </Suspense>
         <Show when=move || may_create.get()>
             <Panel title="New custom role">
-                <ActionError message=failure(create) />
-                <ActionDone message=success(create, |r: &Role| format!("Role “{}” created.", r.name)) />
-                <ActionForm action=create node_ref=form attr:class="space-y-3">
+                <ActionForm action=create attr:class="space-y-3">
                     <div class="flex flex-wrap gap-3">
                         <label class="text-sm">"Name" <input name="name" required class=INPUT /></label>
                         <label class="text-sm">"Description" <input name="description" class=INPUT /></label>
@@ -79,7 +73,7 @@ fn RolesBody() -> impl IntoView {
                     <Suspense fallback=|| ()>
                         {move || apps.get().map(|a| view! { <AppGrid apps=a.unwrap_or_default() granted=Vec::new() editable=true /> })}
                     </Suspense>
-                    <Submit pending=create.pending() label="Create role" />
+                    <Submit label="Create role" />
                 </ActionForm>
             </Panel>
         </Show>

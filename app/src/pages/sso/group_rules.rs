@@ -1,7 +1,7 @@
 //! An identity provider's group rules as rows of fields: the IdP group (typed, as the IdP
 //! spells it) → a role of the org (by name) → a team (by name) or the whole organization.
-//! Without JavaScript the form shows the rules and two blank rows; with it, rows are added
-//! and removed in place.
+//! Without JavaScript the form shows the rules and two blank rows; in the browser (an
+//! island), rows are added and removed in place.
 
 use crate::components::{TeamPicker, INPUT, QUIET};
 use foxgate_core::model::{GroupRule, Role};
@@ -17,7 +17,7 @@ pub struct Choices {
     pub roles: Vec<Role>,
 }
 
-#[component]
+#[island]
 pub fn GroupRules(
     rules: Vec<GroupRule>,
     choices: Choices,

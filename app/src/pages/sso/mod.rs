@@ -10,12 +10,11 @@ use crate::api::sso::{
     TestProvider, VerifyDomain,
 };
 use crate::components::{
-    clear_on_success, failure, success, successes, viewer_may, ActionDone, ActionError,
-    ConsoleFrame, Copyable, LoadError, PageHeading, Panel, Submit, INPUT, QUIET,
+    viewer_may, Alert, ConsoleFrame, Copyable, LoadError, PageHeading, Panel, Submit, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use foxgate_core::model::Doomed;
-use foxgate_core::model::{DomainClaim, IdentityProvider, ProviderKind};
+use foxgate_core::model::{IdentityProvider, ProviderKind};
 use foxgate_core::use_cases::SSO_UPDATE;
 use group_rules::{Choices, GroupRules};
 use leptos::prelude::*;
@@ -39,8 +38,7 @@ pub fn Sso() -> impl IntoView {
 fn SsoBody() -> impl IntoView {
     let save = ServerAction::<SaveProvider>::new();
     let require = ServerAction::<SetRequireSso>::new();
-    let (saved, required) = (successes(save), successes(require));
-    let settings = Resource::new(move || (saved.get(), required.get()), |_| list_providers());
+    let settings = Resource::new(|| (), |_| list_providers());
     // The roles group rules and the default role may name.
     let choices = Resource::new(
         || (),
@@ -52,10 +50,6 @@ fn SsoBody() -> impl IntoView {
     );
     let may_edit = viewer_may(SSO_UPDATE, None);
     view! {
-        <ActionError message=failure(save) />
-        <ActionError message=failure(require) />
-        <ActionDone message=success(save, |p: &IdentityProvider| format!("Identity provider “{}” saved.", p.name)) />
-        <ActionDone message=success(require, |_| "Sign-in policy saved.".to_string()) />
         <Suspense fallback=|| view! { <p class="text-sm">"Loading…"</p> }>
             {move || {
                 let choices = choices.get().unwrap_or_default();
@@ -81,7 +75,7 @@ fn SsoBody() -> impl IntoView {
                                             <input type="checkbox" name="require" value="on" checked=settings.require_sso disabled=!may_edit.get() />
                                             "Require single sign-on for everyone but owners (owners keep their password as a way in)"
                                         </label>
-                                        {may_edit.get().then(|| view! { <Submit pending=require.pending() label="Save policy" class=QUIET /> })}
+                                        {may_edit.get().then(|| view! { <Submit label="Save policy" class=QUIET /> })}
                                     </ActionForm>
                                 </Panel>
                                 <DomainsPanel editable=may_edit.get() />
@@ -111,16 +105,7 @@ fn DomainsPanel(editable: bool) -> impl IntoView {
     let claim = ServerAction::<ClaimDomain>::new();
     let verify = ServerAction::<VerifyDomain>::new();
     let remove = ServerAction::<RemoveDomain>::new();
-    let domains = Resource::new(
-        move || {
-            (
-                claim.version().get(),
-                verify.version().get(),
-                remove.version().get(),
-            )
-        },
-        |_| list_domains(),
-    );
+    let domains = Resource::new(|| (), |_| list_domains());
     let rows = move || {
         domains.get().map(|result| {
             result
@@ -145,12 +130,12 @@ fn DomainsPanel(editable: bool) -> impl IntoView {
                                         {(!d.verified).then(|| view! {
                                             <ActionForm action=verify>
                                                 <input type="hidden" name="domain_id" value=verify_id.clone() />
-                                                <Submit pending=verify.pending() label="Verify" class=QUIET />
+                                                <Submit label="Verify" class=QUIET />
                                             </ActionForm>
                                         })}
                                         <ActionForm action=remove>
                                             <input type="hidden" name="domain_id" value=remove_id.clone() />
-                                            <Submit pending=remove.pending() label="Remove" class=QUIET name=format!("Remove domain {}", d.domain) />
+                                            <Submit label="Remove" class=QUIET name=format!("Remove domain {}", d.domain) />
                                         </ActionForm>
                                     </div>
                                 })}
@@ -164,10 +149,6 @@ fn DomainsPanel(editable: bool) -> impl IntoView {
     view! {
         <Panel title="Email domains">
             <p class="mb-3 text-sm">"Sign-ins with an email of a domain go to this organization's identity provider once you prove you own the domain: publish the TXT record shown, then press Verify."</p>
-            <ActionError message=failure(claim) />
-            <ActionError message=failure(verify) />
-            <ActionError message=failure(remove) />
-            <ActionDone message=success(claim, |d: &DomainClaim| format!("{} claimed: add the DNS record shown, then verify it.", d.domain)) />
             <table class="w-full text-left text-sm">
                 <tbody>
                     <Suspense fallback=|| ()>{rows}</Suspense>
@@ -178,7 +159,7 @@ fn DomainsPanel(editable: bool) -> impl IntoView {
                     <label class="text-sm">"Domain"
                         <input name="domain" placeholder="acme.com" class=INPUT required />
                     </label>
-                    <Submit pending=claim.pending() label="Claim domain" />
+                    <Submit label="Claim domain" />
                 </ActionForm>
             })}
         </Panel>
@@ -192,24 +173,7 @@ fn ProviderCard(
     save: ServerAction<SaveProvider>,
     editable: bool,
 ) -> impl IntoView {
-    // Each card tests its own provider, so its report shows under it.
-    let test = ServerAction::<TestProvider>::new();
-    let test_id = provider.id.clone();
     let delete_id = provider.id.clone();
-    let report = move || {
-        test.value().get().and_then(Result::ok).map(|r| {
-                let items = r
-                    .checks
-                    .into_iter()
-                    .map(|c| {
-                        let mark = if c.ok { "✓" } else { "✗" };
-                        let class = if c.ok { "text-emerald-700 dark:text-emerald-400" } else { "text-red-700 dark:text-red-400" };
-                        view! { <li class=class>{format!("{mark} {}: {}", c.step, c.detail)}</li> }
-                    })
-                    .collect_view();
-            view! { <ul class="mt-3 space-y-1 text-sm" data-testid="connection-report">{items}</ul> }
-        })
-    };
     let title = format!(
         "{} · {}{}",
         provider.name,
@@ -224,21 +188,49 @@ fn ProviderCard(
             } else {
                 view! { <p class="text-sm">{provider.issuer.clone()}</p> }.into_any()
             }}
-            <div class="mt-3 flex gap-2">
-                <ActionForm action=test>
-                    <input type="hidden" name="provider" value=test_id />
-                    <Submit pending=test.pending() label="Test connection" class=QUIET />
-                </ActionForm>
+            <ConnectionTest provider=provider.id.clone()>
                 {editable
                     .then(|| {
                         view! {
                             <a href=confirm_href(Doomed::Provider, &delete_id) class=QUIET>"Remove provider"</a>
                         }
                     })}
-            </div>
-            <ActionError message=failure(test) />
-            {report}
+            </ConnectionTest>
         </section>
+    }
+}
+
+/// "Test connection" beside the card's other actions (`children`), and the report under
+/// them. An island: the report shows in place (a plain form post has no page to show it on).
+#[island]
+fn ConnectionTest(provider: String, children: Children) -> impl IntoView {
+    let test = ServerAction::<TestProvider>::new();
+    let report = move || {
+        test.value().get().map(|result| match result {
+            Ok(r) => {
+                let items = r
+                    .checks
+                    .into_iter()
+                    .map(|c| {
+                        let mark = if c.ok { "✓" } else { "✗" };
+                        let class = if c.ok { "text-emerald-700 dark:text-emerald-400" } else { "text-red-700 dark:text-red-400" };
+                        view! { <li class=class>{format!("{mark} {}: {}", c.step, c.detail)}</li> }
+                    })
+                    .collect_view();
+                view! { <ul class="mt-3 space-y-1 text-sm" data-testid="connection-report">{items}</ul> }.into_any()
+            }
+            Err(e) => view! { <div class="mt-3"><Alert>{e.message().to_string()}</Alert></div> }.into_any(),
+        })
+    };
+    view! {
+        <div class="mt-3 flex gap-2">
+            <ActionForm action=test>
+                <input type="hidden" name="provider" value=provider />
+                <Submit label="Test connection" class=QUIET />
+            </ActionForm>
+            {children()}
+        </div>
+        {report}
     }
 }
 
@@ -262,12 +254,6 @@ fn ProviderForm(
         .as_ref()
         .and_then(|p| p.default_role.clone())
         .unwrap_or_default();
-    // Once a new provider is saved, the "Add" form empties: the page re-renders in place,
-    // which would otherwise leave the typed values (the secret too) in the inputs.
-    let form = NodeRef::<leptos::html::Form>::new();
-    if provider.is_none() {
-        clear_on_success(save, form);
-    }
     let field = |label: &'static str, name: &'static str, value: String, hint: &'static str| {
         view! {
             <label class="block text-sm">
@@ -276,31 +262,29 @@ fn ProviderForm(
             </label>
         }
     };
-    // Without JavaScript every field shows (each label says which kind it is for); once
-    // hydrated, only the chosen kind's.
-    let chosen = RwSignal::new(kind);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let only_for = move |fits: fn(ProviderKind) -> bool| {
-        move || {
-            if !hydrated.get() || fits(chosen.get()) {
-                "block text-sm"
-            } else {
-                "hidden"
-            }
-        }
+    // Without JavaScript every field shows (each label says which kind it is for); in the
+    // browser, only the chosen kind's (`data-shown-when`, frontend/src/linked_fields.rs).
+    // The issuer's hint follows the chosen kind too: `kind value=example` pairs.
+    let issuer_examples = ProviderKind::ALL
+        .into_iter()
+        .map(|k| format!("{}={}", k.as_str(), k.issuer_example()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let only_for = |fits: fn(ProviderKind) -> bool| {
+        let kinds: Vec<&str> = ProviderKind::ALL
+            .into_iter()
+            .filter(|k| fits(*k))
+            .map(ProviderKind::as_str)
+            .collect();
+        format!("kind={}", kinds.join(" "))
     };
     view! {
-        <ActionForm action=save node_ref=form attr:class="space-y-3">
+        <ActionForm action=save attr:class="space-y-3">
             <input type="hidden" name="provider" value=get(|p| p.id.clone()) />
             <div class="grid gap-3 sm:grid-cols-2">
                 <label class="block text-sm">
                     "Kind"
-                    <select name="kind" class=format!("mt-1 block w-full {INPUT}") on:change=move |ev| {
-                        if let Some(k) = ProviderKind::parse(&event_target_value(&ev)) {
-                            chosen.set(k);
-                        }
-                    }>
+                    <select name="kind" class=format!("mt-1 block w-full {INPUT}")>
                         {ProviderKind::ALL
                             .into_iter()
                             .map(|k| view! { <option value=k.as_str() selected=k == kind>{k.label()}</option> })
@@ -310,7 +294,7 @@ fn ProviderForm(
                 {field("Button label", "name", get(|p| p.name.clone()), "e.g. Okta")}
                 <label class="block text-sm">
                     "Issuer"
-                    <input name="issuer" value=get(|p| p.issuer.clone()) placeholder=move || chosen.get().issuer_example() class=format!("mt-1 block w-full {INPUT}") />
+                    <input name="issuer" value=get(|p| p.issuer.clone()) placeholder=kind.issuer_example() data-placeholder-from="kind" data-placeholders=issuer_examples class=format!("mt-1 block w-full {INPUT}") />
                 </label>
                 {field("Client id", "client_id", get(|p| p.client_id.clone()), "")}
                 <label class="block text-sm">
@@ -319,12 +303,12 @@ fn ProviderForm(
                 </label>
                 {field("Scopes", "scopes", get(|p| p.scopes.join(" ")), "openid email profile groups")}
                 {field("Allowed email domains (Google: hd)", "allowed_domains", get(|p| p.allowed_domains.join(" ")), "acme.com")}
-                <label class=only_for(|k| k == ProviderKind::Entra)>
+                <label class="block text-sm" data-shown-when=only_for(|k| k == ProviderKind::Entra)>
                     "Allowed Entra tenant ids (Entra ID)"
                     <input name="allowed_tenants" value=get(|p| p.allowed_tenants.join(" ")) class=format!("mt-1 block w-full {INPUT}") />
                 </label>
                 // Google's ID tokens carry no groups.
-                <label class=only_for(|k| k != ProviderKind::Google)>
+                <label class="block text-sm" data-shown-when=only_for(|k| k != ProviderKind::Google)>
                     "Groups claim (not Google)"
                     <input name="groups_claim" value=get(|p| p.groups_claim.clone().unwrap_or_default()) placeholder="groups" class=format!("mt-1 block w-full {INPUT}") />
                 </label>
@@ -353,7 +337,7 @@ fn ProviderForm(
                 <input type="checkbox" name="enabled" value="on" checked=enabled />
                 "Enabled"
             </label>
-            <Submit pending=save.pending() label=if provider.is_some() { "Save provider" } else { "Add provider" } />
+            <Submit label=if provider.is_some() { "Save provider" } else { "Add provider" } />
         </ActionForm>
     }
 }
