@@ -31,6 +31,8 @@ test("mint, copy, use, revoke", async ({ browser }) => {
   const shown = page.getByTestId("new-token");
   await expect(shown).toHaveText(/^fgt_/);
   const token = (await shown.textContent()).trim();
+  // The secret is in the page once: Copy reads it from there, not from the island's props.
+  expect((await page.content()).split(token).length - 1).toBe(1);
   // The dialog takes focus (a screen reader announces it), copies, and is put away with
   // "Done", which leads to the new token's row.
   await expect(page.getByRole("dialog", { name: "Token “ci-deploy” is ready" })).toBeFocused();

@@ -22,16 +22,16 @@ pub fn Copyable(
     view! {
         <span class="inline-flex flex-wrap items-center gap-2">
             <code id=id.clone() class="select-all break-all rounded bg-slate-100 px-1 dark:bg-slate-800" data-testid=testid>{text.clone()}</code>
-            <CopyButton text target=id name=format!("Copy {what}") />
+            <CopyButton target=id name=format!("Copy {what}") />
         </span>
     }
 }
 
-/// "Copy" for `text`, shown in the element whose id is `target`, and a status line saying
-/// the result. Rendered once running in the browser only.
+/// "Copy" for the text of the element whose id is `target`, and a status line saying the
+/// result. Rendered once running in the browser only. The text is read from the page, not
+/// passed in: a secret is in the page once, not again in the island's props.
 #[island]
 pub fn CopyButton(
-    text: String,
     /// The id of the element showing the text: selected when the clipboard cannot be used.
     target: String,
     #[prop(optional, into)] name: Option<String>,
@@ -42,9 +42,9 @@ pub fn CopyButton(
     Effect::new(move |_| hydrated.set(true));
     let copy = move |_| {
         #[cfg(feature = "hydrate")]
-        copy_or_select(text.clone(), target.clone(), said);
+        copy_or_select(&target, said);
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&text, &target);
+        let _ = &target;
     };
     view! {
         <Show when=move || hydrated.get()>
@@ -57,14 +57,17 @@ pub fn CopyButton(
 /// Writes the text to the clipboard; when the browser has none or refuses, selects it and
 /// says how to copy it by hand.
 #[cfg(feature = "hydrate")]
-fn copy_or_select(text: String, target: String, said: RwSignal<&'static str>) {
+fn copy_or_select(target: &str, said: RwSignal<&'static str>) {
     let Some(window) = web_sys::window() else {
         return;
     };
+    let Some(shown) = window.document().and_then(|d| d.get_element_by_id(target)) else {
+        return;
+    };
+    let text = shown.text_content().unwrap_or_default().trim().to_string();
     let navigator = window.navigator();
     let select = move || {
-        let shown = window.document().and_then(|d| d.get_element_by_id(&target));
-        if let (Some(shown), Ok(Some(selection))) = (shown, window.get_selection()) {
+        if let Ok(Some(selection)) = window.get_selection() {
             let _ = selection.select_all_children(&shown);
         }
         said.set("Press Ctrl+C (⌘C on a Mac) to copy: the text is selected.");

@@ -135,12 +135,12 @@ fn NewSecret(created: CreatedToken) -> impl IntoView {
             <h2 id="new-secret-title" class="text-sm font-semibold">{format!("Token “{}” is ready", created.info.name)}</h2>
             <p id="new-secret-warning" class="mb-2 text-sm">{format!("Copy it now: you will not see it again.{grace}")}</p>
             <code id="new-secret" class="block break-all rounded-lg bg-white p-3 font-mono text-sm select-all dark:bg-slate-950" data-testid="new-token">
-                {secret.clone()}
+                {secret}
             </code>
             <div class="mt-3 flex flex-wrap items-center gap-2">
                 // Without JavaScript there is nothing a Copy button could do: the block
                 // selects whole on one click instead.
-                <CopyButton text=secret target="new-secret".to_string() status_testid="copy-status" />
+                <CopyButton target="new-secret".to_string() status_testid="copy-status" />
                 <SecretDone row label="Done — I have stored it".to_string() />
             </div>
         </div>
