@@ -93,10 +93,14 @@ test("with JavaScript the list follows the typing, and a role goes to someone fo
   await expect(page.getByTestId("member-count")).toHaveText("2,001 members");
   // No button pressed: a short pause after typing is enough.
   const field = page.getByTestId("member-search").getByLabel("Email or name");
+  // The list is redrawn in place: the page is never reloaded, so no key typed is lost.
+  await page.evaluate(() => (window.sameDocument = true));
   await field.pressSequentially("user-01234", { delay: 20 });
   await expect(page).toHaveURL(/q=user-01234/);
   await expect(page.getByTestId("member-count")).toHaveText("1 member");
   await expect(field).toBeFocused();
+  await expect(field).toHaveValue("user-01234");
+  expect(await page.evaluate(() => window.sameDocument)).toBe(true);
 
   const give = page.locator("section", { hasText: "Give a role" });
   await expect(give.locator("select[name=user_id] option")).toHaveCount(1);

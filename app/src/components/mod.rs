@@ -8,7 +8,7 @@ mod team_picker;
 
 pub use copy::{CopyButton, Copyable};
 pub use frame::{use_summary, viewer_may, ConsoleFrame, PageHeading, Panel};
-pub use paging::{counted, ListSearch, Pager};
+pub use paging::{counted, FollowsSearch, ListSearch, Pager};
 pub use permission_grid::PermissionGrid;
 pub use team_picker::TeamPicker;
 

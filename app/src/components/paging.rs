@@ -115,15 +115,27 @@ pub fn Pager(
     view! { <nav aria-label=label class="mt-3 flex gap-3">{previous}{first}{next}</nav> }
 }
 
-/// Where a search that followed the typing keeps its field, so the next page puts the
+/// Marks a part of a list page that its search redraws in place (`FollowsSearch`).
+#[cfg(feature = "hydrate")]
+const FOLLOWS: &str = "data-follows-search";
+
+/// A part of a list page that the `ListSearch` whose test id is `search` redraws in place
+/// as one types: the count, the rows, the pager, a picker of the rows shown. Without
+/// JavaScript, a plain `<div>`.
+#[component]
+pub fn FollowsSearch(search: &'static str, children: Children) -> impl IntoView {
+    view! { <div data-follows-search=search>{children()}</div> }
+}
+
+/// Where a search that loaded its page whole keeps its field, so the next page puts the
 /// caret back in it: `<form test id>|<field name>`.
 #[cfg(feature = "hydrate")]
 const TYPED: &str = "foxgate-typed";
 
 /// A list's search form: `children` are its fields (a `q` search input first). Submitting
 /// loads the first page of what it picks. An island: in the browser, typing in a search
-/// field loads that page after a short pause (replacing the one in the history, and the
-/// caret stays in the field), and a changed select does at once.
+/// field shows that page after a short pause (its `FollowsSearch` parts redrawn in place,
+/// the address replaced in the history), and a changed select does at once.
 #[island]
 pub fn ListSearch(
     #[prop(into)] path: String,
@@ -183,9 +195,14 @@ pub fn ListSearch(
 /// The browser's side of a search that follows the typing.
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::TYPED;
-    use leptos::wasm_bindgen::JsCast;
-    use web_sys::{FormData, HtmlFormElement, HtmlInputElement, UrlSearchParams};
+    use super::{FOLLOWS, TYPED};
+    use leptos::wasm_bindgen::{JsCast, JsValue};
+    use std::cell::Cell;
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{
+        DomParser, Element, FormData, HtmlFormElement, HtmlInputElement, Response, SupportedType,
+        UrlSearchParams,
+    };
 
     /// The name of the field an input or change event came from.
     pub fn field_name(ev: &leptos::ev::Event) -> Option<String> {
@@ -195,24 +212,99 @@ mod browser {
             .get_attribute("name")
     }
 
-    /// Loads the list page the form picks, in place of this one in the history.
+    thread_local! {
+        /// The latest search sent: an older answer that arrives after it is dropped.
+        static LATEST: Cell<u32> = const { Cell::new(0) };
+    }
+
+    /// How a redraw in place ended.
+    enum Redrawn {
+        Done,
+        /// A newer search was sent meanwhile: this answer is dropped.
+        Stale,
+        /// The answer is not a page of this list (an error, a sign-in page): load it whole.
+        NotAList,
+    }
+
+    /// Shows the list page the form picks, replacing this one in the history: its
+    /// `FollowsSearch` parts are redrawn in place, so the field keeps the focus and every key
+    /// typed meanwhile. When that cannot be done, the page is loaded whole.
     pub fn load(form: &HtmlFormElement, testid: &str, field: Option<&str>) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
         let Ok(query) = FormData::new_with_form(form)
             .and_then(|data| UrlSearchParams::new_with_str_sequence_sequence(&data))
         else {
             return;
         };
-        if let (Some(field), Ok(Some(storage))) = (field, window.session_storage()) {
-            let _ = storage.set_item(TYPED, &format!("{testid}|{field}"));
+        let url = format!("{}?{}", form.action(), String::from(query.to_string()));
+        let ticket = LATEST.with(|latest| {
+            latest.set(latest.get().wrapping_add(1));
+            latest.get()
+        });
+        let (testid, field) = (testid.to_string(), field.map(str::to_string));
+        leptos::task::spawn_local(async move {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            match redraw(&window, &url, &testid, ticket).await {
+                Ok(Redrawn::Done) => {
+                    if let Ok(history) = window.history() {
+                        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+                    }
+                }
+                Ok(Redrawn::Stale) => {}
+                Ok(Redrawn::NotAList) | Err(_) => {
+                    if let (Some(field), Ok(Some(storage))) = (&field, window.session_storage()) {
+                        let _ = storage.set_item(TYPED, &format!("{testid}|{field}"));
+                    }
+                    let _ = window.location().replace(&url);
+                }
+            }
+        });
+    }
+
+    /// Fetches the page at `url` and puts its `FollowsSearch` parts for this search in place
+    /// of this page's, one for one.
+    async fn redraw(
+        window: &web_sys::Window,
+        url: &str,
+        testid: &str,
+        ticket: u32,
+    ) -> Result<Redrawn, JsValue> {
+        let response: Response = JsFuture::from(window.fetch_with_str(url))
+            .await?
+            .dyn_into()?;
+        if !response.ok() || response.redirected() {
+            return Ok(Redrawn::NotAList);
         }
-        let _ = window.location().replace(&format!(
-            "{}?{}",
-            form.action(),
-            String::from(query.to_string())
-        ));
+        let html = JsFuture::from(response.text()?)
+            .await?
+            .as_string()
+            .unwrap_or_default();
+        if LATEST.with(Cell::get) != ticket {
+            return Ok(Redrawn::Stale);
+        }
+        let fetched = DomParser::new()?.parse_from_string(&html, SupportedType::TextHtml)?;
+        let selector = format!("[{FOLLOWS}=\"{testid}\"]");
+        let (Some(here), Ok(there)) = (
+            window.document().map(|d| d.query_selector_all(&selector)),
+            fetched.query_selector_all(&selector),
+        ) else {
+            return Ok(Redrawn::NotAList);
+        };
+        let here = here?;
+        if here.length() == 0 || here.length() != there.length() {
+            return Ok(Redrawn::NotAList);
+        }
+        for i in 0..here.length() {
+            let (Some(old), Some(new)) = (
+                here.item(i).and_then(|n| n.dyn_into::<Element>().ok()),
+                there.item(i).and_then(|n| n.dyn_into::<Element>().ok()),
+            ) else {
+                return Ok(Redrawn::NotAList);
+            };
+            old.set_inner_html(&new.inner_html());
+        }
+        Ok(Redrawn::Done)
     }
 
     /// After a load this form asked for, the caret goes back to the end of the field typed in.

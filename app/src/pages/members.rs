@@ -4,8 +4,8 @@
 use crate::api::members::{list_members, CreateMember, GrantRole};
 use crate::api::roles::{role_labels, RoleLabel};
 use crate::components::{
-    counted, viewer_may, AppWords, ConsoleFrame, ListSearch, LoadError, PageHeading, Pager, Panel,
-    Submit, TeamPicker, INPUT,
+    counted, viewer_may, AppWords, ConsoleFrame, FollowsSearch, ListSearch, LoadError, PageHeading,
+    Pager, Panel, Submit, TeamPicker, INPUT,
 };
 use crate::pages::confirm_href;
 use crate::pages::query_param;
@@ -64,7 +64,7 @@ fn MembersBody() -> impl IntoView {
                     .map(|(page, roles)| match page.and_then(|page| Ok((page, roles?))) {
                         Ok((page, roles)) => view! {
                             <GrantForm grant members=page.members.clone() roles=roles.clone() />
-                            <MemberTable page roles />
+                            <FollowsSearch search="member-search"><MemberTable page roles /></FollowsSearch>
                         }
                         .into_any(),
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
@@ -84,12 +84,15 @@ fn GrantForm(
     view! {
         <Panel title="Give a role">
             <ActionForm action=grant attr:class="flex flex-wrap items-end gap-3">
-                <label class="text-sm">
-                    "Member"
-                    <select name="user_id" class=INPUT>
-                        {members.into_iter().map(|m| view! { <option value=m.user_id>{m.email}</option> }).collect_view()}
-                    </select>
-                </label>
+                // The members a search finds are the ones offered.
+                <FollowsSearch search="member-search">
+                    <label class="text-sm">
+                        "Member"
+                        <select name="user_id" class=INPUT>
+                            {members.into_iter().map(|m| view! { <option value=m.user_id>{m.email}</option> }).collect_view()}
+                        </select>
+                    </label>
+                </FollowsSearch>
                 <label class="text-sm">
                     "Role"
                     <select name="role" class=INPUT>

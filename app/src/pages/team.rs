@@ -1,7 +1,9 @@
 //! `/teams/{team}`: one team, its members and the roles they hold in it.
 
 use crate::api::teams::team_detail;
-use crate::components::{counted, ConsoleFrame, ListSearch, LoadError, Pager, Panel, INPUT};
+use crate::components::{
+    counted, ConsoleFrame, FollowsSearch, ListSearch, LoadError, Pager, Panel, INPUT,
+};
 use crate::pages::query_param;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -45,11 +47,13 @@ pub fn TeamDetail() -> impl IntoView {
                                     <p class="mt-1 mb-6 font-mono text-sm text-slate-600 dark:text-slate-400">{team.slug}</p>
                                     <Panel title="Members of this team">
                                         <TeamMemberSearch path=path.clone() />
-                                        <p class="mb-2 text-sm text-slate-600 dark:text-slate-400" role="status" data-testid="team-member-count">{count}</p>
-                                        <table class="w-full text-left text-sm" data-testid="team-members">
-                                            <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{rows}</tbody>
-                                        </table>
-                                        <Pager path=path label="Pages of the team's members" testid="team-members" kept=vec![("q", q().unwrap_or_default())] next_cursor=page.next_cursor />
+                                        <FollowsSearch search="team-member-search">
+                                            <p class="mb-2 text-sm text-slate-600 dark:text-slate-400" role="status" data-testid="team-member-count">{count}</p>
+                                            <table class="w-full text-left text-sm" data-testid="team-members">
+                                                <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{rows}</tbody>
+                                            </table>
+                                            <Pager path=path label="Pages of the team's members" testid="team-members" kept=vec![("q", q().unwrap_or_default())] next_cursor=page.next_cursor />
+                                        </FollowsSearch>
                                     </Panel>
                                 }
                                 .into_any()

@@ -3,8 +3,8 @@
 
 use crate::api::teams::{list_teams, CreateTeam, RenameTeam};
 use crate::components::{
-    counted, viewer_may, ConsoleFrame, ListSearch, LoadError, PageHeading, Pager, Panel, Submit,
-    INPUT, QUIET,
+    counted, viewer_may, ConsoleFrame, FollowsSearch, ListSearch, LoadError, PageHeading, Pager,
+    Panel, Submit, INPUT, QUIET,
 };
 use crate::pages::{confirm_href, query_param};
 use foxgate_core::model::Doomed;
@@ -55,22 +55,24 @@ fn TeamsBody() -> impl IntoView {
                             Ok(page) => {
                                 let filtered = q().is_some_and(|q| !q.is_empty());
                                 view! {
-                                    <p class="mb-2 text-sm text-slate-600 dark:text-slate-400" role="status" data-testid="team-count">
-                                        {counted(&page.total, "team", "teams", filtered)}
-                                    </p>
-                                    <table class="w-full text-left text-sm" data-testid="teams-table">
-                                        <thead>
-                                            <tr class="text-xs uppercase text-slate-600 dark:text-slate-400">
-                                                <th class="py-2">"Name"</th>
-                                                <th class="py-2">"Slug"</th>
-                                                <th class="py-2"></th>
-                                            </tr>
-                                        </thead>
-                                        <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
-                                            {page.teams.into_iter().map(|team| view! { <TeamRow team rename /> }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                    <Pager path="/teams" label="Pages of teams" testid="teams" kept=vec![("q", q().unwrap_or_default())] next_cursor=page.next_cursor />
+                                    <FollowsSearch search="team-search">
+                                        <p class="mb-2 text-sm text-slate-600 dark:text-slate-400" role="status" data-testid="team-count">
+                                            {counted(&page.total, "team", "teams", filtered)}
+                                        </p>
+                                        <table class="w-full text-left text-sm" data-testid="teams-table">
+                                            <thead>
+                                                <tr class="text-xs uppercase text-slate-600 dark:text-slate-400">
+                                                    <th class="py-2">"Name"</th>
+                                                    <th class="py-2">"Slug"</th>
+                                                    <th class="py-2"></th>
+                                                </tr>
+                                            </thead>
+                                            <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
+                                                {page.teams.into_iter().map(|team| view! { <TeamRow team rename /> }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                        <Pager path="/teams" label="Pages of teams" testid="teams" kept=vec![("q", q().unwrap_or_default())] next_cursor=page.next_cursor />
+                                    </FollowsSearch>
                                 }
                                 .into_any()
                             }

@@ -4,8 +4,8 @@
 use crate::api::roles::list_roles;
 use crate::api::tokens::{list_tokens, new_submission, take_new_token, CreateToken, RotateToken};
 use crate::components::{
-    counted, use_summary, AppWords, ConsoleFrame, CopyButton, ListSearch, LoadError, PageHeading,
-    Pager, Panel, PermissionGrid, Submit, TeamPicker, BUTTON, INPUT, QUIET,
+    counted, use_summary, AppWords, ConsoleFrame, CopyButton, FollowsSearch, ListSearch, LoadError,
+    PageHeading, Pager, Panel, PermissionGrid, Submit, TeamPicker, BUTTON, INPUT, QUIET,
 };
 use crate::pages::confirm_href;
 use crate::pages::query_param;
@@ -91,7 +91,10 @@ fn TokensBody() -> impl IntoView {
             {move || {
                 data.get()
                     .map(|result| match result {
-                        Ok(page) => view! { <TokenTable page=page.tokens roles=page.roles /> }.into_any(),
+                        Ok(page) => view! {
+                            <FollowsSearch search="token-filters"><TokenTable page=page.tokens roles=page.roles /></FollowsSearch>
+                        }
+                        .into_any(),
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
                     })
             }}
